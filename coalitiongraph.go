@@ -1,0 +1,232 @@
+// Package coalitiongraph is the domain of the service: who committed what to
+// whom, when, and according to which source. It holds the types, the closed
+// vocabulary and the Store interface that every backend implements; it
+// depends on neither GraphQL nor Neo4j.
+//
+// The model follows the lessons of commitment trackers and event data: a
+// commitment is an edge actor → target with a kind from a closed vocabulary,
+// a lifecycle status, a date with its precision and the person who stated
+// it; every fact carries evidence (a source, a verbatim quote, whom the
+// source attributes it to); where sources disagree, each report is kept as a
+// Claim of its own instead of being merged.
+package coalitiongraph
+
+import "context"
+
+// Entity is a node: a country, person, organisation, group, proposal, event
+// or agreement.
+type Entity struct {
+	ID          string
+	Kind        EntityKind
+	Name        string
+	Aliases     []string
+	Description string
+	// Date is when an event happened, an agreement was signed or a proposal
+	// first put forward; unknown for countries and people.
+	Date     Date
+	Evidence []Evidence
+}
+
+// Source is one article of the source material.
+type Source struct {
+	ID     string
+	File   string // file name under the seeds directory
+	Outlet string // "" when the article does not state it
+	Title  string
+	// Published is the article's date where the article states it.
+	Published Date
+}
+
+// Evidence ties a fact to the words of a source.
+type Evidence struct {
+	SourceID string
+	// Quote appears verbatim in the source file.
+	Quote string
+	// AttributedTo is whom the source credits ("Bloomberg", "sources
+	// familiar with the discussions"); "" when the article says it itself.
+	AttributedTo string
+	// Line is the 1-based line of the source file where the quote starts;
+	// filled in when the dataset is loaded.
+	Line int
+}
+
+// Commitment is an actor's offer, refusal or stance towards a target.
+type Commitment struct {
+	ID       string
+	Kind     EdgeKind
+	ActorID  string
+	TargetID string
+	Status   Status
+	Date     Date
+	// StatedByID is the person who stated it, when a source names one.
+	StatedByID string
+	// Conditions qualify it: "within 24 hours", "no ground forces".
+	Conditions []string
+	Summary    string
+	Evidence   []Evidence
+}
+
+// Relation is a structural edge: an office held, a membership, a
+// participation in an event, a signature.
+type Relation struct {
+	ID     string
+	Kind   EdgeKind
+	FromID string
+	ToID   string
+	// Role is the office held ("Prime Minister") or part played ("host").
+	Role     string
+	Date     Date
+	Evidence []Evidence
+}
+
+// Claim is one source's account of something about an entity, kept apart
+// from other accounts of the same topic so that disagreements stay visible:
+// the Italian plan "resembles" Article 5 in one article and "would stop
+// short of" it in another.
+type Claim struct {
+	ID        string
+	SubjectID string
+	Topic     string
+	Text      string
+	Evidence  []Evidence
+}
+
+// Dataset is everything a store is loaded from.
+type Dataset struct {
+	Sources     []*Source
+	Entities    []*Entity
+	Relations   []*Relation
+	Commitments []*Commitment
+	Claims      []*Claim
+}
+
+// CommitmentOrder orders a commitment listing; every order breaks ties by id
+// so that keyset cursors are stable.
+type CommitmentOrder string
+
+const (
+	OrderDateAsc  CommitmentOrder = "DATE_ASC"
+	OrderDateDesc CommitmentOrder = "DATE_DESC"
+	OrderID       CommitmentOrder = "ID"
+)
+
+// CommitmentFilter selects commitments. Empty fields do not filter; the
+// lists match any of their values.
+type CommitmentFilter struct {
+	IDs         []string
+	Kinds       []EdgeKind
+	Statuses    []Status
+	ActorIDs    []string
+	TargetIDs   []string
+	SourceIDs   []string
+	StatedByIDs []string
+	// From and To bound the commitment's date (see Date.Within).
+	From, To Date
+}
+
+// Page asks for one page of a keyset-paginated listing.
+type Page struct {
+	First int
+	// After is an opaque cursor from a previous page; "" starts at the top.
+	After string
+	Order CommitmentOrder
+}
+
+// CommitmentPage is one page of commitments.
+type CommitmentPage struct {
+	Commitments []*Commitment
+	TotalCount  int
+	HasNextPage bool
+}
+
+// EntityFilter selects entities.
+type EntityFilter struct {
+	IDs   []string
+	Kinds []EntityKind
+	// Search matches names and aliases, case-insensitively, by substring.
+	Search string
+	// From and To bound the entity's date (events, agreements, proposals).
+	From, To Date
+	Limit    int
+}
+
+// RelationFilter selects relations.
+type RelationFilter struct {
+	Kinds []EdgeKind
+	// EntityIDs matches relations with either end among them.
+	EntityIDs []string
+	FromIDs   []string
+	ToIDs     []string
+	SourceIDs []string
+}
+
+// ClaimFilter selects claims.
+type ClaimFilter struct {
+	SubjectIDs []string
+	SourceIDs  []string
+}
+
+// MatrixCell is one cell of the actor × commitment-kind matrix.
+type MatrixCell struct {
+	ActorID string
+	Kind    EdgeKind
+	// Status is the firmest status among the cell's commitments.
+	Status        Status
+	Commitments   int
+	EvidenceCount int
+}
+
+// Count is the number of commitments of one kind and status.
+type Count struct {
+	Kind   EdgeKind
+	Status Status
+	Count  int
+}
+
+// EdgeRef names an edge of either family in a path or subgraph.
+type EdgeRef struct {
+	ID     string
+	Kind   EdgeKind
+	FromID string
+	ToID   string
+}
+
+// Path is a chain of entities joined by edges, in order.
+type Path struct {
+	EntityIDs []string
+	Edges     []EdgeRef
+}
+
+// Subgraph is the neighbourhood of an entity, for visualisation.
+type Subgraph struct {
+	Entities    []*Entity
+	Commitments []*Commitment
+	Relations   []*Relation
+}
+
+// MaxHops bounds path and neighbourhood searches; longer searches touch most
+// of the graph and say little.
+const MaxHops = 6
+
+// Store reads the graph. Each method is one batchable question, so that a
+// Neo4j backend answers it with one or a few Cypher queries and GraphQL
+// dataloaders can ask for many keys at once.
+type Store interface {
+	Sources(ctx context.Context, ids []string) ([]*Source, error)
+	Entities(ctx context.Context, f EntityFilter) ([]*Entity, error)
+	Relations(ctx context.Context, f RelationFilter) ([]*Relation, error)
+	Claims(ctx context.Context, f ClaimFilter) ([]*Claim, error)
+	// Commitments lists matching commitments; a zero Page.First returns them all.
+	Commitments(ctx context.Context, f CommitmentFilter, p Page) (*CommitmentPage, error)
+	Matrix(ctx context.Context, f CommitmentFilter) ([]MatrixCell, error)
+	Counts(ctx context.Context, f CommitmentFilter) ([]Count, error)
+	// Paths returns the shortest paths between two entities of at most
+	// maxHops edges, following edges in either direction.
+	Paths(ctx context.Context, fromID, toID string, maxHops int) ([]Path, error)
+	// Neighbourhood returns the entities within depth edges of id and the
+	// edges among them.
+	Neighbourhood(ctx context.Context, id string, depth int) (*Subgraph, error)
+	// Ready reports whether the store can answer queries now.
+	Ready(ctx context.Context) error
+	Close() error
+}
