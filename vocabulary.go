@@ -182,3 +182,28 @@ func contains[T comparable](list []T, v T) bool {
 	}
 	return false
 }
+
+// kindInfo documents the commitment vocabulary, with the nearest CAMEO code
+// for interoperability with event data (ICEWS, GDELT, POLECAT).
+var kindInfo = map[EdgeKind]struct{ description, cameo string }{
+	Proposes:           {"puts forward a plan or guarantee", ""},
+	Supports:           {"states support for a target or plan", "051"},
+	Opposes:            {"rejects or denounces a plan or arrangement", "111"},
+	Demands:            {"demands a condition be met", "100"},
+	OffersTroops:       {"offers or pledges troops", "0334"},
+	RefusesTroops:      {"rules out sending troops (a refusal, not the absence of an offer)", "1224"},
+	ConsidersTroops:    {"is considering a contribution of forces", ""},
+	OffersAirSupport:   {"offers air support or aerial assets", "0332"},
+	OffersLogistics:    {"offers logistical support", "0332"},
+	OffersEquipment:    {"offers or pledges equipment", "0332"},
+	OffersSurveillance: {"offers surveillance assets", "0332"},
+	OffersVenue:        {"offers to host talks", ""},
+	OffersSupport:      {"offers general military, economic or political support", "033"},
+	Protests:           {"lodges a protest or accusation", "112"},
+}
+
+// Description says in plain words what an edge of kind k records.
+func (k EdgeKind) Description() string { return kindInfo[k].description }
+
+// CAMEO is the nearest CAMEO event code, "" when none fits.
+func (k EdgeKind) CAMEO() string { return kindInfo[k].cameo }

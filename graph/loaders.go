@@ -1,0 +1,187 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// Loaders are the per-request dataloaders. Every nested field that needs
+// the store goes through one of them.
+type Loaders struct {
+	entity          *loader[string, *cg.Entity]
+	source          *loader[string, *cg.Source]
+	commitment      *loader[string, *cg.Commitment]
+	madeBy          *loader[string, []*cg.Commitment]
+	aimedAt         *loader[string, []*cg.Commitment]
+	statedBy        *loader[string, []*cg.Commitment]
+	bySource        *loader[string, []*cg.Commitment]
+	relationsOf     *loader[string, []*cg.Relation]
+	relationsCiting *loader[string, []*cg.Relation]
+	claimsAbout     *loader[string, []*cg.Claim]
+	claimsCiting    *loader[string, []*cg.Claim]
+	cell            *loader[cellKey, []*cg.Commitment]
+}
+
+// cellKey names a matrix cell under the filter the matrix was built with;
+// the filter is carried as its canonical string so that cells of one matrix
+// share a batch.
+type cellKey struct {
+	filter string
+	actor  string
+	kind   cg.EdgeKind
+}
+
+type loadersKey struct{}
+
+// WithLoaders returns a context carrying fresh loaders over store; the HTTP
+// layer calls it once per request.
+func WithLoaders(ctx context.Context, store cg.Store) context.Context {
+	return context.WithValue(ctx, loadersKey{}, NewLoaders(ctx, store))
+}
+
+func loadersFor(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(loadersKey{}).(*Loaders)
+	if !ok {
+		panic("graph: no loaders in context; wrap the handler with WithLoaders")
+	}
+	return l
+}
+
+// NewLoaders builds the loaders of one request.
+func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
+	commitmentsBy := func(filter func([]string) cg.CommitmentFilter, keysOf func(*cg.Commitment) []string) func(context.Context, []string) (map[string][]*cg.Commitment, error) {
+		return func(ctx context.Context, ids []string) (map[string][]*cg.Commitment, error) {
+			page, err := store.Commitments(ctx, filter(ids), cg.Page{})
+			if err != nil {
+				return nil, fmt.Errorf("load commitments: %w", err)
+			}
+			return groupBy(page.Commitments, keysOf), nil
+		}
+	}
+	relationsBy := func(filter func([]string) cg.RelationFilter, keysOf func(*cg.Relation) []string) func(context.Context, []string) (map[string][]*cg.Relation, error) {
+		return func(ctx context.Context, ids []string) (map[string][]*cg.Relation, error) {
+			rels, err := store.Relations(ctx, filter(ids))
+			if err != nil {
+				return nil, fmt.Errorf("load relations: %w", err)
+			}
+			return groupBy(rels, keysOf), nil
+		}
+	}
+	claimsBy := func(filter func([]string) cg.ClaimFilter, keysOf func(*cg.Claim) []string) func(context.Context, []string) (map[string][]*cg.Claim, error) {
+		return func(ctx context.Context, ids []string) (map[string][]*cg.Claim, error) {
+			claims, err := store.Claims(ctx, filter(ids))
+			if err != nil {
+				return nil, fmt.Errorf("load claims: %w", err)
+			}
+			return groupBy(claims, keysOf), nil
+		}
+	}
+	return &Loaders{
+		entity: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Entity, error) {
+			es, err := store.Entities(ctx, cg.EntityFilter{IDs: ids})
+			if err != nil {
+				return nil, fmt.Errorf("load entities: %w", err)
+			}
+			return byID(es, func(e *cg.Entity) string { return e.ID }), nil
+		}),
+		source: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Source, error) {
+			ss, err := store.Sources(ctx, ids)
+			if err != nil {
+				return nil, fmt.Errorf("load sources: %w", err)
+			}
+			return byID(ss, func(s *cg.Source) string { return s.ID }), nil
+		}),
+		commitment: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Commitment, error) {
+			page, err := store.Commitments(ctx, cg.CommitmentFilter{IDs: ids}, cg.Page{})
+			if err != nil {
+				return nil, fmt.Errorf("load commitments: %w", err)
+			}
+			return byID(page.Commitments, func(c *cg.Commitment) string { return c.ID }), nil
+		}),
+		madeBy: newLoader(ctx, commitmentsBy(
+			func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{ActorIDs: ids} },
+			func(c *cg.Commitment) []string { return []string{c.ActorID} })),
+		aimedAt: newLoader(ctx, commitmentsBy(
+			func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{TargetIDs: ids} },
+			func(c *cg.Commitment) []string { return []string{c.TargetID} })),
+		statedBy: newLoader(ctx, commitmentsBy(
+			func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{StatedByIDs: ids} },
+			func(c *cg.Commitment) []string { return []string{c.StatedByID} })),
+		bySource: newLoader(ctx, commitmentsBy(
+			func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{SourceIDs: ids} },
+			func(c *cg.Commitment) []string { return evidenceSources(c.Evidence) })),
+		relationsOf: newLoader(ctx, relationsBy(
+			func(ids []string) cg.RelationFilter { return cg.RelationFilter{EntityIDs: ids} },
+			func(r *cg.Relation) []string { return []string{r.FromID, r.ToID} })),
+		relationsCiting: newLoader(ctx, relationsBy(
+			func(ids []string) cg.RelationFilter { return cg.RelationFilter{SourceIDs: ids} },
+			func(r *cg.Relation) []string { return evidenceSources(r.Evidence) })),
+		claimsAbout: newLoader(ctx, claimsBy(
+			func(ids []string) cg.ClaimFilter { return cg.ClaimFilter{SubjectIDs: ids} },
+			func(c *cg.Claim) []string { return []string{c.SubjectID} })),
+		claimsCiting: newLoader(ctx, claimsBy(
+			func(ids []string) cg.ClaimFilter { return cg.ClaimFilter{SourceIDs: ids} },
+			func(c *cg.Claim) []string { return evidenceSources(c.Evidence) })),
+		cell: newLoader(ctx, func(ctx context.Context, keys []cellKey) (map[cellKey][]*cg.Commitment, error) {
+			out := map[cellKey][]*cg.Commitment{}
+			byFilter := map[string][]cellKey{}
+			for _, k := range keys {
+				byFilter[k.filter] = append(byFilter[k.filter], k)
+			}
+			for fs, ks := range byFilter {
+				f, err := decodeFilter(fs)
+				if err != nil {
+					return nil, err
+				}
+				f.ActorIDs = nil
+				for _, k := range ks {
+					f.ActorIDs = append(f.ActorIDs, k.actor)
+				}
+				page, err := store.Commitments(ctx, f, cg.Page{})
+				if err != nil {
+					return nil, fmt.Errorf("load matrix cells: %w", err)
+				}
+				for _, c := range page.Commitments {
+					k := cellKey{filter: fs, actor: c.ActorID, kind: c.Kind}
+					out[k] = append(out[k], c)
+				}
+			}
+			return out, nil
+		}),
+	}
+}
+
+func byID[T any](items []T, id func(T) string) map[string]T {
+	m := make(map[string]T, len(items))
+	for _, it := range items {
+		m[id(it)] = it
+	}
+	return m
+}
+
+// groupBy files each item under every key it has, once per key, keeping
+// the store's order within a key.
+func groupBy[T any](items []T, keysOf func(T) []string) map[string][]T {
+	m := map[string][]T{}
+	for _, it := range items {
+		seen := map[string]bool{}
+		for _, k := range keysOf(it) {
+			if k == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			m[k] = append(m[k], it)
+		}
+	}
+	return m
+}
+
+func evidenceSources(ev []cg.Evidence) []string {
+	out := make([]string, 0, len(ev))
+	for _, e := range ev {
+		out = append(out, e.SourceID)
+	}
+	return out
+}

@@ -1,0 +1,11 @@
+package model
+
+import "github.com/coalitiongraph/coalitiongraph"
+
+// MatrixCell is a matrix cell together with the filter its matrix was
+// built with, so that its commitments field lists the same commitments the
+// cell counts.
+type MatrixCell struct {
+	coalitiongraph.MatrixCell
+	Filter string
+}

@@ -1,0 +1,254 @@
+// Package graph is the GraphQL layer: gqlgen's generated executor
+// (generated.go, model/) and thin resolvers that translate GraphQL fields
+// into store calls, through per-request dataloaders for nested fields.
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/graph/model"
+)
+
+// Resolver is the root resolver; one serves every request.
+type Resolver struct {
+	Store cg.Store
+}
+
+// MaxFirst caps page sizes, as GitHub's API does, so a single request
+// cannot ask for the whole graph at once.
+const MaxFirst = 100
+
+func pageSize(first *int, def int) (int, error) {
+	if first == nil {
+		return def, nil
+	}
+	if *first < 1 || *first > MaxFirst {
+		return 0, &cg.Error{Code: cg.CodeBadInput, Field: "first",
+			Message: fmt.Sprintf("first must be between 1 and %d, got %d", MaxFirst, *first)}
+	}
+	return *first, nil
+}
+
+func parseDateArg(field string, s *string) (cg.Date, error) {
+	if s == nil {
+		return cg.Date{}, nil
+	}
+	d, err := cg.ParseDate(*s)
+	if err != nil {
+		return cg.Date{}, &cg.Error{Code: cg.CodeBadInput, Field: field, Message: err.Error()}
+	}
+	return d, nil
+}
+
+// commitmentFilter converts the GraphQL filter input to the store's.
+func commitmentFilter(in *model.CommitmentFilter) (cg.CommitmentFilter, error) {
+	if in == nil {
+		return cg.CommitmentFilter{}, nil
+	}
+	from, err := parseDateArg("filter.from", in.From)
+	if err != nil {
+		return cg.CommitmentFilter{}, err
+	}
+	to, err := parseDateArg("filter.to", in.To)
+	if err != nil {
+		return cg.CommitmentFilter{}, err
+	}
+	return cg.CommitmentFilter{
+		IDs: in.Ids, Kinds: in.Kinds, Statuses: in.Statuses, ActorIDs: in.Actors,
+		TargetIDs: in.Targets, SourceIDs: in.Sources, StatedByIDs: in.StatedBy,
+		From: from, To: to,
+	}, nil
+}
+
+func encodeFilter(f cg.CommitmentFilter) string {
+	b, err := json.Marshal(f)
+	if err != nil {
+		panic(fmt.Sprintf("graph: encode filter: %v", err)) // plain data; cannot fail
+	}
+	return string(b)
+}
+
+func decodeFilter(s string) (cg.CommitmentFilter, error) {
+	var f cg.CommitmentFilter
+	if err := json.Unmarshal([]byte(s), &f); err != nil {
+		return f, fmt.Errorf("decode matrix filter: %w", err)
+	}
+	return f, nil
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func knownDate(d cg.Date) *cg.Date {
+	if !d.Known() {
+		return nil
+	}
+	return &d
+}
+
+func filterCommitments(cs []*cg.Commitment, kinds []cg.EdgeKind, statuses []cg.Status) []*cg.Commitment {
+	out := []*cg.Commitment{}
+	for _, c := range cs {
+		if (len(kinds) == 0 || contains(kinds, c.Kind)) && (len(statuses) == 0 || contains(statuses, c.Status)) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func relationsOfKind(rs []*cg.Relation, kind cg.EdgeKind, end func(*cg.Relation) string, id string) []*cg.Relation {
+	out := []*cg.Relation{}
+	for _, r := range rs {
+		if r.Kind == kind && end(r) == id {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func from(r *cg.Relation) string { return r.FromID }
+func to(r *cg.Relation) string   { return r.ToID }
+
+// groupClaims groups an entity's claims by topic, topics in order of first
+// appearance.
+func groupClaims(claims []*cg.Claim) []*model.ClaimTopic {
+	var out []*model.ClaimTopic
+	idx := map[string]*model.ClaimTopic{}
+	for _, c := range claims {
+		t, ok := idx[c.Topic]
+		if !ok {
+			t = &model.ClaimTopic{Topic: c.Topic}
+			idx[c.Topic] = t
+			out = append(out, t)
+		}
+		t.Claims = append(t.Claims, c)
+	}
+	for _, t := range out {
+		texts := map[string]bool{}
+		for _, c := range t.Claims {
+			texts[c.Text] = true
+		}
+		t.Disputed = len(texts) > 1
+	}
+	return out
+}
+
+// buildCoalition sorts the commitments aimed at a proposal or group into
+// the roles a coalition view shows.
+func buildCoalition(subject *cg.Entity, cs []*cg.Commitment, actors []*cg.Entity) *model.Coalition {
+	co := &model.Coalition{Subject: subject, Proposers: []*cg.Commitment{}, Supporters: []*cg.Commitment{},
+		Offers: []*cg.Commitment{}, Considering: []*cg.Commitment{}, Refusals: []*cg.Commitment{},
+		Opponents: []*cg.Commitment{}, ByKind: []*model.CommitmentGroup{}}
+	groups := map[cg.EdgeKind]*model.CommitmentGroup{}
+	for _, k := range cg.CommitmentKinds {
+		groups[k] = &model.CommitmentGroup{Kind: k}
+	}
+	for _, c := range cs {
+		groups[c.Kind].Commitments = append(groups[c.Kind].Commitments, c)
+		switch {
+		case c.Kind == cg.Proposes:
+			co.Proposers = append(co.Proposers, c)
+		case c.Kind == cg.Supports:
+			co.Supporters = append(co.Supporters, c)
+		case c.Kind == cg.RefusesTroops || c.Status == cg.StatusRefused:
+			co.Refusals = append(co.Refusals, c)
+		case c.Kind == cg.Opposes || c.Kind == cg.Protests || c.Kind == cg.Demands:
+			co.Opponents = append(co.Opponents, c)
+		case c.Kind == cg.ConsidersTroops || c.Status == cg.StatusConsidering:
+			co.Considering = append(co.Considering, c)
+		default:
+			co.Offers = append(co.Offers, c)
+		}
+	}
+	for _, k := range cg.CommitmentKinds {
+		if len(groups[k].Commitments) > 0 {
+			co.ByKind = append(co.ByKind, groups[k])
+		}
+	}
+	sort.SliceStable(actors, func(i, j int) bool { return actors[i].Name < actors[j].Name })
+	co.Actors = actors
+	return co
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func uniq(ids []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// relations lists the entity's relations of one kind where the entity is at
+// the given end.
+func (r *Resolver) relations(ctx context.Context, id string, kind cg.EdgeKind, end func(*cg.Relation) string) ([]*cg.Relation, error) {
+	rs, err := loadersFor(ctx).relationsOf.Load(id)
+	if err != nil {
+		return nil, err
+	}
+	return relationsOfKind(rs, kind, end, id), nil
+}
+
+// timeline merges events and commitments in date order; on the same date
+// events come first, since commitments are usually made at them.
+func timeline(events []*cg.Entity, commitments []*cg.Commitment) []*model.TimelineEntry {
+	out := make([]*model.TimelineEntry, 0, len(events)+len(commitments))
+	for _, e := range events {
+		if e.Date.Known() {
+			out = append(out, &model.TimelineEntry{Date: &e.Date, Type: model.TimelineEntryTypeEvent, Event: e})
+		}
+	}
+	for _, c := range commitments {
+		if c.Date.Known() {
+			out = append(out, &model.TimelineEntry{Date: &c.Date, Type: model.TimelineEntryTypeCommitment, Commitment: c})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Date.String(), out[j].Date.String()
+		if a != b {
+			return a < b
+		}
+		return out[i].Type == model.TimelineEntryTypeEvent && out[j].Type != model.TimelineEntryTypeEvent
+	})
+	return out
+}
+
+func subgraphEdges(g *cg.Subgraph) []*cg.EdgeRef {
+	out := make([]*cg.EdgeRef, 0, len(g.Commitments)+len(g.Relations))
+	for _, c := range g.Commitments {
+		out = append(out, &cg.EdgeRef{ID: c.ID, Kind: c.Kind, FromID: c.ActorID, ToID: c.TargetID})
+	}
+	for _, r := range g.Relations {
+		out = append(out, &cg.EdgeRef{ID: r.ID, Kind: r.Kind, FromID: r.FromID, ToID: r.ToID})
+	}
+	return out
+}
+
+func vocabulary() *model.Vocabulary {
+	v := &model.Vocabulary{EntityKinds: cg.EntityKinds, RelationKinds: cg.RelationKinds, Statuses: cg.Statuses}
+	for _, k := range cg.CommitmentKinds {
+		v.CommitmentKinds = append(v.CommitmentKinds, &model.KindInfo{
+			Kind: k, Description: k.Description(), Cameo: nullable(k.CAMEO()), Statuses: k.AllowedStatuses()})
+	}
+	return v
+}
