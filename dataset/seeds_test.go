@@ -1,0 +1,210 @@
+package dataset
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/seed/data"
+)
+
+// sharedSeeds is the original article directory, outside the module.
+const sharedSeeds = "../../shared/seeds"
+
+// seedsDir returns sharedSeeds, which a checkout of the module alone does
+// not have; CI has it, and there its absence is a failure.
+func seedsDir(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat(sharedSeeds); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared seeds: %v", err)
+		}
+		t.Skipf("shared seeds not present (%v); with CI=true this fails", err)
+	}
+	return sharedSeeds
+}
+
+func TestSourceCopiesMatchSharedSeeds(t *testing.T) {
+	dir := seedsDir(t)
+	copies, err := fs.ReadDir(data.FS, "sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(copies) == 0 {
+		t.Fatal("no article copies embedded")
+	}
+	seen := map[string]bool{}
+	for _, c := range copies {
+		seen[c.Name()] = true
+		got, err := fs.ReadFile(data.FS, "sources/"+c.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(dir, c.Name()))
+		if err != nil {
+			t.Errorf("copy %s has no original: %v", c.Name(), err)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("seed/data/sources/%s differs from %s/%s", c.Name(), dir, c.Name())
+		}
+	}
+	originals, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range originals {
+		if strings.HasSuffix(o.Name(), ".txt") && !seen[o.Name()] {
+			t.Errorf("%s/%s has no copy in seed/data/sources", dir, o.Name())
+		}
+	}
+}
+
+// TestDefaultDatasetQuotesVerbatim checks the embedded dataset against the
+// original articles rather than the copies the loader used, so a drifted
+// copy cannot vouch for itself.
+func TestDefaultDatasetQuotesVerbatim(t *testing.T) {
+	dir := seedsDir(t)
+	ds, err := Default()
+	if err != nil {
+		t.Fatalf("embedded dataset does not load:\n%v", err)
+	}
+	if len(ds.Commitments) == 0 {
+		t.Fatal("embedded dataset has no commitments")
+	}
+	files := map[string]string{}
+	for _, s := range ds.Sources {
+		files[s.ID] = s.File
+	}
+	texts := map[string]string{}
+	check := func(what string, evs []cg.Evidence) {
+		for _, ev := range evs {
+			name, ok := files[ev.SourceID]
+			if !ok {
+				t.Errorf("%s: unknown source %q", what, ev.SourceID)
+				continue
+			}
+			text, ok := texts[name]
+			if !ok {
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Errorf("%s: %v", what, err)
+					continue
+				}
+				text, texts[name] = string(b), string(b)
+			}
+			line, found := startLine(text, ev.Quote)
+			switch {
+			case ev.Quote == "" || !found:
+				t.Errorf("%s: quote %q is not verbatim in %s", what, ev.Quote, name)
+			case line != ev.Line:
+				t.Errorf("%s: quote %q starts on line %d of %s, Evidence.Line is %d", what, ev.Quote, line, name, ev.Line)
+			}
+		}
+	}
+	for _, e := range ds.Entities {
+		if (e.Kind == cg.KindProposal || e.Kind == cg.KindEvent || e.Kind == cg.KindAgreement) && len(e.Evidence) == 0 {
+			t.Errorf("entity %s (%s) has no evidence", e.ID, e.Kind)
+		}
+		check("entity "+e.ID, e.Evidence)
+	}
+	for _, r := range ds.Relations {
+		if len(r.Evidence) == 0 {
+			t.Errorf("relation %s has no evidence", r.ID)
+		}
+		check("relation "+r.ID, r.Evidence)
+	}
+	for _, c := range ds.Commitments {
+		if len(c.Evidence) == 0 {
+			t.Errorf("commitment %s has no evidence", c.ID)
+		}
+		check("commitment "+c.ID, c.Evidence)
+	}
+	for _, c := range ds.Claims {
+		if len(c.Evidence) == 0 {
+			t.Errorf("claim %s has no evidence", c.ID)
+		}
+		check("claim "+c.ID, c.Evidence)
+	}
+}
+
+// startLine finds quote in text line by line, independently of the
+// loader's offset arithmetic.
+func startLine(text, quote string) (int, bool) {
+	i := strings.Index(text, quote)
+	if i < 0 {
+		return 0, false
+	}
+	pos := 0
+	for n, l := range strings.SplitAfter(text, "\n") {
+		if i < pos+len(l) {
+			return n + 1, true
+		}
+		pos += len(l)
+	}
+	return 0, false
+}
+
+func writeTemp(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "extra.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadWithRefersToEmbedded(t *testing.T) {
+	extra := writeTemp(t, `entities:
+  - id: extra-endorsement
+    kind: EVENT
+    name: Meloni endorses the plan
+    evidence:
+      - source: src-000
+        quote: "Italian Prime Minister Giorgia Meloni has endorsed a proposal"
+`)
+	ds, err := LoadWith([]string{extra})
+	if err != nil {
+		var errs *Errors
+		if errors.As(err, &errs) {
+			for _, p := range errs.Problems {
+				if p.File == extra {
+					t.Errorf("extra file rejected: %s", p)
+				}
+			}
+		}
+		t.Fatalf("LoadWith: %v", err)
+	}
+	var got *cg.Entity
+	for _, e := range ds.Entities {
+		if e.ID == "extra-endorsement" {
+			got = e
+		}
+	}
+	if got == nil || len(got.Evidence) != 1 || got.Evidence[0].Line != 1 {
+		t.Fatalf("extra entity = %+v, want it loaded with evidence on line 1", got)
+	}
+}
+
+func TestLoadWithDuplicateOfEmbedded(t *testing.T) {
+	extra := writeTemp(t, `sources:
+  - id: src-000
+    file: 000_7a6dea6409ba7262.txt
+`)
+	_, err := LoadWith([]string{extra})
+	var errs *Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("LoadWith = %v, want *Errors", err)
+	}
+	for _, p := range errs.Problems {
+		if p.File == extra && p.Line == 2 && strings.Contains(p.Msg, `duplicate id "src-000": the first is the source at seed/data/sources.yaml:`) {
+			return
+		}
+	}
+	t.Errorf("no duplicate-id problem at %s:2 among:\n%v", extra, err)
+}
