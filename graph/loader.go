@@ -17,16 +17,22 @@ type loader[K comparable, V any] struct {
 	wait     time.Duration
 	maxBatch int
 
-	mu    sync.Mutex
-	cur   *batch[K, V]
-	cache map[K]*batch[K, V]
+	mu  sync.Mutex
+	cur *batch[K, V]
+	// primed holds keys a parent already knows its children will ask for;
+	// it is fetched, all at once, when the first of them is loaded.
+	primed *batch[K, V]
+	cache  map[K]*batch[K, V]
 }
 
 type batch[K comparable, V any] struct {
-	keys []K
-	done chan struct{}
-	vals map[K]V
-	err  error
+	keys       []K
+	started    time.Time
+	timer      *time.Timer
+	dispatched bool
+	done       chan struct{}
+	vals       map[K]V
+	err        error
 }
 
 // batchWait is how long a loader waits for more keys before it calls the
@@ -34,25 +40,56 @@ type batch[K comparable, V any] struct {
 // each other; a millisecond is ample and adds little latency.
 const batchWait = time.Millisecond
 
+// maxBatchWait bounds how long a batch keeps waiting while keys trickle in
+// (on a loaded machine goroutines of one level start further apart).
+const maxBatchWait = 5 * time.Millisecond
+
 func newLoader[K comparable, V any](ctx context.Context, fetch func(context.Context, []K) (map[K]V, error)) *loader[K, V] {
 	return &loader[K, V]{ctx: ctx, fetch: fetch, wait: batchWait, maxBatch: 1000, cache: map[K]*batch[K, V]{}}
+}
+
+// Prime announces keys that are about to be loaded. Priming costs nothing
+// until one of them is loaded; then they are fetched in one call without
+// waiting, which makes the batching of a whole level deterministic.
+func (l *loader[K, V]) Prime(keys ...K) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		if _, ok := l.cache[k]; ok {
+			continue
+		}
+		if l.primed == nil {
+			l.primed = &batch[K, V]{done: make(chan struct{})}
+		}
+		l.primed.keys = append(l.primed.keys, k)
+		l.cache[k] = l.primed
+	}
 }
 
 // Load returns the value for key (the zero value when the store has none).
 func (l *loader[K, V]) Load(key K) (V, error) {
 	l.mu.Lock()
 	b, ok := l.cache[key]
+	if ok && b == l.primed {
+		l.primed = nil
+		b.dispatched = true
+		go l.run(b)
+	}
 	if !ok {
 		if l.cur == nil {
-			b = &batch[K, V]{done: make(chan struct{})}
+			b = &batch[K, V]{done: make(chan struct{}), started: time.Now()}
 			l.cur = b
-			time.AfterFunc(l.wait, func() { l.dispatch(b) })
+			b.timer = time.AfterFunc(l.wait, func() { l.dispatch(b) })
+		} else if time.Since(l.cur.started) < maxBatchWait {
+			// Keys are still arriving: give the rest of the level a moment.
+			l.cur.timer.Reset(l.wait)
 		}
 		b = l.cur
 		b.keys = append(b.keys, key)
 		l.cache[key] = b
 		if len(b.keys) >= l.maxBatch {
 			l.cur = nil
+			b.dispatched = true
 			go l.run(b)
 		}
 	}
@@ -63,6 +100,7 @@ func (l *loader[K, V]) Load(key K) (V, error) {
 
 // LoadAll loads several keys, in one batch where possible.
 func (l *loader[K, V]) LoadAll(keys []K) ([]V, error) {
+	l.Prime(keys...)
 	out := make([]V, len(keys))
 	errs := make([]error, len(keys))
 	var wg sync.WaitGroup
@@ -84,12 +122,13 @@ func (l *loader[K, V]) LoadAll(keys []K) ([]V, error) {
 
 func (l *loader[K, V]) dispatch(b *batch[K, V]) {
 	l.mu.Lock()
-	if l.cur != b {
-		// Already dispatched because it filled up.
+	if l.cur != b || b.dispatched {
+		// Already dispatched because it filled up, or by an earlier timer.
 		l.mu.Unlock()
 		return
 	}
 	l.cur = nil
+	b.dispatched = true
 	l.mu.Unlock()
 	l.run(b)
 }

@@ -51,12 +51,14 @@ func loadersFor(ctx context.Context) *Loaders {
 
 // NewLoaders builds the loaders of one request.
 func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
+	l := &Loaders{}
 	commitmentsBy := func(filter func([]string) cg.CommitmentFilter, keysOf func(*cg.Commitment) []string) func(context.Context, []string) (map[string][]*cg.Commitment, error) {
 		return func(ctx context.Context, ids []string) (map[string][]*cg.Commitment, error) {
 			page, err := store.Commitments(ctx, filter(ids), cg.Page{})
 			if err != nil {
 				return nil, fmt.Errorf("load commitments: %w", err)
 			}
+			l.primeCommitments(page.Commitments)
 			return groupBy(page.Commitments, keysOf), nil
 		}
 	}
@@ -66,6 +68,7 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			if err != nil {
 				return nil, fmt.Errorf("load relations: %w", err)
 			}
+			l.primeRelations(rels)
 			return groupBy(rels, keysOf), nil
 		}
 	}
@@ -75,15 +78,17 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			if err != nil {
 				return nil, fmt.Errorf("load claims: %w", err)
 			}
+			l.primeClaims(claims)
 			return groupBy(claims, keysOf), nil
 		}
 	}
-	return &Loaders{
+	*l = Loaders{
 		entity: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Entity, error) {
 			es, err := store.Entities(ctx, cg.EntityFilter{IDs: ids})
 			if err != nil {
 				return nil, fmt.Errorf("load entities: %w", err)
 			}
+			l.primeEntities(es)
 			return byID(es, func(e *cg.Entity) string { return e.ID }), nil
 		}),
 		source: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Source, error) {
@@ -98,6 +103,7 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			if err != nil {
 				return nil, fmt.Errorf("load commitments: %w", err)
 			}
+			l.primeCommitments(page.Commitments)
 			return byID(page.Commitments, func(c *cg.Commitment) string { return c.ID }), nil
 		}),
 		madeBy: newLoader(ctx, commitmentsBy(
@@ -143,6 +149,7 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 				if err != nil {
 					return nil, fmt.Errorf("load matrix cells: %w", err)
 				}
+				l.primeCommitments(page.Commitments)
 				for _, c := range page.Commitments {
 					k := cellKey{filter: fs, actor: c.ActorID, kind: c.Kind}
 					out[k] = append(out[k], c)
@@ -150,6 +157,48 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			}
 			return out, nil
 		}),
+	}
+	return l
+}
+
+// primeCommitments announces the entities and sources that fields of these
+// commitments may ask for next.
+func (l *Loaders) primeCommitments(cs []*cg.Commitment) {
+	for _, c := range cs {
+		l.entity.Prime(c.ActorID, c.TargetID)
+		if c.StatedByID != "" {
+			l.entity.Prime(c.StatedByID)
+		}
+		l.source.Prime(evidenceSources(c.Evidence)...)
+	}
+}
+
+// primeEntities announces the per-entity lists that fields of these
+// entities may ask for next.
+func (l *Loaders) primeEntities(es []*cg.Entity) {
+	for _, e := range es {
+		if e == nil {
+			continue
+		}
+		l.madeBy.Prime(e.ID)
+		l.aimedAt.Prime(e.ID)
+		l.statedBy.Prime(e.ID)
+		l.relationsOf.Prime(e.ID)
+		l.claimsAbout.Prime(e.ID)
+	}
+}
+
+func (l *Loaders) primeRelations(rs []*cg.Relation) {
+	for _, r := range rs {
+		l.entity.Prime(r.FromID, r.ToID)
+		l.source.Prime(evidenceSources(r.Evidence)...)
+	}
+}
+
+func (l *Loaders) primeClaims(cs []*cg.Claim) {
+	for _, c := range cs {
+		l.entity.Prime(c.SubjectID)
+		l.source.Prime(evidenceSources(c.Evidence)...)
 	}
 }
 

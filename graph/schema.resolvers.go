@@ -231,7 +231,9 @@ func (r *queryResolver) Entities(ctx context.Context, kinds []cg.EntityKind, fir
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Entities(ctx, cg.EntityFilter{Kinds: kinds, Limit: n})
+	es, err := r.Store.Entities(ctx, cg.EntityFilter{Kinds: kinds, Limit: n})
+	loadersFor(ctx).primeEntities(es)
+	return es, err
 }
 
 // Search is the resolver for the search field.
@@ -243,7 +245,9 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []cg.Ent
 	if strings.TrimSpace(query) == "" {
 		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "query", Message: "query must not be empty"}
 	}
-	return r.Store.Entities(ctx, cg.EntityFilter{Search: query, Kinds: kinds, Limit: n})
+	es, err := r.Store.Entities(ctx, cg.EntityFilter{Search: query, Kinds: kinds, Limit: n})
+	loadersFor(ctx).primeEntities(es)
+	return es, err
 }
 
 // Commitment is the resolver for the commitment field.
@@ -272,6 +276,7 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 	if err != nil {
 		return nil, err
 	}
+	loadersFor(ctx).primeCommitments(res.Commitments)
 	conn := &model.CommitmentConnection{Nodes: res.Commitments, Edges: []*model.CommitmentEdge{}, TotalCount: res.TotalCount,
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: page.After != ""}}
 	for _, c := range res.Commitments {
@@ -297,6 +302,7 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 	if err != nil {
 		return nil, err
 	}
+	loadersFor(ctx).primeCommitments(res.Commitments)
 	var actorIDs []string
 	for _, c := range res.Commitments {
 		actorIDs = append(actorIDs, c.ActorID)
@@ -332,6 +338,7 @@ func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilt
 		}
 		row.Total += c.Commitments
 		row.Cells = append(row.Cells, &model.MatrixCell{MatrixCell: c, Filter: key})
+		loadersFor(ctx).cell.Prime(cellKey{filter: key, actor: c.ActorID, kind: c.Kind})
 	}
 	actors, err := loadersFor(ctx).entity.LoadAll(ids)
 	if err != nil {
@@ -378,6 +385,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 	if err != nil {
 		return nil, err
 	}
+	loadersFor(ctx).primeCommitments(res.Commitments)
 	return timeline(events, res.Commitments), nil
 }
 

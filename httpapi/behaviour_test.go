@@ -1,0 +1,156 @@
+package httpapi_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/httpapi"
+)
+
+// TestStoreCallsBoundedByDepth checks that nested fields go through the
+// dataloaders: the number of store calls depends on the query's shape, not
+// on how many items it returns.
+func TestStoreCallsBoundedByDepth(t *testing.T) {
+	store := newCountingStore(seedStore(t))
+	h := newHandler(store)
+	tests := []struct {
+		name     string
+		query    string
+		maxCalls int
+		minItems int // the query must return at least this many commitments, or the bound proves nothing
+	}{
+		{
+			name: "commitments with actors, targets, speakers and sources",
+			query: `{ commitments(first: 100) { nodes { id actor { name } target { name } statedBy { name }
+				evidence { quote source { file outlet } } } } }`,
+			// Commitments, one Entities batch (actor, target and statedBy
+			// share a loader), one Sources batch.
+			maxCalls: 3, minItems: 15,
+		},
+		{
+			name: "matrix with cell commitments and their actors",
+			query: `{ matrix { rows { actor { name } cells { kind commitments { id target { name }
+				evidence { source { file } } } } } } }`,
+			// Matrix; Entities for row actors; Commitments for all cells;
+			// Entities for targets; Sources.
+			maxCalls: 5, minItems: 15,
+		},
+		{
+			name: "every actor's page",
+			query: `{ entities(kinds: [COUNTRY]) { id commitmentsMade { id target { name } } commitmentsReceived { id }
+				offices { role } officeHolders { from { name } } events { to { name } } claims { topic } } }`,
+			// Entities; then one batch each of made-by, aimed-at, relations
+			// and claims; then names for targets and relation ends: at most
+			// one Entities batch per parent loader, however many actors.
+			maxCalls: 7, minItems: 10,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store.reset()
+			resp := post(t, h, tt.query, nil)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("errors: %+v", resp.Errors)
+			}
+			if n := strings.Count(string(resp.Data), `"id"`); n < tt.minItems {
+				t.Fatalf("only %d items returned; the bound would prove nothing", n)
+			}
+			if got := store.total(); got > tt.maxCalls {
+				t.Errorf("%d store calls (%v), want at most %d", got, store.calls, tt.maxCalls)
+			}
+		})
+	}
+}
+
+func TestIntrospectionSwitch(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		cfg := httpapi.Defaults()
+		cfg.Introspection = on
+		resp := post(t, httpapi.NewHandler(seedStore(t), cfg), `{ __schema { queryType { name } } }`, nil)
+		if got := len(resp.Errors) == 0; got != on {
+			t.Errorf("introspection %v: answered %v (%+v)", on, got, resp.Errors)
+		}
+	}
+}
+
+// faultyStore fails in the ways a real backend can.
+type faultyStore struct {
+	cg.Store
+	mode string
+}
+
+func (f faultyStore) Commitments(ctx context.Context, flt cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
+	switch f.mode {
+	case "panic":
+		panic("boom: secret internal state")
+	case "internal":
+		return nil, errors.New("driver: connection to 10.1.2.3:7687 refused, password=hunter2")
+	case "unavailable":
+		return nil, &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the store is unavailable", Err: errors.New("dial tcp: refused")}
+	case "hang":
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return f.Store.Commitments(ctx, flt, p)
+}
+
+func TestFailuresNeverLeakInternals(t *testing.T) {
+	tests := []struct {
+		mode, code string
+	}{
+		{"panic", "INTERNAL"},
+		{"internal", "INTERNAL"},
+		{"unavailable", "STORE_UNAVAILABLE"},
+		{"hang", "TIMEOUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			cfg := httpapi.Defaults()
+			cfg.RequestTimeout = 200 * time.Millisecond
+			h := httpapi.NewHandler(faultyStore{Store: seedStore(t), mode: tt.mode}, cfg)
+			start := time.Now()
+			resp := post(t, h, `{ commitments { totalCount } }`, nil)
+			if elapsed := time.Since(start); elapsed > 5*time.Second {
+				t.Errorf("took %v", elapsed)
+			}
+			if len(resp.Errors) != 1 {
+				t.Fatalf("errors %+v", resp.Errors)
+			}
+			e := resp.Errors[0]
+			if e.code() != tt.code {
+				t.Errorf("code %q, want %q", e.code(), tt.code)
+			}
+			for _, secret := range []string{"hunter2", "10.1.2.3", "secret", "dial tcp", "boom"} {
+				if strings.Contains(e.Message, secret) {
+					t.Errorf("message %q leaks %q", e.Message, secret)
+				}
+			}
+			if len(e.Path) == 0 || e.Path[0] != "commitments" {
+				t.Errorf("path %v", e.Path)
+			}
+		})
+	}
+}
+
+func TestMetricsCountOperationsAndStoreCalls(t *testing.T) {
+	h := newHandler(seedStore(t))
+	post(t, h, `query Refusals { commitments(filter: {kinds: [REFUSES_TROOPS]}) { totalCount } }`, nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		`coalitiongraph_http_requests_total{code="200",path="/graphql"} 1`,
+		`coalitiongraph_graphql_operation_seconds_count{operation="Refusals"} 1`,
+		`coalitiongraph_store_call_seconds_count{method="Commitments",outcome="ok"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}

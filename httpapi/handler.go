@@ -1,0 +1,176 @@
+// Package httpapi serves the API over HTTP: GraphQL at /graphql, GraphiQL
+// at /graphiql, health, readiness and Prometheus metrics. Every route is
+// registered in NewHandler.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/graph"
+)
+
+// Config tunes the handler; zero fields take the defaults of Defaults.
+type Config struct {
+	Logger *slog.Logger
+	// Introspection is on by default so that GraphiQL and clients can
+	// explore the schema; operators of a closed deployment turn it off.
+	Introspection bool
+	MaxDepth      int
+	MaxComplexity int
+	// MaxBodyBytes limits request bodies.
+	MaxBodyBytes int64
+	// RequestTimeout is the deadline of each request, passed down to the store.
+	RequestTimeout time.Duration
+	// Registry receives the metrics; nil makes a fresh one.
+	Registry *prometheus.Registry
+}
+
+// Defaults are the limits of a public deployment.
+func Defaults() Config {
+	return Config{
+		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Introspection:  true,
+		MaxDepth:       12,
+		MaxComplexity:  20000,
+		MaxBodyBytes:   1 << 20,
+		RequestTimeout: 10 * time.Second,
+	}
+}
+
+func (c Config) withDefaults() Config {
+	d := Defaults()
+	if c.Logger == nil {
+		c.Logger = d.Logger
+	}
+	if c.MaxDepth == 0 {
+		c.MaxDepth = d.MaxDepth
+	}
+	if c.MaxComplexity == 0 {
+		c.MaxComplexity = d.MaxComplexity
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = d.RequestTimeout
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+	return c
+}
+
+//go:embed examples.graphql
+var exampleQueries string
+
+// NewHandler returns the service's HTTP handler over store.
+func NewHandler(store cg.Store, cfg Config) http.Handler {
+	cfg = cfg.withDefaults()
+	m := newMetrics(cfg.Registry)
+	store = m.instrument(store)
+	gql := newGraphQLServer(cfg, store, m)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			// Read the body here so that an oversized one gets 413 rather
+			// than one of gqlgen's decode errors.
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes))
+			if err != nil {
+				writeRequestError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE",
+					fmt.Sprintf("request body exceeds %d bytes", cfg.MaxBodyBytes))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
+		defer cancel()
+		gql.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
+	}))
+	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
+	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery == "" {
+			// GraphiQL reads its opening query from the URL: start with the examples.
+			http.Redirect(w, r, "/graphiql?query="+url.QueryEscape(exampleQueries), http.StatusFound)
+			return
+		}
+		graphiql(w, r)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := store.Ready(ctx); err != nil {
+			cfg.Logger.WarnContext(ctx, "not ready", "err", err)
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
+	return m.wrap(logRequests(cfg.Logger, recoverPanics(cfg.Logger, mux)))
+}
+
+// recoverPanics turns a panic outside the resolvers into a 500 instead of a
+// dropped connection.
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				log.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(p), "path", r.URL.Path)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer (flushes,
+// WebSocket hijacking).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// writeRequestError answers a request that never reached GraphQL execution
+// in the GraphQL response shape, so clients parse one kind of error.
+func writeRequestError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}},
+	})
+}

@@ -1,0 +1,133 @@
+// Command server serves the coalitiongraph API.
+//
+//	go run ./server                      # embedded store, seeded from the curated dataset, on :8080
+//	PORT=9000 go run ./server            # another port (or --addr 127.0.0.1:9000)
+//	NEO4J_URI=bolt://localhost:7687 go run ./server   # Neo4j as the store
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/dataset"
+	"github.com/coalitiongraph/coalitiongraph/httpapi"
+	"github.com/coalitiongraph/coalitiongraph/inmem"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	addr           string
+	introspection  bool
+	requestTimeout time.Duration
+	shutdownGrace  time.Duration
+}
+
+func parseConfig(args []string, getenv func(string) string) (config, error) {
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addr := ":8080"
+	if p := getenv("PORT"); p != "" {
+		addr = ":" + p
+	}
+	introspection := true
+	if v := getenv("INTROSPECTION"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return config{}, fmt.Errorf("INTROSPECTION=%q: want true or false", v)
+		}
+		introspection = b
+	}
+	var c config
+	fs.StringVar(&c.addr, "addr", addr, "listen address (env PORT sets the port)")
+	fs.BoolVar(&c.introspection, "introspection", introspection, "allow schema introspection (env INTROSPECTION)")
+	fs.DurationVar(&c.requestTimeout, "request-timeout", 10*time.Second, "deadline of each request, passed down to the store")
+	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests get to finish on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return config{}, fmt.Errorf("parse flags: %w", err)
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, nil))
+
+	store, err := openStore(ctx, getenv, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	hcfg := httpapi.Defaults()
+	hcfg.Logger = log
+	hcfg.Introspection = cfg.introspection
+	hcfg.RequestTimeout = cfg.requestTimeout
+	srv := &http.Server{
+		Handler:           httpapi.NewHandler(store, hcfg),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      cfg.requestTimeout + 5*time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// openStore picks the store: Neo4j when NEO4J_URI is set, otherwise the
+// embedded store loaded with the curated dataset.
+func openStore(ctx context.Context, getenv func(string) string, log *slog.Logger) (cg.Store, error) {
+	ds, err := dataset.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load the curated dataset: %w", err)
+	}
+	s, err := inmem.New(ds)
+	if err != nil {
+		return nil, fmt.Errorf("open the embedded store: %w", err)
+	}
+	log.Info("store", "kind", "embedded", "commitments", len(ds.Commitments), "entities", len(ds.Entities))
+	return s, nil
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRunServesAndShutsDown starts the real server on a free port, queries
+// it, and stops it the way a SIGTERM would.
+func TestRunServesAndShutsDown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	env := map[string]string{"INTROSPECTION": "false"}
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, pw)
+		pw.Close()
+	}()
+
+	addr := ""
+	lines := bufio.NewScanner(pr)
+	for addr == "" && lines.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(lines.Bytes(), &rec); err != nil {
+			t.Fatalf("log line is not JSON: %q", lines.Text())
+		}
+		if rec["msg"] == "listening" {
+			addr, _ = rec["addr"].(string)
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if addr == "" {
+		t.Fatalf("server never logged its address: %v", <-done)
+	}
+
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json",
+		strings.NewReader(`{"query":"{ entity(id: \"POL\") { name } __schema { queryType { name } } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "Poland") && !strings.Contains(string(body), "introspection") {
+		t.Errorf("unexpected answer %s", body)
+	}
+	if !strings.Contains(string(body), "errors") {
+		t.Errorf("INTROSPECTION=false still allowed __schema: %s", body)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v after shutdown", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		addr    string
+		intro   bool
+		wantErr string
+	}{
+		{name: "defaults", addr: ":8080", intro: true},
+		{name: "PORT", env: map[string]string{"PORT": "9000"}, addr: ":9000", intro: true},
+		{name: "flag beats PORT", args: []string{"--addr", "127.0.0.1:7000"}, env: map[string]string{"PORT": "9000"}, addr: "127.0.0.1:7000", intro: true},
+		{name: "introspection off", env: map[string]string{"INTROSPECTION": "false"}, addr: ":8080", intro: false},
+		{name: "bad switch", env: map[string]string{"INTROSPECTION": "maybe"}, wantErr: "INTROSPECTION"},
+		{name: "unknown flag", args: []string{"--colour"}, wantErr: "colour"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.addr != tt.addr || c.introspection != tt.intro {
+				t.Errorf("got addr %q introspection %v", c.addr, c.introspection)
+			}
+		})
+	}
+}
