@@ -1,6 +1,7 @@
 package coalitiongraph
 
 import (
+	"cmp"
 	"encoding/base64"
 	"strings"
 )
@@ -18,10 +19,19 @@ const cursorVersion = "v1"
 // CursorKey is the position a cursor points at.
 type CursorKey struct {
 	Order CommitmentOrder
-	// Key is the sort key (see SortKey) of the commitment the cursor was
-	// made from: its date string for the date orders, "" for OrderID.
-	Key string
-	ID  string
+	// Date is the date of the commitment the cursor was made from; it is
+	// zero for OrderID, where the id alone orders.
+	Date Date
+	ID   string
+}
+
+// Key is the cursor's sort key as SortKey gives it, for backends that
+// compare in their own query language.
+func (k CursorKey) Key() string {
+	if k.Order.OrDefault() == OrderID {
+		return ""
+	}
+	return k.Date.String()
 }
 
 // Valid reports whether o is one of the orders, the empty default included.
@@ -50,8 +60,9 @@ func SortKey(c *Commitment, order CommitmentOrder) string {
 	return c.Date.String()
 }
 
-// CompareKeys compares two positions in the order: by key, where unknown
-// dates ("") sort last in both date directions, then by id ascending.
+// CompareKeys compares two positions given by sort keys: by key, where
+// unknown dates ("") sort last in both date directions, then by id
+// ascending. It is the definition the faster comparisons below follow.
 func CompareKeys(order CommitmentOrder, aKey, aID, bKey, bID string) int {
 	if order.OrDefault() != OrderID && aKey != bKey {
 		switch {
@@ -69,24 +80,53 @@ func CompareKeys(order CommitmentOrder, aKey, aID, bKey, bID string) int {
 	return strings.Compare(aID, bID)
 }
 
+// compareDates orders dates as CompareKeys orders their strings, without
+// formatting them: a missing month or day is 0, so "2025" < "2025-01" <
+// "2025-01-01", and unknown dates come last either way.
+func compareDates(order CommitmentOrder, a, b Date) int {
+	if a == b {
+		return 0
+	}
+	switch {
+	case !a.Known():
+		return 1
+	case !b.Known():
+		return -1
+	}
+	c := cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Month, b.Month), cmp.Compare(a.Day, b.Day))
+	if order == OrderDateDesc {
+		c = -c
+	}
+	return c
+}
+
+func comparePositions(order CommitmentOrder, aDate Date, aID string, bDate Date, bID string) int {
+	if order != OrderID {
+		if c := compareDates(order, aDate, bDate); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(aID, bID)
+}
+
 // CompareCommitments returns a comparison in the order, for slices.SortFunc.
 func CompareCommitments(order CommitmentOrder) func(a, b *Commitment) int {
 	order = order.OrDefault()
 	return func(a, b *Commitment) int {
-		return CompareKeys(order, SortKey(a, order), a.ID, SortKey(b, order), b.ID)
+		return comparePositions(order, a.Date, a.ID, b.Date, b.ID)
 	}
 }
 
 // CommitmentLess reports whether a comes before b in the order.
 func CommitmentLess(order CommitmentOrder) func(a, b *Commitment) bool {
-	cmp := CompareCommitments(order)
-	return func(a, b *Commitment) bool { return cmp(a, b) < 0 }
+	compare := CompareCommitments(order)
+	return func(a, b *Commitment) bool { return compare(a, b) < 0 }
 }
 
 // Before reports whether the cursor position comes strictly before c, that
 // is whether c belongs to the pages after the cursor.
 func (k CursorKey) Before(c *Commitment) bool {
-	return CompareKeys(k.Order, k.Key, k.ID, SortKey(c, k.Order), c.ID) < 0
+	return comparePositions(k.Order.OrDefault(), k.Date, k.ID, c.Date, c.ID) < 0
 }
 
 // EncodeCursor makes the opaque cursor that points at c in the order.
@@ -119,15 +159,13 @@ func DecodeCursor(s string, order CommitmentOrder) (CursorKey, error) {
 	if order == OrderID && key != "" {
 		return bad("not a cursor")
 	}
-	if key != "" {
-		// Only canonical date strings: any other key would compare in a
-		// way no commitment's key does.
-		d, err := ParseDate(key)
-		if err != nil || d.String() != key {
-			return bad("not a cursor")
-		}
+	// Only canonical date strings: any other key would compare in a way
+	// no commitment's key does.
+	d, err := ParseDate(key)
+	if err != nil || d.String() != key {
+		return bad("not a cursor")
 	}
-	return CursorKey{Order: order, Key: key, ID: parts[3]}, nil
+	return CursorKey{Order: order, Date: d, ID: parts[3]}, nil
 }
 
 // ParsePage checks a page request and reads its cursor: First must not be

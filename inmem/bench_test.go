@@ -1,0 +1,84 @@
+package inmem_test
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/inmem"
+)
+
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// BenchmarkMemoryPerCommitment reports what the store adds per commitment
+// on top of the dataset it shares (B/commitment), and the dataset's own
+// size per commitment for scale (dataset-B/commitment).
+//
+//	go test ./inmem -run '^$' -bench MemoryPerCommitment -benchtime 1x
+func BenchmarkMemoryPerCommitment(b *testing.B) {
+	const n = 100_000
+	for b.Loop() {
+		before := heapInUse()
+		ds := synthetic(n, 2000, 1)
+		loaded := heapInUse()
+		s, err := inmem.New(ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		indexed := heapInUse()
+		runtime.KeepAlive(s)
+		runtime.KeepAlive(ds)
+		b.ReportMetric(float64(indexed-loaded)/n, "B/commitment")
+		b.ReportMetric(float64(loaded-before)/n, "dataset-B/commitment")
+	}
+}
+
+func BenchmarkQueries(b *testing.B) {
+	ds := synthetic(100_000, 2000, 1)
+	s, err := inmem.New(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	actor := ds.Entities[7].ID
+	for _, bc := range []struct {
+		name string
+		run  func() error
+	}{
+		{"Commitments/all/first20", func() error {
+			_, err := s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{First: 20, Order: cg.OrderDateDesc})
+			return err
+		}},
+		{"Commitments/actor/first20", func() error {
+			_, err := s.Commitments(ctx, cg.CommitmentFilter{ActorIDs: []string{actor}}, cg.Page{First: 20})
+			return err
+		}},
+		{"Commitments/kind+month/first20", func() error {
+			_, err := s.Commitments(ctx, cg.CommitmentFilter{Kinds: []cg.EdgeKind{cg.OffersTroops}, From: cg.MustDate("2025-08"), To: cg.MustDate("2025-08")}, cg.Page{First: 20})
+			return err
+		}},
+		{"Matrix/all", func() error { _, err := s.Matrix(ctx, cg.CommitmentFilter{}); return err }},
+		{"Counts/source", func() error {
+			_, err := s.Counts(ctx, cg.CommitmentFilter{SourceIDs: []string{"src-1"}})
+			return err
+		}},
+		{"Paths/3hops", func() error { _, err := s.Paths(ctx, ds.Entities[0].ID, ds.Entities[1].ID, 3); return err }},
+		{"Neighbourhood/depth1", func() error { _, err := s.Neighbourhood(ctx, actor, 1); return err }},
+		{"Entities/search", func() error { _, err := s.Entities(ctx, cg.EntityFilter{Search: "entity 19", Limit: 10}); return err }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := bc.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
