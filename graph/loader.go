@@ -98,6 +98,13 @@ func (l *loader[K, V]) Load(key K) (V, error) {
 	return b.vals[key], b.err
 }
 
+// LoadNow loads one key without waiting for others to batch with: for root
+// fields, which no sibling will join.
+func (l *loader[K, V]) LoadNow(key K) (V, error) {
+	l.Prime(key)
+	return l.Load(key)
+}
+
 // LoadAll loads several keys, in one batch where possible.
 func (l *loader[K, V]) LoadAll(keys []K) ([]V, error) {
 	l.Prime(keys...)

@@ -222,7 +222,7 @@ func (r *pathResolver) Nodes(ctx context.Context, obj *cg.Path) ([]*cg.Entity, e
 
 // Entity is the resolver for the entity field.
 func (r *queryResolver) Entity(ctx context.Context, id string) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(id)
+	return loadersFor(ctx).entity.LoadNow(id)
 }
 
 // Entities is the resolver for the entities field.
@@ -252,7 +252,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []cg.Ent
 
 // Commitment is the resolver for the commitment field.
 func (r *queryResolver) Commitment(ctx context.Context, id string) (*cg.Commitment, error) {
-	return loadersFor(ctx).commitment.Load(id)
+	return loadersFor(ctx).commitment.LoadNow(id)
 }
 
 // Commitments is the resolver for the commitments field.
@@ -291,7 +291,7 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 
 // Coalition is the resolver for the coalition field.
 func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []string) (*model.Coalition, error) {
-	subject, err := loadersFor(ctx).entity.Load(id)
+	subject, err := loadersFor(ctx).entity.LoadNow(id)
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +391,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*cg.Source, error) {
-	return loadersFor(ctx).source.Load(id)
+	return loadersFor(ctx).source.LoadNow(id)
 }
 
 // Sources is the resolver for the sources field.
