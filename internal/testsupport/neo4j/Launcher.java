@@ -1,0 +1,103 @@
+// Launcher starts an in-process Neo4j Community server for the Go integration
+// tests. It is run in source-file mode (java -cp "$CP" Launcher.java), so there
+// is no compile step and no build output to keep in sync with the pom.
+//
+// Usage: Launcher.java <port> <dir>
+//   port  Bolt port on 127.0.0.1; 0 picks a free one. The Go side passes the
+//         previous port back to restart an instance where its clients expect it.
+//   dir   instance directory; the store lives in <dir>/data so that a restart
+//         with the same dir sees the same graph.
+//
+// Protocol with the Go side: once Bolt accepts connections, one line
+// "BOLT_URI bolt://127.0.0.1:NNNN" is printed on stdout. The server shuts down
+// when stdin reaches EOF, which also happens when the Go test process dies, so
+// no JVM outlives the tests.
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.harness.Neo4j;
+import org.neo4j.harness.Neo4jBuilders;
+import org.neo4j.io.ByteUnit;
+
+public class Launcher {
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: Launcher.java <port> <dir>");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[0]);
+        Path dir = Path.of(args[1]).toAbsolutePath();
+        Path data = dir.resolve("data");
+        // The harness creates a random-named home under the working dir and
+        // deletes it on close; only logs and certificates live there, the store
+        // is pointed at <dir>/data so it survives a restart.
+        Path work = dir.resolve("work");
+        Files.createDirectories(data);
+        Files.createDirectories(work);
+
+        long started = System.nanoTime();
+        Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(work)
+                // No HTTP server: the tests speak Bolt only, and it saves a port.
+                .withDisabledServer()
+                .withConfig(GraphDatabaseSettings.data_directory, data)
+                .withConfig(BoltConnector.enabled, true)
+                .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .withConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .withConfig(GraphDatabaseSettings.auth_enabled, false)
+                // Several instances may run at once on a small shared machine.
+                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
+                // Test stores are tiny; preallocating 256 MB log files would
+                // cost disk and time on every start.
+                .withConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                .withConfig(GraphDatabaseSettings.preallocate_store_files, false)
+                // Never phone home from a test run.
+                .withConfig(GraphDatabaseSettings.udc_enabled, false)
+                // Netty's default 5 s quiet period, paid per event loop group,
+                // made every stop take ~10 s; tests stop and restart often.
+                .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
+                .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5))
+                .build();
+
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (closed.compareAndSet(false, true)) {
+                // close() shuts the DBMS down cleanly (checkpoint included), so
+                // the next start on the same data dir needs no recovery.
+                neo4j.close();
+            }
+        };
+        // SIGTERM/SIGINT from the Go side's kill path still get a clean store.
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "neo4j-shutdown"));
+
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        System.err.println("neo4j started in " + ms + " ms, data in " + data);
+        // Built from the bound port: boltURI() carries a trailing slash.
+        System.out.println("BOLT_URI bolt://127.0.0.1:" + neo4j.boltURI().getPort());
+        System.out.flush();
+
+        waitForEOF(System.in);
+        shutdown.run();
+        System.err.println("neo4j stopped");
+        System.exit(0);
+    }
+
+    private static void waitForEOF(InputStream in) {
+        byte[] buf = new byte[256];
+        try {
+            while (in.read(buf) != -1) {
+                // Input is ignored; only EOF matters.
+            }
+        } catch (IOException e) {
+            // A broken stdin means the parent is gone: shut down as on EOF.
+        }
+    }
+}
