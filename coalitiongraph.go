@@ -11,7 +11,10 @@
 // Claim of its own instead of being merged.
 package coalitiongraph
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Entity is a node: a country, person, organisation, group, proposal, event
 // or agreement.
@@ -64,6 +67,37 @@ type Commitment struct {
 	Conditions []string
 	Summary    string
 	Evidence   []Evidence
+
+	// Version counts the recorded versions of the commitment, from 1 (a
+	// curated fact as loaded from the dataset). Updates name the version
+	// they were based on (optimistic concurrency).
+	Version int
+	// RecordedAt and RecordedBy (the name of the API key) say when and by
+	// whom this version was recorded, Reason why; zero for curated facts.
+	RecordedAt time.Time
+	RecordedBy string
+	Reason     string
+	// ValidFrom is when this version took effect in the world, for asOf
+	// reads; zero means EffectiveFrom falls back to the commitment's date.
+	ValidFrom time.Time
+	// Retracted marks a version that withdrew the record itself (the fact
+	// was wrong or unsupported), as opposed to the actor withdrawing its
+	// commitment (StatusWithdrawn). Retracted commitments leave current
+	// reads and stay in history.
+	Retracted bool
+}
+
+// EffectiveFrom is when this version of the commitment took effect: its
+// ValidFrom, or else the start of its date; the zero time (always) when
+// neither is known.
+func (c *Commitment) EffectiveFrom() time.Time {
+	if !c.ValidFrom.IsZero() {
+		return c.ValidFrom
+	}
+	if c.Date.Known() {
+		return c.Date.Start()
+	}
+	return time.Time{}
 }
 
 // Relation is a structural edge: an office held, a membership, a
@@ -122,6 +156,10 @@ type CommitmentFilter struct {
 	StatedByIDs []string
 	// From and To bound the commitment's date (see Date.Within).
 	From, To Date
+	// AsOf, when set, reads the commitments as they stood at that moment:
+	// for each, the latest version in effect then (see EffectiveFrom), and
+	// none that was retracted or not yet in effect.
+	AsOf *time.Time
 }
 
 // Page asks for one page of a keyset-paginated listing.

@@ -153,13 +153,13 @@ func TestGoodFixture(t *testing.T) {
 		Commitments: []*cg.Commitment{
 			{ID: "c-pol-refuses-troops", Kind: cg.RefusesTroops, ActorID: "POL", TargetID: "UKR", Status: cg.StatusRefused,
 				Date: cg.Date{Year: 2025, Month: 8, Day: 20}, Conditions: []string{"no ground forces", "not now"},
-				Summary: "Poland will not send forces into Ukraine.",
+				Summary: "Poland will not send forces into Ukraine.", Version: 1,
 				Evidence: []cg.Evidence{
 					{SourceID: "src-a", Quote: "Poland clarified it will not send forces into Ukraine", Line: 2},
 					{SourceID: "src-a", Quote: "forces into Ukraine.", AttributedTo: "Bloomberg", Line: 2},
 				}},
 			{ID: "c-ita-proposes", Kind: cg.Proposes, ActorID: "ITA", TargetID: "prop-24h", Status: cg.StatusProposed,
-				StatedByID: "meloni", Summary: "Italy proposes the 24-hour guarantee.",
+				StatedByID: "meloni", Summary: "Italy proposes the 24-hour guarantee.", Version: 1,
 				Evidence: evidence("src-a", "Meloni called it", "", 6)},
 		},
 		Claims: []*cg.Claim{{ID: "claim-article5", SubjectID: "prop-24h", Topic: "relation to Article 5",

@@ -309,7 +309,7 @@ func (l *loader) parseItem(file, section string, n *yaml.Node) {
 		r.r.Evidence, r.ev = it.evidence(true)
 		l.rels = append(l.rels, r)
 	case "commitments":
-		r := &commitRec{it: it, c: &cg.Commitment{ID: id}}
+		r := &commitRec{it: it, c: &cg.Commitment{ID: id, Version: 1}}
 		r.c.Kind, _ = it.edgeKind(true)
 		r.actor = it.ref("actor")
 		r.target = it.ref("target")

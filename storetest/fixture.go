@@ -127,5 +127,8 @@ func Fixture() *cg.Dataset {
 				Evidence: []cg.Evidence{b("about 10 European states", 8)}},
 		},
 	}
+	for _, c := range ds.Commitments {
+		c.Version = 1 // curated facts are the first version
+	}
 	return ds
 }
