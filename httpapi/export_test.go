@@ -1,0 +1,670 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/dataset"
+	"github.com/coalitiongraph/coalitiongraph/httpapi"
+	"github.com/coalitiongraph/coalitiongraph/inmem"
+)
+
+var exportPaths = []string{"/export/commitments.csv", "/export/graph.graphml", "/export/graph.json"}
+
+func seedDataset(t testing.TB) *cg.Dataset {
+	t.Helper()
+	ds, err := dataset.Default()
+	if err != nil {
+		t.Fatalf("load dataset: %v", err)
+	}
+	return ds
+}
+
+func get(t testing.TB, h http.Handler, target string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	return rec
+}
+
+// exportCSV fetches the CSV export and returns its rows keyed by column name.
+func exportCSV(t *testing.T, h http.Handler, query string) []map[string]string {
+	t.Helper()
+	rec := get(t, h, "/export/commitments.csv?"+query)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+	}
+	r := csv.NewReader(rec.Body)
+	records, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("parse csv: %v", err)
+	}
+	if len(records) == 0 {
+		t.Fatal("no header row")
+	}
+	header := records[0]
+	rows := make([]map[string]string, 0, len(records)-1)
+	for _, rec := range records[1:] {
+		row := map[string]string{}
+		for i, col := range header {
+			row[col] = rec[i]
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func TestExportCSV(t *testing.T) {
+	ds := seedDataset(t)
+	h := newHandler(seedStore(t))
+	rec := get(t, h, "/export/commitments.csv")
+	if ct := rec.Header().Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if cd := rec.Header().Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, "commitments.csv") {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	rows := exportCSV(t, h, "")
+	if len(rows) != len(ds.Commitments) {
+		t.Fatalf("%d rows, want one per commitment (%d)", len(rows), len(ds.Commitments))
+	}
+	byID := map[string]map[string]string{}
+	for _, row := range rows {
+		if byID[row["id"]] != nil {
+			t.Errorf("commitment %s exported twice", row["id"])
+		}
+		byID[row["id"]] = row
+	}
+
+	pol := byID["c-pol-refuses-troops"]
+	want := map[string]string{
+		"actor_id": "POL", "actor_name": "Poland", "kind": "REFUSES_TROOPS", "target_id": "UKR",
+		"target_name": "Ukraine", "status": "REFUSED", "date": "2025-08", "date_precision": "MONTH",
+		"source_files": "000_7a6dea6409ba7262.txt", "evidence_count": "1",
+		"first_quote": "Poland clarified it will not send forces into Ukraine",
+	}
+	for col, v := range want {
+		if pol[col] != v {
+			t.Errorf("c-pol-refuses-troops %s = %q, want %q", col, pol[col], v)
+		}
+	}
+	usa := byID["c-usa-refuses-troops"]
+	if usa["stated_by"] != "Donald Trump" || usa["conditions"] != "no ground forces" ||
+		usa["source_files"] != "000_7a6dea6409ba7262.txt 002_c7c84230df0db919.txt" {
+		t.Errorf("c-usa-refuses-troops: %v", usa)
+	}
+
+	// Every text must survive the round trip byte for byte; the dataset
+	// must hold the awkward characters, or this proves nothing.
+	var sawComma, sawQuote bool
+	for _, c := range ds.Commitments {
+		row := byID[c.ID]
+		if row == nil {
+			t.Errorf("commitment %s missing", c.ID)
+			continue
+		}
+		if row["first_quote"] != c.Evidence[0].Quote {
+			t.Errorf("%s first_quote %q, want %q", c.ID, row["first_quote"], c.Evidence[0].Quote)
+		}
+		if row["summary"] != c.Summary {
+			t.Errorf("%s summary %q, want %q", c.ID, row["summary"], c.Summary)
+		}
+		if row["conditions"] != strings.Join(c.Conditions, "; ") {
+			t.Errorf("%s conditions %q", c.ID, row["conditions"])
+		}
+		for _, s := range []string{c.Evidence[0].Quote, c.Summary} {
+			sawComma = sawComma || strings.Contains(s, ",")
+			sawQuote = sawQuote || strings.Contains(s, `"`)
+		}
+	}
+	if !sawComma || !sawQuote {
+		t.Errorf("dataset lacks a quote or summary with a comma (%v) or a double quote (%v)", sawComma, sawQuote)
+	}
+}
+
+// commitmentIDs runs a predicate over the dataset: the expected result of a
+// filter, worked out without the store.
+func commitmentIDs(ds *cg.Dataset, keep func(*cg.Commitment) bool) []string {
+	var out []string
+	for _, c := range ds.Commitments {
+		if keep(c) {
+			out = append(out, c.ID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func citesSource(c *cg.Commitment, id string) bool {
+	return slices.ContainsFunc(c.Evidence, func(e cg.Evidence) bool { return e.SourceID == id })
+}
+
+func TestExportFilters(t *testing.T) {
+	ds := seedDataset(t)
+	h := newHandler(seedStore(t))
+	aug20 := cg.MustDate("2025-08-20")
+	tests := []struct {
+		query string
+		keep  func(*cg.Commitment) bool
+	}{
+		{"kind=REFUSES_TROOPS", func(c *cg.Commitment) bool { return c.Kind == cg.RefusesTroops }},
+		{"kind=REFUSES_TROOPS,OFFERS_AIR_SUPPORT", func(c *cg.Commitment) bool {
+			return c.Kind == cg.RefusesTroops || c.Kind == cg.OffersAirSupport
+		}},
+		{"kind=REFUSES_TROOPS&kind=OFFERS_AIR_SUPPORT", func(c *cg.Commitment) bool {
+			return c.Kind == cg.RefusesTroops || c.Kind == cg.OffersAirSupport
+		}},
+		{"actor=POL", func(c *cg.Commitment) bool { return c.ActorID == "POL" }},
+		{"status=REFUSED&actor=USA", func(c *cg.Commitment) bool { return c.Status == cg.StatusRefused && c.ActorID == "USA" }},
+		{"target=prop-ita-24h", func(c *cg.Commitment) bool { return c.TargetID == "prop-ita-24h" }},
+		{"source=src-001", func(c *cg.Commitment) bool { return citesSource(c, "src-001") }},
+		{"statedBy=trump", func(c *cg.Commitment) bool { return c.StatedByID == "trump" }},
+		{"from=2025-08-20&to=2025-08-20", func(c *cg.Commitment) bool { return c.Date.Within(aug20, aug20) }},
+		{"actor=" + url.QueryEscape("POL, USA"), func(c *cg.Commitment) bool { return c.ActorID == "POL" || c.ActorID == "USA" }},
+		{"id=c-pol-refuses-troops", func(c *cg.Commitment) bool { return c.ID == "c-pol-refuses-troops" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			want := commitmentIDs(ds, tt.keep)
+			if len(want) == 0 || len(want) == len(ds.Commitments) {
+				t.Fatalf("filter selects %d of %d commitments: the test proves nothing", len(want), len(ds.Commitments))
+			}
+			var got []string
+			for _, row := range exportCSV(t, h, tt.query) {
+				got = append(got, row["id"])
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("csv: got %v, want %v", got, want)
+			}
+			g := exportJSON(t, h, tt.query)
+			got = got[:0]
+			for _, e := range g.Edges {
+				if e.Family == "commitment" {
+					got = append(got, e.ID)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("json: got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestExportBadParameters(t *testing.T) {
+	h := newHandler(seedStore(t))
+	tests := []struct {
+		query, field string
+	}{
+		{"kind=FOO", "kind"},
+		{"kind=REFUSES_TROOPS,FOO", "kind"},
+		{"kind=HOLDS_OFFICE", "kind"}, // a relation kind, not a commitment kind
+		{"status=MAYBE", "status"},
+		{"from=2025-13", "from"},
+		{"to=yesterday", "to"},
+		{"from=2025-08-01&from=2025-08-02", "from"},
+		{"asOf=2025-08-20", "asOf"},
+		{"kinds=REFUSES_TROOPS", "kinds"},
+	}
+	for _, path := range exportPaths {
+		for _, tt := range tests {
+			t.Run(path+"?"+tt.query, func(t *testing.T) {
+				rec := get(t, h, path+"?"+tt.query)
+				if rec.Code != http.StatusBadRequest {
+					t.Fatalf("status %d, want 400", rec.Code)
+				}
+				if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+					t.Errorf("Content-Type %q", ct)
+				}
+				var body gqlResponse
+				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+					t.Fatalf("decode %q: %v", rec.Body.String(), err)
+				}
+				if len(body.Errors) != 1 {
+					t.Fatalf("errors %+v", body.Errors)
+				}
+				e := body.Errors[0]
+				if e.code() != "BAD_USER_INPUT" || e.Extensions["field"] != tt.field || e.Message == "" {
+					t.Errorf("error %+v, want code BAD_USER_INPUT, field %s", e, tt.field)
+				}
+			})
+		}
+	}
+	rec := get(t, h, "/export/graph.json?asOf=2025-08-20")
+	if !strings.Contains(rec.Body.String(), "asOf needs the history API") {
+		t.Errorf("asOf answer %s", rec.Body.String())
+	}
+}
+
+type jsonEvidence struct {
+	SourceID     string `json:"sourceId"`
+	File         string `json:"file"`
+	Quote        string `json:"quote"`
+	AttributedTo string `json:"attributedTo"`
+	Line         int    `json:"line"`
+}
+
+type jsonNode struct {
+	ID       string         `json:"id"`
+	Kind     string         `json:"kind"`
+	Name     string         `json:"name"`
+	Aliases  []string       `json:"aliases"`
+	Date     string         `json:"date"`
+	Evidence []jsonEvidence `json:"evidence"`
+}
+
+type jsonEdge struct {
+	ID            string         `json:"id"`
+	Key           string         `json:"key"`
+	Source        string         `json:"source"`
+	Target        string         `json:"target"`
+	Family        string         `json:"family"`
+	Kind          string         `json:"kind"`
+	Status        string         `json:"status"`
+	Date          string         `json:"date"`
+	StatedBy      string         `json:"statedBy"`
+	Conditions    []string       `json:"conditions"`
+	Role          string         `json:"role"`
+	Evidence      []jsonEvidence `json:"evidence"`
+	EvidenceCount int            `json:"evidenceCount"`
+}
+
+type jsonGraph struct {
+	Directed   bool       `json:"directed"`
+	Multigraph bool       `json:"multigraph"`
+	Nodes      []jsonNode `json:"nodes"`
+	Edges      []jsonEdge `json:"edges"`
+}
+
+func exportJSON(t *testing.T, h http.Handler, query string) jsonGraph {
+	t.Helper()
+	rec := get(t, h, "/export/graph.json?"+query)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+	}
+	var g jsonGraph
+	if err := json.Unmarshal(rec.Body.Bytes(), &g); err != nil {
+		t.Fatalf("parse json: %v", err)
+	}
+	return g
+}
+
+func TestExportGraphJSON(t *testing.T) {
+	ds := seedDataset(t)
+	h := newHandler(seedStore(t))
+	g := exportJSON(t, h, "")
+	if !g.Directed || !g.Multigraph {
+		t.Errorf("directed %v multigraph %v", g.Directed, g.Multigraph)
+	}
+	if len(g.Nodes) != len(ds.Entities) || len(g.Edges) != len(ds.Commitments)+len(ds.Relations) {
+		t.Fatalf("%d nodes, %d edges; want %d and %d", len(g.Nodes), len(g.Edges), len(ds.Entities), len(ds.Commitments)+len(ds.Relations))
+	}
+	nodes := map[string]jsonNode{}
+	for _, n := range g.Nodes {
+		nodes[n.ID] = n
+	}
+	for _, e := range g.Edges {
+		if _, ok := nodes[e.Source]; !ok {
+			t.Errorf("edge %s from unknown node %s", e.ID, e.Source)
+		}
+		if _, ok := nodes[e.Target]; !ok {
+			t.Errorf("edge %s to unknown node %s", e.ID, e.Target)
+		}
+		if e.Key != e.ID || len(e.Evidence) == 0 || e.EvidenceCount != len(e.Evidence) {
+			t.Errorf("edge %+v", e)
+		}
+		for _, ev := range e.Evidence {
+			if ev.SourceID == "" || ev.File == "" || ev.Quote == "" || ev.Line < 1 {
+				t.Errorf("edge %s evidence %+v", e.ID, ev)
+			}
+		}
+	}
+	if n := nodes["POL"]; n.Name != "Poland" || n.Kind != "COUNTRY" {
+		t.Errorf("POL node %+v", n)
+	}
+	if n := nodes["prop-ita-24h"]; len(n.Evidence) == 0 || n.Date == "" {
+		t.Errorf("proposal node lacks its evidence or date: %+v", n)
+	}
+	i := slices.IndexFunc(g.Edges, func(e jsonEdge) bool { return e.ID == "c-pol-refuses-troops" })
+	if i < 0 {
+		t.Fatal("no c-pol-refuses-troops edge")
+	}
+	pol := g.Edges[i]
+	wantEv := jsonEvidence{SourceID: "src-000", File: "000_7a6dea6409ba7262.txt",
+		Quote: "Poland clarified it will not send forces into Ukraine"}
+	if pol.Source != "POL" || pol.Target != "UKR" || pol.Kind != "REFUSES_TROOPS" || pol.Status != "REFUSED" ||
+		pol.Family != "commitment" || len(pol.Evidence) != 1 || pol.Evidence[0].Line < 1 {
+		t.Errorf("c-pol-refuses-troops %+v", pol)
+	} else if ev := pol.Evidence[0]; ev.SourceID != wantEv.SourceID || ev.File != wantEv.File || ev.Quote != wantEv.Quote {
+		t.Errorf("evidence %+v, want %+v", ev, wantEv)
+	}
+}
+
+// A filtered graph holds the selected commitments, the entities they
+// involve and the relations among those entities, nothing else.
+func TestExportGraphFiltered(t *testing.T) {
+	h := newHandler(seedStore(t))
+	g := exportJSON(t, h, "kind=REFUSES_TROOPS")
+	var ids []string
+	for _, n := range g.Nodes {
+		ids = append(ids, n.ID)
+	}
+	slices.Sort(ids)
+	if want := []string{"POL", "UKR", "USA", "trump"}; !slices.Equal(ids, want) {
+		t.Errorf("nodes %v, want %v (actors, target, the person who stated it)", ids, want)
+	}
+	var rels, commitments int
+	for _, e := range g.Edges {
+		switch e.Family {
+		case "commitment":
+			commitments++
+			if e.Kind != "REFUSES_TROOPS" {
+				t.Errorf("edge %s of kind %s", e.ID, e.Kind)
+			}
+		case "relation":
+			rels++
+			if !slices.Contains(ids, e.Source) || !slices.Contains(ids, e.Target) {
+				t.Errorf("relation %s leaves the selection", e.ID)
+			}
+		}
+	}
+	if commitments != 2 || rels == 0 {
+		t.Errorf("%d commitments, %d relations; want 2 and Trump's office", commitments, rels)
+	}
+
+	// A filter that selects nothing gives an empty but valid graph.
+	g = exportJSON(t, h, "actor=nobody")
+	if len(g.Nodes) != 0 || len(g.Edges) != 0 {
+		t.Errorf("empty selection: %d nodes, %d edges", len(g.Nodes), len(g.Edges))
+	}
+	if rows := exportCSV(t, h, "actor=nobody"); len(rows) != 0 {
+		t.Errorf("empty selection: %d csv rows", len(rows))
+	}
+}
+
+type graphMLDoc struct {
+	XMLName xml.Name `xml:"graphml"`
+	Keys    []struct {
+		ID   string `xml:"id,attr"`
+		For  string `xml:"for,attr"`
+		Name string `xml:"attr.name,attr"`
+		Type string `xml:"attr.type,attr"`
+	} `xml:"key"`
+	Graph struct {
+		EdgeDefault string        `xml:"edgedefault,attr"`
+		Nodes       []graphMLItem `xml:"node"`
+		Edges       []graphMLItem `xml:"edge"`
+	} `xml:"graph"`
+}
+
+type graphMLItem struct {
+	ID     string `xml:"id,attr"`
+	Source string `xml:"source,attr"`
+	Target string `xml:"target,attr"`
+	Data   []struct {
+		Key   string `xml:"key,attr"`
+		Value string `xml:",chardata"`
+	} `xml:"data"`
+}
+
+func (it graphMLItem) attrs(keyNames map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, d := range it.Data {
+		out[keyNames[d.Key]] = d.Value
+	}
+	return out
+}
+
+func TestExportGraphML(t *testing.T) {
+	ds := seedDataset(t)
+	h := newHandler(seedStore(t))
+	rec := get(t, h, "/export/graph.graphml")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d", rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/graphml+xml") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	var doc graphMLDoc
+	if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("parse graphml: %v", err)
+	}
+	if doc.XMLName.Space != "http://graphml.graphdrawing.org/xmlns" || doc.Graph.EdgeDefault != "directed" {
+		t.Errorf("namespace %q, edgedefault %q", doc.XMLName.Space, doc.Graph.EdgeDefault)
+	}
+	keys := map[string]string{} // id → for
+	names := map[string]string{}
+	for _, k := range doc.Keys {
+		if _, dup := keys[k.ID]; dup {
+			t.Errorf("key %s declared twice", k.ID)
+		}
+		keys[k.ID], names[k.ID] = k.For, k.Name
+		if k.Type != "string" && k.Type != "int" {
+			t.Errorf("key %s has type %q", k.ID, k.Type)
+		}
+	}
+	check := func(kind string, items []graphMLItem) {
+		for _, it := range items {
+			for _, d := range it.Data {
+				if keys[d.Key] != kind {
+					t.Errorf("%s %s uses key %s, declared for %q", kind, it.ID, d.Key, keys[d.Key])
+				}
+			}
+		}
+	}
+	check("node", doc.Graph.Nodes)
+	check("edge", doc.Graph.Edges)
+	if len(doc.Graph.Nodes) != len(ds.Entities) || len(doc.Graph.Edges) != len(ds.Commitments)+len(ds.Relations) {
+		t.Fatalf("%d nodes, %d edges", len(doc.Graph.Nodes), len(doc.Graph.Edges))
+	}
+	i := slices.IndexFunc(doc.Graph.Edges, func(e graphMLItem) bool { return e.ID == "c-pol-refuses-troops" })
+	if i < 0 {
+		t.Fatal("no c-pol-refuses-troops edge")
+	}
+	pol := doc.Graph.Edges[i]
+	a := pol.attrs(names)
+	if pol.Source != "POL" || pol.Target != "UKR" || a["kind"] != "REFUSES_TROOPS" || a["status"] != "REFUSED" || a["evidenceCount"] != "1" {
+		t.Errorf("c-pol-refuses-troops %+v %v", pol, a)
+	}
+	var ev []jsonEvidence
+	if err := json.Unmarshal([]byte(a["evidence"]), &ev); err != nil {
+		t.Fatalf("evidence attribute %q: %v", a["evidence"], err)
+	}
+	if len(ev) != 1 || ev[0].File != "000_7a6dea6409ba7262.txt" || ev[0].Quote != "Poland clarified it will not send forces into Ukraine" {
+		t.Errorf("evidence %+v", ev)
+	}
+	// Every commitment's quotes come back intact through XML escaping.
+	want := map[string][]cg.Evidence{}
+	for _, c := range ds.Commitments {
+		want[c.ID] = c.Evidence
+	}
+	for _, e := range doc.Graph.Edges {
+		w, ok := want[e.ID]
+		if !ok {
+			continue
+		}
+		var got []jsonEvidence
+		if err := json.Unmarshal([]byte(e.attrs(names)["evidence"]), &got); err != nil {
+			t.Fatalf("%s evidence: %v", e.ID, err)
+		}
+		for j := range w {
+			if j >= len(got) || got[j].Quote != w[j].Quote || got[j].Line != w[j].Line {
+				t.Errorf("%s evidence %d differs", e.ID, j)
+			}
+		}
+	}
+}
+
+// bigStore is the curated dataset plus n synthetic commitments, enough for
+// several export pages.
+func bigStore(t testing.TB, n int) (cg.Store, int) {
+	t.Helper()
+	ds := seedDataset(t)
+	base := ds.Commitments[0]
+	for i := range n {
+		c := *base
+		c.ID = fmt.Sprintf("synthetic-%05d", i)
+		c.Date = cg.Date{Year: 2020 + i%6, Month: 1 + i%12, Day: 1 + i%28}
+		ds.Commitments = append(ds.Commitments, &c)
+	}
+	s, err := inmem.New(ds)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	return s, len(ds.Commitments)
+}
+
+// pageRecorder records the page requests an export makes.
+type pageRecorder struct {
+	cg.Store
+	mu    sync.Mutex
+	pages []cg.Page
+	// failAfter makes every Commitments call after the first failAfter fail.
+	failAfter int
+}
+
+func (p *pageRecorder) Commitments(ctx context.Context, f cg.CommitmentFilter, pg cg.Page) (*cg.CommitmentPage, error) {
+	p.mu.Lock()
+	p.pages = append(p.pages, pg)
+	n := len(p.pages)
+	p.mu.Unlock()
+	if p.failAfter > 0 && n > p.failAfter {
+		return nil, errors.New("driver: connection reset")
+	}
+	return p.Store.Commitments(ctx, f, pg)
+}
+
+func TestExportPagesThroughTheStore(t *testing.T) {
+	s, total := bigStore(t, 1234)
+	rec := &pageRecorder{Store: s}
+	h := newHandler(rec)
+	rows := exportCSV(t, h, "")
+	if len(rows) != total {
+		t.Fatalf("%d rows, want %d", len(rows), total)
+	}
+	seen := map[string]bool{}
+	prev := ""
+	for _, row := range rows {
+		if seen[row["id"]] {
+			t.Fatalf("%s exported twice", row["id"])
+		}
+		seen[row["id"]] = true
+		// Date order, unknown dates last, as the API lists them.
+		if d := row["date"]; prev != "" && d != "" && d < prev {
+			t.Fatalf("row %s dated %s after %s", row["id"], d, prev)
+		}
+		if row["date"] != "" {
+			prev = row["date"]
+		}
+	}
+	wantPages := (total + 499) / 500
+	if len(rec.pages) != wantPages {
+		t.Errorf("%d store calls, want %d pages of 500", len(rec.pages), wantPages)
+	}
+	for i, p := range rec.pages {
+		if p.First != 500 || (i == 0) != (p.After == "") {
+			t.Errorf("page %d: %+v", i, p)
+		}
+	}
+
+	// The graph exports page the same way.
+	rec.pages = nil
+	g := exportJSON(t, h, "")
+	commitments := 0
+	for _, e := range g.Edges {
+		if e.Family == "commitment" {
+			commitments++
+		}
+	}
+	if commitments != total || len(rec.pages) != wantPages {
+		t.Errorf("graph.json: %d commitments in %d pages", commitments, len(rec.pages))
+	}
+}
+
+// A store failure before the first byte is an error response; after it, the
+// connection is cut so that no client takes a partial file for a whole one.
+func TestExportStoreFailures(t *testing.T) {
+	s, _ := bigStore(t, 1234)
+	t.Run("before the first byte", func(t *testing.T) {
+		h := httpapi.NewHandler(faultyStore{Store: s, mode: "unavailable"}, httpapi.Defaults())
+		for _, path := range exportPaths {
+			rec := get(t, h, path)
+			var body gqlResponse
+			if rec.Code != http.StatusServiceUnavailable || json.Unmarshal(rec.Body.Bytes(), &body) != nil ||
+				len(body.Errors) != 1 || body.Errors[0].code() != "STORE_UNAVAILABLE" {
+				t.Errorf("%s: %d %s", path, rec.Code, rec.Body.String())
+			}
+		}
+		rec := get(t, httpapi.NewHandler(faultyStore{Store: s, mode: "internal"}, httpapi.Defaults()), exportPaths[0])
+		if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "driver") {
+			t.Errorf("internal error: %d %s", rec.Code, rec.Body.String())
+		}
+	})
+	for _, path := range exportPaths {
+		t.Run("mid-stream "+path, func(t *testing.T) {
+			srv := httptest.NewServer(httpapi.NewHandler(&pageRecorder{Store: s, failAfter: 1}, httpapi.Defaults()))
+			defer srv.Close()
+			resp, err := http.Get(srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			body, err := io.ReadAll(resp.Body)
+			if err == nil {
+				t.Errorf("read %d bytes without error; want the transfer cut", len(body))
+			}
+			if len(body) == 0 {
+				t.Errorf("nothing streamed before the failure")
+			}
+		})
+	}
+}
+
+// discardWriter is a ResponseWriter that counts and drops the body, so the
+// benchmark measures the export rather than a recorder's buffer growth.
+type discardWriter struct {
+	header http.Header
+	status int
+	n      int
+}
+
+func (d *discardWriter) Header() http.Header         { return d.header }
+func (d *discardWriter) WriteHeader(status int)      { d.status = status }
+func (d *discardWriter) Write(p []byte) (int, error) { d.n += len(p); return len(p), nil }
+
+func BenchmarkExport(b *testing.B) {
+	s, total := bigStore(b, 20000)
+	h := newHandler(s)
+	for _, path := range exportPaths {
+		b.Run(strings.TrimPrefix(path, "/export/"), func(b *testing.B) {
+			var size int
+			for b.Loop() {
+				w := &discardWriter{header: http.Header{}, status: http.StatusOK}
+				h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+				if w.status != http.StatusOK {
+					b.Fatalf("status %d", w.status)
+				}
+				size = w.n
+			}
+			b.ReportMetric(float64(size)/float64(total), "bytes/commitment")
+			b.ReportMetric(float64(size), "bytes")
+		})
+	}
+}
