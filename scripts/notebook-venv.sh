@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Creates the Python virtual environment the analysts' notebook runs in
+# (notebooks/requirements.txt, with every transitive package pinned by
+# notebooks/constraints.txt) and prints its python.
+#
+# The Go test notebooks/notebook_test.go calls it before every run, so it must be
+# cheap when nothing changed: pip runs only when the hash of the two files (and of
+# the interpreter's version) differs from the marker left by the last install.
+# Concurrent callers are serialised with a lock, so two test processes never pip
+# into the same venv at once.
+#
+# Usage: scripts/notebook-venv.sh        (venv at .venv-notebooks, gitignored)
+#        NOTEBOOK_VENV=/path scripts/notebook-venv.sh
+#        PYTHON=python3.11 scripts/notebook-venv.sh
+# stdout: exactly one line, the path of the venv's python.
+# stderr: progress. Exit status 3 means python3, its venv module or pip is missing.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="${NOTEBOOK_VENV:-$root/.venv-notebooks}"
+req="$root/notebooks/requirements.txt"
+cons="$root/notebooks/constraints.txt"
+py="${PYTHON:-python3}"
+
+if ! command -v "$py" >/dev/null 2>&1; then
+	echo "notebook-venv: $py not found" >&2
+	exit 3
+fi
+pyversion="$("$py" -c 'import sys; print(sys.version.split()[0])')"
+
+hash="$( { echo "$pyversion"; cat "$req"; if [[ -f "$cons" ]]; then cat "$cons"; fi; } | sha256sum | cut -c1-16)"
+marker="$venv/.requirements-$hash"
+
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+flock 9
+
+if [[ -f "$marker" ]] && "$venv/bin/python" -c '' >/dev/null 2>&1; then
+	echo "$venv/bin/python"
+	exit 0
+fi
+
+if ! "$venv/bin/python" -c '' >/dev/null 2>&1; then
+	# Missing, or made by an interpreter that has gone: start afresh.
+	rm -rf "$venv"
+	echo "notebook-venv: creating $venv with $py $pyversion" >&2
+	if ! "$py" -m venv "$venv" >&2; then
+		echo "notebook-venv: '$py -m venv' failed (on Debian: apt-get install python3-venv)" >&2
+		rm -rf "$venv"
+		exit 3
+	fi
+fi
+if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+	echo "notebook-venv: pip is missing from $venv" >&2
+	exit 3
+fi
+
+start=$SECONDS
+echo "notebook-venv: installing notebooks/requirements.txt (this takes a minute or two the first time)" >&2
+args=(-r "$req")
+if [[ -f "$cons" ]]; then args+=(-c "$cons"); fi
+"$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q "${args[@]}" >&2
+rm -f "$venv"/.requirements-*
+touch "$marker"
+echo "notebook-venv: installed in $((SECONDS - start))s" >&2
+echo "$venv/bin/python"
