@@ -17,6 +17,7 @@ const (
 	CodeUnauthenticated  Code = "UNAUTHENTICATED"
 	CodeStoreUnavailable Code = "STORE_UNAVAILABLE"
 	CodeTimeout          Code = "TIMEOUT"
+	CodeReadOnly         Code = "READ_ONLY"
 	CodeInternal         Code = "INTERNAL"
 )
 

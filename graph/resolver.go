@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
@@ -16,6 +17,12 @@ import (
 // Resolver is the root resolver; one serves every request.
 type Resolver struct {
 	Store cg.Store
+	// Writer records mutations; nil makes the API read-only.
+	Writer cg.Writer
+	// Broker carries changes to subscriptions; nil disables them.
+	Broker *Broker
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // MaxFirst caps page sizes, as GitHub's API does, so a single request

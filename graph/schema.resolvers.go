@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
@@ -58,6 +59,41 @@ func (r *commitmentResolver) Sources(ctx context.Context, obj *cg.Commitment) ([
 	ids := uniq(evidenceSources(obj.Evidence))
 	sort.Strings(ids)
 	return loadersFor(ctx).source.LoadAll(ids)
+}
+
+// RecordedAt is the resolver for the recordedAt field.
+func (r *commitmentResolver) RecordedAt(ctx context.Context, obj *cg.Commitment) (*time.Time, error) {
+	if obj.RecordedAt.IsZero() {
+		return nil, nil
+	}
+	return &obj.RecordedAt, nil
+}
+
+// RecordedBy is the resolver for the recordedBy field.
+func (r *commitmentResolver) RecordedBy(ctx context.Context, obj *cg.Commitment) (*string, error) {
+	return nullable(obj.RecordedBy), nil
+}
+
+// Reason is the resolver for the reason field.
+func (r *commitmentResolver) Reason(ctx context.Context, obj *cg.Commitment) (*string, error) {
+	return nullable(obj.Reason), nil
+}
+
+// ValidFrom is the resolver for the validFrom field.
+func (r *commitmentResolver) ValidFrom(ctx context.Context, obj *cg.Commitment) (*time.Time, error) {
+	if obj.ValidFrom.IsZero() {
+		return nil, nil
+	}
+	return &obj.ValidFrom, nil
+}
+
+// History is the resolver for the history field.
+func (r *commitmentResolver) History(ctx context.Context, obj *cg.Commitment) ([]*cg.Commitment, error) {
+	if r.Writer == nil {
+		// A read-only store keeps no history: the one version is all there is.
+		return []*cg.Commitment{obj}, nil
+	}
+	return r.Writer.CommitmentHistory(ctx, obj.ID)
 }
 
 // Description is the resolver for the description field.
@@ -182,6 +218,95 @@ func (r *graphEdgeResolver) Relation(ctx context.Context, obj *cg.EdgeRef) (*cg.
 // Commitments is the resolver for the commitments field.
 func (r *matrixCellResolver) Commitments(ctx context.Context, obj *model.MatrixCell) ([]*cg.Commitment, error) {
 	return loadersFor(ctx).cell.Load(cellKey{filter: obj.Filter, actor: obj.ActorID, kind: obj.Kind})
+}
+
+// RecordCommitment is the resolver for the recordCommitment field.
+func (r *mutationResolver) RecordCommitment(ctx context.Context, input model.RecordCommitmentInput) (*cg.Commitment, error) {
+	w, m, err := r.writer(ctx, input.RequestID, input.Reason, input.EffectiveAt)
+	if err != nil {
+		return nil, err
+	}
+	date, err := parseDateArg("input.date", input.Date)
+	if err != nil {
+		return nil, err
+	}
+	c, err := w.RecordCommitment(ctx, &cg.Commitment{
+		ID: input.ID, Kind: input.Kind, ActorID: input.Actor, TargetID: input.Target, Status: input.Status,
+		Date: date, StatedByID: deref(input.StatedBy), Conditions: input.Conditions, Summary: deref(input.Summary),
+		Evidence: evidenceInputs(input.Evidence),
+	}, m)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	r.Broker.Publish(model.ChangeTypeRecorded, c)
+	return c, nil
+}
+
+// ChangeCommitmentStatus is the resolver for the changeCommitmentStatus field.
+func (r *mutationResolver) ChangeCommitmentStatus(ctx context.Context, input model.ChangeCommitmentStatusInput) (*cg.Commitment, error) {
+	w, m, err := r.writer(ctx, input.RequestID, input.Reason, input.EffectiveAt)
+	if err != nil {
+		return nil, err
+	}
+	ch := cg.CommitmentChange{ID: input.ID, BaseVersion: input.BaseVersion, Status: input.Status,
+		Conditions: input.Conditions, Summary: input.Summary, Evidence: evidenceInputs(input.Evidence)}
+	if input.Date != nil {
+		d, err := parseDateArg("input.date", input.Date)
+		if err != nil {
+			return nil, err
+		}
+		ch.Date = &d
+	}
+	c, err := w.ChangeCommitment(ctx, ch, m)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	r.Broker.Publish(model.ChangeTypeStatusChanged, c)
+	return c, nil
+}
+
+// RetractCommitment is the resolver for the retractCommitment field.
+func (r *mutationResolver) RetractCommitment(ctx context.Context, input model.RetractCommitmentInput) (*cg.Commitment, error) {
+	w, m, err := r.writer(ctx, input.RequestID, &input.Reason, nil)
+	if err != nil {
+		return nil, err
+	}
+	c, err := w.RetractCommitment(ctx, input.ID, input.BaseVersion, m)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	r.Broker.Publish(model.ChangeTypeRetracted, c)
+	return c, nil
+}
+
+// PutEntity is the resolver for the putEntity field.
+func (r *mutationResolver) PutEntity(ctx context.Context, input model.EntityInput) (*cg.Entity, error) {
+	w, m, err := r.writer(ctx, nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	date, err := parseDateArg("input.date", input.Date)
+	if err != nil {
+		return nil, err
+	}
+	e, err := w.PutEntity(ctx, &cg.Entity{ID: input.ID, Kind: input.Kind, Name: input.Name, Aliases: input.Aliases,
+		Description: deref(input.Description), Date: date, Evidence: evidenceInputs(input.Evidence)}, m)
+	return e, inputError(err)
+}
+
+// PutSource is the resolver for the putSource field.
+func (r *mutationResolver) PutSource(ctx context.Context, input model.SourceInput) (*cg.Source, error) {
+	w, m, err := r.writer(ctx, nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	published, err := parseDateArg("input.published", input.Published)
+	if err != nil {
+		return nil, err
+	}
+	s, err := w.PutSource(ctx, &cg.Source{ID: input.ID, File: deref(input.File), Outlet: deref(input.Outlet),
+		Title: deref(input.Title), Published: published}, m)
+	return s, inputError(err)
 }
 
 // Text is the resolver for the text field.
@@ -517,6 +642,16 @@ func (r *subgraphResolver) Edges(ctx context.Context, obj *cg.Subgraph) ([]*cg.E
 	return subgraphEdges(obj), nil
 }
 
+// CommitmentChanged is the resolver for the commitmentChanged field.
+func (r *subscriptionResolver) CommitmentChanged(ctx context.Context, actors []string, kinds []cg.EdgeKind) (<-chan *model.CommitmentChange, error) {
+	if r.Broker == nil {
+		return nil, &cg.Error{Code: cg.CodeReadOnly, Message: "this server publishes no changes"}
+	}
+	return r.Broker.Subscribe(ctx, func(c *cg.Commitment) bool {
+		return (len(actors) == 0 || contains(actors, c.ActorID)) && (len(kinds) == 0 || contains(kinds, c.Kind))
+	}), nil
+}
+
 // Claim returns ClaimResolver implementation.
 func (r *Resolver) Claim() ClaimResolver { return &claimResolver{r} }
 
@@ -534,6 +669,9 @@ func (r *Resolver) GraphEdge() GraphEdgeResolver { return &graphEdgeResolver{r} 
 
 // MatrixCell returns MatrixCellResolver implementation.
 func (r *Resolver) MatrixCell() MatrixCellResolver { return &matrixCellResolver{r} }
+
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 // PartialDate returns PartialDateResolver implementation.
 func (r *Resolver) PartialDate() PartialDateResolver { return &partialDateResolver{r} }
@@ -553,17 +691,22 @@ func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
 // Subgraph returns SubgraphResolver implementation.
 func (r *Resolver) Subgraph() SubgraphResolver { return &subgraphResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
-	claimResolver       struct{ *Resolver }
-	commitmentResolver  struct{ *Resolver }
-	entityResolver      struct{ *Resolver }
-	evidenceResolver    struct{ *Resolver }
-	graphEdgeResolver   struct{ *Resolver }
-	matrixCellResolver  struct{ *Resolver }
-	partialDateResolver struct{ *Resolver }
-	pathResolver        struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
-	relationResolver    struct{ *Resolver }
-	sourceResolver      struct{ *Resolver }
-	subgraphResolver    struct{ *Resolver }
+	claimResolver        struct{ *Resolver }
+	commitmentResolver   struct{ *Resolver }
+	entityResolver       struct{ *Resolver }
+	evidenceResolver     struct{ *Resolver }
+	graphEdgeResolver    struct{ *Resolver }
+	matrixCellResolver   struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	partialDateResolver  struct{ *Resolver }
+	pathResolver         struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	relationResolver     struct{ *Resolver }
+	sourceResolver       struct{ *Resolver }
+	subgraphResolver     struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
@@ -27,13 +28,26 @@ import (
 
 // newGraphQLServer assembles gqlgen's server with the limits and error
 // handling of a public API.
-func newGraphQLServer(cfg Config, store cg.Store, m *metrics) *handler.Server {
-	gcfg := graph.Config{Resolvers: &graph.Resolver{Store: store}}
+func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *graph.Broker, m *metrics) *handler.Server {
+	gcfg := graph.Config{Resolvers: &graph.Resolver{Store: store, Writer: writer, Broker: broker}}
 	setComplexity(&gcfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(gcfg))
 
 	// Only GET (queries) and JSON POST: no form or multipart transports, so
 	// a cross-site form cannot post a request (CSRF).
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second,
+		// graphql-transport-ws carries the key in connection_init's payload.
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			secret, _ := strings.CutPrefix(p.Authorization(), "Bearer ")
+			if name := keyName(cfg.APIKeys, strings.TrimSpace(secret)); name != "" && secret != "" {
+				ctx = graph.WithPrincipal(ctx, name)
+			} else if cfg.ReadsNeedKey {
+				return nil, nil, errors.New("this server needs an API key in connection_init's Authorization")
+			}
+			return ctx, nil, nil
+		},
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getOnlyQueries{})
 	srv.AddTransport(transport.POST{})
@@ -47,6 +61,7 @@ func newGraphQLServer(cfg Config, store cg.Store, m *metrics) *handler.Server {
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(complexityLimit{max: cfg.MaxComplexity})
 	srv.AroundOperations(m.aroundOperations)
+	srv.AroundOperations(requireKey(cfg.ReadsNeedKey))
 
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, cfg.Logger, err)

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/dashboard"
 	"github.com/coalitiongraph/coalitiongraph/graph"
 )
 
@@ -37,6 +38,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Registry receives the metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
+	// APIKeys may write (see ParseAPIKeys); with none, nobody can.
+	APIKeys []APIKey
+	// ReadsNeedKey makes queries and subscriptions need a key too.
+	ReadsNeedKey bool
 }
 
 // Defaults are the limits of a public deployment.
@@ -81,11 +86,12 @@ var exampleQueries string
 func NewHandler(store cg.Store, cfg Config) http.Handler {
 	cfg = cfg.withDefaults()
 	m := newMetrics(cfg.Registry)
+	writer, _ := store.(cg.Writer)
 	store = m.instrument(store)
-	gql := newGraphQLServer(cfg, store, m)
+	gql := newGraphQLServer(cfg, store, writer, graph.NewBroker(), m)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/graphql", authenticate(cfg.APIKeys, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			// Read the body here so that an oversized one gets 413 rather
 			// than one of gqlgen's decode errors.
@@ -99,8 +105,12 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
+		if r.Header.Get("Upgrade") != "" {
+			// A WebSocket lives longer than a request: no request deadline.
+			ctx = r.Context()
+		}
 		gql.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
-	}))
+	})))
 	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery == "" {
@@ -110,6 +120,8 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		}
 		graphiql(w, r)
 	})
+	mux.Handle("/dashboard", dashboard.Handler())
+	mux.Handle("/dashboard/", dashboard.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})

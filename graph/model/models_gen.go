@@ -7,9 +7,24 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/coalitiongraph/coalitiongraph"
 )
+
+type ChangeCommitmentStatusInput struct {
+	RequestID *string `json:"requestId,omitempty"`
+	ID        string  `json:"id"`
+	// The version this change is based on.
+	BaseVersion int                   `json:"baseVersion"`
+	Status      coalitiongraph.Status `json:"status"`
+	Date        *string               `json:"date,omitempty"`
+	Conditions  []string              `json:"conditions,omitempty"`
+	Summary     *string               `json:"summary,omitempty"`
+	Evidence    []*EvidenceInput      `json:"evidence"`
+	EffectiveAt *time.Time            `json:"effectiveAt,omitempty"`
+	Reason      *string               `json:"reason,omitempty"`
+}
 
 type ClaimTopic struct {
 	Topic  string                  `json:"topic"`
@@ -32,6 +47,11 @@ type Coalition struct {
 	ByKind []*CommitmentGroup `json:"byKind"`
 	// The distinct actors, by name.
 	Actors []*coalitiongraph.Entity `json:"actors"`
+}
+
+type CommitmentChange struct {
+	Type       ChangeType                 `json:"type"`
+	Commitment *coalitiongraph.Commitment `json:"commitment"`
 }
 
 type CommitmentConnection struct {
@@ -59,6 +79,8 @@ type CommitmentFilter struct {
 	From *string `json:"from,omitempty"`
 	// Latest date, YYYY, YYYY-MM or YYYY-MM-DD.
 	To *string `json:"to,omitempty"`
+	// Read the commitments as they stood at this instant: the version then in effect, nothing retracted or not yet in effect.
+	AsOf *time.Time `json:"asOf,omitempty"`
 }
 
 type CommitmentGroup struct {
@@ -71,6 +93,22 @@ type CommitmentMatrix struct {
 	Kinds []coalitiongraph.EdgeKind `json:"kinds"`
 	// One row per actor with at least one commitment, by actor id.
 	Rows []*MatrixRow `json:"rows"`
+}
+
+type EntityInput struct {
+	ID          string                    `json:"id"`
+	Kind        coalitiongraph.EntityKind `json:"kind"`
+	Name        string                    `json:"name"`
+	Aliases     []string                  `json:"aliases,omitempty"`
+	Description *string                   `json:"description,omitempty"`
+	Date        *string                   `json:"date,omitempty"`
+	Evidence    []*EvidenceInput          `json:"evidence,omitempty"`
+}
+
+type EvidenceInput struct {
+	Source       string  `json:"source"`
+	Quote        string  `json:"quote"`
+	AttributedTo *string `json:"attributedTo,omitempty"`
 }
 
 type KindInfo struct {
@@ -90,6 +128,14 @@ type MatrixRow struct {
 	Cells []*MatrixCell `json:"cells"`
 }
 
+// Recording new facts. Every mutation needs a bearer API key
+// (Authorization: Bearer <key>) and evidence for what it records. Nothing is
+// overwritten: a change adds a version and keeps the prior ones. A mutation
+// with the same requestId as one already applied returns that first result,
+// so a retried request never duplicates.
+type Mutation struct {
+}
+
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
 	HasPreviousPage bool    `json:"hasPreviousPage"`
@@ -98,6 +144,43 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+type RecordCommitmentInput struct {
+	// Makes the request idempotent: a retry with the same requestId returns the first result.
+	RequestID *string                 `json:"requestId,omitempty"`
+	ID        string                  `json:"id"`
+	Kind      coalitiongraph.EdgeKind `json:"kind"`
+	Actor     string                  `json:"actor"`
+	Target    string                  `json:"target"`
+	Status    coalitiongraph.Status   `json:"status"`
+	// YYYY, YYYY-MM or YYYY-MM-DD.
+	Date       *string          `json:"date,omitempty"`
+	StatedBy   *string          `json:"statedBy,omitempty"`
+	Conditions []string         `json:"conditions,omitempty"`
+	Summary    *string          `json:"summary,omitempty"`
+	Evidence   []*EvidenceInput `json:"evidence"`
+	// When the commitment took effect; defaults to now.
+	EffectiveAt *time.Time `json:"effectiveAt,omitempty"`
+	Reason      *string    `json:"reason,omitempty"`
+}
+
+type RetractCommitmentInput struct {
+	RequestID   *string `json:"requestId,omitempty"`
+	ID          string  `json:"id"`
+	BaseVersion int     `json:"baseVersion"`
+	Reason      string  `json:"reason"`
+}
+
+type SourceInput struct {
+	ID        string  `json:"id"`
+	File      *string `json:"file,omitempty"`
+	Outlet    *string `json:"outlet,omitempty"`
+	Title     *string `json:"title,omitempty"`
+	Published *string `json:"published,omitempty"`
+}
+
+type Subscription struct {
 }
 
 type TimelineEntry struct {
@@ -112,6 +195,63 @@ type Vocabulary struct {
 	CommitmentKinds []*KindInfo                 `json:"commitmentKinds"`
 	RelationKinds   []coalitiongraph.EdgeKind   `json:"relationKinds"`
 	Statuses        []coalitiongraph.Status     `json:"statuses"`
+}
+
+type ChangeType string
+
+const (
+	ChangeTypeRecorded      ChangeType = "RECORDED"
+	ChangeTypeStatusChanged ChangeType = "STATUS_CHANGED"
+	ChangeTypeRetracted     ChangeType = "RETRACTED"
+)
+
+var AllChangeType = []ChangeType{
+	ChangeTypeRecorded,
+	ChangeTypeStatusChanged,
+	ChangeTypeRetracted,
+}
+
+func (e ChangeType) IsValid() bool {
+	switch e {
+	case ChangeTypeRecorded, ChangeTypeStatusChanged, ChangeTypeRetracted:
+		return true
+	}
+	return false
+}
+
+func (e ChangeType) String() string {
+	return string(e)
+}
+
+func (e *ChangeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeType", str)
+	}
+	return nil
+}
+
+func (e ChangeType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type TimelineEntryType string
