@@ -38,6 +38,8 @@ func main() {
 type config struct {
 	addr           string
 	introspection  bool
+	apiKeys        []httpapi.APIKey
+	readsNeedKey   bool
 	requestTimeout time.Duration
 	shutdownGrace  time.Duration
 }
@@ -62,13 +64,34 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.BoolVar(&c.introspection, "introspection", introspection, "allow schema introspection (env INTROSPECTION)")
 	fs.DurationVar(&c.requestTimeout, "request-timeout", 10*time.Second, "deadline of each request, passed down to the store")
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests get to finish on shutdown")
+	keysFile := fs.String("api-keys-file", getenv("COALITIONGRAPH_API_KEYS_FILE"), "file of API keys, one name:sha256:<hex> a line (env COALITIONGRAPH_API_KEYS_FILE)")
+	fs.BoolVar(&c.readsNeedKey, "reads-need-key", getenv("COALITIONGRAPH_READS_NEED_KEY") == "true", "require an API key for queries too (env COALITIONGRAPH_READS_NEED_KEY=true)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, fmt.Errorf("parse flags: %w", err)
 	}
+	keys, err := httpapi.ParseAPIKeys(getenv("COALITIONGRAPH_API_KEYS"), "COALITIONGRAPH_API_KEYS")
+	if err != nil {
+		return config{}, err
+	}
+	if *keysFile != "" {
+		b, err := os.ReadFile(*keysFile)
+		if err != nil {
+			return config{}, fmt.Errorf("read API keys: %w", err)
+		}
+		more, err := httpapi.ParseAPIKeys(string(b), *keysFile)
+		if err != nil {
+			return config{}, err
+		}
+		keys = append(keys, more...)
+	}
+	c.apiKeys = keys
 	return c, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "hash-key" {
+		return hashKey(args[1:], stdout)
+	}
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
 		return err
@@ -85,6 +108,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hcfg.Logger = log
 	hcfg.Introspection = cfg.introspection
 	hcfg.RequestTimeout = cfg.requestTimeout
+	hcfg.APIKeys = cfg.apiKeys
+	hcfg.ReadsNeedKey = cfg.readsNeedKey
 	srv := &http.Server{
 		Handler:           httpapi.NewHandler(store, hcfg),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -96,7 +121,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	log.Info("listening", "addr", ln.Addr().String())
+	log.Info("listening", "addr", ln.Addr().String(), "api_keys", len(cfg.apiKeys))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -130,4 +155,14 @@ func openStore(ctx context.Context, getenv func(string) string, log *slog.Logger
 	}
 	log.Info("store", "kind", "embedded", "commitments", len(ds.Commitments), "entities", len(ds.Entities))
 	return s, nil
+}
+
+// hashKey prints the configuration line for an API key: the secret itself
+// is never stored, only its hash.
+func hashKey(args []string, stdout io.Writer) error {
+	if len(args) != 2 {
+		return errors.New("usage: server hash-key NAME SECRET")
+	}
+	_, err := fmt.Fprintf(stdout, "%s:%s\n", args[0], httpapi.HashKey(args[1]))
+	return err
 }

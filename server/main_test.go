@@ -71,6 +71,7 @@ func TestParseConfig(t *testing.T) {
 		env     map[string]string
 		addr    string
 		intro   bool
+		keys    int
 		wantErr string
 	}{
 		{name: "defaults", addr: ":8080", intro: true},
@@ -79,6 +80,9 @@ func TestParseConfig(t *testing.T) {
 		{name: "introspection off", env: map[string]string{"INTROSPECTION": "false"}, addr: ":8080", intro: false},
 		{name: "bad switch", env: map[string]string{"INTROSPECTION": "maybe"}, wantErr: "INTROSPECTION"},
 		{name: "unknown flag", args: []string{"--colour"}, wantErr: "colour"},
+		{name: "api keys", env: map[string]string{"COALITIONGRAPH_API_KEYS": "alice:sha256:" + strings.Repeat("ab", 32)}, addr: ":8080", intro: true, keys: 1},
+		{name: "plaintext key refused", env: map[string]string{"COALITIONGRAPH_API_KEYS": "alice:hunter2"}, wantErr: "COALITIONGRAPH_API_KEYS: entry 1"},
+		{name: "missing keys file", args: []string{"--api-keys-file", "/nonexistent/keys"}, wantErr: "read API keys"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,9 +96,20 @@ func TestParseConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.addr != tt.addr || c.introspection != tt.intro {
+			if c.addr != tt.addr || c.introspection != tt.intro || len(c.apiKeys) != tt.keys {
 				t.Errorf("got addr %q introspection %v", c.addr, c.introspection)
 			}
 		})
+	}
+}
+
+func TestHashKeyPrintsAConfigLine(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"hash-key", "alice", "s3cret"}, func(string) string { return "" }, &out); err != nil {
+		t.Fatal(err)
+	}
+	line := strings.TrimSpace(out.String())
+	if strings.Contains(line, "s3cret") || !strings.HasPrefix(line, "alice:sha256:") || len(line) != len("alice:sha256:")+64 {
+		t.Errorf("hash-key printed %q", line)
 	}
 }
