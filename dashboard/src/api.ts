@@ -1,0 +1,273 @@
+// The dashboard reads only the public GraphQL API, on the same origin.
+
+export const ENDPOINT = "/graphql";
+
+export class GraphQLError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = "GraphQLError";
+  }
+}
+
+interface Response<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  let res: globalThis.Response;
+  try {
+    res = await fetch(ENDPOINT, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (err) {
+    throw new GraphQLError(`the API cannot be reached: ${(err as Error).message}`, "NETWORK");
+  }
+  let body: Response<T>;
+  try {
+    body = (await res.json()) as Response<T>;
+  } catch {
+    throw new GraphQLError(`the API answered ${res.status} without JSON`, "BAD_RESPONSE");
+  }
+  if (body.errors?.length) {
+    const e = body.errors[0];
+    throw new GraphQLError(e.message, e.extensions?.code);
+  }
+  if (!body.data) throw new GraphQLError(`the API answered ${res.status} without data`, "BAD_RESPONSE");
+  return body.data;
+}
+
+// ---- types of the parts of the schema the dashboard reads ----
+
+export interface PartialDate {
+  text: string;
+}
+export interface EntityRef {
+  id: string;
+  name: string;
+  kind?: string;
+}
+export interface Source {
+  id: string;
+  file: string;
+  outlet: string | null;
+  title: string | null;
+  published: PartialDate | null;
+}
+export interface Evidence {
+  quote: string;
+  attributedTo: string | null;
+  line: number | null;
+  source: Source;
+}
+export interface Claim {
+  id: string;
+  text: string;
+  evidence: Evidence[];
+}
+export interface ClaimTopic {
+  topic: string;
+  disputed: boolean;
+  claims: Claim[];
+}
+export interface Commitment {
+  id: string;
+  kind: string;
+  status: string;
+  date: PartialDate | null;
+  summary: string | null;
+  conditions: string[];
+  actor: EntityRef;
+  target: EntityRef & { claims?: ClaimTopic[] };
+  statedBy: EntityRef | null;
+  evidence: Evidence[];
+}
+export interface MatrixCell {
+  kind: string;
+  status: string;
+  commitmentCount: number;
+  evidenceCount: number;
+}
+export interface MatrixRow {
+  actor: EntityRef;
+  total: number;
+  cells: MatrixCell[];
+}
+export interface Matrix {
+  kinds: string[];
+  rows: MatrixRow[];
+}
+export interface KindInfo {
+  kind: string;
+  description: string;
+  statuses: string[];
+}
+export interface Vocabulary {
+  commitmentKinds: KindInfo[];
+  statuses: string[];
+}
+export interface TimelineEntry {
+  date: PartialDate;
+  type: "EVENT" | "COMMITMENT";
+  event: (EntityRef & { description: string | null }) | null;
+  commitment: (Pick<Commitment, "id" | "kind" | "status" | "summary"> & { actor: EntityRef; target: EntityRef }) | null;
+}
+export interface CoalitionCommitment {
+  id: string;
+  kind: string;
+  status: string;
+  actor: EntityRef;
+  target: EntityRef;
+}
+export interface Coalition {
+  subject: EntityRef;
+  actors: EntityRef[];
+  byKind: { kind: string; commitments: CoalitionCommitment[] }[];
+}
+
+// ---- what this server supports, found by introspection ----
+
+export interface Capabilities {
+  /**
+   * Where the history API takes an as-of instant: a `matrix(asOf:)`
+   * argument or an `asOf` field of CommitmentFilter; null without it.
+   */
+  asOf: "arg" | "filter" | null;
+  /** The GraphQL type of the matrix(asOf:) argument, for the variable declaration. */
+  asOfType?: string;
+  /** Subscription.commitmentChanged exists. */
+  subscription: boolean;
+}
+
+const CAPABILITIES = `query DashboardCapabilities {
+  __schema { subscriptionType { fields { name } } }
+  query: __type(name: "Query") { fields { name args { name type { name kind ofType { name } } } } }
+  filter: __type(name: "CommitmentFilter") { inputFields { name } }
+}`;
+
+interface TypeRef {
+  name: string | null;
+  kind: string;
+  ofType: { name: string | null } | null;
+}
+
+interface CapabilityData {
+  __schema: { subscriptionType: { fields: { name: string }[] } | null };
+  query: { fields: { name: string; args: { name: string; type: TypeRef }[] }[] } | null;
+  filter: { inputFields: { name: string }[] | null } | null;
+}
+
+/**
+ * Asks the schema whether the history (asOf) and live (commitmentChanged)
+ * APIs exist. A server with introspection turned off gets the plain
+ * dashboard: no as-of control, refresh by polling.
+ */
+export async function capabilities(): Promise<Capabilities> {
+  try {
+    const d = await gql<CapabilityData>(CAPABILITIES);
+    const matrix = d.query?.fields.find((f) => f.name === "matrix");
+    const arg = matrix?.args.find((a) => a.name === "asOf");
+    const argType = arg && (arg.type.kind === "NON_NULL" ? `${arg.type.ofType?.name}!` : arg.type.name);
+    const asOf = arg && argType ? "arg" : d.filter?.inputFields?.some((f) => f.name === "asOf") ? "filter" : null;
+    return {
+      asOf,
+      asOfType: argType ?? undefined,
+      subscription: !!d.__schema.subscriptionType?.fields.some((f) => f.name === "commitmentChanged"),
+    };
+  } catch {
+    return { asOf: null, subscription: false };
+  }
+}
+
+/** The end of a calendar day as an RFC 3339 instant: "as of 20 August" includes that day. */
+export function endOfDay(date: string): string {
+  return `${date}T23:59:59Z`;
+}
+
+// ---- queries ----
+
+const SOURCE = `source { id file outlet title published { text } }`;
+const EVIDENCE = `evidence { quote attributedTo line ${SOURCE} }`;
+
+export function fetchVocabulary(): Promise<{ vocabulary: Vocabulary }> {
+  return gql(`query DashboardVocabulary {
+    vocabulary { statuses commitmentKinds { kind description statuses } }
+  }`);
+}
+
+export interface MatrixQuery {
+  kinds?: string[];
+  statuses?: string[];
+  asOf?: string;
+}
+
+export function fetchMatrix(q: MatrixQuery, caps: Capabilities): Promise<{ matrix: Matrix }> {
+  const filter: Record<string, unknown> = {};
+  if (q.kinds?.length) filter.kinds = q.kinds;
+  if (q.statuses?.length) filter.statuses = q.statuses;
+  // asOf is sent only to a server whose schema has it, so that an older
+  // server never sees an unknown argument.
+  const asOf = caps.asOf && q.asOf ? endOfDay(q.asOf) : "";
+  if (asOf && caps.asOf === "filter") filter.asOf = asOf;
+  const asArg = !!asOf && caps.asOf === "arg";
+  const query = `query DashboardMatrix($filter: CommitmentFilter${asArg ? `, $asOf: ${caps.asOfType}` : ""}) {
+    matrix(filter: $filter${asArg ? ", asOf: $asOf" : ""}) {
+      kinds
+      rows { actor { id name kind } total cells { kind status commitmentCount evidenceCount } }
+    }
+  }`;
+  return gql(query, asArg ? { filter, asOf } : { filter });
+}
+
+const COMMITMENT_DETAIL = `
+  id kind status summary conditions date { text }
+  actor { id name kind }
+  statedBy { id name }
+  target { id name kind claims { topic disputed claims { id text ${EVIDENCE} } } }
+  ${EVIDENCE}`;
+
+export function fetchCell(actor: string, kind: string): Promise<{ commitments: { nodes: Commitment[] } }> {
+  return gql(
+    `query DashboardCell($actor: ID!, $kind: CommitmentKind!) {
+      commitments(filter: { actors: [$actor], kinds: [$kind] }, first: 100) { nodes { ${COMMITMENT_DETAIL} } }
+    }`,
+    { actor, kind },
+  );
+}
+
+export function fetchCommitment(id: string): Promise<{ commitment: Commitment | null }> {
+  return gql(`query DashboardCommitment($id: ID!) { commitment(id: $id) { ${COMMITMENT_DETAIL} } }`, { id });
+}
+
+export function fetchProposals(): Promise<{ entities: EntityRef[] }> {
+  return gql(`query DashboardProposals { entities(kinds: [PROPOSAL]) { id name kind } }`);
+}
+
+export function fetchCoalition(id: string, alsoTargets: string[]): Promise<{ coalition: Coalition }> {
+  return gql(
+    `query DashboardCoalition($id: ID!, $also: [ID!]) {
+      coalition(id: $id, alsoTargets: $also) {
+        subject { id name kind }
+        actors { id name kind }
+        byKind { kind commitments { id kind status actor { id name kind } target { id name kind } } }
+      }
+    }`,
+    { id, also: alsoTargets },
+  );
+}
+
+export function fetchTimeline(): Promise<{ timeline: TimelineEntry[] }> {
+  return gql(`query DashboardTimeline {
+    timeline {
+      date { text }
+      type
+      event { id name description }
+      commitment { id kind status summary actor { id name } target { id name } }
+    }
+  }`);
+}

@@ -1,0 +1,164 @@
+// The actor × kind matrix as an ARIA grid with a roving tabindex: one cell
+// is in the tab order, arrow keys move between cells, Enter opens evidence.
+
+import type { KindInfo, Matrix, MatrixCell, MatrixRow } from "./api";
+import { h } from "./dom";
+import { kindLabel, statusLook } from "./vocab";
+
+export type SortKey = "total" | "name";
+
+export interface MatrixView {
+  matrix: Matrix;
+  kinds: KindInfo[];
+  /** Columns to show; empty means all. */
+  kindFilter: string;
+  sort: SortKey;
+  onOpen: (row: MatrixRow, kind: string, cell: MatrixCell | undefined) => void;
+  onSort: (sort: SortKey) => void;
+}
+
+export function sortRows(rows: MatrixRow[], sort: SortKey): MatrixRow[] {
+  const byName = (a: MatrixRow, b: MatrixRow) => a.actor.name.localeCompare(b.actor.name, "en");
+  return [...rows].sort(sort === "name" ? byName : (a, b) => b.total - a.total || byName(a, b));
+}
+
+/** The cell that had focus, so a refresh can put focus back where it was. */
+interface Position {
+  actor: string;
+  kind: string;
+}
+
+let active: Position | null = null;
+
+export function renderMatrix(table: HTMLTableElement, v: MatrixView): void {
+  const hadFocus = table.contains(document.activeElement);
+  const columns = v.kindFilter ? v.matrix.kinds.filter((k) => k === v.kindFilter) : v.matrix.kinds;
+  const info = new Map(v.kinds.map((k) => [k.kind, k]));
+  const rows = sortRows(v.matrix.rows, v.sort);
+
+  const sortButton = (key: SortKey, label: string) =>
+    h("button", { type: "button", class: "sort", "data-sort": key, onclick: () => v.onSort(key) }, label,
+      v.sort === key ? h("span", { "aria-hidden": "true" }, key === "name" ? " ▲" : " ▼") : null);
+
+  const head = h("thead", {},
+    h("tr", {},
+      h("th", { scope: "col", class: "actor-col", "aria-sort": v.sort === "name" ? "ascending" : "none" },
+        sortButton("name", "Actor")),
+      h("th", { scope: "col", class: "total-col", "aria-sort": v.sort === "total" ? "descending" : "none" },
+        sortButton("total", "Total")),
+      columns.map((k) =>
+        h("th", { scope: "col", class: "kind-col", title: info.get(k)?.description ?? k, "data-kind": k },
+          h("span", {}, kindLabel(k)))),
+    ));
+
+  const body = h("tbody", {});
+  if (rows.length === 0) {
+    body.append(h("tr", {}, h("td", { colspan: columns.length + 2, class: "empty-row" }, "No commitments match the filters.")));
+  }
+  for (const row of rows) {
+    const cells = new Map(row.cells.map((c) => [c.kind, c]));
+    body.append(
+      h("tr", { "data-actor": row.actor.id },
+        h("th", { scope: "row", class: "actor" }, row.actor.name),
+        h("td", { class: "total" }, row.total),
+        columns.map((k) => cellElement(row, k, cells.get(k), v.onOpen)),
+      ),
+    );
+  }
+  table.replaceChildren(head, body);
+  table.setAttribute("aria-rowcount", String(rows.length + 1));
+  table.setAttribute("aria-busy", "false");
+
+  // Exactly one cell is tabbable: the last active one if it is still shown,
+  // else the first.
+  const cellsEls = [...table.querySelectorAll<HTMLElement>("td.cell")];
+  const target = (active && table.querySelector<HTMLElement>(
+    `tr[data-actor="${CSS.escape(active.actor)}"] td.cell[data-kind="${CSS.escape(active.kind)}"]`,
+  )) || cellsEls[0];
+  if (target) {
+    target.tabIndex = 0;
+    if (hadFocus) target.focus();
+  }
+}
+
+function cellElement(
+  row: MatrixRow,
+  kind: string,
+  cell: MatrixCell | undefined,
+  onOpen: MatrixView["onOpen"],
+): HTMLTableCellElement {
+  const open = () => onOpen(row, kind, cell);
+  if (!cell) {
+    return h("td", {
+      class: "cell empty", tabindex: -1, "data-kind": kind, "data-status": "",
+      "aria-label": `${row.actor.name}, ${kindLabel(kind)}: none`, onclick: open,
+    });
+  }
+  const look = statusLook(cell.status, kind);
+  const td = h("td", {
+    class: "cell filled", tabindex: -1, "data-kind": kind, "data-status": cell.status,
+    "aria-label": `${row.actor.name}, ${kindLabel(kind)}: ${look.label}, ${plural(cell.commitmentCount, "commitment")}, ${plural(cell.evidenceCount, "quote")}`,
+    title: `${look.label} — ${plural(cell.evidenceCount, "quote")}`,
+    onclick: open,
+  },
+    h("span", { class: "sym", "aria-hidden": "true" }, look.symbol),
+    h("span", { class: "lbl", "aria-hidden": "true" }, look.label),
+    cell.commitmentCount > 1 ? h("span", { class: "count", "aria-hidden": "true" }, `×${cell.commitmentCount}`) : null,
+  );
+  td.style.setProperty("--fg", look.fg);
+  td.style.setProperty("--bg", look.bg);
+  return td;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Keyboard handling for the grid; installed once on the table. */
+export function installGridKeys(table: HTMLTableElement, onEnter: (cell: HTMLElement) => void): void {
+  table.addEventListener("focusin", (e) => {
+    const cell = (e.target as HTMLElement).closest<HTMLElement>("td.cell");
+    if (!cell) return;
+    for (const other of table.querySelectorAll<HTMLElement>('td.cell[tabindex="0"]')) {
+      if (other !== cell) other.tabIndex = -1;
+    }
+    cell.tabIndex = 0;
+    const actor = cell.closest("tr")?.dataset.actor;
+    if (actor && cell.dataset.kind) active = { actor, kind: cell.dataset.kind };
+  });
+  table.addEventListener("keydown", (e) => {
+    const cell = (e.target as HTMLElement).closest<HTMLElement>("td.cell");
+    if (!cell) return;
+    const tr = cell.closest("tr")!;
+    const rowCells = [...tr.querySelectorAll<HTMLElement>("td.cell")];
+    const col = rowCells.indexOf(cell);
+    const rowsEls = [...table.tBodies[0].rows];
+    const r = rowsEls.indexOf(tr as HTMLTableRowElement);
+    let next: HTMLElement | undefined;
+    switch (e.key) {
+      case "ArrowRight": next = rowCells[col + 1]; break;
+      case "ArrowLeft": next = rowCells[col - 1]; break;
+      case "ArrowDown": next = rowsEls[r + 1]?.querySelectorAll<HTMLElement>("td.cell")[col]; break;
+      case "ArrowUp": next = rowsEls[r - 1]?.querySelectorAll<HTMLElement>("td.cell")[col]; break;
+      case "Home": next = e.ctrlKey ? rowsEls[0]?.querySelector<HTMLElement>("td.cell") ?? undefined : rowCells[0]; break;
+      case "End": {
+        const last = e.ctrlKey ? rowsEls[rowsEls.length - 1] : tr;
+        const all = last.querySelectorAll<HTMLElement>("td.cell");
+        next = all[all.length - 1];
+        break;
+      }
+      case "Enter":
+      case " ":
+        e.preventDefault();
+        onEnter(cell);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    if (next) {
+      next.focus();
+      next.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  });
+}

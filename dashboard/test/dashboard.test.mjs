@@ -1,0 +1,252 @@
+// The dashboard in a real browser against the real server and the curated
+// dataset. Screenshots go to dashboard/test-artifacts/ (gitignored).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { dashboardDir, repoDir, startBrowser, startServer, watchProblems } from "./server.mjs";
+
+const artifacts = join(dashboardDir, "test-artifacts");
+mkdirSync(artifacts, { recursive: true });
+
+/** The evidence of a commitment as the dataset has it, so the test follows the data. */
+function datasetEvidence(id) {
+  const yaml = readFileSync(join(repoDir, "seed/data/commitments.yaml"), "utf8");
+  const start = yaml.indexOf(`- id: ${id}\n`);
+  assert.ok(start >= 0, `commitment ${id} in seed/data/commitments.yaml`);
+  const next = yaml.indexOf("\n  - id: ", start + 1);
+  const block = yaml.slice(start, next < 0 ? undefined : next);
+  const quote = /quote: "([^"]+)"/.exec(block)?.[1];
+  const source = /source: (\S+)/.exec(block)?.[1];
+  const sources = readFileSync(join(repoDir, "seed/data/sources.yaml"), "utf8");
+  const file = new RegExp(`id: ${source}\\s+file: (\\S+)`).exec(sources)?.[1];
+  assert.ok(quote && file, `quote and source file of ${id}`);
+  return { quote, file };
+}
+
+const cell = (actor, kind) => `#matrix tr[data-actor="${actor}"] td.cell[data-kind="${kind}"]`;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openDashboard(t, { width = 1280, height = 800 } = {}) {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width, height });
+  const problems = watchProblems(page);
+  t.after(() => page.close());
+  await page.goto(`${server.url}/dashboard`);
+  await page.waitForSelector('#matrix[aria-busy="false"] td.cell');
+  return { page, problems };
+}
+
+describe("dashboard", () => {
+  test("loads without console errors and measures the first render", async (t) => {
+    const { page, problems } = await openDashboard(t);
+    assert.equal(new URL(page.url()).pathname, "/dashboard/", "/dashboard redirects to /dashboard/");
+    await page.waitForFunction(() => window.__dashboard.networkRenderedAt !== undefined && window.__dashboard.liveMode);
+    await page.waitForSelector("#timeline li.day");
+    const timing = await page.evaluate(() => ({
+      matrix: window.__dashboard.matrixRenderedAt,
+      network: window.__dashboard.networkRenderedAt,
+      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+      domContentLoaded: performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd,
+    }));
+    const line = `first meaningful render (matrix drawn): ${timing.matrix.toFixed(0)} ms; first contentful paint ${timing.fcp?.toFixed(0)} ms; ` +
+      `DOMContentLoaded ${timing.domContentLoaded?.toFixed(0)} ms; network drawn ${timing.network.toFixed(0)} ms`;
+    t.diagnostic(line);
+    console.log(line);
+    assert.ok(timing.matrix > 0 && timing.matrix < 5000, `matrix rendered in ${timing.matrix} ms`);
+    await page.screenshot({ path: join(artifacts, "desktop-1280x800.png") });
+    await page.screenshot({ path: join(artifacts, "desktop-full.png"), fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+
+  test("the matrix shows who refuses, offers and opposes", async (t) => {
+    const { page, problems } = await openDashboard(t);
+    const look = (actor, kind) => page.$eval(cell(actor, kind), (el) => ({ status: el.dataset.status, text: el.textContent }));
+    assert.deepEqual(await look("POL", "REFUSES_TROOPS"), { status: "REFUSED", text: "✖refused" });
+    const logistics = await look("POL", "OFFERS_LOGISTICS");
+    assert.ok(["OFFERED", "PLEDGED"].includes(logistics.status), `Poland offers logistics: ${logistics.status}`);
+    assert.deepEqual(await look("USA", "OFFERS_AIR_SUPPORT"), { status: "OFFERED", text: "+offered" });
+    assert.deepEqual(await look("RUS", "OPPOSES"), { status: "STATED", text: "…opposed" });
+    assert.deepEqual(await look("RUS", "OFFERS_TROOPS"), { status: "", text: "" }, "an empty cell stays empty");
+    // The legend names every status with its symbol.
+    const legend = await page.$eval("#legend", (el) => el.textContent);
+    for (const word of ["✔ pledged", "+ offered", "? considering", "✖ refused", "… stated"]) assert.ok(legend.includes(word), `legend has ${word}`);
+    // Every filled cell's text has WCAG AA contrast (4.5:1) on its background.
+    const worst = await page.$$eval("#matrix td.cell.filled", (els) => {
+      const rgb = (c) => c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+      const lum = (c) => {
+        const [r, g, b] = rgb(c).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      return Math.min(...els.map((el) => {
+        const s = getComputedStyle(el);
+        const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      }));
+    });
+    assert.ok(worst >= 4.5, `lowest cell contrast ${worst.toFixed(2)}:1`);
+    assert.deepEqual(problems, []);
+  });
+
+  test("rows sort by commitments and by name; filters narrow the matrix", async (t) => {
+    const { page, problems } = await openDashboard(t);
+    const actors = () => page.$$eval("#matrix tbody tr", (rows) => rows.map((r) => r.dataset.actor));
+    const totals = await page.$$eval("#matrix tbody td.total", (tds) => tds.map((td) => Number(td.textContent)));
+    assert.deepEqual(totals, [...totals].sort((a, b) => b - a), "most commitments first by default");
+    assert.equal((await actors())[0], "POL");
+    await page.click('button.sort[data-sort="name"]');
+    const names = await page.$$eval("#matrix tbody th.actor", (ths) => ths.map((th) => th.textContent));
+    assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, "en")));
+    await page.selectOption("#f-sort", "total");
+    assert.equal((await actors())[0], "POL");
+
+    await page.selectOption("#f-status", "REFUSED");
+    await page.waitForFunction(() => document.querySelectorAll("#matrix tbody tr").length === 2);
+    assert.deepEqual((await actors()).sort(), ["POL", "USA"]);
+    await page.selectOption("#f-status", "");
+    await page.selectOption("#f-kind", "OFFERS_TROOPS");
+    await page.waitForFunction(() => document.querySelectorAll("#matrix thead th.kind-col").length === 1);
+    assert.deepEqual((await actors()).sort(), ["LTU", "grp-about-10-european-states"]);
+
+    // As of: enabled only where the schema has it.
+    const asOf = await page.$eval("#f-asof", (el) => ({ disabled: el.disabled, note: document.getElementById("asof-note").textContent }));
+    const caps = await page.evaluate(() => window.__dashboard.capabilities);
+    assert.equal(asOf.disabled, !caps.asOf);
+    if (!caps.asOf) assert.equal(asOf.note, "as-of needs the history API");
+    assert.deepEqual(problems, []);
+  });
+
+  test("clicking Poland's refusal shows the quote and its source", async (t) => {
+    const { page, problems } = await openDashboard(t);
+    const want = datasetEvidence("c-pol-refuses-troops");
+    await page.click(cell("POL", "REFUSES_TROOPS"));
+    await page.waitForSelector('#panel:not([hidden]) article[data-commitment="c-pol-refuses-troops"]');
+    const panel = await page.$eval("#panel", (el) => el.textContent);
+    assert.ok(panel.includes(want.quote), `panel quotes "${want.quote}"`);
+    assert.ok(panel.includes("Poland clarified it will not send forces into Ukraine"));
+    assert.ok(panel.includes(want.file), `panel names ${want.file}`);
+    assert.equal(await page.$eval("#panel-title", (el) => el.textContent), "Poland — Refuses troops");
+    await page.screenshot({ path: join(artifacts, "desktop-evidence-poland.png") });
+
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#panel", { state: "hidden" });
+    assert.deepEqual(problems, []);
+  });
+
+  test("conflicting reports sit side by side, one column per source", async (t) => {
+    const { page, problems } = await openDashboard(t);
+    await page.click(cell("ITA", "PROPOSES"));
+    await page.waitForSelector("#panel .disputes");
+    const disputes = await page.$$eval("#panel .dispute", (ds) => ds.map((d) => ({
+      topic: d.dataset.topic,
+      columns: d.querySelectorAll(".column").length,
+    })));
+    const rule = disputes.find((d) => d.topic === "24-hour rule");
+    assert.ok(rule, `disputed topics shown: ${JSON.stringify(disputes)}`);
+    assert.ok(rule.columns >= 2, `24-hour rule in ${rule.columns} source columns`);
+    await page.$eval('#panel .dispute[data-topic="24-hour rule"]', (el) => el.scrollIntoView());
+    await page.screenshot({ path: join(artifacts, "desktop-disputes-italy.png") });
+    assert.deepEqual(problems, []);
+  });
+
+  test("keyboard: arrows move focus, Enter opens evidence, Escape closes it", async (t) => {
+    const { page, problems } = await openDashboard(t);
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement;
+      return { actor: el.closest("tr")?.dataset.actor, kind: el.dataset.kind };
+    });
+    // Tab reaches the grid at a single cell (roving tabindex).
+    assert.equal(await page.$$eval('#matrix td.cell[tabindex="0"]', (els) => els.length), 1);
+    await page.focus(cell("POL", "REFUSES_TROOPS"));
+    const rows = await page.$$eval("#matrix tbody tr", (rs) => rs.map((r) => r.dataset.actor));
+    const kinds = await page.$$eval("#matrix thead th.kind-col", (ths) => ths.map((th) => th.dataset.kind));
+    const col = kinds.indexOf("REFUSES_TROOPS");
+    const row = rows.indexOf("POL");
+
+    await page.keyboard.press("ArrowRight");
+    assert.deepEqual(await focused(), { actor: "POL", kind: kinds[col + 1] });
+    await page.keyboard.press("ArrowDown");
+    assert.deepEqual(await focused(), { actor: rows[row + 1], kind: kinds[col + 1] });
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowUp");
+    assert.deepEqual(await focused(), { actor: "POL", kind: "REFUSES_TROOPS" });
+    await page.keyboard.press("Home");
+    assert.deepEqual(await focused(), { actor: "POL", kind: kinds[0] });
+    await page.keyboard.press("End");
+    assert.deepEqual(await focused(), { actor: "POL", kind: kinds[kinds.length - 1] });
+    assert.equal(await page.$$eval('#matrix td.cell[tabindex="0"]', (els) => els.length), 1, "still one tab stop");
+
+    await page.focus(cell("USA", "OFFERS_AIR_SUPPORT"));
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('#panel:not([hidden]) article[data-commitment="c-usa-offers-air-support"]');
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#panel", { state: "hidden" });
+    assert.deepEqual(await focused(), { actor: "USA", kind: "OFFERS_AIR_SUPPORT" }, "focus returns to the cell");
+    assert.deepEqual(problems, []);
+  });
+
+  test("the coalition network and the timeline", async (t) => {
+    const { page, problems } = await openDashboard(t);
+    await page.waitForFunction(() => window.__dashboard.networkRenderedAt !== undefined);
+    assert.equal(await page.$eval("#n-proposal", (el) => el.value), "prop-ita-24h");
+    assert.ok(await page.$("#network canvas"), "cytoscape drew on a canvas");
+    const summary = await page.$eval("#network-summary", (el) => el.textContent);
+    assert.match(summary, /Poland refuses troops \(refused\) → Ukraine/);
+    assert.match(summary, /Sweden surveillance \(offered\) → coalition of the willing/);
+    const legend = await page.$eval("#network-legend", (el) => el.textContent);
+    assert.ok(legend.includes("Refuses troops") && legend.includes("Air support"));
+    await page.$eval("#network-section", (el) => el.scrollIntoView());
+    await page.screenshot({ path: join(artifacts, "desktop-network.png") });
+
+    // Without the wider targets only what aims at the plan itself remains.
+    await page.uncheck("#n-also");
+    await page.waitForFunction(() => !document.getElementById("network-summary").textContent.includes("Poland"));
+    assert.match(await page.$eval("#network-summary", (el) => el.textContent), /Italy proposes/);
+
+    const timeline = await page.$eval("#timeline", (el) => el.textContent);
+    for (const s of ["Alaska summit", "2025-08-15", "Poland · refuses troops → Ukraine"]) assert.ok(timeline.includes(s), `timeline has ${s}`);
+    await page.click('#timeline li[data-id="c-rus-opposes-guarantees"] button');
+    await page.waitForSelector('#panel:not([hidden]) article[data-commitment="c-rus-opposes-guarantees"]');
+    assert.deepEqual(problems, []);
+  });
+
+  test("at 390 px the body does not overflow; the matrix scrolls and panels stack", async (t) => {
+    const { page, problems } = await openDashboard(t, { width: 390, height: 844 });
+    await page.waitForFunction(() => window.__dashboard.networkRenderedAt !== undefined);
+    const m = await page.evaluate(() => ({
+      body: document.body.scrollWidth,
+      doc: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+      matrixScroll: document.getElementById("matrix-scroll").scrollWidth,
+      matrixBox: document.getElementById("matrix-scroll").clientWidth,
+    }));
+    assert.ok(m.body <= m.viewport && m.doc <= m.viewport, `no horizontal overflow: ${JSON.stringify(m)}`);
+    assert.ok(m.matrixScroll > m.matrixBox, "the matrix scrolls sideways inside its box");
+    await page.screenshot({ path: join(artifacts, "mobile-390.png") });
+    await page.screenshot({ path: join(artifacts, "mobile-390-full.png"), fullPage: true });
+
+    await page.click(cell("POL", "REFUSES_TROOPS"));
+    await page.waitForSelector('#panel:not([hidden]) article[data-commitment="c-pol-refuses-troops"]');
+    const boxes = await page.evaluate(() => {
+      const r = (id) => document.getElementById(id).getBoundingClientRect();
+      return { matrix: r("matrix-section"), panel: r("panel"), network: r("network-section"), doc: document.documentElement.scrollWidth };
+    });
+    assert.ok(boxes.panel.top >= boxes.matrix.bottom && boxes.network.top >= boxes.panel.bottom, "matrix, evidence, network stack");
+    assert.ok(boxes.doc <= 390, `no overflow with the panel open (${boxes.doc})`);
+    await page.$eval("#panel", (el) => el.scrollIntoView());
+    await page.screenshot({ path: join(artifacts, "mobile-390-evidence.png") });
+    assert.deepEqual(problems, []);
+  });
+});

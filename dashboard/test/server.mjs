@@ -1,0 +1,96 @@
+// Test fixtures: the real Go server on a free port, and Debian's chromium
+// driven by playwright-core (no downloaded browser).
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+export const dashboardDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const repoDir = join(dashboardDir, "..");
+
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/** Builds ./server into a temporary directory and starts it on 127.0.0.1:0. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), "dashboard-server-"));
+  const bin = join(dir, "server");
+  execFileSync("go", ["build", "-o", bin, "./server"], { cwd: repoDir, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(bin, ["--addr", "127.0.0.1:0"], { cwd: repoDir, stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout });
+  const addr = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not log its address within 60 s")), 60_000);
+    child.once("exit", (code) => reject(new Error(`server exited with ${code} before listening`)));
+    lines.on("line", (line) => {
+      let rec;
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (rec.msg === "listening") {
+        clearTimeout(timer);
+        resolve(rec.addr);
+      }
+    });
+  });
+  // Keep reading the log so that the server never blocks on a full pipe.
+  return {
+    url: `http://${addr}`,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser with a fresh profile directory, removed on close. */
+export async function startBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), "dashboard-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Collects everything that would show as a problem in the console: console
+ * errors and warnings, uncaught exceptions, failed requests and HTTP errors.
+ */
+export function watchProblems(page) {
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return problems;
+}
