@@ -7,6 +7,10 @@
 // store's own. Callers must treat them as read-only. The store never changes
 // a value it has published either; an update replaces the value (see
 // putCommitment), so a caller holding an old value keeps a consistent one.
+//
+// The store implements coalitiongraph.Writer in memory (see write.go); a
+// durable wrapper persists each write through WithCommit before it becomes
+// visible (package bbolt does).
 package inmem
 
 import (
@@ -27,7 +31,19 @@ const maxPaths = 25
 
 // Store is the in-memory store. It is safe for concurrent use.
 type Store struct {
+	// mu guards everything below for reads; changing anything takes both
+	// wmu and mu (see write).
 	mu sync.RWMutex
+	// wmu serialises writes. A write is planned under wmu alone, so that
+	// reads go on while it is validated and committed (a durable commit
+	// may take an fsync), and takes mu only to apply it.
+	wmu sync.Mutex
+	// commit, when set, persists a planned write before it is applied.
+	commit func(Change) error
+	// requests remembers every applied write that had a request id.
+	requests map[string]Change
+	// section names what each id of the shared id space belongs to.
+	section map[string]string
 
 	sources   map[string]*cg.Source
 	sourceIDs []string // sorted
@@ -47,6 +63,11 @@ type Store struct {
 	claimList       []*cg.Claim // sorted by id
 	claimsBySubject index[*cg.Claim]
 	claimsBySource  index[*cg.Claim]
+
+	// history holds every version of every commitment, oldest first,
+	// retracted ones included; commitments and the indexes below hold only
+	// the current versions (cg.InEffect at nil).
+	history map[string][]*cg.Commitment
 
 	commitments map[string]*cg.Commitment
 	// ordered holds every commitment in each order, so that an unfiltered
@@ -74,14 +95,46 @@ func commitmentID(c *cg.Commitment) string { return c.ID }
 
 var orders = []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID}
 
+// Option configures a store.
+type Option func(*Store)
+
+// WithCommit has the store call commit with every write it has validated,
+// before applying it, while holding the write lock (writes are serialised,
+// so commit sees them in the order they become visible; reads go on
+// meanwhile). If commit fails, the write fails with its error and nothing
+// changes. A durable wrapper persists the change here. Commit must not call
+// the store's write methods.
+func WithCommit(commit func(Change) error) Option {
+	return func(s *Store) { s.commit = commit }
+}
+
+// WithRequests restores the request log of a store that was persisted:
+// writes retried with one of these request ids return the logged outcome.
+func WithRequests(log []Change) Option {
+	return func(s *Store) {
+		for _, ch := range log {
+			if ch.RequestID != "" {
+				s.requests[ch.RequestID] = ch
+			}
+		}
+	}
+}
+
 // New indexes ds. It takes ownership: the caller must not change ds or
 // anything it points to afterwards. It rejects duplicate ids and references
 // to unknown entities or sources, which the indexes could not represent.
-func New(ds *cg.Dataset) (*Store, error) {
+//
+// ds.Commitments may hold several versions of a commitment (as a durable
+// store reloads them): each version once, numbered 1, 2, … without gaps.
+// The latest is the current one unless it is retracted. A commitment given
+// once with Version 0 (a hand-built dataset) is taken as version 1.
+func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 	if ds == nil {
 		ds = &cg.Dataset{}
 	}
 	s := &Store{
+		requests:        map[string]Change{},
+		history:         make(map[string][]*cg.Commitment, len(ds.Commitments)),
 		sources:         make(map[string]*cg.Source, len(ds.Sources)),
 		entities:        make(map[string]*entity, len(ds.Entities)),
 		entitiesByKind:  index[*entity]{},
@@ -105,6 +158,7 @@ func New(ds *cg.Dataset) (*Store, error) {
 	// All sections share one id space; edges of both families meet in
 	// paths, so a clash would make an edge id ambiguous.
 	seen := map[string]string{}
+	s.section = seen
 	claim := func(section, id string) error {
 		if id == "" {
 			return fmt.Errorf("inmem: %s with an empty id", section)
@@ -196,17 +250,36 @@ func New(ds *cg.Dataset) (*Store, error) {
 		}
 	}
 
-	byID, err := sortedCopy("commitment", ds.Commitments, commitmentID)
+	all, err := sortedCopy("commitment", ds.Commitments, commitmentID)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range byID {
-		if err := claim("commitment", c.ID); err != nil {
+	var byID []*cg.Commitment // the current versions
+	for len(all) > 0 {
+		n := 1
+		for n < len(all) && all[n].ID == all[0].ID {
+			n++
+		}
+		versions, err := versionsOf(all[:n])
+		if err != nil {
 			return nil, err
 		}
-		if err := s.checkCommitment(c); err != nil {
+		all = all[n:]
+		id := versions[0].ID
+		if err := claim("commitment", id); err != nil {
 			return nil, err
 		}
+		for _, v := range versions {
+			if err := s.checkCommitment(v); err != nil {
+				return nil, err
+			}
+		}
+		s.history[id] = versions
+		c := cg.InEffect(versions, nil)
+		if c == nil {
+			continue // retracted: in history only
+		}
+		byID = append(byID, c)
 		s.commitments[c.ID] = c
 		// Bulk load appends in id order, which keeps every list sorted
 		// without the per-item binary insertion putCommitment does.
@@ -226,7 +299,29 @@ func New(ds *cg.Dataset) (*Store, error) {
 		slices.SortFunc(list, cg.CompareCommitments(o))
 		s.ordered[o] = list
 	}
+	for _, opt := range opts {
+		opt(s)
+	}
 	return s, nil
+}
+
+// versionsOf orders the versions of one commitment and checks that they
+// are numbered 1…n; a lone version 0 becomes version 1 (on a copy, as the
+// dataset is not the store's to change).
+func versionsOf(group []*cg.Commitment) ([]*cg.Commitment, error) {
+	if len(group) == 1 && group[0].Version == 0 {
+		c := *group[0]
+		c.Version = 1
+		return []*cg.Commitment{&c}, nil
+	}
+	out := slices.Clone(group)
+	slices.SortFunc(out, func(a, b *cg.Commitment) int { return a.Version - b.Version })
+	for i, c := range out {
+		if c.Version != i+1 {
+			return nil, fmt.Errorf("inmem: duplicate id %q or a gap in its versions (version %d where %d belongs)", c.ID, c.Version, i+1)
+		}
+	}
+	return out, nil
 }
 
 // sortedCopy orders a section by id, so that appending to index lists in
@@ -295,10 +390,21 @@ func (s *Store) putCommitment(c *cg.Commitment) error {
 	if err := s.checkCommitment(c); err != nil {
 		return err
 	}
+	if _, ok := s.commitments[c.ID]; !ok {
+		if _, taken := s.entities[c.ID]; taken {
+			return fmt.Errorf("inmem: commitment %s: id taken by an entity", c.ID)
+		}
+	}
+	s.indexCommitment(c)
+	return nil
+}
+
+// indexCommitment makes c the current version of its commitment, replacing
+// the old one in the indexes. The caller holds s.mu for writing and has
+// checked c.
+func (s *Store) indexCommitment(c *cg.Commitment) {
 	if old, ok := s.commitments[c.ID]; ok {
 		s.unindexCommitment(old)
-	} else if _, taken := s.entities[c.ID]; taken {
-		return fmt.Errorf("inmem: commitment %s: id taken by an entity", c.ID)
 	}
 	s.commitments[c.ID] = c
 	s.byActor.insert(c.ActorID, c, commitmentID)
@@ -316,7 +422,6 @@ func (s *Store) putCommitment(c *cg.Commitment) error {
 		i, _ := slices.BinarySearchFunc(list, c, cg.CompareCommitments(o))
 		s.ordered[o] = slices.Insert(list, i, c)
 	}
-	return nil
 }
 
 func (s *Store) unindexCommitment(c *cg.Commitment) {
@@ -538,7 +643,8 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// Commitments lists the matching commitments a page at a time.
+// Commitments lists the matching commitments a page at a time; with
+// f.AsOf, as they stood then (see matchAsOf for the cost).
 func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("inmem: commitments: %w", err)
@@ -549,7 +655,7 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	list := s.match(f, order)
+	list := s.selectCommitments(f, order)
 	page := &cg.CommitmentPage{TotalCount: len(list)}
 	if after != nil {
 		list = list[sort.Search(len(list), func(i int) bool { return after.Before(list[i]) }):]
@@ -597,19 +703,76 @@ func (s *Store) match(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg.Com
 	if len(choices) == 0 {
 		return s.ordered[order]
 	}
-	ids, kinds, statuses := newSet(f.IDs), newSet(f.Kinds), newSet(f.Statuses)
-	actors, targets, srcs, statedBy := newSet(f.ActorIDs), newSet(f.TargetIDs), newSet(f.SourceIDs), newSet(f.StatedByIDs)
+	m := newMatcher(f)
 	cands := narrowest(nil, choices...)
 	out := cands[:0] // gather always returns a fresh slice, so filter in place
 	for _, c := range cands {
-		if ids.has(c.ID) && kinds.has(string(c.Kind)) && statuses.has(string(c.Status)) &&
-			actors.has(c.ActorID) && targets.has(c.TargetID) && statedBy.has(c.StatedByID) &&
-			citesAny(c.Evidence, srcs) && (!dated || c.Date.Within(f.From, f.To)) {
+		if m.matches(c) {
 			out = append(out, c)
 		}
 	}
 	slices.SortFunc(out, cg.CompareCommitments(order))
 	return slices.CompactFunc(out, func(a, b *cg.Commitment) bool { return a.ID == b.ID })
+}
+
+// matcher checks a commitment against every field of a filter but AsOf.
+type matcher struct {
+	ids, kinds, statuses, actors, targets, srcs, statedBy set
+	from, to                                             cg.Date
+	dated                                                bool
+}
+
+func newMatcher(f cg.CommitmentFilter) matcher {
+	return matcher{
+		ids: newSet(f.IDs), kinds: newSet(f.Kinds), statuses: newSet(f.Statuses),
+		actors: newSet(f.ActorIDs), targets: newSet(f.TargetIDs), srcs: newSet(f.SourceIDs), statedBy: newSet(f.StatedByIDs),
+		from: f.From, to: f.To, dated: f.From.Known() || f.To.Known(),
+	}
+}
+
+func (m matcher) matches(c *cg.Commitment) bool {
+	return m.ids.has(c.ID) && m.kinds.has(string(c.Kind)) && m.statuses.has(string(c.Status)) &&
+		m.actors.has(c.ActorID) && m.targets.has(c.TargetID) && m.statedBy.has(c.StatedByID) &&
+		citesAny(c.Evidence, m.srcs) && (!m.dated || c.Date.Within(m.from, m.to))
+}
+
+// matchAsOf returns the commitments f selects as they stood at *f.AsOf, in
+// the order: for each commitment the version cg.InEffect picks, matched on
+// that version's fields. The indexes hold current versions only, so this
+// scans every commitment's history (all of them, or those of f.IDs): time
+// linear in the number of versions, plus the sort. That suits occasional
+// "as of" questions; were they to become frequent on a large graph, the
+// indexes would have to keep versions by effective time.
+func (s *Store) matchAsOf(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg.Commitment {
+	m := newMatcher(f)
+	var out []*cg.Commitment
+	pick := func(versions []*cg.Commitment) {
+		if c := cg.InEffect(versions, f.AsOf); c != nil && m.matches(c) {
+			out = append(out, c)
+		}
+	}
+	if len(f.IDs) > 0 {
+		ids := slices.Clone(f.IDs)
+		slices.Sort(ids)
+		for _, id := range slices.Compact(ids) {
+			pick(s.history[id])
+		}
+	} else {
+		for _, versions := range s.history {
+			pick(versions)
+		}
+	}
+	slices.SortFunc(out, cg.CompareCommitments(order))
+	return out
+}
+
+// selectCommitments answers f, as of now or as of f.AsOf. The result may
+// be the store's own slice and must not be changed.
+func (s *Store) selectCommitments(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg.Commitment {
+	if f.AsOf != nil {
+		return s.matchAsOf(f, order)
+	}
+	return s.match(f, order)
 }
 
 // dateRange returns the commitments whose dates may fall within [from, to]:
@@ -665,7 +828,7 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixC
 		kind  cg.EdgeKind
 	}
 	cells := map[key]*cg.MatrixCell{}
-	for _, c := range s.match(f, cg.OrderID) {
+	for _, c := range s.selectCommitments(f, cg.OrderID) {
 		k := key{c.ActorID, c.Kind}
 		cell, ok := cells[k]
 		if !ok {
@@ -705,7 +868,7 @@ func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, 
 		status cg.Status
 	}
 	n := map[key]int{}
-	for _, c := range s.match(f, cg.OrderID) {
+	for _, c := range s.selectCommitments(f, cg.OrderID) {
 		n[key{c.Kind, c.Status}]++
 	}
 	out := make([]cg.Count, 0, len(n))

@@ -1,0 +1,344 @@
+package inmem
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// Op names the kind of a write.
+type Op string
+
+const (
+	OpRecord    Op = "RECORD_COMMITMENT"
+	OpChange    Op = "CHANGE_COMMITMENT"
+	OpRetract   Op = "RETRACT_COMMITMENT"
+	OpPutEntity Op = "PUT_ENTITY"
+	OpPutSource Op = "PUT_SOURCE"
+)
+
+// Change is one validated write, as the commit hook (WithCommit) sees it
+// and as the request log keeps it. Exactly one of Commitment, Entity and
+// Source is set: the new commitment version (records, changes and
+// retractions alike: each adds one version), or the entity or source as
+// stored. Its values are the store's own and never change.
+type Change struct {
+	Op        Op
+	RequestID string `json:",omitempty"`
+
+	Commitment *cg.Commitment `json:",omitempty"`
+	Entity     *cg.Entity     `json:",omitempty"`
+	Source     *cg.Source     `json:",omitempty"`
+}
+
+// target is the id a change writes to, which a retried request must name
+// again.
+func (ch Change) target() string {
+	switch {
+	case ch.Commitment != nil:
+		return ch.Commitment.ID
+	case ch.Entity != nil:
+		return ch.Entity.ID
+	case ch.Source != nil:
+		return ch.Source.ID
+	}
+	return ""
+}
+
+// write runs one write: a retry of a request id already applied returns the
+// logged change; otherwise plan validates the write against the current
+// state and builds the change, commit persists it, and apply makes it
+// visible. Only writers change the state and they hold wmu, so plan can
+// read without mu while readers go on; mu is held just to apply.
+func (s *Store) write(ctx context.Context, op Op, requestID, target string, plan func() (Change, error)) (Change, error) {
+	if err := ctx.Err(); err != nil {
+		return Change{}, fmt.Errorf("inmem: %s: %w", strings.ToLower(string(op)), err)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if requestID != "" {
+		if prior, ok := s.requests[requestID]; ok {
+			if prior.Op != op || prior.target() != target {
+				return Change{}, cg.RequestReused(requestID)
+			}
+			return prior, nil
+		}
+	}
+	ch, err := plan()
+	if err != nil {
+		return Change{}, err
+	}
+	ch.Op, ch.RequestID = op, requestID
+	if s.commit != nil {
+		if err := s.commit(ch); err != nil {
+			return Change{}, fmt.Errorf("inmem: committing %s %q: %w", op, target, err)
+		}
+	}
+	s.mu.Lock()
+	s.apply(ch)
+	s.mu.Unlock()
+	return ch, nil
+}
+
+// apply makes a planned change visible. It cannot fail: plan checked
+// everything, and the change may already be persisted. The caller holds
+// wmu and mu.
+func (s *Store) apply(ch Change) {
+	switch {
+	case ch.Commitment != nil:
+		c := ch.Commitment
+		if _, ok := s.history[c.ID]; !ok {
+			s.section[c.ID] = "commitment"
+		}
+		s.history[c.ID] = append(s.history[c.ID], c)
+		if c.Retracted {
+			if old, ok := s.commitments[c.ID]; ok {
+				s.unindexCommitment(old)
+			}
+		} else {
+			s.indexCommitment(c)
+		}
+	case ch.Entity != nil:
+		s.putEntity(ch.Entity)
+	case ch.Source != nil:
+		src := ch.Source
+		if _, ok := s.sources[src.ID]; !ok {
+			s.section[src.ID] = "source"
+			i, _ := slices.BinarySearch(s.sourceIDs, src.ID)
+			s.sourceIDs = slices.Insert(s.sourceIDs, i, src.ID)
+		}
+		s.sources[src.ID] = src
+	}
+	if ch.RequestID != "" {
+		s.requests[ch.RequestID] = ch
+	}
+}
+
+// putEntity adds e or replaces the entity with its id (of the same kind, so
+// entitiesByKind keeps its key).
+func (s *Store) putEntity(e *cg.Entity) {
+	rec := &entity{Entity: e, lowerName: strings.ToLower(e.Name)}
+	rec.lowerNames = append(rec.lowerNames, rec.lowerName)
+	for _, a := range e.Aliases {
+		rec.lowerNames = append(rec.lowerNames, strings.ToLower(a))
+	}
+	if _, ok := s.entities[e.ID]; !ok {
+		s.section[e.ID] = "entity"
+	}
+	s.entities[e.ID] = rec
+	i, found := slices.BinarySearchFunc(s.entityList, e.ID, func(x *entity, id string) int { return strings.Compare(x.ID, id) })
+	if found {
+		s.entityList[i] = rec
+	} else {
+		s.entityList = slices.Insert(s.entityList, i, rec)
+	}
+	s.entitiesByKind.insert(string(e.Kind), rec, entityID)
+}
+
+// lookup answers the shared validation's questions from the current state.
+// The caller holds wmu or mu.
+func (s *Store) lookup() cg.Lookup {
+	return cg.Lookup{
+		Entity: func(id string) (*cg.Entity, bool) {
+			if e, ok := s.entities[id]; ok {
+				return e.Entity, true
+			}
+			return nil, false
+		},
+		Source: func(id string) bool { _, ok := s.sources[id]; return ok },
+	}
+}
+
+// current returns the latest version of a commitment, retracted or not.
+func (s *Store) current(id string) (*cg.Commitment, error) {
+	h := s.history[id]
+	if len(h) == 0 {
+		return nil, cg.UnknownCommitment(id)
+	}
+	return h[len(h)-1], nil
+}
+
+// RecordCommitment records c as version 1 of a new commitment, stamped with
+// m (see cg.FirstVersion); c's Version, provenance and Retracted fields are
+// ignored. The store keeps a copy: the caller may reuse c.
+func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.WriteMeta) (*cg.Commitment, error) {
+	if c == nil {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "commitment", Message: "no commitment given"}
+	}
+	ch, err := s.write(ctx, OpRecord, m.RequestID, c.ID, func() (Change, error) {
+		if err := cg.ValidateCommitment(c, s.lookup()); err != nil {
+			return Change{}, err
+		}
+		if what, taken := s.section[c.ID]; taken {
+			return Change{}, cg.IDTaken(c.ID, what)
+		}
+		return Change{Commitment: cg.FirstVersion(cloneCommitment(c), m)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ch.Commitment, nil
+}
+
+// ChangeCommitment records the next version of a commitment (see
+// cg.NextVersion), refusing with CONFLICT a change based on any version but
+// the current one, or of a retracted commitment.
+func (s *Store) ChangeCommitment(ctx context.Context, change cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
+	ch, err := s.write(ctx, OpChange, m.RequestID, change.ID, func() (Change, error) {
+		cur, err := s.current(change.ID)
+		if err != nil {
+			return Change{}, err
+		}
+		if err := cg.ValidateChange(cur, change, s.lookup()); err != nil {
+			return Change{}, err
+		}
+		if err := cg.CheckBase(cur, change.BaseVersion); err != nil {
+			return Change{}, err
+		}
+		// NextVersion copies the change's slices; Date and Summary are
+		// copied by value.
+		return Change{Commitment: cg.NextVersion(cur, change, m)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ch.Commitment, nil
+}
+
+// RetractCommitment records a retracted version: the commitment leaves
+// current reads and stays in its history and in reads as of earlier times.
+func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
+	ch, err := s.write(ctx, OpRetract, m.RequestID, id, func() (Change, error) {
+		cur, err := s.current(id)
+		if err != nil {
+			return Change{}, err
+		}
+		if err := cg.ValidateRetraction(m); err != nil {
+			return Change{}, err
+		}
+		if err := cg.CheckBase(cur, baseVersion); err != nil {
+			return Change{}, err
+		}
+		return Change{Commitment: cg.Retraction(cur, m)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ch.Commitment, nil
+}
+
+// PutEntity creates e or replaces the entity with its id; its kind cannot
+// change. Edges refer to entities by id, so they follow the replacement.
+// The store keeps a copy: the caller may reuse e.
+func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*cg.Entity, error) {
+	if e == nil {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "entity", Message: "no entity given"}
+	}
+	ch, err := s.write(ctx, OpPutEntity, m.RequestID, e.ID, func() (Change, error) {
+		var existing *cg.Entity
+		if rec, ok := s.entities[e.ID]; ok {
+			existing = rec.Entity
+		}
+		if err := cg.ValidateEntity(e, existing); err != nil {
+			return Change{}, err
+		}
+		if err := cg.ValidateEntityEvidence(e, s.lookup()); err != nil {
+			return Change{}, err
+		}
+		if what, taken := s.section[e.ID]; taken && what != "entity" {
+			return Change{}, cg.IDTaken(e.ID, what)
+		}
+		return Change{Entity: cloneEntity(e)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ch.Entity, nil
+}
+
+// PutSource creates src or replaces the source with its id. The store keeps
+// a copy.
+func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (*cg.Source, error) {
+	if src == nil {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "source", Message: "no source given"}
+	}
+	ch, err := s.write(ctx, OpPutSource, m.RequestID, src.ID, func() (Change, error) {
+		if err := cg.ValidateSource(src); err != nil {
+			return Change{}, err
+		}
+		if what, taken := s.section[src.ID]; taken && what != "source" {
+			return Change{}, cg.IDTaken(src.ID, what)
+		}
+		stored := *src
+		return Change{Source: &stored}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ch.Source, nil
+}
+
+// CommitmentHistory lists every version of the commitment, oldest first.
+func (s *Store) CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitment, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("inmem: commitment history: %w", err)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h, ok := s.history[id]
+	if !ok {
+		return nil, cg.UnknownCommitment(id)
+	}
+	return slices.Clone(h), nil
+}
+
+// Export returns the whole state: every source, entity, relation and claim,
+// every version of every commitment (in id, then version order), and the
+// request log. The values are the store's own and must not be changed. A
+// durable wrapper seeds its file from it.
+func (s *Store) Export() (*cg.Dataset, []Change) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ds := &cg.Dataset{}
+	for _, id := range s.sourceIDs {
+		ds.Sources = append(ds.Sources, s.sources[id])
+	}
+	for _, e := range s.entityList {
+		ds.Entities = append(ds.Entities, e.Entity)
+	}
+	ds.Relations = slices.Clone(s.relationList)
+	ds.Claims = slices.Clone(s.claimList)
+	ids := make([]string, 0, len(s.history))
+	for id := range s.history {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		ds.Commitments = append(ds.Commitments, s.history[id]...)
+	}
+	log := make([]Change, 0, len(s.requests))
+	for _, ch := range s.requests {
+		log = append(log, ch)
+	}
+	slices.SortFunc(log, func(a, b Change) int { return strings.Compare(a.RequestID, b.RequestID) })
+	return ds, log
+}
+
+func cloneCommitment(c *cg.Commitment) *cg.Commitment {
+	out := *c
+	out.Conditions = slices.Clone(c.Conditions)
+	out.Evidence = slices.Clone(c.Evidence)
+	return &out
+}
+
+func cloneEntity(e *cg.Entity) *cg.Entity {
+	out := *e
+	out.Aliases = slices.Clone(e.Aliases)
+	out.Evidence = slices.Clone(e.Evidence)
+	return &out
+}
+
+var _ cg.WritableStore = (*Store)(nil)
