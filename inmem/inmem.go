@@ -718,8 +718,8 @@ func (s *Store) match(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg.Com
 // matcher checks a commitment against every field of a filter but AsOf.
 type matcher struct {
 	ids, kinds, statuses, actors, targets, srcs, statedBy set
-	from, to                                             cg.Date
-	dated                                                bool
+	from, to                                              cg.Date
+	dated                                                 bool
 }
 
 func newMatcher(f cg.CommitmentFilter) matcher {
