@@ -1,0 +1,378 @@
+package neo4j
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// Every statement the store sends is built here, once, from constant text
+// and the closed vocabulary of the domain package: labels and relationship
+// types come from cg.EntityKinds, cg.CommitmentKinds and cg.RelationKinds,
+// hop bounds from 1..cg.MaxHops. Values always travel as parameters. Query
+// text that depends on a request (which filter fields are set, the order)
+// is picked from these constants, never spelled from the request.
+
+func joinKinds(ks []cg.EdgeKind) string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return strings.Join(out, "|")
+}
+
+var (
+	// commitmentTypes, relationTypes and edgeTypes are relationship type
+	// alternations for patterns: OFFERS_TROOPS|REFUSES_TROOPS|…
+	commitmentTypes = joinKinds(cg.CommitmentKinds)
+	relationTypes   = joinKinds(cg.RelationKinds)
+	edgeTypes       = commitmentTypes + "|" + relationTypes
+)
+
+// evidenceOf collects the evidence of the fact whose id idExpr gives, in
+// dataset order.
+func evidenceOf(idExpr string) string {
+	return `COLLECT { MATCH (ev:Evidence {factId: ` + idExpr + `}) WITH ev ORDER BY ev.ord ` +
+		`RETURN ev {.sourceId, .quote, .attributedTo, .line} }`
+}
+
+var (
+	// Projections of whole values, so that every method returns the same
+	// shape for the same kind of item. They expect the variables named:
+	// e for an entity; a, r, t for a commitment; a, r, b for a relation.
+	entityProjection = `e {.id, .kind, .name, .aliases, .description, .date, evidence: ` + evidenceOf("e.id") + `}`
+
+	commitmentProjection = `{id: r.id, kind: type(r), actor: a.id, target: t.id, status: r.status, date: r.date, ` +
+		`statedBy: r.statedBy, conditions: r.conditions, summary: r.summary, version: r.version, ` +
+		`recordedAt: r.recordedAt, recordedBy: r.recordedBy, reason: r.reason, validFrom: r.validFrom, ` +
+		`evidence: ` + evidenceOf("r.id") + `}`
+
+	relationProjection = `{id: r.id, kind: type(r), from: a.id, to: b.id, role: r.role, date: r.date, evidence: ` +
+		evidenceOf("r.id") + `}`
+)
+
+// Schema: uniqueness constraints double as the id indexes MERGE and
+// lookups use. Relationship ids get a uniqueness constraint per type, which
+// Community Edition supports since 5.7; with it two concurrent loads cannot
+// create the same edge twice.
+var schemaStatements = func() []string {
+	out := []string{
+		`CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE`,
+		`CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE`,
+		`CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE`,
+		`CREATE INDEX evidence_fact IF NOT EXISTS FOR (n:Evidence) ON (n.factId)`,
+	}
+	for _, k := range slices.Concat(cg.CommitmentKinds, cg.RelationKinds) {
+		out = append(out, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",
+			strings.ToLower(string(k)), k))
+	}
+	return out
+}()
+
+// ---- Writes (Load) ----
+
+const (
+	upsertSources = `UNWIND $rows AS row
+MERGE (s:Source {id: row.id})
+SET s.file = row.file, s.outlet = row.outlet, s.title = row.title, s.published = row.published
+RETURN count(*) AS n`
+
+	// upsertEntityTemplate is completed per kind: the node takes its kind's
+	// label and loses any other kind label, so that an entity whose kind
+	// was corrected in the dataset does not keep the old one.
+	upsertEntityTemplate = `UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+REMOVE e%s
+SET e:%s, e.kind = row.kind, e.name = row.name, e.aliases = row.aliases, e.description = row.description,
+    e.lowerName = row.lowerName, e.lowerNames = row.lowerNames,
+    e.date = row.date, e.datePrecision = row.datePrecision,
+    e.dateStart = date(row.dateStart), e.dateEnd = date(row.dateEnd)
+RETURN count(*) AS n`
+
+	upsertCommitmentTemplate = `UNWIND $rows AS row
+MATCH (a:Entity {id: row.actor})
+MATCH (t:Entity {id: row.target})
+MERGE (a)-[r:%s {id: row.id}]->(t)
+SET r.status = row.status, r.date = row.date, r.datePrecision = row.datePrecision,
+    r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd),
+    r.statedBy = row.statedBy, r.conditions = row.conditions, r.summary = row.summary,
+    r.version = row.version, r.recordedAt = row.recordedAt, r.recordedBy = row.recordedBy, r.reason = row.reason,
+    r.validFrom = row.validFrom, r.effectiveFrom = row.effectiveFrom
+RETURN count(*) AS n`
+
+	upsertRelationTemplate = `UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+MERGE (a)-[r:%s {id: row.id}]->(b)
+SET r.role = row.role, r.date = row.date, r.datePrecision = row.datePrecision,
+    r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd)
+RETURN count(*) AS n`
+
+	upsertClaims = `UNWIND $rows AS row
+MATCH (s:Entity {id: row.subject})
+MERGE (c:Claim {id: row.id})
+SET c.topic = row.topic, c.text = row.text
+WITH c, s
+CALL (c, s) {
+  OPTIONAL MATCH (c)-[old:ABOUT]->(x)
+  WHERE x <> s
+  DELETE old
+}
+MERGE (c)-[:ABOUT]->(s)
+RETURN count(*) AS n`
+
+	// replaceEvidence drops a fact's evidence and writes the dataset's:
+	// evidence has no id of its own, so replacing is the only way an edited
+	// quote does not leave the old one behind.
+	replaceEvidence = `UNWIND $rows AS row
+CALL (row) {
+  MATCH (old:Evidence {factId: row.factId})
+  DETACH DELETE old
+}
+CALL (row) {
+  UNWIND row.items AS it
+  MATCH (s:Source {id: it.sourceId})
+  CREATE (ev:Evidence {factId: row.factId, ord: it.ord, sourceId: it.sourceId, quote: it.quote,
+                       attributedTo: it.attributedTo, line: it.line})-[:CITES]->(s)
+  RETURN count(*) AS written
+}
+RETURN count(*) AS n, sum(written) AS items`
+
+	// pruneMovedEdges deletes edges whose id the dataset gives to an edge of
+	// another kind or between other entities; MERGE would otherwise add the
+	// new edge beside the old one. $edges maps id → {kind, from, to}.
+	pruneMovedEdgesTemplate = `MATCH (a:Entity)-[r:%s]->(b:Entity)
+WITH a, r, b, $edges[r.id] AS want
+WHERE want IS NOT NULL AND (want.kind <> type(r) OR want.from <> a.id OR want.to <> b.id)
+DELETE r
+RETURN count(*) AS n`
+)
+
+var (
+	upsertEntity     = map[cg.EntityKind]string{}
+	upsertCommitment = map[cg.EdgeKind]string{}
+	upsertRelation   = map[cg.EdgeKind]string{}
+	pruneMovedEdges  = fmt.Sprintf(pruneMovedEdgesTemplate, edgeTypes)
+	anyEdges         = `RETURN EXISTS { MATCH ()-[:` + edgeTypes + `]->() } AS found`
+)
+
+func init() {
+	for _, k := range cg.EntityKinds {
+		var others strings.Builder
+		for _, o := range cg.EntityKinds {
+			if o != k {
+				others.WriteString(":" + o.Label())
+			}
+		}
+		upsertEntity[k] = fmt.Sprintf(upsertEntityTemplate, others.String(), k.Label())
+	}
+	for _, k := range cg.CommitmentKinds {
+		upsertCommitment[k] = fmt.Sprintf(upsertCommitmentTemplate, k)
+	}
+	for _, k := range cg.RelationKinds {
+		upsertRelation[k] = fmt.Sprintf(upsertRelationTemplate, k)
+	}
+}
+
+const (
+	clearAll = `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
+
+	statsQuery = `CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
+RETURN nodes, rels`
+)
+
+// ---- Reads ----
+
+const sourcesQuery = `MATCH (s:Source)
+WHERE $ids IS NULL OR s.id IN $ids
+RETURN s {.id, .file, .outlet, .title, .published} AS source
+ORDER BY s.id`
+
+// Filter fragments. A query includes the fragment of each filter field that
+// is set, joined with AND, so that the planner sees plain predicates (and
+// uses the id constraints' indexes) instead of `$x IS NULL OR …`.
+const (
+	entityByID     = `e.id IN $ids`
+	entityByKind   = `e.kind IN $kinds`
+	entityFrom     = `e.dateEnd > date($from)`
+	entityTo       = `e.dateStart < date($to)`
+	entitySearchBy = `reduce(best = 3, n IN e.lowerNames |
+    CASE WHEN n = $q THEN 0
+         WHEN best > 1 AND n STARTS WITH $q THEN 1
+         WHEN best > 2 AND n CONTAINS $q THEN 2
+         ELSE best END)`
+
+	relationByKind   = `type(r) IN $kinds`
+	relationByEntity = `(a.id IN $entities OR b.id IN $entities)`
+	relationByFrom   = `a.id IN $from`
+	relationByTo     = `b.id IN $to`
+	relationBySource = `EXISTS { MATCH (ev:Evidence {factId: r.id}) WHERE ev.sourceId IN $sources }`
+
+	claimBySubject = `s.id IN $subjects`
+	claimBySource  = `EXISTS { MATCH (ev:Evidence {factId: c.id}) WHERE ev.sourceId IN $sources }`
+
+	commitmentByID       = `r.id IN $ids`
+	commitmentByKind     = `type(r) IN $kinds`
+	commitmentByStatus   = `r.status IN $statuses`
+	commitmentByActor    = `a.id IN $actors`
+	commitmentByTarget   = `t.id IN $targets`
+	commitmentBySource   = `EXISTS { MATCH (ev:Evidence {factId: r.id}) WHERE ev.sourceId IN $sources }`
+	commitmentByStatedBy = `r.statedBy IN $statedBy`
+	// A commitment with an unknown date has no dateStart/dateEnd, so the
+	// comparisons are null and exclude it from a bounded range, as
+	// cg.Date.Within does.
+	commitmentFrom = `r.dateEnd > date($from)`
+	commitmentTo   = `r.dateStart < date($to)`
+	// The store holds one version per commitment; as of a moment it is in
+	// effect unless it took effect later (cg.InEffect). effectiveFrom is
+	// absent (always in effect) when neither validFrom nor a date is known.
+	commitmentAsOf = `(r.effectiveFrom IS NULL OR r.effectiveFrom <= $asOf)`
+)
+
+// where joins the fragments into a WHERE clause ("" when there are none).
+func where(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return "WHERE " + strings.Join(conds, " AND ")
+}
+
+var (
+	entitiesTemplate = `MATCH (e:Entity)
+%s
+WITH e, %s AS rank
+WHERE rank < 3
+WITH e, rank ORDER BY rank, %s e.id LIMIT $limit
+RETURN ` + entityProjection + ` AS entity
+ORDER BY rank, %s e.id`
+
+	relationsTemplate = `MATCH (a:Entity)-[r:%s]->(b:Entity)
+%s
+RETURN %s AS relation
+ORDER BY r.id`
+
+	claimsTemplate = `MATCH (c:Claim)-[:ABOUT]->(s:Entity)
+%s
+RETURN c {.id, subject: s.id, .topic, .text, evidence: ` + evidenceOf("c.id") + `} AS claim
+ORDER BY c.id`
+
+	// commitmentsTemplate counts the matches and fetches one page in one
+	// round trip: total, then the page after the cursor in the order.
+	commitmentsTemplate = `CALL () {
+  MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
+  %[2]s
+  RETURN count(r) AS total
+}
+CALL () {
+  MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
+  %[3]s
+  WITH a, r, t ORDER BY %[4]s LIMIT $limit
+  RETURN collect(%[5]s) AS page
+}
+RETURN total, page`
+
+	matrixTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
+%s
+RETURN a.id AS actor, type(r) AS kind, collect(DISTINCT r.status) AS statuses, count(r) AS n,
+       sum(COUNT { MATCH (ev:Evidence {factId: r.id}) }) AS evidence`
+
+	countsTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
+%s
+RETURN type(r) AS kind, r.status AS status, count(r) AS n`
+)
+
+// Keyset pagination: each order's sort and its "after the cursor"
+// predicate, following cg.CompareKeys. The date string is the sort key
+// (cg.SortKey): it sorts in date order, and "" (unknown) goes last in both
+// directions; ties are broken by id.
+var (
+	orderBy = map[cg.CommitmentOrder]string{
+		cg.OrderID:       `r.id`,
+		cg.OrderDateAsc:  `r.date = '', r.date, r.id`,
+		cg.OrderDateDesc: `r.date = '', r.date DESC, r.id`,
+	}
+	afterCursor = map[cg.CommitmentOrder]string{
+		cg.OrderID: `r.id > $afterID`,
+		cg.OrderDateAsc: `(CASE WHEN $afterKey = '' THEN r.date = '' AND r.id > $afterID
+      ELSE r.date = '' OR r.date > $afterKey OR (r.date = $afterKey AND r.id > $afterID) END)`,
+		cg.OrderDateDesc: `(CASE WHEN $afterKey = '' THEN r.date = '' AND r.id > $afterID
+      ELSE r.date = '' OR r.date < $afterKey OR (r.date = $afterKey AND r.id > $afterID) END)`,
+	}
+)
+
+// maxPaths caps Paths as the embedded store does: between well-connected
+// entities shortest paths multiply with every parallel edge.
+const maxPaths = 25
+
+var (
+	entityExists = `OPTIONAL MATCH (a:Entity {id: $from})
+OPTIONAL MATCH (b:Entity {id: $to})
+RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound`
+
+	// pathsTemplate takes the hop bound as a literal: Cypher does not take
+	// variable-length bounds as parameters. Paths are ordered by their
+	// sequences of edge ids (lists compare element by element), the order
+	// the embedded store walks them in, so the cap keeps the same ones.
+	pathsTemplate = `OPTIONAL MATCH (a:Entity {id: $from})
+OPTIONAL MATCH (b:Entity {id: $to})
+CALL (a, b) {
+  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL
+  MATCH p = allShortestPaths((a)-[:%s*..%d]-(b))
+  WITH p, [r IN relationships(p) | r.id] AS key
+  ORDER BY key LIMIT $maxPaths
+  RETURN collect({
+    entities: [n IN nodes(p) | n.id],
+    edges: [r IN relationships(p) | {id: r.id, kind: type(r), from: startNode(r).id, to: endNode(r).id}]
+  }) AS paths
+}
+RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound, paths`
+
+	// neighbourhoodTemplate finds the entities within the depth (a literal)
+	// with collect(DISTINCT …) over a variable-length pattern, which the
+	// planner runs as a breadth-first search that visits each entity once
+	// instead of enumerating paths; then the edges among them.
+	neighbourhoodTemplate = `MATCH (c:Entity {id: $id})
+CALL (c) {
+  MATCH (c)-[:%s*0..%d]-(m)
+  RETURN collect(DISTINCT m) AS seen
+}
+CALL (seen) {
+  UNWIND seen AS e
+  WITH e ORDER BY e.id
+  RETURN collect(` + entityProjection + `) AS entities
+}
+CALL (seen) {
+  UNWIND seen AS a
+  MATCH (a)-[r:%s]->(t:Entity)
+  WHERE t IN seen
+  WITH a, r, t ORDER BY r.id
+  RETURN collect(` + commitmentProjection + `) AS commitments
+}
+CALL (seen) {
+  UNWIND seen AS a
+  MATCH (a)-[r:%s]->(b:Entity)
+  WHERE b IN seen
+  WITH a, r, b ORDER BY r.id
+  RETURN collect(` + relationProjection + `) AS relations
+}
+RETURN entities, commitments, relations`
+)
+
+var (
+	// pathsQuery and neighbourhoodQuery hold one statement per allowed
+	// bound, selected by the validated int.
+	pathsQuery         = map[int]string{}
+	neighbourhoodQuery = map[int]string{}
+)
+
+func init() {
+	for hops := 1; hops <= cg.MaxHops; hops++ {
+		pathsQuery[hops] = fmt.Sprintf(pathsTemplate, edgeTypes, hops)
+	}
+	for depth := 0; depth <= cg.MaxHops; depth++ {
+		neighbourhoodQuery[depth] = fmt.Sprintf(neighbourhoodTemplate, edgeTypes, depth, commitmentTypes, relationTypes)
+	}
+}

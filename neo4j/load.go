@@ -1,0 +1,380 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// LoadStats says what a Load wrote.
+type LoadStats struct {
+	Sources, Entities, Relations, Commitments, Claims int
+	// Evidence is the number of evidence items written (every fact's
+	// evidence is replaced).
+	Evidence int
+	// Moved is the number of edges deleted because the dataset now gives
+	// their id to an edge of another kind or between other entities.
+	Moved int
+	// Statements is the number of batched statements sent.
+	Statements int
+	Duration   time.Duration
+}
+
+// step is one batched statement of a load.
+type step struct {
+	what   string
+	cypher string
+	rows   []any
+}
+
+// loadPlan is everything a Load sends, built and checked before the
+// transaction starts so that a bad dataset writes nothing and costs no
+// round trip.
+type loadPlan struct {
+	steps []step
+	// edges maps every edge id to its kind and ends, for pruneMovedEdges.
+	edges map[string]any
+	rows  int
+	stats LoadStats
+}
+
+// Load upserts the dataset: nodes and edges are merged on their stable ids
+// and their properties set, so loading an edited dataset updates in place
+// and loading the same one twice changes nothing; each fact's evidence is
+// replaced. Everything happens in one write transaction: if any statement
+// fails, or ctx ends, nothing is written. progress, if not nil, is called
+// after each batch with the rows written so far and the total (a row is an
+// item of a section, or one fact's evidence list); if the driver retries
+// the transaction, progress starts again from zero.
+//
+// Items are not deleted when they leave the dataset: Load adds and updates.
+func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, total int)) (LoadStats, error) {
+	start := time.Now()
+	plan, err := planLoad(ds, s.batchSize)
+	if err != nil {
+		return LoadStats{}, err
+	}
+	if err := s.ensureSchema(ctx); err != nil {
+		return LoadStats{}, err
+	}
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(context.Background())
+
+	var failed string // the step that failed, for the message
+	moved, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		// Errors are returned as the driver gave them, unwrapped, so that
+		// it can tell which ones are worth a retry.
+		failed = "prune moved edges"
+		moved, err := pruneMoved(ctx, tx, plan.edges)
+		if err != nil {
+			return nil, err
+		}
+		done := 0
+		for _, st := range plan.steps {
+			failed = st.what
+			res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows})
+			if err != nil {
+				return nil, err
+			}
+			rec, err := res.Single(ctx)
+			if err != nil {
+				return nil, err
+			}
+			// A row whose endpoints are missing matches nothing and would
+			// vanish silently; planLoad checks references, this is the
+			// backstop.
+			if n := toInt(rec.AsMap()["n"]); n != len(st.rows) {
+				return nil, fmt.Errorf("wrote %d of %d rows", n, len(st.rows))
+			}
+			done += len(st.rows)
+			if progress != nil {
+				progress(done, plan.rows)
+			}
+		}
+		return moved, nil
+	})
+	if err != nil {
+		return LoadStats{}, classify("load: "+failed, err)
+	}
+	stats := plan.stats
+	stats.Moved = moved.(int)
+	stats.Duration = time.Since(start)
+	return stats, nil
+}
+
+// pruneMoved deletes edges whose id the dataset now uses for another kind
+// or other ends. An empty graph, the first load, skips the scan.
+func pruneMoved(ctx context.Context, tx nd.ManagedTransaction, edges map[string]any) (int, error) {
+	if len(edges) == 0 {
+		return 0, nil
+	}
+	res, err := tx.Run(ctx, anyEdges, nil)
+	if err != nil {
+		return 0, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if found, _ := rec.AsMap()["found"].(bool); !found {
+		return 0, nil
+	}
+	res, err = tx.Run(ctx, pruneMovedEdges, map[string]any{"edges": edges})
+	if err != nil {
+		return 0, err
+	}
+	rec, err = res.Single(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return toInt(rec.AsMap()["n"]), nil
+}
+
+// dateRow gives a date's stored form: the string at its own precision
+// (the sort key, "" when unknown), its precision, and the days it may
+// start on and ends before, for range filters (nil when unknown, so the
+// properties are absent).
+func dateRow(row map[string]any, d cg.Date) {
+	row["date"] = d.String()
+	row["datePrecision"] = string(d.Precision())
+	row["dateStart"], row["dateEnd"] = nil, nil
+	if d.Known() {
+		row["dateStart"], row["dateEnd"] = isoDay(d.Start()), isoDay(d.End())
+	}
+}
+
+// nonNil stores absent lists as empty ones, so that a property always has
+// a list value in Neo4j Browser.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// planLoad checks the dataset and turns it into batched statements. It
+// rejects what the graph could not represent faithfully: nil items, empty
+// or repeated ids (all sections share one id space), kinds outside the
+// vocabulary, dates that do not round-trip, and references to entities or
+// sources missing from the dataset.
+func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
+	if ds == nil {
+		ds = &cg.Dataset{}
+	}
+	if batchSize < 1 {
+		batchSize = defaultBatchSize
+	}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	seen := map[string]string{}
+	claim := func(section, id string) bool {
+		if id == "" {
+			bad("%s with an empty id", section)
+			return false
+		}
+		if prev, ok := seen[id]; ok {
+			bad("duplicate id %q (%s and %s)", id, prev, section)
+			return false
+		}
+		seen[id] = section
+		return true
+	}
+	checkDate := func(what string, d cg.Date) {
+		if back, err := cg.ParseDate(d.String()); err != nil || back != d {
+			bad("%s: date %+v is not a valid date", what, d)
+		}
+	}
+
+	p := &loadPlan{edges: map[string]any{}}
+	add := func(what, cypher string, rows []any) {
+		for len(rows) > 0 {
+			n := min(batchSize, len(rows))
+			p.steps = append(p.steps, step{what: what, cypher: cypher, rows: rows[:n]})
+			p.rows += n
+			rows = rows[n:]
+		}
+	}
+
+	sources := map[string]bool{}
+	var sourceRows []any
+	for _, src := range ds.Sources {
+		if src == nil {
+			bad("nil source")
+			continue
+		}
+		if !claim("source", src.ID) {
+			continue
+		}
+		checkDate("source "+src.ID, src.Published)
+		sources[src.ID] = true
+		sourceRows = append(sourceRows, map[string]any{
+			"id": src.ID, "file": src.File, "outlet": src.Outlet, "title": src.Title, "published": src.Published.String(),
+		})
+	}
+	add("sources", upsertSources, sourceRows)
+	p.stats.Sources = len(sourceRows)
+
+	var evidenceRows []any
+	evidence := func(what, factID string, ev []cg.Evidence) {
+		items := make([]any, 0, len(ev))
+		for i, e := range ev {
+			if !sources[e.SourceID] {
+				bad("%s: evidence cites unknown source %q", what, e.SourceID)
+			}
+			items = append(items, map[string]any{
+				"ord": int64(i), "sourceId": e.SourceID, "quote": e.Quote, "attributedTo": e.AttributedTo, "line": int64(e.Line),
+			})
+		}
+		p.stats.Evidence += len(items)
+		evidenceRows = append(evidenceRows, map[string]any{"factId": factID, "items": items})
+	}
+
+	entities := map[string]bool{}
+	entityRows := map[cg.EntityKind][]any{}
+	for _, e := range ds.Entities {
+		if e == nil {
+			bad("nil entity")
+			continue
+		}
+		if !claim("entity", e.ID) {
+			continue
+		}
+		what := "entity " + e.ID
+		if !e.Kind.Valid() {
+			bad("%s: unknown kind %q", what, e.Kind)
+			continue
+		}
+		checkDate(what, e.Date)
+		entities[e.ID] = true
+		lowerNames := []string{strings.ToLower(e.Name)}
+		for _, a := range e.Aliases {
+			lowerNames = append(lowerNames, strings.ToLower(a))
+		}
+		row := map[string]any{
+			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": nonNil(e.Aliases), "description": e.Description,
+			"lowerName": lowerNames[0], "lowerNames": lowerNames,
+		}
+		dateRow(row, e.Date)
+		entityRows[e.Kind] = append(entityRows[e.Kind], row)
+		evidence(what, e.ID, e.Evidence)
+		p.stats.Entities++
+	}
+	for _, k := range cg.EntityKinds {
+		add("entities "+k.Label(), upsertEntity[k], entityRows[k])
+	}
+
+	checkEnd := func(what, role, id string) {
+		if !entities[id] {
+			bad("%s: unknown %s %q", what, role, id)
+		}
+	}
+	relationRows := map[cg.EdgeKind][]any{}
+	for _, r := range ds.Relations {
+		if r == nil {
+			bad("nil relation")
+			continue
+		}
+		if !claim("relation", r.ID) {
+			continue
+		}
+		what := "relation " + r.ID
+		if !r.Kind.IsRelation() {
+			bad("%s: %q is not a relation kind", what, r.Kind)
+			continue
+		}
+		checkEnd(what, "from", r.FromID)
+		checkEnd(what, "to", r.ToID)
+		checkDate(what, r.Date)
+		row := map[string]any{"id": r.ID, "from": r.FromID, "to": r.ToID, "role": r.Role}
+		dateRow(row, r.Date)
+		relationRows[r.Kind] = append(relationRows[r.Kind], row)
+		p.edges[r.ID] = map[string]any{"kind": string(r.Kind), "from": r.FromID, "to": r.ToID}
+		evidence(what, r.ID, r.Evidence)
+		p.stats.Relations++
+	}
+	for _, k := range cg.RelationKinds {
+		add("relations "+string(k), upsertRelation[k], relationRows[k])
+	}
+
+	commitmentRows := map[cg.EdgeKind][]any{}
+	for _, c := range ds.Commitments {
+		if c == nil {
+			bad("nil commitment")
+			continue
+		}
+		if !claim("commitment", c.ID) {
+			continue
+		}
+		what := "commitment " + c.ID
+		if !c.Kind.IsCommitment() {
+			bad("%s: %q is not a commitment kind", what, c.Kind)
+			continue
+		}
+		if !c.Status.Valid() {
+			bad("%s: unknown status %q", what, c.Status)
+		}
+		// The graph holds the current version of each commitment; history
+		// and retraction are the business of stores that keep versions.
+		if c.Retracted {
+			bad("%s: a retracted version cannot be loaded", what)
+		}
+		checkEnd(what, "actor", c.ActorID)
+		checkEnd(what, "target", c.TargetID)
+		if c.StatedByID != "" {
+			checkEnd(what, "statedBy", c.StatedByID)
+		}
+		checkDate(what, c.Date)
+		row := map[string]any{
+			"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
+			"statedBy": c.StatedByID, "conditions": nonNil(c.Conditions), "summary": c.Summary,
+			"version":    int64(max(c.Version, 1)), // a curated fact is version 1
+			"recordedAt": orNilTime(c.RecordedAt), "recordedBy": c.RecordedBy, "reason": c.Reason,
+			"validFrom": orNilTime(c.ValidFrom), "effectiveFrom": orNilTime(c.EffectiveFrom()),
+		}
+		dateRow(row, c.Date)
+		commitmentRows[c.Kind] = append(commitmentRows[c.Kind], row)
+		p.edges[c.ID] = map[string]any{"kind": string(c.Kind), "from": c.ActorID, "to": c.TargetID}
+		evidence(what, c.ID, c.Evidence)
+		p.stats.Commitments++
+	}
+	for _, k := range cg.CommitmentKinds {
+		add("commitments "+string(k), upsertCommitment[k], commitmentRows[k])
+	}
+
+	var claimRows []any
+	for _, c := range ds.Claims {
+		if c == nil {
+			bad("nil claim")
+			continue
+		}
+		if !claim("claim", c.ID) {
+			continue
+		}
+		what := "claim " + c.ID
+		checkEnd(what, "subject", c.SubjectID)
+		claimRows = append(claimRows, map[string]any{"id": c.ID, "subject": c.SubjectID, "topic": c.Topic, "text": c.Text})
+		evidence(what, c.ID, c.Evidence)
+		p.stats.Claims++
+	}
+	add("claims", upsertClaims, claimRows)
+	add("evidence", replaceEvidence, evidenceRows)
+	p.stats.Statements = len(p.steps)
+
+	if len(problems) > 0 {
+		const show = 10
+		msg := strings.Join(problems[:min(show, len(problems))], "; ")
+		if len(problems) > show {
+			msg += fmt.Sprintf("; and %d more", len(problems)-show)
+		}
+		return nil, &cg.Error{Code: cg.CodeBadInput, Message: "invalid dataset: " + msg, Err: errInvalidDataset}
+	}
+	return p, nil
+}
+
+// errInvalidDataset marks Load's rejection of a dataset before writing.
+var errInvalidDataset = errors.New("neo4j: invalid dataset")

@@ -1,0 +1,347 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/dataset"
+	"github.com/coalitiongraph/coalitiongraph/internal/testsupport"
+	"github.com/coalitiongraph/coalitiongraph/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(testsupport.Main(m)) }
+
+// openEmpty opens a store on the shared test server and empties the
+// database. Tests in this package share the server and so run one at a
+// time (no t.Parallel).
+func openEmpty(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Config{URI: testsupport.Neo4jURI(t)})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := s.Ready(ctx); err != nil {
+		t.Fatalf("Ready: %v", err)
+	}
+	if err := s.clear(ctx); err != nil {
+		t.Fatalf("clear: %v", err)
+	}
+	return s
+}
+
+func load(t testing.TB, s *Store, ds *cg.Dataset) LoadStats {
+	t.Helper()
+	st, err := s.Load(context.Background(), ds, nil)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return st
+}
+
+func stats(t testing.TB, s *Store) (nodes, rels int) {
+	t.Helper()
+	nodes, rels, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatalf("Stats: %v", err)
+	}
+	return nodes, rels
+}
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, ds *cg.Dataset) cg.Store {
+		s := openEmpty(t)
+		load(t, s, ds)
+		return s
+	})
+}
+
+// expectedCounts works out the graph a dataset makes: a node per source,
+// entity, claim and evidence item; a relationship per relation, commitment,
+// claim (ABOUT) and evidence item (CITES).
+func expectedCounts(ds *cg.Dataset) (nodes, rels int) {
+	evidence := 0
+	for _, e := range ds.Entities {
+		evidence += len(e.Evidence)
+	}
+	for _, r := range ds.Relations {
+		evidence += len(r.Evidence)
+	}
+	for _, c := range ds.Commitments {
+		evidence += len(c.Evidence)
+	}
+	for _, c := range ds.Claims {
+		evidence += len(c.Evidence)
+	}
+	nodes = len(ds.Sources) + len(ds.Entities) + len(ds.Claims) + evidence
+	rels = len(ds.Relations) + len(ds.Commitments) + len(ds.Claims) + evidence
+	return nodes, rels
+}
+
+func TestLoadDefaultDataset(t *testing.T) {
+	ds, err := dataset.Default()
+	if err != nil {
+		t.Fatalf("dataset.Default: %v", err)
+	}
+	s := openEmpty(t)
+	var calls, lastDone, lastTotal int
+	st, err := s.Load(context.Background(), ds, func(done, total int) {
+		if done <= lastDone || done > total {
+			t.Errorf("progress(%d, %d) after done=%d", done, total, lastDone)
+		}
+		calls, lastDone, lastTotal = calls+1, done, total
+	})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	t.Logf("loaded the curated dataset in %v: %+v", st.Duration.Round(time.Millisecond), st)
+	if calls != st.Statements || lastDone != lastTotal {
+		t.Errorf("progress called %d times ending at %d/%d; want %d calls ending complete", calls, lastDone, lastTotal, st.Statements)
+	}
+	wantNodes, wantRels := expectedCounts(ds)
+	if nodes, rels := stats(t, s); nodes != wantNodes || rels != wantRels {
+		t.Errorf("graph has %d nodes, %d relationships; want %d, %d", nodes, rels, wantNodes, wantRels)
+	}
+	if st.Commitments != len(ds.Commitments) || st.Entities != len(ds.Entities) || st.Moved != 0 {
+		t.Errorf("stats %+v do not match the dataset", st)
+	}
+
+	// Every commitment is a relationship of its kind's type between its
+	// actor and target, readable without the store's queries.
+	recs, err := s.read(context.Background(), "check", `MATCH (a:Entity)-[r]->(t:Entity) WHERE r.id = $id
+RETURN type(r) AS kind, a.id AS actor, t.id AS target, labels(a) AS labels`, map[string]any{"id": ds.Commitments[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ds.Commitments[0]
+	if len(recs) != 1 {
+		t.Fatalf("commitment %s: %d relationships, want 1", c.ID, len(recs))
+	}
+	m := recs[0].AsMap()
+	if m["kind"] != string(c.Kind) || m["actor"] != c.ActorID || m["target"] != c.TargetID {
+		t.Errorf("commitment %s stored as %v, want %s %s→%s", c.ID, m, c.Kind, c.ActorID, c.TargetID)
+	}
+}
+
+func TestLoadIsIdempotent(t *testing.T) {
+	s := openEmpty(t)
+	fx := storetest.Fixture()
+	load(t, s, fx)
+	nodes, rels := stats(t, s)
+	wantNodes, wantRels := expectedCounts(fx)
+	if nodes != wantNodes || rels != wantRels {
+		t.Fatalf("after one load: %d nodes, %d rels; want %d, %d", nodes, rels, wantNodes, wantRels)
+	}
+	load(t, s, storetest.Fixture())
+	if n, r := stats(t, s); n != nodes || r != rels {
+		t.Errorf("after a second load: %d nodes, %d rels; want %d, %d", n, r, nodes, rels)
+	}
+}
+
+func TestLoadUpdatesInPlace(t *testing.T) {
+	s := openEmpty(t)
+	ctx := context.Background()
+	load(t, s, storetest.Fixture())
+	nodes, rels := stats(t, s)
+
+	edited := storetest.Fixture()
+	find := func(id string) *cg.Commitment {
+		for _, c := range edited.Commitments {
+			if c.ID == id {
+				return c
+			}
+		}
+		t.Fatalf("no fixture commitment %s", id)
+		return nil
+	}
+	c01 := find("c01-fra-troops")
+	c01.Status = cg.StatusPledged
+	c01.Conditions = []string{"after a ceasefire"}
+	c01.Evidence = c01.Evidence[:1] // one quote fewer
+	// A kind and target corrected: the old edge must go, not stay beside.
+	c04 := find("c04-usa-air")
+	c04.Kind, c04.TargetID = cg.OffersLogistics, "coalition"
+	// An entity whose kind was wrong.
+	for _, e := range edited.Entities {
+		if e.ID == "coalition" {
+			e.Kind = cg.KindOrganisation
+		}
+	}
+	st := load(t, s, edited)
+	if st.Moved != 1 {
+		t.Errorf("Moved = %d, want 1 (c04)", st.Moved)
+	}
+	// Two evidence items fewer; nothing else added or left behind.
+	wantNodes, wantRels := expectedCounts(edited)
+	if wantNodes != nodes-2 || wantRels != rels-2 {
+		t.Fatalf("expectedCounts(edited) = %d, %d; the edit should drop two evidence items from %d, %d", wantNodes, wantRels, nodes, rels)
+	}
+	if n, r := stats(t, s); n != wantNodes || r != wantRels {
+		t.Errorf("after the edit: %d nodes, %d rels; want %d, %d", n, r, wantNodes, wantRels)
+	}
+	p, err := s.Commitments(ctx, cg.CommitmentFilter{IDs: []string{"c01-fra-troops", "c04-usa-air"}}, cg.Page{Order: cg.OrderID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Commitments) != 2 {
+		t.Fatalf("got %d commitments, want 2", len(p.Commitments))
+	}
+	got01, got04 := p.Commitments[0], p.Commitments[1]
+	if got01.Status != cg.StatusPledged || len(got01.Conditions) != 1 || len(got01.Evidence) != 1 {
+		t.Errorf("c01 = %+v; want PLEDGED, one condition, one evidence item", got01)
+	}
+	if got04.Kind != cg.OffersLogistics || got04.TargetID != "coalition" {
+		t.Errorf("c04 = %+v; want OFFERS_LOGISTICS to coalition", got04)
+	}
+	es, err := s.Entities(ctx, cg.EntityFilter{Kinds: []cg.EntityKind{cg.KindGroup}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 0 {
+		t.Errorf("groups after the kind change: %d, want none", len(es))
+	}
+	recs, err := s.read(ctx, "check", `MATCH (e:Entity {id: 'coalition'}) RETURN labels(e) AS labels`, nil)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("labels: %v, %d records", err, len(recs))
+	}
+	labels := toStrings(recs[0].AsMap()["labels"])
+	if strings.Join(labels, ",") != "Entity,Organisation" && strings.Join(labels, ",") != "Organisation,Entity" {
+		t.Errorf("coalition labels %v, want Entity and Organisation only", labels)
+	}
+}
+
+// snapshot reads the whole graph in a canonical textual form, to show that
+// a failed load changed nothing at all.
+func snapshot(t *testing.T, s *Store) string {
+	t.Helper()
+	recs, err := s.read(context.Background(), "snapshot", `MATCH (n)
+OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m ORDER BY elementId(n), elementId(r)
+RETURN labels(n) AS labels, properties(n) AS props, type(r) AS type, properties(r) AS rprops, elementId(m) AS to`, nil)
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	// fmt prints maps with sorted keys, so equal graphs print equally.
+	var b strings.Builder
+	for _, rec := range recs {
+		fmt.Fprintln(&b, rec.Values...)
+	}
+	return b.String()
+}
+
+func TestFailedLoadWritesNothing(t *testing.T) {
+	s := openEmpty(t)
+	load(t, s, storetest.Fixture())
+	before := snapshot(t, s)
+	// Small batches, so that the failures below come after several
+	// statements have already written.
+	s.batchSize = 3
+
+	t.Run("context cancelled after the first batch", func(t *testing.T) {
+		edited := storetest.Fixture()
+		for _, c := range edited.Commitments {
+			c.Status = cg.StatusWithdrawn
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		batches := 0
+		_, err := s.Load(ctx, edited, func(done, total int) {
+			batches++
+			if batches == 4 {
+				cancel()
+			}
+		})
+		if cg.ErrorCode(err) != cg.CodeStoreUnavailable || !errors.Is(err, context.Canceled) {
+			t.Fatalf("Load = %v; want STORE_UNAVAILABLE wrapping context.Canceled", err)
+		}
+		if batches != 4 {
+			t.Errorf("%d batches ran; want the load to stop after the 4th", batches)
+		}
+		if after := snapshot(t, s); after != before {
+			t.Errorf("the graph changed:\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+	})
+
+	t.Run("Neo4j rejects the last commitment", func(t *testing.T) {
+		edited := storetest.Fixture()
+		for _, e := range edited.Entities {
+			e.Name += " (edited)"
+		}
+		// An id too long for the id index: valid for planLoad, refused by
+		// Neo4j's uniqueness constraint once sources, entities and most
+		// commitments are written.
+		last := edited.Commitments[len(edited.Commitments)-1]
+		last.ID = strings.Repeat("x", 40000)
+		_, err := s.Load(context.Background(), edited, nil)
+		if err == nil {
+			t.Fatal("Load succeeded; want Neo4j to reject the long id")
+		}
+		if code := cg.ErrorCode(err); code != cg.CodeInternal {
+			t.Errorf("error %v: code %s, want INTERNAL", err, code)
+		}
+		t.Logf("Load failed as intended: %.300s", err)
+		if after := snapshot(t, s); after != before {
+			t.Errorf("the graph changed:\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+	})
+
+	t.Run("invalid dataset is refused before writing", func(t *testing.T) {
+		edited := storetest.Fixture()
+		edited.Commitments[0].TargetID = "nope"
+		edited.Relations[0].Kind = cg.OffersTroops
+		_, err := s.Load(context.Background(), edited, nil)
+		if cg.ErrorCode(err) != cg.CodeBadInput || !strings.Contains(err.Error(), `unknown target "nope"`) ||
+			!strings.Contains(err.Error(), "is not a relation kind") {
+			t.Fatalf("Load = %v; want BAD_USER_INPUT naming both problems", err)
+		}
+		if after := snapshot(t, s); after != before {
+			t.Errorf("the graph changed")
+		}
+	})
+}
+
+func TestUnavailable(t *testing.T) {
+	// A port nothing listens on: connection refused at once.
+	s, err := Open(context.Background(), Config{URI: "bolt://127.0.0.1:1"})
+	if err != nil {
+		t.Fatalf("Open must not fail for an unreachable server: %v", err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"Ready", func() error { return s.Ready(ctx) }},
+		{"Sources", func() error { _, err := s.Sources(ctx, nil); return err }},
+		{"Commitments", func() error { _, err := s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{}); return err }},
+		{"Paths", func() error { _, err := s.Paths(ctx, "a", "b", 2); return err }},
+		{"Load", func() error { _, err := s.Load(ctx, storetest.Fixture(), nil); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			err := tc.call()
+			if cg.ErrorCode(err) != cg.CodeStoreUnavailable {
+				t.Errorf("error %v: want STORE_UNAVAILABLE", err)
+			}
+			if d := time.Since(start); d > 4*time.Second {
+				t.Errorf("took %v; must fail within the context's deadline", d)
+			}
+		})
+	}
+
+	t.Run("malformed URI", func(t *testing.T) {
+		if _, err := Open(context.Background(), Config{URI: "http://localhost:7474"}); err == nil {
+			t.Error("Open accepted an http:// URI")
+		}
+	})
+}

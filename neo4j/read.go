@@ -1,0 +1,393 @@
+package neo4j
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// The read methods answer each question with one Cypher statement (Paths
+// from an entity to itself needs only an existence check). Ordering and
+// cursor comparison follow the domain package's definitions (cursor.go) so
+// that this store and the embedded one return the same pages.
+
+// orNil converts a filter list to strings; nil when empty.
+func orNil[T ~string](values []T) []string {
+	if len(values) == 0 {
+		return nil
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// Sources returns the sources with the ids, or all when ids is empty,
+// ordered by id. Unknown ids are left out.
+func (s *Store) Sources(ctx context.Context, ids []string) ([]*cg.Source, error) {
+	// A nil slice would go over the wire as an empty list, not null.
+	params := map[string]any{"ids": nil}
+	if len(ids) > 0 {
+		params["ids"] = ids
+	}
+	recs, err := s.read(ctx, "sources", sourcesQuery, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*cg.Source, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get("source")
+		m := asMap(v)
+		published, err := cg.ParseDate(toString(m["published"]))
+		if err != nil {
+			return nil, fmt.Errorf("neo4j: source %s: %w", toString(m["id"]), err)
+		}
+		out = append(out, &cg.Source{
+			ID: toString(m["id"]), File: toString(m["file"]), Outlet: toString(m["outlet"]),
+			Title: toString(m["title"]), Published: published,
+		})
+	}
+	return out, nil
+}
+
+// Entities returns the matching entities, ordered as the embedded store
+// orders them: by match rank, then lowercased name, then id when searching;
+// by id otherwise.
+func (s *Store) Entities(ctx context.Context, f cg.EntityFilter) ([]*cg.Entity, error) {
+	if f.Limit < 0 {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "limit", Message: "limit must not be negative"}
+	}
+	params := map[string]any{"limit": int64(math.MaxInt64)}
+	if f.Limit > 0 {
+		params["limit"] = int64(f.Limit)
+	}
+	var conds []string
+	if len(f.IDs) > 0 {
+		conds, params["ids"] = append(conds, entityByID), orNil(f.IDs)
+	}
+	if len(f.Kinds) > 0 {
+		conds, params["kinds"] = append(conds, entityByKind), orNil(f.Kinds)
+	}
+	if f.From.Known() {
+		conds, params["from"] = append(conds, entityFrom), isoDay(f.From.Start())
+	}
+	if f.To.Known() {
+		conds, params["to"] = append(conds, entityTo), isoDay(f.To.End())
+	}
+	rank, byName := "0", ""
+	if q := strings.ToLower(strings.TrimSpace(f.Search)); q != "" {
+		rank, byName, params["q"] = entitySearchBy, "e.lowerName,", q
+	}
+	cypher := fmt.Sprintf(entitiesTemplate, where(conds), rank, byName, byName)
+	recs, err := s.read(ctx, "entities", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*cg.Entity, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get("entity")
+		e, err := decodeEntity(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Relations returns the matching relations ordered by id.
+func (s *Store) Relations(ctx context.Context, f cg.RelationFilter) ([]*cg.Relation, error) {
+	params := map[string]any{}
+	var conds []string
+	if len(f.Kinds) > 0 {
+		conds, params["kinds"] = append(conds, relationByKind), orNil(f.Kinds)
+	}
+	if len(f.EntityIDs) > 0 {
+		conds, params["entities"] = append(conds, relationByEntity), orNil(f.EntityIDs)
+	}
+	if len(f.FromIDs) > 0 {
+		conds, params["from"] = append(conds, relationByFrom), orNil(f.FromIDs)
+	}
+	if len(f.ToIDs) > 0 {
+		conds, params["to"] = append(conds, relationByTo), orNil(f.ToIDs)
+	}
+	if len(f.SourceIDs) > 0 {
+		conds, params["sources"] = append(conds, relationBySource), orNil(f.SourceIDs)
+	}
+	cypher := fmt.Sprintf(relationsTemplate, relationTypes, where(conds), relationProjection)
+	recs, err := s.read(ctx, "relations", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*cg.Relation, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get("relation")
+		r, err := decodeRelation(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Claims returns the matching claims ordered by id.
+func (s *Store) Claims(ctx context.Context, f cg.ClaimFilter) ([]*cg.Claim, error) {
+	params := map[string]any{}
+	var conds []string
+	if len(f.SubjectIDs) > 0 {
+		conds, params["subjects"] = append(conds, claimBySubject), orNil(f.SubjectIDs)
+	}
+	if len(f.SourceIDs) > 0 {
+		conds, params["sources"] = append(conds, claimBySource), orNil(f.SourceIDs)
+	}
+	recs, err := s.read(ctx, "claims", fmt.Sprintf(claimsTemplate, where(conds)), params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*cg.Claim, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get("claim")
+		m := asMap(v)
+		out = append(out, &cg.Claim{
+			ID: toString(m["id"]), SubjectID: toString(m["subject"]), Topic: toString(m["topic"]),
+			Text: toString(m["text"]), Evidence: decodeEvidence(m["evidence"]),
+		})
+	}
+	return out, nil
+}
+
+// commitmentConds builds the WHERE fragments and parameters of a filter.
+func commitmentConds(f cg.CommitmentFilter) ([]string, map[string]any) {
+	params := map[string]any{}
+	var conds []string
+	add := func(cond, name string, values []string) {
+		if len(values) > 0 {
+			conds = append(conds, cond)
+			params[name] = values
+		}
+	}
+	add(commitmentByID, "ids", orNil(f.IDs))
+	add(commitmentByKind, "kinds", orNil(f.Kinds))
+	add(commitmentByStatus, "statuses", orNil(f.Statuses))
+	add(commitmentByActor, "actors", orNil(f.ActorIDs))
+	add(commitmentByTarget, "targets", orNil(f.TargetIDs))
+	add(commitmentBySource, "sources", orNil(f.SourceIDs))
+	add(commitmentByStatedBy, "statedBy", orNil(f.StatedByIDs))
+	if f.From.Known() {
+		conds, params["from"] = append(conds, commitmentFrom), isoDay(f.From.Start())
+	}
+	if f.To.Known() {
+		conds, params["to"] = append(conds, commitmentTo), isoDay(f.To.End())
+	}
+	if f.AsOf != nil {
+		conds, params["asOf"] = append(conds, commitmentAsOf), f.AsOf.UTC()
+	}
+	return conds, params
+}
+
+// Commitments lists the matching commitments a page at a time, with the
+// total count, in one round trip.
+func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
+	order, after, err := cg.ParsePage(p)
+	if err != nil {
+		return nil, err
+	}
+	conds, params := commitmentConds(f)
+	pageConds := conds
+	if after != nil {
+		pageConds = append(slices.Clone(conds), afterCursor[order])
+		params["afterKey"], params["afterID"] = after.Key(), after.ID
+	}
+	// One more than asked for says whether there is a next page.
+	params["limit"] = int64(math.MaxInt64)
+	if p.First > 0 {
+		params["limit"] = int64(p.First) + 1
+	}
+	cypher := fmt.Sprintf(commitmentsTemplate, commitmentTypes, where(conds), where(pageConds), orderBy[order], commitmentProjection)
+	recs, err := s.read(ctx, "commitments", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: commitments: %d records, want 1", len(recs))
+	}
+	m := recs[0].AsMap()
+	rows, _ := m["page"].([]any)
+	page := &cg.CommitmentPage{TotalCount: toInt(m["total"]), Commitments: make([]*cg.Commitment, 0, len(rows))}
+	for _, row := range rows {
+		c, err := decodeCommitment(row)
+		if err != nil {
+			return nil, err
+		}
+		page.Commitments = append(page.Commitments, c)
+	}
+	if p.First > 0 && len(page.Commitments) > p.First {
+		page.Commitments = page.Commitments[:p.First]
+		page.HasNextPage = true
+	}
+	return page, nil
+}
+
+// kindRank and statusRank order matrix cells and counts by the
+// vocabulary's display and lifecycle orders.
+var kindRank = func() map[cg.EdgeKind]int {
+	m := map[cg.EdgeKind]int{}
+	for i, k := range cg.CommitmentKinds {
+		m[k] = i
+	}
+	return m
+}()
+
+var statusRank = func() map[cg.Status]int {
+	m := map[cg.Status]int{}
+	for i, st := range cg.Statuses {
+		m[st] = i
+	}
+	return m
+}()
+
+// Matrix returns one cell per actor and commitment kind among the matching
+// commitments, ordered by actor id, then kind in display order. Neo4j
+// groups and counts; the firmest status and the order follow the domain's
+// definitions, which have no Cypher equivalent.
+func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixCell, error) {
+	conds, params := commitmentConds(f)
+	recs, err := s.read(ctx, "matrix", fmt.Sprintf(matrixTemplate, commitmentTypes, where(conds)), params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cg.MatrixCell, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		cell := cg.MatrixCell{ActorID: toString(m["actor"]), Kind: cg.EdgeKind(toString(m["kind"])),
+			Commitments: toInt(m["n"]), EvidenceCount: toInt(m["evidence"])}
+		for i, st := range toStrings(m["statuses"]) {
+			if st := cg.Status(st); i == 0 || st.Firmer(cell.Status) {
+				cell.Status = st
+			}
+		}
+		out = append(out, cell)
+	}
+	slices.SortFunc(out, func(a, b cg.MatrixCell) int {
+		return cmp.Or(strings.Compare(a.ActorID, b.ActorID), kindRank[a.Kind]-kindRank[b.Kind])
+	})
+	return out, nil
+}
+
+// Counts returns the number of matching commitments per kind and status
+// that occur, ordered by kind in display order, then status in lifecycle
+// order.
+func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, error) {
+	conds, params := commitmentConds(f)
+	recs, err := s.read(ctx, "counts", fmt.Sprintf(countsTemplate, commitmentTypes, where(conds)), params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cg.Count, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		out = append(out, cg.Count{Kind: cg.EdgeKind(toString(m["kind"])), Status: cg.Status(toString(m["status"])), Count: toInt(m["n"])})
+	}
+	slices.SortFunc(out, func(a, b cg.Count) int {
+		return cmp.Or(kindRank[a.Kind]-kindRank[b.Kind], statusRank[a.Status]-statusRank[b.Status])
+	})
+	return out, nil
+}
+
+func notFound(field, id string) error {
+	return &cg.Error{Code: cg.CodeNotFound, Field: field, Message: fmt.Sprintf("no entity %q", id)}
+}
+
+// Paths returns every shortest path from fromID to toID of at most maxHops
+// edges in either direction (at most 25), ordered by their sequences of
+// edge ids. A path from an entity to itself has no edges.
+func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]cg.Path, error) {
+	cypher, ok := pathsQuery[maxHops]
+	if !ok {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "maxHops", Message: fmt.Sprintf("maxHops must be between 1 and %d", cg.MaxHops)}
+	}
+	params := map[string]any{"from": fromID, "to": toID, "maxPaths": int64(maxPaths)}
+	if fromID == toID {
+		// allShortestPaths refuses equal ends; the answer needs no search.
+		cypher = entityExists
+	}
+	recs, err := s.read(ctx, "paths", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: paths: %d records, want 1", len(recs))
+	}
+	m := recs[0].AsMap()
+	if found, _ := m["fromFound"].(bool); !found {
+		return nil, notFound("from", fromID)
+	}
+	if found, _ := m["toFound"].(bool); !found {
+		return nil, notFound("to", toID)
+	}
+	if fromID == toID {
+		return []cg.Path{{EntityIDs: []string{fromID}, Edges: []cg.EdgeRef{}}}, nil
+	}
+	rows, _ := m["paths"].([]any)
+	out := make([]cg.Path, 0, len(rows))
+	for _, row := range rows {
+		pm := asMap(row)
+		p := cg.Path{EntityIDs: toStrings(pm["entities"]), Edges: []cg.EdgeRef{}}
+		for _, e := range asList(pm["edges"]) {
+			em := asMap(e)
+			p.Edges = append(p.Edges, cg.EdgeRef{ID: toString(em["id"]), Kind: cg.EdgeKind(toString(em["kind"])),
+				FromID: toString(em["from"]), ToID: toString(em["to"])})
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Neighbourhood returns the entities within depth edges of id and the
+// commitments and relations among them, each ordered by id.
+func (s *Store) Neighbourhood(ctx context.Context, id string, depth int) (*cg.Subgraph, error) {
+	cypher, ok := neighbourhoodQuery[depth]
+	if !ok {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "depth", Message: fmt.Sprintf("depth must be between 0 and %d", cg.MaxHops)}
+	}
+	recs, err := s.read(ctx, "neighbourhood", cypher, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, notFound("id", id)
+	}
+	m := recs[0].AsMap()
+	g := &cg.Subgraph{Entities: []*cg.Entity{}, Commitments: []*cg.Commitment{}, Relations: []*cg.Relation{}}
+	for _, v := range asList(m["entities"]) {
+		e, err := decodeEntity(v)
+		if err != nil {
+			return nil, err
+		}
+		g.Entities = append(g.Entities, e)
+	}
+	for _, v := range asList(m["commitments"]) {
+		c, err := decodeCommitment(v)
+		if err != nil {
+			return nil, err
+		}
+		g.Commitments = append(g.Commitments, c)
+	}
+	for _, v := range asList(m["relations"]) {
+		r, err := decodeRelation(v)
+		if err != nil {
+			return nil, err
+		}
+		g.Relations = append(g.Relations, r)
+	}
+	return g, nil
+}
+
+var _ cg.Store = (*Store)(nil)

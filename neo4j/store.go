@@ -1,0 +1,248 @@
+// Package neo4j is the coalitiongraph.Store backed by Neo4j 5. Commitments
+// and relations are real relationships typed by their kind, so the graph
+// reads naturally in Neo4j Browser; docs/neo4j.md describes the shape.
+//
+// Open never fails because Neo4j is down: a service must start and report
+// not-ready. Every call talks to Neo4j under the caller's context, and any
+// failure to reach it comes back as a STORE_UNAVAILABLE coalitiongraph.Error.
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+)
+
+// Driver limits. Without them an unreachable server holds a request for the
+// driver's default 30 s of retries (or a blocked pool forever); with them a
+// call fails within seconds, and sooner when the caller's context says so:
+// the driver stops retrying when the context is done.
+const (
+	connectionAcquisitionTimeout = 5 * time.Second
+	socketConnectTimeout         = 3 * time.Second
+	maxTransactionRetryTime      = 5 * time.Second
+)
+
+// defaultBatchSize is how many rows one UNWIND statement of Load carries:
+// large enough that round trips do not dominate, small enough that one
+// statement's parameters stay a few megabytes.
+const defaultBatchSize = 5000
+
+// Config says where Neo4j is.
+type Config struct {
+	// URI is a bolt:// (single server) or neo4j:// (routing) URI.
+	URI string
+	// User and Password authenticate; an empty User means no auth.
+	User, Password string
+	// Database is the database name; "" uses the server's default.
+	Database string
+}
+
+// Store is a coalitiongraph.Store over Neo4j. It is safe for concurrent use.
+type Store struct {
+	driver nd.DriverWithContext
+	db     string
+
+	schemaMu   sync.Mutex
+	schemaDone bool
+
+	batchSize int
+}
+
+// Open creates the driver. It does not contact Neo4j, so an unreachable
+// server is not an error (Ready reports it); a malformed URI is. The schema
+// is created by the first Ready or Load that reaches the server.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	auth := nd.NoAuth()
+	if cfg.User != "" {
+		auth = nd.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	d, err := nd.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.ConnectionAcquisitionTimeout = connectionAcquisitionTimeout
+		c.SocketConnectTimeout = socketConnectTimeout
+		c.MaxTransactionRetryTime = maxTransactionRetryTime
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: open %q: %w", redact(cfg.URI), err)
+	}
+	return &Store{driver: d, db: cfg.Database, batchSize: defaultBatchSize}, nil
+}
+
+// redact drops credentials a URI may carry before it goes into a message.
+func redact(uri string) string {
+	if at := strings.LastIndexByte(uri, '@'); at >= 0 {
+		if scheme := strings.Index(uri, "://"); scheme >= 0 && scheme < at {
+			return uri[:scheme+3] + "…@" + uri[at+1:]
+		}
+	}
+	return uri
+}
+
+// Close closes the driver and its connections.
+func (s *Store) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.driver.Close(ctx); err != nil {
+		return fmt.Errorf("neo4j: close: %w", err)
+	}
+	return nil
+}
+
+// Ready reports whether Neo4j answers within ctx and the schema is in
+// place, creating the schema the first time it can.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+		return unavailable("ready", err)
+	}
+	return s.ensureSchema(ctx)
+}
+
+// ensureSchema creates the constraints and indexes once; after a failure
+// the next call tries again.
+func (s *Store) ensureSchema(ctx context.Context) error {
+	s.schemaMu.Lock()
+	defer s.schemaMu.Unlock()
+	if s.schemaDone {
+		return nil
+	}
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(context.Background())
+	// Schema commands may share a transaction with each other, though not
+	// with data writes, so the whole schema is one round of retries.
+	_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		for _, stmt := range schemaStatements {
+			res, err := tx.Run(ctx, stmt, nil)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := res.Consume(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return classify("create schema", err)
+	}
+	s.schemaDone = true
+	return nil
+}
+
+func (s *Store) session(ctx context.Context, mode nd.AccessMode) nd.SessionWithContext {
+	return s.driver.NewSession(ctx, nd.SessionConfig{
+		AccessMode:   mode,
+		DatabaseName: s.db,
+		// Share ExecuteQuery's bookmarks so that reads through a routing
+		// driver see what Load wrote.
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	})
+}
+
+// read runs one read query as a managed transaction, routed to readers.
+func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) ([]*nd.Record, error) {
+	opts := []nd.ExecuteQueryConfigurationOption{nd.ExecuteQueryWithReadersRouting()}
+	if s.db != "" {
+		opts = append(opts, nd.ExecuteQueryWithDatabase(s.db))
+	}
+	res, err := nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return res.Records, nil
+}
+
+// Stats counts all nodes and relationships in the database.
+func (s *Store) Stats(ctx context.Context) (nodes, rels int, err error) {
+	recs, err := s.read(ctx, "stats", statsQuery, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(recs) != 1 {
+		return 0, 0, fmt.Errorf("neo4j: stats: %d records", len(recs))
+	}
+	m := recs[0].AsMap()
+	return toInt(m["nodes"]), toInt(m["rels"]), nil
+}
+
+// clear deletes everything in the database, in batches so that a large
+// graph does not need one huge transaction. Tests and benchmarks use it.
+func (s *Store) clear(ctx context.Context) error {
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(context.Background())
+	// CALL … IN TRANSACTIONS needs an auto-commit transaction (Run).
+	res, err := sess.Run(ctx, clearAll, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		return classify("clear", err)
+	}
+	return nil
+}
+
+// unavailable is the error for a Neo4j that cannot be reached or did not
+// answer in time.
+func unavailable(op string, err error) error {
+	return &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the graph store is unavailable",
+		Err: fmt.Errorf("neo4j: %s: %w", op, err)}
+}
+
+// classify turns a driver error into STORE_UNAVAILABLE when it means Neo4j
+// could not be reached or did not answer in time; anything else (a Cypher
+// error is a bug here) stays an internal error with context.
+func classify(op string, err error) error {
+	if isUnavailable(err) {
+		return unavailable(op, err)
+	}
+	return fmt.Errorf("neo4j: %s: %w", op, err)
+}
+
+func isUnavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var conn *nd.ConnectivityError
+	if errors.As(err, &conn) {
+		return true
+	}
+	var auth *nd.InvalidAuthenticationError
+	if errors.As(err, &auth) {
+		return true
+	}
+	var expired *nd.TokenExpiredError
+	if errors.As(err, &expired) {
+		return true
+	}
+	// The retry loop gives up with the errors of each attempt, which do not
+	// unwrap; it gave up because of time or of the errors below.
+	var limit *nd.TransactionExecutionLimit
+	if errors.As(err, &limit) {
+		if strings.Contains(limit.Cause, "timeout") || strings.Contains(limit.Cause, "context") {
+			return true
+		}
+		for _, e := range limit.Errors {
+			if isUnavailable(e) {
+				return true
+			}
+		}
+		return false
+	}
+	var ne *nd.Neo4jError
+	if errors.As(err, &ne) {
+		// Transient errors (database unavailable, leader switch, lock
+		// timeouts) and a database that does not exist or is stopped all
+		// mean the store cannot serve now; a wrong password too.
+		return strings.HasPrefix(ne.Code, "Neo.TransientError.") ||
+			strings.HasPrefix(ne.Code, "Neo.ClientError.Security.") ||
+			ne.Code == "Neo.ClientError.Database.DatabaseNotFound" ||
+			ne.Code == "Neo.ClientError.Database.DatabaseUnavailable"
+	}
+	return false
+}

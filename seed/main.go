@@ -1,0 +1,176 @@
+// Command seed loads the curated dataset, and any extra dataset files, into
+// Neo4j:
+//
+//	go run ./seed [--uri bolt://…] [--user … --password …] [--database …] [--dry-run] [extra.yaml …]
+//
+// NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE give the
+// defaults. The dataset is checked in full first: any problem is printed
+// as file:line and nothing is written. Seed then waits (up to --wait) for
+// Neo4j to answer, so that it can run as a one-shot service beside a
+// starting database, and upserts everything in one transaction: running
+// it again changes nothing, and a failed run leaves the graph as it was.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/dataset"
+	"github.com/coalitiongraph/coalitiongraph/neo4j"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(os.Stderr, "seed: %v\n", err)
+		}
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	cfg      neo4j.Config
+	dryRun   bool
+	wait     time.Duration
+	extra    []string
+	progress time.Duration // least time between progress lines
+}
+
+func parse(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s [flags] [extra.yaml …]\n\nLoads the curated dataset (and extra files) into Neo4j.\n\n", args[0])
+		fs.PrintDefaults()
+	}
+	uri := getenv("NEO4J_URI")
+	if uri == "" {
+		uri = "bolt://localhost:7687"
+	}
+	fs.StringVar(&o.cfg.URI, "uri", uri, "Neo4j URI (env NEO4J_URI)")
+	fs.StringVar(&o.cfg.User, "user", getenv("NEO4J_USER"), "Neo4j user; empty for no auth (env NEO4J_USER)")
+	fs.StringVar(&o.cfg.Password, "password", getenv("NEO4J_PASSWORD"), "Neo4j password (env NEO4J_PASSWORD)")
+	fs.StringVar(&o.cfg.Database, "database", getenv("NEO4J_DATABASE"), "database; empty for the server's default (env NEO4J_DATABASE)")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "check the dataset and print what would be loaded, without contacting Neo4j")
+	fs.DurationVar(&o.wait, "wait", 60*time.Second, "how long to wait for Neo4j to become reachable")
+	fs.DurationVar(&o.progress, "progress-every", time.Second, "least time between progress lines on stderr")
+	if err := fs.Parse(args[1:]); err != nil {
+		return o, err
+	}
+	o.extra = fs.Args()
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	o, err := parse(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	ds, err := loadDataset(o.extra)
+	if err != nil {
+		var errs *dataset.Errors
+		if errors.As(err, &errs) {
+			for _, p := range errs.Problems {
+				fmt.Fprintln(stderr, p)
+			}
+			return fmt.Errorf("the dataset has %d problem(s); nothing was written", len(errs.Problems))
+		}
+		return fmt.Errorf("load the dataset: %w", err)
+	}
+	if o.dryRun {
+		fmt.Fprintf(stdout, "dry run: would load %s\n", describe(ds))
+		return nil
+	}
+
+	store, err := neo4j.Open(ctx, o.cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := waitReady(ctx, store, o.wait, stderr); err != nil {
+		return err
+	}
+	// Small loads finish before the first line is due; long ones report
+	// about once per interval, and then the last batch too.
+	last, printed := time.Now(), false
+	st, err := store.Load(ctx, ds, func(done, total int) {
+		if now := time.Now(); now.Sub(last) >= o.progress || printed && done == total {
+			fmt.Fprintf(stderr, "loaded %d/%d rows\n", done, total)
+			last, printed = now, true
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("load into Neo4j: %w", err)
+	}
+	nodes, rels, err := store.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("count the graph: %w", err)
+	}
+	fmt.Fprintf(stdout, "loaded %s in %v\n", describe(ds), st.Duration.Round(time.Millisecond))
+	if st.Moved > 0 {
+		fmt.Fprintf(stdout, "replaced %d edge(s) whose kind or ends changed\n", st.Moved)
+	}
+	fmt.Fprintf(stdout, "graph: %d nodes, %d relationships\n", nodes, rels)
+	return nil
+}
+
+func loadDataset(extra []string) (*cg.Dataset, error) {
+	if len(extra) == 0 {
+		return dataset.Default()
+	}
+	return dataset.LoadWith(extra)
+}
+
+func describe(ds *cg.Dataset) string {
+	evidence := 0
+	for _, e := range ds.Entities {
+		evidence += len(e.Evidence)
+	}
+	for _, r := range ds.Relations {
+		evidence += len(r.Evidence)
+	}
+	for _, c := range ds.Commitments {
+		evidence += len(c.Evidence)
+	}
+	for _, c := range ds.Claims {
+		evidence += len(c.Evidence)
+	}
+	return fmt.Sprintf("%d sources, %d entities, %d relations, %d commitments, %d claims, %d evidence items",
+		len(ds.Sources), len(ds.Entities), len(ds.Relations), len(ds.Commitments), len(ds.Claims), evidence)
+}
+
+// waitReady polls Ready until Neo4j answers or wait has passed, saying
+// once on stderr what it is waiting for.
+func waitReady(ctx context.Context, store *neo4j.Store, wait time.Duration, stderr io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	said := false
+	for {
+		attempt, cancelAttempt := context.WithTimeout(ctx, 5*time.Second)
+		err := store.Ready(attempt)
+		cancelAttempt()
+		if err == nil {
+			return nil
+		}
+		if !said {
+			fmt.Fprintf(stderr, "waiting up to %v for Neo4j: %v\n", wait, err)
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("neo4j not ready after %v: %w", wait, err)
+		case <-time.After(time.Second):
+		}
+	}
+}
