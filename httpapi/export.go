@@ -38,13 +38,18 @@ const exportOrder = cg.OrderDateAsc
 type exporter struct {
 	store cg.Store
 	log   *slog.Logger
+	// keys and readsNeedKey guard the exports as they guard GraphQL
+	// queries: an export is a read of everything.
+	keys         []APIKey
+	readsNeedKey bool
 	// callTimeout bounds each store call rather than the whole export: a
 	// large export may rightly take longer than one API request.
 	callTimeout time.Duration
 }
 
 func newExporter(store cg.Store, cfg Config) *exporter {
-	return &exporter{store: store, log: cfg.Logger, callTimeout: cfg.RequestTimeout}
+	return &exporter{store: store, log: cfg.Logger, keys: cfg.APIKeys, readsNeedKey: cfg.ReadsNeedKey,
+		callTimeout: cfg.RequestTimeout}
 }
 
 // exportParams are the query parameters an export accepts; anything else is
@@ -176,6 +181,12 @@ func (s *stream) flush() {
 // nothing has been sent yet.
 func (e *exporter) serve(contentType, filename string, body func(ctx context.Context, f cg.CommitmentFilter, s *stream) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if e.readsNeedKey && keyName(e.keys, bearer(r)) == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="coalitiongraph"`)
+			writeExportError(w, &cg.Error{Code: cg.CodeUnauthenticated,
+				Message: "exports need a valid API key: send Authorization: Bearer <key>"})
+			return
+		}
 		f, err := parseExportFilter(r.URL.Query())
 		if err != nil {
 			writeExportError(w, err)
@@ -224,6 +235,8 @@ func writeExportError(w http.ResponseWriter, err error) {
 			status = http.StatusBadRequest
 		case cg.CodeNotFound:
 			status = http.StatusNotFound
+		case cg.CodeUnauthenticated:
+			status = http.StatusUnauthorized
 		case cg.CodeStoreUnavailable:
 			status = http.StatusServiceUnavailable
 		case cg.CodeTimeout:

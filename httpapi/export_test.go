@@ -250,6 +250,50 @@ func TestExportBadParameters(t *testing.T) {
 	}
 }
 
+// When reads need a key, so do exports: they hand out everything a query can.
+func TestExportNeedsKeyWhenReadsDo(t *testing.T) {
+	keys, err := httpapi.ParseAPIKeys("analyst:"+httpapi.HashKey("s3cret"), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name         string
+		readsNeedKey bool
+		auth         string
+		want         int
+	}{
+		{"open reads, no key", false, "", http.StatusOK},
+		{"reads need key, none sent", true, "", http.StatusUnauthorized},
+		{"reads need key, wrong key", true, "Bearer guess", http.StatusUnauthorized},
+		{"reads need key, valid key", true, "Bearer s3cret", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := httpapi.Defaults()
+			cfg.APIKeys, cfg.ReadsNeedKey = keys, tt.readsNeedKey
+			h := httpapi.NewHandler(seedStore(t), cfg)
+			for _, path := range exportPaths {
+				req := httptest.NewRequest(http.MethodGet, path, nil)
+				if tt.auth != "" {
+					req.Header.Set("Authorization", tt.auth)
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != tt.want {
+					t.Errorf("%s: status %d, want %d", path, rec.Code, tt.want)
+				}
+				if tt.want == http.StatusUnauthorized {
+					var body gqlResponse
+					if json.Unmarshal(rec.Body.Bytes(), &body) != nil || len(body.Errors) != 1 ||
+						body.Errors[0].code() != "UNAUTHENTICATED" || rec.Header().Get("WWW-Authenticate") == "" {
+						t.Errorf("%s: %s", path, rec.Body.String())
+					}
+				}
+			}
+		})
+	}
+}
+
 type jsonEvidence struct {
 	SourceID     string `json:"sourceId"`
 	File         string `json:"file"`
