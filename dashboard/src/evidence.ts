@@ -54,7 +54,7 @@ function evidenceBlock(c: Commitment): HTMLElement {
   // Several sources report it: one column each.
   return h("div", { class: "columns", role: "list", "aria-label": "Reports by source" },
     groups.map((g) => h("div", { class: "column", role: "listitem" },
-      h("h5", {}, g.source.outlet || g.source.file),
+      g.source.outlet ? h("h5", {}, g.source.outlet) : null,
       g.items.map((e) => quote(e)),
     )),
   );
@@ -71,7 +71,7 @@ function disputesBlock(topics: ClaimTopic[] | undefined, targetName: string): HT
         h("h5", {}, t.topic),
         h("div", { class: "columns", role: "list", "aria-label": `Accounts of ${t.topic}, by source` },
           groups.map((g) => h("div", { class: "column", role: "listitem" },
-            h("h6", {}, g.source.outlet || g.source.file),
+            g.source.outlet ? h("h6", {}, g.source.outlet) : null,
             sourceLine(g.source),
             g.items.map((claim) => h("div", { class: "claim" },
               h("p", { class: "claim-text" }, claim.text),

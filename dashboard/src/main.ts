@@ -75,11 +75,16 @@ function drawMatrix(): void {
   });
 }
 
+// Requests may finish out of order (a poll started before a filter change
+// can answer after it): only the latest one is drawn.
+let matrixSeq = 0;
 async function loadMatrix(): Promise<void> {
+  const seq = ++matrixSeq;
   const m = await fetchMatrix(
     { kinds: state.kind ? [state.kind] : [], statuses: state.status ? [state.status] : [], asOf: state.asOf },
     state.caps,
   );
+  if (seq !== matrixSeq) return;
   state.matrix = m.matrix;
   drawMatrix();
 }
@@ -172,14 +177,18 @@ async function fillCommitment(id: string): Promise<void> {
 
 // ---- network ----
 
+let networkSeq = 0;
 async function loadNetwork(): Promise<void> {
+  const seq = ++networkSeq;
   const also = state.also ? ALSO_TARGETS : [];
   const d = await fetchCoalition(state.proposal, also);
+  if (seq !== networkSeq) return;
   // Redraw only on a change, so a refresh does not reset what the user moved.
   const key = JSON.stringify(d.coalition);
   if (key === state.coalitionKey) return;
-  state.coalitionKey = key;
   const { renderNetwork } = await import("./network");
+  if (seq !== networkSeq) return;
+  state.coalitionKey = key;
   await renderNetwork(byId("network"), byId("network-legend"), byId("network-summary"), d.coalition);
   window.__dashboard.networkRenderedAt ??= performance.now();
 }
@@ -248,9 +257,10 @@ async function start(): Promise<void> {
   const capsP = capabilities();
   const vocabP = fetchVocabulary();
   try {
+    const seq = ++matrixSeq;
     const [m, v] = await Promise.all([fetchMatrix({}, state.caps), vocabP]);
     state.kinds = v.vocabulary.commitmentKinds;
-    state.matrix = m.matrix;
+    if (seq === matrixSeq) state.matrix = m.matrix;
     drawMatrix();
     window.__dashboard.matrixRenderedAt = performance.now();
     performance.mark("matrix-rendered");

@@ -56,13 +56,14 @@ export async function renderNetwork(container: HTMLElement, legend: HTMLElement,
   cy = cytoscape({
     container,
     elements,
-    // Concentric and in a fixed order: the picture is the same on every
-    // load, subject at the centre, what is targeted around it, actors outside.
+    // Concentric and in a fixed order, so the picture is the same on every
+    // load: the proposal and what else is targeted on the inner ring, the
+    // actors outside, edges running inwards.
     layout: {
       name: "concentric",
-      concentric: (n: import("cytoscape").NodeSingular) => ({ subject: 3, target: 2, actor: 1 })[n.data("role") as string] ?? 0,
+      concentric: (n: import("cytoscape").NodeSingular) => (n.data("role") === "actor" ? 1 : 2),
       levelWidth: () => 1,
-      minNodeSpacing: 30,
+      minNodeSpacing: 70,
       animate: false,
       padding: 20,
     },

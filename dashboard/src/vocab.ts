@@ -45,7 +45,7 @@ export const KIND_LABEL: Record<string, string> = {
   OFFERS_AIR_SUPPORT: "Air support",
   OFFERS_LOGISTICS: "Logistics",
   OFFERS_EQUIPMENT: "Equipment",
-  OFFERS_SURVEILLANCE: "Surveil­lance",
+  OFFERS_SURVEILLANCE: "Surveillance",
   OFFERS_VENUE: "Venue",
   OFFERS_SUPPORT: "Other support",
   DEMANDS: "Demands",

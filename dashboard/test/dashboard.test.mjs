@@ -2,6 +2,7 @@
 // dataset. Screenshots go to dashboard/test-artifacts/ (gitignored).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dashboardDir, repoDir, startBrowser, startServer, watchProblems } from "./server.mjs";
@@ -21,16 +22,18 @@ function datasetEvidence(id) {
   const sources = readFileSync(join(repoDir, "seed/data/sources.yaml"), "utf8");
   const file = new RegExp(`id: ${source}\\s+file: (\\S+)`).exec(sources)?.[1];
   assert.ok(quote && file, `quote and source file of ${id}`);
-  return { quote, file };
+  return { quote, source, file };
 }
 
 const cell = (actor, kind) => `#matrix tr[data-actor="${actor}"] td.cell[data-kind="${kind}"]`;
 
 let server;
 let browser;
+// A write key for the live test, configured by its hash as the server expects.
+const apiKey = randomBytes(16).toString("hex");
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ COALITIONGRAPH_API_KEYS: `dashboard-test:sha256:${createHash("sha256").update(apiKey).digest("hex")}` });
   browser = await startBrowser();
 });
 
@@ -64,7 +67,6 @@ describe("dashboard", () => {
     const line = `first meaningful render (matrix drawn): ${timing.matrix.toFixed(0)} ms; first contentful paint ${timing.fcp?.toFixed(0)} ms; ` +
       `DOMContentLoaded ${timing.domContentLoaded?.toFixed(0)} ms; network drawn ${timing.network.toFixed(0)} ms`;
     t.diagnostic(line);
-    console.log(line);
     assert.ok(timing.matrix > 0 && timing.matrix < 5000, `matrix rendered in ${timing.matrix} ms`);
     await page.screenshot({ path: join(artifacts, "desktop-1280x800.png") });
     await page.screenshot({ path: join(artifacts, "desktop-full.png"), fullPage: true });
@@ -247,6 +249,51 @@ describe("dashboard", () => {
     assert.ok(boxes.doc <= 390, `no overflow with the panel open (${boxes.doc})`);
     await page.$eval("#panel", (el) => el.scrollIntoView());
     await page.screenshot({ path: join(artifacts, "mobile-390-evidence.png") });
+    assert.deepEqual(problems, []);
+  });
+
+  test("without a subscription the page refreshes on focus, with no console errors", async (t) => {
+    const page = await browser.context.newPage();
+    t.after(() => page.close());
+    const problems = watchProblems(page);
+    // A server without the live API: introspection shows no Subscription type.
+    await page.route(`${server.url}/graphql`, (route) => {
+      if (route.request().postDataJSON()?.query?.includes("DashboardCapabilities")) {
+        return route.fulfill({ json: { data: { __schema: { subscriptionType: null }, query: { fields: [] }, filter: { inputFields: [] } } } });
+      }
+      return route.continue();
+    });
+    await page.goto(`${server.url}/dashboard/`);
+    await page.waitForFunction(() => window.__dashboard.liveMode === "polling");
+    assert.match(await page.$eval("#live-status", (el) => el.textContent), /every 30 s and on window focus/);
+    assert.equal(await page.$eval("#f-asof", (el) => el.disabled), true);
+    assert.equal(await page.$eval("#asof-note", (el) => el.textContent), "as-of needs the history API");
+    const before = await page.evaluate(() => window.__dashboard.refreshes);
+    await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+    await page.waitForFunction((n) => window.__dashboard.refreshes > n, before);
+    assert.deepEqual(problems, []);
+  });
+
+  // Last: it changes the server's data.
+  test("live: a status change recorded through the API reaches the open page", async (t) => {
+    const { page, problems } = await openDashboard(t);
+    await page.waitForFunction(() => window.__dashboard.liveMode === "subscription", null, { timeout: 10_000 });
+    assert.equal(await page.$eval(cell("USA", "OFFERS_AIR_SUPPORT"), (el) => el.dataset.status), "OFFERED");
+    const ev = datasetEvidence("c-usa-offers-air-support");
+    const res = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({
+        query: `mutation($input: ChangeCommitmentStatusInput!) { changeCommitmentStatus(input: $input) { id status version } }`,
+        variables: { input: { id: "c-usa-offers-air-support", baseVersion: 1, status: "PLEDGED", reason: "dashboard live test", evidence: [{ source: ev.source, quote: ev.quote }] } },
+      }),
+    });
+    const body = await res.json();
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    assert.equal(body.data.changeCommitmentStatus.status, "PLEDGED");
+    // No reload: the subscription tells the page, which redraws the cell.
+    await page.waitForSelector(`${cell("USA", "OFFERS_AIR_SUPPORT")}[data-status="PLEDGED"]`, { timeout: 10_000 });
+    await page.screenshot({ path: join(artifacts, "desktop-live-update.png") });
     assert.deepEqual(problems, []);
   });
 });

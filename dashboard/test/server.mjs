@@ -23,12 +23,18 @@ const CHROMIUM_ARGS = [
   "--disable-quic",
 ];
 
-/** Builds ./server into a temporary directory and starts it on 127.0.0.1:0. */
-export async function startServer() {
+/**
+ * Builds ./server into a temporary directory (or takes the binary named by
+ * DASHBOARD_SERVER_BIN) and starts it on 127.0.0.1:0.
+ */
+export async function startServer(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), "dashboard-server-"));
-  const bin = join(dir, "server");
-  execFileSync("go", ["build", "-o", bin, "./server"], { cwd: repoDir, stdio: ["ignore", "inherit", "inherit"] });
-  const child = spawn(bin, ["--addr", "127.0.0.1:0"], { cwd: repoDir, stdio: ["ignore", "pipe", "inherit"] });
+  let bin = process.env.DASHBOARD_SERVER_BIN;
+  if (!bin) {
+    bin = join(dir, "server");
+    execFileSync("go", ["build", "-o", bin, "./server"], { cwd: repoDir, stdio: ["ignore", "inherit", "inherit"] });
+  }
+  const child = spawn(bin, ["--addr", "127.0.0.1:0"], { cwd: repoDir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout });
   const addr = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("server did not log its address within 60 s")), 60_000);
