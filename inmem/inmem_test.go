@@ -17,3 +17,13 @@ func TestContract(t *testing.T) {
 		return s
 	})
 }
+
+func TestWriteContract(t *testing.T) {
+	storetest.RunWriter(t, func(t *testing.T, ds *cg.Dataset) cg.WritableStore {
+		s, err := inmem.New(ds)
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		return s
+	})
+}

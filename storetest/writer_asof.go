@@ -1,0 +1,143 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// testAsOf asks what Poland had committed at several moments while a new
+// troop offer of its moves from CONSIDERING (effective 24 August) to
+// OFFERED (28 August) to PLEDGED (2 September); curated facts take effect
+// at the start of their dates, undated ones always.
+func testAsOf(t *testing.T, s cg.WritableStore) {
+	ctx := t.Context()
+	id := "c30-pol-troops"
+	m1 := cg.WriteMeta{By: editor, At: ts("2025-08-25T08:00:00Z"), EffectiveAt: ts("2025-08-24T00:00:00Z"), Reason: "first report"}
+	v1 := must(s.RecordCommitment(ctx, &cg.Commitment{ID: id, Kind: cg.OffersTroops, ActorID: "POL", TargetID: "UKR",
+		Status: cg.StatusConsidering, Date: cg.MustDate("2025-08-20"),
+		Evidence: []cg.Evidence{{SourceID: "src-b", Quote: "Poland is considering troops"}}}, m1))(t)
+	m2 := cg.WriteMeta{By: editor, At: ts("2025-08-28T12:00:00Z"), EffectiveAt: ts("2025-08-28T00:00:00Z"), Reason: "offer made"}
+	v2 := must(s.ChangeCommitment(ctx, cg.CommitmentChange{ID: id, BaseVersion: 1, Status: cg.StatusOffered,
+		Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "Poland offered a battalion"}}}, m2))(t)
+	m3 := cg.WriteMeta{By: editor, At: ts("2025-09-02T09:00:00Z"), EffectiveAt: ts("2025-09-02T00:00:00Z"), Reason: "pledged"}
+	v3 := must(s.ChangeCommitment(ctx, cg.CommitmentChange{ID: id, BaseVersion: 2, Status: cg.StatusPledged, Date: ptr(cg.MustDate("2025-09-02")),
+		Evidence: []cg.Evidence{{SourceID: "src-c", Quote: "Poland pledged a battalion"}}}, m3))(t)
+	if v1.Version != 1 || v2.Version != 2 || v3.Version != 3 {
+		t.Fatalf("versions %d, %d, %d; want 1, 2, 3", v1.Version, v2.Version, v3.Version)
+	}
+	versions := []*cg.Commitment{nil, v1, v2, v3}
+	c02, c17 := c(2)[0], c(17)[0]
+	pol := []string{"POL"}
+
+	t.Run("what had Poland committed", func(t *testing.T) {
+		for _, tc := range []struct {
+			asOf    string // "" is now
+			want    []string
+			version int // of c30 in effect; 0 when absent
+		}{
+			{"2025-07-31T23:59:59Z", []string{c17}, 0}, // before c02's month
+			{"2025-08-01T00:00:00Z", []string{c02, c17}, 0},
+			{"2025-08-20T00:00:00Z", []string{c02, c17}, 0}, // c30 is dated 20 August but took effect on the 24th
+			{"2025-08-23T23:59:59.999Z", []string{c02, c17}, 0},
+			{"2025-08-24T00:00:00Z", []string{c02, c17, id}, 1},
+			{"2025-08-27T23:59:59Z", []string{c02, c17, id}, 1},
+			{"2025-08-28T00:00:00Z", []string{c02, c17, id}, 2},
+			{"2025-09-05T00:00:00Z", []string{c02, c17, id}, 3},
+			{"", []string{c02, c17, id}, 3},
+		} {
+			t.Run(tc.asOf, func(t *testing.T) {
+				var asOf *time.Time
+				if tc.asOf != "" {
+					asOf = ptr(ts(tc.asOf))
+				}
+				sameIDs(t, "commitments", listIDs(t, s, cg.CommitmentFilter{ActorIDs: pol, AsOf: asOf}), tc.want)
+				got := read(t, s, id, asOf)
+				switch {
+				case tc.version == 0 && got != nil:
+					t.Errorf("%s: got version %d, want none", id, got.Version)
+				case tc.version > 0:
+					sameVersion(t, id, got, *versions[tc.version])
+				}
+			})
+		}
+	})
+
+	t.Run("filters apply to the version in effect", func(t *testing.T) {
+		aug30, sep5 := ptr(ts("2025-08-30T00:00:00Z")), ptr(ts("2025-09-05T00:00:00Z"))
+		for _, tc := range []struct {
+			name string
+			f    cg.CommitmentFilter
+			want []string
+		}{
+			{"status then", cg.CommitmentFilter{ActorIDs: pol, Statuses: []cg.Status{cg.StatusOffered}, AsOf: aug30}, []string{id}},
+			{"status later", cg.CommitmentFilter{ActorIDs: pol, Statuses: []cg.Status{cg.StatusOffered}, AsOf: sep5}, nil},
+			{"source not yet cited", cg.CommitmentFilter{ActorIDs: pol, SourceIDs: []string{"src-c"}, AsOf: aug30}, []string{c17}},
+			{"source cited", cg.CommitmentFilter{ActorIDs: pol, SourceIDs: []string{"src-c"}, AsOf: sep5}, []string{c17, id}},
+			{"old date", cg.CommitmentFilter{ActorIDs: pol, From: cg.MustDate("2025-09"), AsOf: aug30}, nil},
+			{"new date", cg.CommitmentFilter{ActorIDs: pol, From: cg.MustDate("2025-09"), AsOf: sep5}, []string{id}},
+			{"ids", cg.CommitmentFilter{IDs: []string{id, c(1)[0], id, "nope"}, AsOf: aug30}, []string{c(1)[0], id}},
+			{"ids, not yet in effect", cg.CommitmentFilter{IDs: []string{id, c(1)[0]}, AsOf: ptr(ts("2025-08-19T00:00:00Z"))}, nil},
+			{"long ago only undated", cg.CommitmentFilter{AsOf: ptr(ts("2000-01-01T00:00:00Z"))}, c(7, 13, 20)},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if tc.want == nil {
+					tc.want = []string{}
+				}
+				sameIDs(t, "commitments", listIDs(t, s, tc.f), tc.want)
+			})
+		}
+		mc := func(kind cg.EdgeKind, status cg.Status, n, ev int) cg.MatrixCell {
+			return cg.MatrixCell{ActorID: "POL", Kind: kind, Status: status, Commitments: n, EvidenceCount: ev}
+		}
+		wantCells := []cg.MatrixCell{mc(cg.OffersTroops, cg.StatusOffered, 1, 2), mc(cg.RefusesTroops, cg.StatusRefused, 1, 1),
+			mc(cg.OffersEquipment, cg.StatusDelivered, 1, 1)}
+		if got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: pol, AsOf: aug30}))(t); !slices.Equal(got, wantCells) {
+			t.Errorf("matrix as of 30 August:\n got %v\nwant %v", got, wantCells)
+		}
+		wantCounts := []cg.Count{{Kind: cg.OffersTroops, Status: cg.StatusProposed, Count: 1},
+			{Kind: cg.OffersTroops, Status: cg.StatusConsidering, Count: 2}, {Kind: cg.OffersTroops, Status: cg.StatusOffered, Count: 1}}
+		if got := must(s.Counts(ctx, cg.CommitmentFilter{Kinds: []cg.EdgeKind{cg.OffersTroops}, AsOf: ptr(ts("2025-08-25T00:00:00Z"))}))(t); !slices.Equal(got, wantCounts) {
+			t.Errorf("counts as of 25 August:\n got %v\nwant %v", got, wantCounts)
+		}
+	})
+
+	// As of midday on 19 August: the curated facts dated up to that day
+	// and the undated ones; not c30, not yet in effect.
+	t.Run("pagination", func(t *testing.T) {
+		asOf := ptr(ts("2025-08-19T12:00:00Z"))
+		f := cg.CommitmentFilter{AsOf: asOf}
+		for _, tc := range []struct {
+			o    cg.CommitmentOrder
+			want []string
+		}{
+			{cg.OrderDateAsc, c(17, 6, 21, 9, 19, 2, 12, 3, 10, 11, 4, 5, 7, 13, 20)},
+			{cg.OrderDateDesc, c(4, 5, 3, 10, 11, 2, 12, 19, 9, 21, 6, 17, 7, 13, 20)},
+			{cg.OrderID, c(2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 17, 19, 20, 21)},
+		} {
+			for _, first := range []int{1, 2, 4, 14, 15, 16} {
+				t.Run(fmt.Sprintf("%s/first=%d", tc.o, first), func(t *testing.T) { walk(t, s, f, tc.o, first, tc.want) })
+			}
+		}
+		// The version in effect orders: as of 30 August c30 sorts by its
+		// 20 August date, as of now by 2 September.
+		for _, tc := range []struct {
+			asOf *time.Time
+			want []string
+		}{
+			{ptr(ts("2025-08-30T00:00:00Z")), append(c(15, 8, 16, 1, 14, 18), id)},
+			{nil, append([]string{id}, c(15, 8, 16, 1, 14, 18)...)},
+		} {
+			p := must(s.Commitments(ctx, cg.CommitmentFilter{AsOf: tc.asOf}, cg.Page{First: 7, Order: cg.OrderDateDesc}))(t)
+			sameIDs(t, "latest seven", commitmentIDs(p.Commitments), tc.want)
+		}
+		p := must(s.Commitments(ctx, cg.CommitmentFilter{AsOf: ptr(ts("2025-08-30T00:00:00Z"))},
+			cg.Page{First: 2, Order: cg.OrderDateDesc, After: cg.EncodeCursor(v2, cg.OrderDateDesc)}))(t)
+		sameIDs(t, "after c30 as of 30 August", commitmentIDs(p.Commitments), c(4, 5))
+		p = must(s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{First: 2, Order: cg.OrderDateDesc, After: cg.EncodeCursor(v3, cg.OrderDateDesc)}))(t)
+		sameIDs(t, "after c30 now", commitmentIDs(p.Commitments), c(15, 8))
+	})
+}
