@@ -1987,7 +1987,7 @@ input RecordCommitmentInput {
   conditions: [String!]
   summary: String
   evidence: [EvidenceInput!]!
-  "When the commitment took effect; defaults to now."
+  "When the commitment took effect (for asOf reads); defaults to the start of its date, or to now when it has none."
   effectiveAt: Time
   reason: String
 }
@@ -2002,6 +2002,7 @@ input ChangeCommitmentStatusInput {
   conditions: [String!]
   summary: String
   evidence: [EvidenceInput!]!
+  "When the change took effect (for asOf reads); defaults to the start of the new date if one is given, else to now."
   effectiveAt: Time
   reason: String
 }

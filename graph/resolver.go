@@ -67,7 +67,7 @@ func commitmentFilter(in *model.CommitmentFilter) (cg.CommitmentFilter, error) {
 	return cg.CommitmentFilter{
 		IDs: in.Ids, Kinds: in.Kinds, Statuses: in.Statuses, ActorIDs: in.Actors,
 		TargetIDs: in.Targets, SourceIDs: in.Sources, StatedByIDs: in.StatedBy,
-		From: from, To: to,
+		From: from, To: to, AsOf: in.AsOf,
 	}, nil
 }
 

@@ -230,6 +230,10 @@ func (r *mutationResolver) RecordCommitment(ctx context.Context, input model.Rec
 	if err != nil {
 		return nil, err
 	}
+	if input.EffectiveAt == nil && date.Known() {
+		// A dated commitment took effect when it was made, not when it was recorded.
+		m.EffectiveAt = date.Start()
+	}
 	c, err := w.RecordCommitment(ctx, &cg.Commitment{
 		ID: input.ID, Kind: input.Kind, ActorID: input.Actor, TargetID: input.Target, Status: input.Status,
 		Date: date, StatedByID: deref(input.StatedBy), Conditions: input.Conditions, Summary: deref(input.Summary),
@@ -256,6 +260,9 @@ func (r *mutationResolver) ChangeCommitmentStatus(ctx context.Context, input mod
 			return nil, err
 		}
 		ch.Date = &d
+		if input.EffectiveAt == nil && d.Known() {
+			m.EffectiveAt = d.Start()
+		}
 	}
 	c, err := w.ChangeCommitment(ctx, ch, m)
 	if err != nil {

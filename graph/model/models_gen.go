@@ -22,8 +22,9 @@ type ChangeCommitmentStatusInput struct {
 	Conditions  []string              `json:"conditions,omitempty"`
 	Summary     *string               `json:"summary,omitempty"`
 	Evidence    []*EvidenceInput      `json:"evidence"`
-	EffectiveAt *time.Time            `json:"effectiveAt,omitempty"`
-	Reason      *string               `json:"reason,omitempty"`
+	// When the change took effect (for asOf reads); defaults to the start of the new date if one is given, else to now.
+	EffectiveAt *time.Time `json:"effectiveAt,omitempty"`
+	Reason      *string    `json:"reason,omitempty"`
 }
 
 type ClaimTopic struct {
@@ -160,7 +161,7 @@ type RecordCommitmentInput struct {
 	Conditions []string         `json:"conditions,omitempty"`
 	Summary    *string          `json:"summary,omitempty"`
 	Evidence   []*EvidenceInput `json:"evidence"`
-	// When the commitment took effect; defaults to now.
+	// When the commitment took effect (for asOf reads); defaults to the start of its date, or to now when it has none.
 	EffectiveAt *time.Time `json:"effectiveAt,omitempty"`
 	Reason      *string    `json:"reason,omitempty"`
 }
