@@ -1,0 +1,243 @@
+// Package bbolt is the durable embedded store: the graph in one bbolt file,
+// served from an inmem.Store that it loads at open. Every write is
+// committed to the file (bbolt fsyncs each transaction) before it becomes
+// visible in memory, through inmem's commit hook; a write that fails to
+// persist changes nothing. Reads never touch the file.
+//
+// The file holds the current state, not a log: a bucket per section
+// (sources, entities, relations, claims), every version of every
+// commitment keyed by id and version, and the request log that makes
+// retried writes idempotent across restarts. Values are JSON.
+package bbolt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/inmem"
+)
+
+// format is the layout version of the file, kept in the meta bucket.
+const format = "1"
+
+// lockTimeout bounds the wait for the file lock: a second process opening
+// the same file fails fast instead of hanging.
+const lockTimeout = time.Second
+
+var (
+	bucketMeta        = []byte("meta")
+	bucketSources     = []byte("sources")
+	bucketEntities    = []byte("entities")
+	bucketRelations   = []byte("relations")
+	bucketClaims      = []byte("claims")
+	bucketCommitments = []byte("commitments")
+	bucketRequests    = []byte("requests")
+	keyFormat         = []byte("format")
+	allBuckets        = [][]byte{bucketMeta, bucketSources, bucketEntities, bucketRelations, bucketClaims, bucketCommitments, bucketRequests}
+)
+
+// ErrLocked is returned by Open when another process holds the file.
+var ErrLocked = errors.New("the database file is in use by another process")
+
+// Store is a durable coalitiongraph.WritableStore. Reads and writes are
+// inmem's; Close closes the file.
+type Store struct {
+	*inmem.Store
+	db     *bolt.DB
+	closed atomic.Bool
+}
+
+var _ cg.WritableStore = (*Store)(nil)
+
+// Open opens the database file at path, creating it and its directories as
+// needed. A new (empty) file is seeded with seed, which must load into an
+// inmem store (nil seeds an empty graph); once a file is seeded, the seed
+// argument is ignored and everything is loaded from the file. Open fails
+// with an error wrapping ErrLocked within about a second when another
+// process has the file open.
+func Open(path string, seed *cg.Dataset) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("bbolt: creating the directory of %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("bbolt: opening %s: %w (no lock within %s)", path, ErrLocked, lockTimeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bbolt: opening %s: %w", path, err)
+	}
+	s := &Store{db: db}
+	if err := s.load(seed); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bbolt: %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// load seeds an empty file, then reads the file into memory.
+func (s *Store) load(seed *cg.Dataset) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta != nil {
+			if f := string(meta.Get(keyFormat)); f != format {
+				return fmt.Errorf("file format %q, want %q", f, format)
+			}
+			return nil
+		}
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucket(name); err != nil {
+				return fmt.Errorf("creating bucket %s: %w", name, err)
+			}
+		}
+		// Loading the seed checks it and numbers its versions the way the
+		// store will read them back.
+		mem, err := inmem.New(seed)
+		if err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		ds, log := mem.Export()
+		if err := putDataset(tx, ds, log); err != nil {
+			return fmt.Errorf("seeding: %w", err)
+		}
+		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(format))
+	})
+	if err != nil {
+		return err
+	}
+	var ds cg.Dataset
+	var log []inmem.Change
+	err = s.db.View(func(tx *bolt.Tx) error {
+		return errors.Join(
+			each(tx, bucketSources, func(v *cg.Source) { ds.Sources = append(ds.Sources, v) }),
+			each(tx, bucketEntities, func(v *cg.Entity) { ds.Entities = append(ds.Entities, v) }),
+			each(tx, bucketRelations, func(v *cg.Relation) { ds.Relations = append(ds.Relations, v) }),
+			each(tx, bucketClaims, func(v *cg.Claim) { ds.Claims = append(ds.Claims, v) }),
+			each(tx, bucketCommitments, func(v *cg.Commitment) { ds.Commitments = append(ds.Commitments, v) }),
+			each(tx, bucketRequests, func(v *inmem.Change) { log = append(log, *v) }),
+		)
+	})
+	if err != nil {
+		return fmt.Errorf("reading: %w", err)
+	}
+	mem, err := inmem.New(&ds, inmem.WithCommit(s.persist), inmem.WithRequests(log))
+	if err != nil {
+		return fmt.Errorf("loading: %w", err)
+	}
+	s.Store = mem
+	return nil
+}
+
+// each decodes every value of a bucket.
+func each[T any](tx *bolt.Tx, bucket []byte, fn func(*T)) error {
+	return tx.Bucket(bucket).ForEach(func(k, v []byte) error {
+		item := new(T)
+		if err := json.Unmarshal(v, item); err != nil {
+			return fmt.Errorf("%s %q: %w", bucket, k, err)
+		}
+		fn(item)
+		return nil
+	})
+}
+
+func putDataset(tx *bolt.Tx, ds *cg.Dataset, log []inmem.Change) error {
+	var errs []error
+	for _, v := range ds.Sources {
+		errs = append(errs, put(tx, bucketSources, []byte(v.ID), v))
+	}
+	for _, v := range ds.Entities {
+		errs = append(errs, put(tx, bucketEntities, []byte(v.ID), v))
+	}
+	for _, v := range ds.Relations {
+		errs = append(errs, put(tx, bucketRelations, []byte(v.ID), v))
+	}
+	for _, v := range ds.Claims {
+		errs = append(errs, put(tx, bucketClaims, []byte(v.ID), v))
+	}
+	for _, v := range ds.Commitments {
+		errs = append(errs, put(tx, bucketCommitments, versionKey(v), v))
+	}
+	for _, ch := range log {
+		errs = append(errs, put(tx, bucketRequests, []byte(ch.RequestID), ch))
+	}
+	return errors.Join(errs...)
+}
+
+// versionKey orders a commitment's versions after one another, by number.
+func versionKey(c *cg.Commitment) []byte {
+	return fmt.Appendf(nil, "%s\x00%010d", c.ID, c.Version)
+}
+
+func put(tx *bolt.Tx, bucket, key []byte, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encoding %s %q: %w", bucket, key, err)
+	}
+	if err := tx.Bucket(bucket).Put(key, b); err != nil {
+		return fmt.Errorf("storing %s %q: %w", bucket, key, err)
+	}
+	return nil
+}
+
+// persist is inmem's commit hook: one bbolt transaction per write, synced
+// to disk when Update returns.
+func (s *Store) persist(ch inmem.Change) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		switch {
+		case ch.Commitment != nil:
+			key := versionKey(ch.Commitment)
+			// Memory and file move together, so the version is new to
+			// both; finding it means they have parted.
+			if tx.Bucket(bucketCommitments).Get(key) != nil {
+				return fmt.Errorf("commitment %s version %d is already in the file", ch.Commitment.ID, ch.Commitment.Version)
+			}
+			err = put(tx, bucketCommitments, key, ch.Commitment)
+		case ch.Entity != nil:
+			err = put(tx, bucketEntities, []byte(ch.Entity.ID), ch.Entity)
+		case ch.Source != nil:
+			err = put(tx, bucketSources, []byte(ch.Source.ID), ch.Source)
+		default:
+			err = fmt.Errorf("a change with nothing to store (%s)", ch.Op)
+		}
+		if err == nil && ch.RequestID != "" {
+			err = put(tx, bucketRequests, []byte(ch.RequestID), ch)
+		}
+		return err
+	})
+	if err != nil {
+		return &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the write could not be saved", Err: err}
+	}
+	return nil
+}
+
+// Ready reports STORE_UNAVAILABLE once the store is closed.
+func (s *Store) Ready(ctx context.Context) error {
+	if s.closed.Load() {
+		return cg.Errorf(cg.CodeStoreUnavailable, "the store is closed")
+	}
+	return nil
+}
+
+// Close closes the file. Writes fail afterwards with STORE_UNAVAILABLE
+// (and change nothing); reads still answer from memory.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("bbolt: closing %s: %w", s.db.Path(), err)
+	}
+	return nil
+}
+
+// Path is the database file's path.
+func (s *Store) Path() string { return s.db.Path() }
