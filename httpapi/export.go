@@ -73,11 +73,15 @@ func parseExportFilter(q url.Values) (cg.CommitmentFilter, error) {
 	slices.Sort(names)
 	for _, name := range names {
 		if !exportParams[name] {
-			return f, badParam(name, fmt.Sprintf("unknown parameter %q; the filters are id, kind, status, actor, target, source, statedBy, from and to", name))
+			return f, badParam(name, fmt.Sprintf("unknown parameter %q; the filters are id, kind, status, actor, target, source, statedBy, from, to and asOf", name))
 		}
 	}
-	if _, ok := q["asOf"]; ok {
-		return f, badParam("asOf", "asOf needs the history API")
+	if vs := q["asOf"]; len(vs) > 0 {
+		t, err := parseAsOf(vs)
+		if err != nil {
+			return f, err
+		}
+		f.AsOf = &t
 	}
 	for _, k := range listParam(q, "kind") {
 		kind := cg.EdgeKind(k)
@@ -133,6 +137,22 @@ func dateParam(q url.Values, name string) (cg.Date, error) {
 		return cg.Date{}, badParam(name, err.Error())
 	}
 	return d, nil
+}
+
+// parseAsOf reads an instant (RFC 3339) or a day, which means the end of
+// that day: "as of 2025-08-19" includes what happened on the 19th.
+func parseAsOf(vs []string) (time.Time, error) {
+	if len(vs) > 1 {
+		return time.Time{}, badParam("asOf", "asOf may be given once")
+	}
+	if t, err := time.Parse(time.RFC3339, vs[0]); err == nil {
+		return t, nil
+	}
+	d, err := time.Parse(time.DateOnly, vs[0])
+	if err != nil {
+		return time.Time{}, badParam("asOf", fmt.Sprintf("asOf %q: want an RFC 3339 instant or a day, YYYY-MM-DD", vs[0]))
+	}
+	return d.AddDate(0, 0, 1).Add(-time.Nanosecond), nil
 }
 
 func badParam(field, msg string) error {

@@ -217,7 +217,8 @@ func TestExportBadParameters(t *testing.T) {
 		{"from=2025-13", "from"},
 		{"to=yesterday", "to"},
 		{"from=2025-08-01&from=2025-08-02", "from"},
-		{"asOf=2025-08-20", "asOf"},
+		{"asOf=Aug-20", "asOf"},
+		{"asOf=2025-08-20&asOf=2025-08-21", "asOf"},
 		{"kinds=REFUSES_TROOPS", "kinds"},
 	}
 	for _, path := range exportPaths {
@@ -244,9 +245,37 @@ func TestExportBadParameters(t *testing.T) {
 			})
 		}
 	}
-	rec := get(t, h, "/export/graph.json?asOf=2025-08-20")
-	if !strings.Contains(rec.Body.String(), "asOf needs the history API") {
-		t.Errorf("asOf answer %s", rec.Body.String())
+}
+
+// TestExportAsOf reads the curated commitments as they stood on a day: a
+// fact dated later than that is absent, one dated earlier present.
+func TestExportAsOf(t *testing.T) {
+	h := newHandler(seedStore(t))
+	ids := func(query string) []string {
+		rec := get(t, h, "/export/commitments.csv?"+query)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: status %d %s", query, rec.Code, rec.Body.String())
+		}
+		rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows[1:] {
+			out = append(out, r[0])
+		}
+		return out
+	}
+	all := ids("")
+	early := ids("asOf=2025-08-16")
+	late := ids("asOf=2025-08-20T23:59:59Z")
+	if !(len(early) < len(late) && len(late) <= len(all)) {
+		t.Fatalf("as of the 16th %d commitments, the 20th %d, now %d", len(early), len(late), len(all))
+	}
+	for _, id := range early {
+		if !slices.Contains(late, id) {
+			t.Errorf("%s was in effect on the 16th but not on the 20th", id)
+		}
 	}
 }
 

@@ -149,6 +149,11 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					// A deliberate abort (an export cutting a broken stream):
+					// the server closes the connection; nothing to add.
+					panic(p)
+				}
 				log.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(p), "path", r.URL.Path)
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}

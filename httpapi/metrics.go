@@ -42,7 +42,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 }
 
 // knownPaths keeps the path label's cardinality bounded.
-var knownPaths = map[string]bool{"/graphql": true, "/graphiql": true, "/healthz": true, "/readyz": true, "/metrics": true}
+var knownPaths = map[string]bool{"/graphql": true, "/graphiql": true, "/healthz": true, "/readyz": true, "/metrics": true,
+	"/export/commitments.csv": true, "/export/graph.graphml": true, "/export/graph.json": true, "/dashboard/": true}
 
 func (m *metrics) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
