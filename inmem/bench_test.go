@@ -7,6 +7,7 @@ import (
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/inmem"
+	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
 
 func heapInUse() uint64 {
@@ -81,4 +82,17 @@ func BenchmarkQueries(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkWrite measures write throughput in memory.
+//
+//	go test ./inmem -run '^$' -bench Write
+func BenchmarkWrite(b *testing.B) {
+	storetest.BenchWrites(b, func(b *testing.B, ds *cg.Dataset) cg.WritableStore {
+		s, err := inmem.New(ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
 }
