@@ -3,6 +3,9 @@
 //	go run ./server                      # embedded store, seeded from the curated dataset, on :8080
 //	PORT=9000 go run ./server            # another port (or --addr 127.0.0.1:9000)
 //	NEO4J_URI=bolt://localhost:7687 go run ./server   # Neo4j as the store
+//
+// Without Neo4j, writes are kept in a bbolt file under --data-dir (./data),
+// seeded from the curated dataset on first start.
 package main
 
 import (
@@ -16,14 +19,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/bbolt"
 	"github.com/coalitiongraph/coalitiongraph/dataset"
 	"github.com/coalitiongraph/coalitiongraph/httpapi"
 	"github.com/coalitiongraph/coalitiongraph/inmem"
+	"github.com/coalitiongraph/coalitiongraph/neo4j"
 )
 
 func main() {
@@ -40,6 +46,9 @@ type config struct {
 	introspection  bool
 	apiKeys        []httpapi.APIKey
 	readsNeedKey   bool
+	dataDir        string
+	memory         bool
+	neo4j          neo4j.Config
 	requestTimeout time.Duration
 	shutdownGrace  time.Duration
 }
@@ -64,6 +73,13 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.BoolVar(&c.introspection, "introspection", introspection, "allow schema introspection (env INTROSPECTION)")
 	fs.DurationVar(&c.requestTimeout, "request-timeout", 10*time.Second, "deadline of each request, passed down to the store")
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests get to finish on shutdown")
+	dataDir := getenv("COALITIONGRAPH_DATA_DIR")
+	if dataDir == "" {
+		dataDir = "data"
+	}
+	fs.StringVar(&c.dataDir, "data-dir", dataDir, "where the embedded store keeps its database (env COALITIONGRAPH_DATA_DIR)")
+	fs.BoolVar(&c.memory, "memory", false, "keep the embedded store in memory only: writes are lost on exit")
+	c.neo4j = neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"), Password: getenv("NEO4J_PASSWORD"), Database: getenv("NEO4J_DATABASE")}
 	keysFile := fs.String("api-keys-file", getenv("COALITIONGRAPH_API_KEYS_FILE"), "file of API keys, one name:sha256:<hex> a line (env COALITIONGRAPH_API_KEYS_FILE)")
 	fs.BoolVar(&c.readsNeedKey, "reads-need-key", getenv("COALITIONGRAPH_READS_NEED_KEY") == "true", "require an API key for queries too (env COALITIONGRAPH_READS_NEED_KEY=true)")
 	if err := fs.Parse(args); err != nil {
@@ -98,7 +114,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	log := slog.New(slog.NewJSONHandler(stdout, nil))
 
-	store, err := openStore(ctx, getenv, log)
+	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -142,18 +158,36 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
-// openStore picks the store: Neo4j when NEO4J_URI is set, otherwise the
-// embedded store loaded with the curated dataset.
-func openStore(ctx context.Context, getenv func(string) string, log *slog.Logger) (cg.Store, error) {
+// openStore picks the store: Neo4j when NEO4J_URI is set; otherwise the
+// embedded store, durable in the data directory unless --memory.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (cg.Store, error) {
+	if cfg.neo4j.URI != "" {
+		s, err := neo4j.Open(ctx, cfg.neo4j)
+		if err != nil {
+			return nil, fmt.Errorf("open Neo4j: %w", err)
+		}
+		// An unreachable Neo4j is not fatal: /readyz says why until it returns.
+		log.Info("store", "kind", "neo4j", "database", cfg.neo4j.Database)
+		return s, nil
+	}
 	ds, err := dataset.Default()
 	if err != nil {
 		return nil, fmt.Errorf("load the curated dataset: %w", err)
 	}
-	s, err := inmem.New(ds)
+	if cfg.memory {
+		s, err := inmem.New(ds)
+		if err != nil {
+			return nil, fmt.Errorf("open the in-memory store: %w", err)
+		}
+		log.Info("store", "kind", "memory", "commitments", len(ds.Commitments))
+		return s, nil
+	}
+	path := filepath.Join(cfg.dataDir, "coalitiongraph.db")
+	s, err := bbolt.Open(path, ds)
 	if err != nil {
 		return nil, fmt.Errorf("open the embedded store: %w", err)
 	}
-	log.Info("store", "kind", "embedded", "commitments", len(ds.Commitments), "entities", len(ds.Entities))
+	log.Info("store", "kind", "embedded", "path", path)
 	return s, nil
 }
 

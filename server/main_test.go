@@ -19,7 +19,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	done := make(chan error, 1)
 	env := map[string]string{"INTROSPECTION": "false"}
 	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, pw)
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, func(k string) string { return env[k] }, pw)
 		pw.Close()
 	}()
 
