@@ -123,8 +123,8 @@ func TestFailuresNeverLeakInternals(t *testing.T) {
 				t.Fatalf("errors %+v", resp.Errors)
 			}
 			e := resp.Errors[0]
-			if e.code() != tt.code {
-				t.Errorf("code %q, want %q", e.code(), tt.code)
+			if e.Code() != tt.code {
+				t.Errorf("code %q, want %q", e.Code(), tt.code)
 			}
 			for _, secret := range []string{"hunter2", "10.1.2.3", "secret", "dial tcp", "boom"} {
 				if strings.Contains(e.Message, secret) {

@@ -239,7 +239,7 @@ func TestExportBadParameters(t *testing.T) {
 					t.Fatalf("errors %+v", body.Errors)
 				}
 				e := body.Errors[0]
-				if e.code() != "BAD_USER_INPUT" || e.Extensions["field"] != tt.field || e.Message == "" {
+				if e.Code() != "BAD_USER_INPUT" || e.Extensions["field"] != tt.field || e.Message == "" {
 					t.Errorf("error %+v, want code BAD_USER_INPUT, field %s", e, tt.field)
 				}
 			})
@@ -314,7 +314,7 @@ func TestExportNeedsKeyWhenReadsDo(t *testing.T) {
 				if tt.want == http.StatusUnauthorized {
 					var body gqlResponse
 					if json.Unmarshal(rec.Body.Bytes(), &body) != nil || len(body.Errors) != 1 ||
-						body.Errors[0].code() != "UNAUTHENTICATED" || rec.Header().Get("WWW-Authenticate") == "" {
+						body.Errors[0].Code() != "UNAUTHENTICATED" || rec.Header().Get("WWW-Authenticate") == "" {
 						t.Errorf("%s: %s", path, rec.Body.String())
 					}
 				}
@@ -678,7 +678,7 @@ func TestExportStoreFailures(t *testing.T) {
 			rec := get(t, h, path)
 			var body gqlResponse
 			if rec.Code != http.StatusServiceUnavailable || json.Unmarshal(rec.Body.Bytes(), &body) != nil ||
-				len(body.Errors) != 1 || body.Errors[0].code() != "STORE_UNAVAILABLE" {
+				len(body.Errors) != 1 || body.Errors[0].Code() != "STORE_UNAVAILABLE" {
 				t.Errorf("%s: %d %s", path, rec.Code, rec.Body.String())
 			}
 		}

@@ -1,11 +1,8 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 
@@ -13,6 +10,7 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/dataset"
 	"github.com/coalitiongraph/coalitiongraph/httpapi"
 	"github.com/coalitiongraph/coalitiongraph/inmem"
+	"github.com/coalitiongraph/coalitiongraph/internal/apitest"
 )
 
 // seedStore is the embedded store over the curated dataset.
@@ -29,48 +27,17 @@ func seedStore(t testing.TB) cg.Store {
 	return s
 }
 
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []gqlError      `json:"errors"`
-	status int
-}
+// The GraphQL client helpers are apitest's, shared with e2e.
+type gqlResponse = apitest.Response
 
-type gqlError struct {
-	Message    string         `json:"message"`
-	Path       []any          `json:"path"`
-	Extensions map[string]any `json:"extensions"`
-}
-
-func (e gqlError) code() string { s, _ := e.Extensions["code"].(string); return s }
-
-// post sends a GraphQL request through h and decodes the answer.
 func post(t testing.TB, h http.Handler, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var resp gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("decode response %q: %v", rec.Body.String(), err)
-	}
-	resp.status = rec.Code
-	return resp
+	return apitest.Post(t, h, query, vars)
 }
 
-// mustData fails the test on GraphQL errors and decodes data into v.
 func mustData(t testing.TB, resp gqlResponse, v any) {
 	t.Helper()
-	if len(resp.Errors) > 0 {
-		t.Fatalf("unexpected errors: %+v", resp.Errors)
-	}
-	if err := json.Unmarshal(resp.Data, v); err != nil {
-		t.Fatalf("decode data %s: %v", resp.Data, err)
-	}
+	apitest.MustData(t, resp, v)
 }
 
 // countingStore counts the calls a request makes to the store.

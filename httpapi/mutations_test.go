@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/httpapi"
+	"github.com/coalitiongraph/coalitiongraph/internal/apitest"
 )
 
 const aliceKey = "alice-secret-key"
@@ -39,20 +39,7 @@ func writableHandler(t *testing.T, readsNeedKey bool) (http.Handler, cg.Store) {
 // postAs sends a GraphQL request with a bearer key ("" for none).
 func postAs(t *testing.T, h http.Handler, key, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var resp gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("decode %q: %v", rec.Body.String(), err)
-	}
-	resp.status = rec.Code
-	return resp
+	return apitest.PostAs(t, h, key, query, vars)
 }
 
 const recordMutation = `mutation($in: RecordCommitmentInput!) {
@@ -72,10 +59,10 @@ func TestMutationsNeedAKey(t *testing.T) {
 	h, _ := writableHandler(t, false)
 	for _, key := range []string{"", "wrong-key"} {
 		resp := postAs(t, h, key, recordMutation, map[string]any{"in": newCommitmentInput("c-pol-new")})
-		if resp.status != http.StatusUnauthorized {
-			t.Errorf("key %q: status %d, want 401", key, resp.status)
+		if resp.Status != http.StatusUnauthorized {
+			t.Errorf("key %q: status %d, want 401", key, resp.Status)
 		}
-		if len(resp.Errors) != 1 || resp.Errors[0].code() != "UNAUTHENTICATED" {
+		if len(resp.Errors) != 1 || resp.Errors[0].Code() != "UNAUTHENTICATED" {
 			t.Errorf("key %q: errors %+v", key, resp.Errors)
 		}
 	}
@@ -88,11 +75,11 @@ func TestMutationsNeedAKey(t *testing.T) {
 
 func TestReadsCanNeedAKey(t *testing.T) {
 	h, _ := writableHandler(t, true)
-	if resp := postAs(t, h, "", `{ sources { id } }`, nil); resp.status != http.StatusUnauthorized || len(resp.Errors) == 0 || resp.Errors[0].code() != "UNAUTHENTICATED" {
-		t.Errorf("keyless read: status %d errors %+v", resp.status, resp.Errors)
+	if resp := postAs(t, h, "", `{ sources { id } }`, nil); resp.Status != http.StatusUnauthorized || len(resp.Errors) == 0 || resp.Errors[0].Code() != "UNAUTHENTICATED" {
+		t.Errorf("keyless read: status %d errors %+v", resp.Status, resp.Errors)
 	}
-	if resp := postAs(t, h, "bob-key", `{ sources { id } }`, nil); resp.status != 200 || len(resp.Errors) > 0 {
-		t.Errorf("read with a key: status %d errors %+v", resp.status, resp.Errors)
+	if resp := postAs(t, h, "bob-key", `{ sources { id } }`, nil); resp.Status != 200 || len(resp.Errors) > 0 {
+		t.Errorf("read with a key: status %d errors %+v", resp.Status, resp.Errors)
 	}
 }
 
@@ -135,7 +122,7 @@ func TestRecordChangeRetract(t *testing.T) {
 	}
 	// The same base again is stale.
 	resp := postAs(t, h, aliceKey, change, map[string]any{"in": in})
-	if len(resp.Errors) != 1 || resp.Errors[0].code() != "CONFLICT" || len(resp.Errors[0].Path) == 0 || resp.Errors[0].Path[0] != "changeCommitmentStatus" {
+	if len(resp.Errors) != 1 || resp.Errors[0].Code() != "CONFLICT" || len(resp.Errors[0].Path) == 0 || resp.Errors[0].Path[0] != "changeCommitmentStatus" {
 		t.Fatalf("stale change: %+v", resp.Errors)
 	}
 
@@ -207,8 +194,8 @@ func TestBadWritesChangeNothing(t *testing.T) {
 				t.Fatalf("errors %+v", resp.Errors)
 			}
 			e := resp.Errors[0]
-			if e.code() != tt.code || (tt.field != "" && e.Extensions["field"] != tt.field) {
-				t.Errorf("code %s field %v, want %s %s (%s)", e.code(), e.Extensions["field"], tt.code, tt.field, e.Message)
+			if e.Code() != tt.code || (tt.field != "" && e.Extensions["field"] != tt.field) {
+				t.Errorf("code %s field %v, want %s %s (%s)", e.Code(), e.Extensions["field"], tt.code, tt.field, e.Message)
 			}
 			if len(e.Path) == 0 || e.Path[0] != "recordCommitment" {
 				t.Errorf("path %v", e.Path)
