@@ -73,73 +73,108 @@ var schemaStatements = func() []string {
 
 // ---- Writes (Load) ----
 
+// Upserts. Every item carries a hash of its content (evidence included,
+// see planLoad); an item whose stored hash matches is left alone, so that
+// reloading an unchanged dataset reads but writes nothing, which keeps the
+// one transaction of a reload small. A changed item has its properties set
+// and its evidence replaced: evidence has no id of its own, so replacing
+// is the only way an edited quote does not leave the old one behind. Each
+// statement returns the rows it saw (n) and the items it wrote (written).
+
+// writeEvidence replaces the evidence of the fact row.id with row.evidence.
+const writeEvidence = `
+  CALL (row) {
+    MATCH (old:Evidence {factId: row.id})
+    DETACH DELETE old
+  }
+  CALL (row) {
+    UNWIND row.evidence AS it
+    MATCH (src:Source {id: it.sourceId})
+    CREATE (:Evidence {factId: row.id, ord: it.ord, sourceId: it.sourceId, quote: it.quote,
+                       attributedTo: it.attributedTo, line: it.line})-[:CITES]->(src)
+  }`
+
 const (
 	upsertSources = `UNWIND $rows AS row
 MERGE (s:Source {id: row.id})
-SET s.file = row.file, s.outlet = row.outlet, s.title = row.title, s.published = row.published
-RETURN count(*) AS n`
+WITH s, row
+CALL (s, row) {
+  WITH s, row WHERE s.hash IS NULL OR s.hash <> row.hash
+  SET s.file = row.file, s.outlet = row.outlet, s.title = row.title, s.published = row.published, s.hash = row.hash
+  RETURN count(*) AS written
+}
+RETURN count(*) AS n, sum(written) AS written`
 
 	// upsertEntityTemplate is completed per kind: the node takes its kind's
 	// label and loses any other kind label, so that an entity whose kind
 	// was corrected in the dataset does not keep the old one.
 	upsertEntityTemplate = `UNWIND $rows AS row
 MERGE (e:Entity {id: row.id})
-REMOVE e%s
-SET e:%s, e.kind = row.kind, e.name = row.name, e.aliases = row.aliases, e.description = row.description,
-    e.lowerName = row.lowerName, e.lowerNames = row.lowerNames,
-    e.date = row.date, e.datePrecision = row.datePrecision,
-    e.dateStart = date(row.dateStart), e.dateEnd = date(row.dateEnd)
-RETURN count(*) AS n`
+WITH e, row
+CALL (e, row) {
+  WITH e, row WHERE e.hash IS NULL OR e.hash <> row.hash
+  REMOVE e%s
+  SET e:%s, e.kind = row.kind, e.name = row.name, e.aliases = row.aliases, e.description = row.description,
+      e.lowerName = row.lowerName, e.lowerNames = row.lowerNames,
+      e.date = row.date, e.datePrecision = row.datePrecision,
+      e.dateStart = date(row.dateStart), e.dateEnd = date(row.dateEnd), e.hash = row.hash
+  WITH row` + writeEvidence + `
+  RETURN count(*) AS written
+}
+RETURN count(*) AS n, sum(written) AS written`
 
 	upsertCommitmentTemplate = `UNWIND $rows AS row
 MATCH (a:Entity {id: row.actor})
 MATCH (t:Entity {id: row.target})
 MERGE (a)-[r:%s {id: row.id}]->(t)
-SET r.status = row.status, r.date = row.date, r.datePrecision = row.datePrecision,
-    r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd),
-    r.statedBy = row.statedBy, r.conditions = row.conditions, r.summary = row.summary,
-    r.version = row.version, r.recordedAt = row.recordedAt, r.recordedBy = row.recordedBy, r.reason = row.reason,
-    r.validFrom = row.validFrom, r.effectiveFrom = row.effectiveFrom
-RETURN count(*) AS n`
+WITH r, row
+CALL (r, row) {
+  WITH r, row WHERE r.hash IS NULL OR r.hash <> row.hash
+  SET r.status = row.status, r.date = row.date, r.datePrecision = row.datePrecision,
+      r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd),
+      r.statedBy = row.statedBy, r.conditions = row.conditions, r.summary = row.summary,
+      r.version = row.version, r.recordedAt = row.recordedAt, r.recordedBy = row.recordedBy, r.reason = row.reason,
+      r.validFrom = row.validFrom, r.hash = row.hash
+  WITH row` + writeEvidence + `
+  RETURN count(*) AS written
+}
+RETURN count(*) AS n, sum(written) AS written`
 
 	upsertRelationTemplate = `UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
 MATCH (b:Entity {id: row.to})
 MERGE (a)-[r:%s {id: row.id}]->(b)
-SET r.role = row.role, r.date = row.date, r.datePrecision = row.datePrecision,
-    r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd)
-RETURN count(*) AS n`
+WITH r, row
+CALL (r, row) {
+  WITH r, row WHERE r.hash IS NULL OR r.hash <> row.hash
+  SET r.role = row.role, r.date = row.date, r.datePrecision = row.datePrecision,
+      r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd), r.hash = row.hash
+  WITH row` + writeEvidence + `
+  RETURN count(*) AS written
+}
+RETURN count(*) AS n, sum(written) AS written`
 
 	upsertClaims = `UNWIND $rows AS row
 MATCH (s:Entity {id: row.subject})
 MERGE (c:Claim {id: row.id})
-SET c.topic = row.topic, c.text = row.text
-WITH c, s
-CALL (c, s) {
-  OPTIONAL MATCH (c)-[old:ABOUT]->(x)
-  WHERE x <> s
-  DELETE old
-}
-MERGE (c)-[:ABOUT]->(s)
-RETURN count(*) AS n`
-
-	// replaceEvidence drops a fact's evidence and writes the dataset's:
-	// evidence has no id of its own, so replacing is the only way an edited
-	// quote does not leave the old one behind.
-	replaceEvidence = `UNWIND $rows AS row
-CALL (row) {
-  MATCH (old:Evidence {factId: row.factId})
-  DETACH DELETE old
-}
-CALL (row) {
-  UNWIND row.items AS it
-  MATCH (s:Source {id: it.sourceId})
-  CREATE (ev:Evidence {factId: row.factId, ord: it.ord, sourceId: it.sourceId, quote: it.quote,
-                       attributedTo: it.attributedTo, line: it.line})-[:CITES]->(s)
+WITH c, s, row
+CALL (c, s, row) {
+  WITH c, s, row WHERE c.hash IS NULL OR c.hash <> row.hash
+  SET c.topic = row.topic, c.text = row.text, c.hash = row.hash
+  WITH c, s, row
+  CALL (c, s) {
+    OPTIONAL MATCH (c)-[old:ABOUT]->(x)
+    WHERE x <> s
+    DELETE old
+  }
+  MERGE (c)-[:ABOUT]->(s)
+  WITH row` + writeEvidence + `
   RETURN count(*) AS written
 }
-RETURN count(*) AS n, sum(written) AS items`
+RETURN count(*) AS n, sum(written) AS written`
+)
 
+const (
 	// pruneMovedEdges deletes edges whose id the dataset gives to an edge of
 	// another kind or between other entities; MERGE would otherwise add the
 	// new edge beside the old one. $edges maps id → {kind, from, to}.
@@ -227,9 +262,11 @@ const (
 	commitmentFrom = `r.dateEnd > date($from)`
 	commitmentTo   = `r.dateStart < date($to)`
 	// The store holds one version per commitment; as of a moment it is in
-	// effect unless it took effect later (cg.InEffect). effectiveFrom is
-	// absent (always in effect) when neither validFrom nor a date is known.
-	commitmentAsOf = `(r.effectiveFrom IS NULL OR r.effectiveFrom <= $asOf)`
+	// effect unless it took effect later (cg.InEffect): at validFrom when
+	// recorded, else at the start of its date, else always.
+	commitmentAsOf = `CASE WHEN r.validFrom IS NOT NULL THEN r.validFrom <= $asOf
+      WHEN r.dateStart IS NOT NULL THEN datetime({date: r.dateStart, timezone: 'Z'}) <= $asOf
+      ELSE true END`
 )
 
 // where joins the fragments into a WHERE clause ("" when there are none).

@@ -2,6 +2,9 @@ package neo4j
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,9 +17,12 @@ import (
 // LoadStats says what a Load wrote.
 type LoadStats struct {
 	Sources, Entities, Relations, Commitments, Claims int
-	// Evidence is the number of evidence items written (every fact's
-	// evidence is replaced).
+	// Evidence is the number of evidence items in the dataset.
 	Evidence int
+	// Written is the number of items (of all sections) that were new or
+	// changed and so were written, their evidence replaced; the others
+	// were already in the graph as they are in the dataset.
+	Written int
 	// Moved is the number of edges deleted because the dataset now gives
 	// their id to an edge of another kind or between other entities.
 	Moved int
@@ -45,12 +51,12 @@ type loadPlan struct {
 
 // Load upserts the dataset: nodes and edges are merged on their stable ids
 // and their properties set, so loading an edited dataset updates in place
-// and loading the same one twice changes nothing; each fact's evidence is
-// replaced. Everything happens in one write transaction: if any statement
+// and loading the same one twice changes nothing; a changed fact's evidence
+// is replaced. Items whose content hash matches the stored one are not
+// rewritten, so a reload of a large unchanged dataset stays cheap. Everything happens in one write transaction: if any statement
 // fails, or ctx ends, nothing is written. progress, if not nil, is called
-// after each batch with the rows written so far and the total (a row is an
-// item of a section, or one fact's evidence list); if the driver retries
-// the transaction, progress starts again from zero.
+// after each batch with the items done so far and the total; if the driver
+// retries the transaction, progress starts again from zero.
 //
 // Items are not deleted when they leave the dataset: Load adds and updates.
 func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, total int)) (LoadStats, error) {
@@ -66,6 +72,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 	defer sess.Close(context.Background())
 
 	var failed string // the step that failed, for the message
+	var written int
 	moved, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
 		// Errors are returned as the driver gave them, unwrapped, so that
 		// it can tell which ones are worth a retry.
@@ -75,6 +82,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 			return nil, err
 		}
 		done := 0
+		written = 0
 		for _, st := range plan.steps {
 			failed = st.what
 			res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows})
@@ -91,6 +99,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 			if n := toInt(rec.AsMap()["n"]); n != len(st.rows) {
 				return nil, fmt.Errorf("wrote %d of %d rows", n, len(st.rows))
 			}
+			written += toInt(rec.AsMap()["written"])
 			done += len(st.rows)
 			if progress != nil {
 				progress(done, plan.rows)
@@ -102,7 +111,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 		return LoadStats{}, classify("load: "+failed, err)
 	}
 	stats := plan.stats
-	stats.Moved = moved.(int)
+	stats.Moved, stats.Written = moved.(int), written
 	stats.Duration = time.Since(start)
 	return stats, nil
 }
@@ -148,11 +157,38 @@ func dateRow(row map[string]any, d cg.Date) {
 	}
 }
 
-// nonNil stores absent lists as empty ones, so that a property always has
-// a list value in Neo4j Browser.
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// shapeVersion is part of every content hash: changing how items are
+// stored must change it, so that the next load rewrites every item.
+const shapeVersion = "1"
+
+// hashed adds to a row the hash of its content (evidence included), which
+// the upserts compare with the stored one to skip unchanged items. JSON
+// encoding sorts map keys, so equal rows hash equally.
+func hashed(row map[string]any) map[string]any {
+	b, err := json.Marshal(row)
+	if err != nil {
+		// Rows hold strings, numbers, lists and times only.
+		panic(fmt.Sprintf("neo4j: hash a load row: %v", err))
+	}
+	sum := sha256.Sum256(append([]byte(shapeVersion+"\n"), b...))
+	row["hash"] = base64.RawStdEncoding.EncodeToString(sum[:16])
+	return row
+}
+
+// Empty values are stored as absent properties: a large load's
+// transaction state grows with every property written, and the decoders
+// read an absent property as the empty value.
+
+func orNilString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func orNilList(s []string) any {
+	if len(s) == 0 {
+		return nil
 	}
 	return s
 }
@@ -212,26 +248,27 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		}
 		checkDate("source "+src.ID, src.Published)
 		sources[src.ID] = true
-		sourceRows = append(sourceRows, map[string]any{
-			"id": src.ID, "file": src.File, "outlet": src.Outlet, "title": src.Title, "published": src.Published.String(),
-		})
+		sourceRows = append(sourceRows, hashed(map[string]any{
+			"id": src.ID, "file": src.File, "outlet": orNilString(src.Outlet), "title": orNilString(src.Title),
+			"published": orNilString(src.Published.String()),
+		}))
 	}
 	add("sources", upsertSources, sourceRows)
 	p.stats.Sources = len(sourceRows)
 
-	var evidenceRows []any
-	evidence := func(what, factID string, ev []cg.Evidence) {
+	// evidence checks a fact's evidence and returns it as rows.
+	evidence := func(what string, ev []cg.Evidence) []any {
 		items := make([]any, 0, len(ev))
 		for i, e := range ev {
 			if !sources[e.SourceID] {
 				bad("%s: evidence cites unknown source %q", what, e.SourceID)
 			}
 			items = append(items, map[string]any{
-				"ord": int64(i), "sourceId": e.SourceID, "quote": e.Quote, "attributedTo": e.AttributedTo, "line": int64(e.Line),
+				"ord": int64(i), "sourceId": e.SourceID, "quote": e.Quote, "attributedTo": orNilString(e.AttributedTo), "line": int64(e.Line),
 			})
 		}
 		p.stats.Evidence += len(items)
-		evidenceRows = append(evidenceRows, map[string]any{"factId": factID, "items": items})
+		return items
 	}
 
 	entities := map[string]bool{}
@@ -256,12 +293,12 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 			lowerNames = append(lowerNames, strings.ToLower(a))
 		}
 		row := map[string]any{
-			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": nonNil(e.Aliases), "description": e.Description,
+			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": orNilList(e.Aliases), "description": orNilString(e.Description),
 			"lowerName": lowerNames[0], "lowerNames": lowerNames,
 		}
 		dateRow(row, e.Date)
-		entityRows[e.Kind] = append(entityRows[e.Kind], row)
-		evidence(what, e.ID, e.Evidence)
+		row["evidence"] = evidence(what, e.Evidence)
+		entityRows[e.Kind] = append(entityRows[e.Kind], hashed(row))
 		p.stats.Entities++
 	}
 	for _, k := range cg.EntityKinds {
@@ -290,11 +327,11 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		checkEnd(what, "from", r.FromID)
 		checkEnd(what, "to", r.ToID)
 		checkDate(what, r.Date)
-		row := map[string]any{"id": r.ID, "from": r.FromID, "to": r.ToID, "role": r.Role}
+		row := map[string]any{"id": r.ID, "from": r.FromID, "to": r.ToID, "role": orNilString(r.Role)}
 		dateRow(row, r.Date)
-		relationRows[r.Kind] = append(relationRows[r.Kind], row)
+		row["evidence"] = evidence(what, r.Evidence)
+		relationRows[r.Kind] = append(relationRows[r.Kind], hashed(row))
 		p.edges[r.ID] = map[string]any{"kind": string(r.Kind), "from": r.FromID, "to": r.ToID}
-		evidence(what, r.ID, r.Evidence)
 		p.stats.Relations++
 	}
 	for _, k := range cg.RelationKinds {
@@ -331,15 +368,16 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		checkDate(what, c.Date)
 		row := map[string]any{
 			"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
-			"statedBy": c.StatedByID, "conditions": nonNil(c.Conditions), "summary": c.Summary,
-			"version":    int64(max(c.Version, 1)), // a curated fact is version 1
-			"recordedAt": orNilTime(c.RecordedAt), "recordedBy": c.RecordedBy, "reason": c.Reason,
-			"validFrom": orNilTime(c.ValidFrom), "effectiveFrom": orNilTime(c.EffectiveFrom()),
+			"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions),
+			"summary": orNilString(c.Summary), "recordedBy": orNilString(c.RecordedBy), "reason": orNilString(c.Reason),
+			"recordedAt": orNilTime(c.RecordedAt), "validFrom": orNilTime(c.ValidFrom),
+			// A curated fact is version 1.
+			"version": int64(max(c.Version, 1)),
 		}
 		dateRow(row, c.Date)
-		commitmentRows[c.Kind] = append(commitmentRows[c.Kind], row)
+		row["evidence"] = evidence(what, c.Evidence)
+		commitmentRows[c.Kind] = append(commitmentRows[c.Kind], hashed(row))
 		p.edges[c.ID] = map[string]any{"kind": string(c.Kind), "from": c.ActorID, "to": c.TargetID}
-		evidence(what, c.ID, c.Evidence)
 		p.stats.Commitments++
 	}
 	for _, k := range cg.CommitmentKinds {
@@ -357,12 +395,11 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		}
 		what := "claim " + c.ID
 		checkEnd(what, "subject", c.SubjectID)
-		claimRows = append(claimRows, map[string]any{"id": c.ID, "subject": c.SubjectID, "topic": c.Topic, "text": c.Text})
-		evidence(what, c.ID, c.Evidence)
+		claimRows = append(claimRows, hashed(map[string]any{"id": c.ID, "subject": c.SubjectID, "topic": c.Topic,
+			"text": c.Text, "evidence": evidence(what, c.Evidence)}))
 		p.stats.Claims++
 	}
 	add("claims", upsertClaims, claimRows)
-	add("evidence", replaceEvidence, evidenceRows)
 	p.stats.Statements = len(p.steps)
 
 	if len(problems) > 0 {

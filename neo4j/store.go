@@ -27,7 +27,7 @@ import (
 const (
 	connectionAcquisitionTimeout = 5 * time.Second
 	socketConnectTimeout         = 3 * time.Second
-	maxTransactionRetryTime      = 5 * time.Second
+	maxTransactionRetryTime      = 2 * time.Second
 )
 
 // defaultBatchSize is how many rows one UNWIND statement of Load carries:

@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	last, printed := time.Now(), false
 	st, err := store.Load(ctx, ds, func(done, total int) {
 		if now := time.Now(); now.Sub(last) >= o.progress || printed && done == total {
-			fmt.Fprintf(stderr, "loaded %d/%d rows\n", done, total)
+			fmt.Fprintf(stderr, "loaded %d/%d items\n", done, total)
 			last, printed = now, true
 		}
 	})
@@ -118,6 +118,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("count the graph: %w", err)
 	}
 	fmt.Fprintf(stdout, "loaded %s in %v\n", describe(ds), st.Duration.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%d item(s) new or changed, %d unchanged\n", st.Written,
+		st.Sources+st.Entities+st.Relations+st.Commitments+st.Claims-st.Written)
 	if st.Moved > 0 {
 		fmt.Fprintf(stdout, "replaced %d edge(s) whose kind or ends changed\n", st.Moved)
 	}
