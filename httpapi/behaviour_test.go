@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -152,5 +153,35 @@ func TestMetricsCountOperationsAndStoreCalls(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// notReadyStore fails Ready the way a driver does: a coded error wrapping
+// text with addresses.
+type notReadyStore struct {
+	cg.Store
+	err error
+}
+
+func (s notReadyStore) Ready(context.Context) error { return s.err }
+
+func TestReadyzGivesTheReasonNotTheError(t *testing.T) {
+	driverErr := errors.New("ConnectivityError: dial tcp 10.1.2.3:7687: connect: connection refused")
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"coded", &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the graph store is unavailable", Err: driverErr}, "not ready: the graph store is unavailable\n"},
+		{"uncoded", fmt.Errorf("ready: %w", driverErr), "not ready: the store is not ready\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			newHandler(notReadyStore{seedStore(t), tt.err}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+			if rec.Code != http.StatusServiceUnavailable || rec.Body.String() != tt.want {
+				t.Errorf("/readyz %d %q, want 503 %q", rec.Code, rec.Body.String(), tt.want)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -130,7 +131,14 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		defer cancel()
 		if err := store.Ready(ctx); err != nil {
 			cfg.Logger.WarnContext(ctx, "not ready", "err", err)
-			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			// The coded message only: probes are often reachable from
+			// outside, and the driver's error names hosts and ports.
+			reason := "the store is not ready"
+			var coded *cg.Error
+			if errors.As(err, &coded) && coded.Code != cg.CodeInternal {
+				reason = coded.Message
+			}
+			http.Error(w, "not ready: "+reason, http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ready")
