@@ -8,6 +8,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"testing"
@@ -23,7 +24,20 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/neo4j"
 )
 
-func TestMain(m *testing.M) { os.Exit(testsupport.Main(m)) }
+// binDir holds what the tests build (the server binary) for the whole run.
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "coalitiongraph-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := testsupport.Main(m)
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // curated is the curated dataset, the one apitest's expectations are about.
 func curated(t testing.TB) *cg.Dataset {
