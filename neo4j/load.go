@@ -159,7 +159,7 @@ func dateRow(row map[string]any, d cg.Date) {
 
 // shapeVersion is part of every content hash: changing how items are
 // stored must change it, so that the next load rewrites every item.
-const shapeVersion = "1"
+const shapeVersion = "2"
 
 // hashed adds to a row the hash of its content (evidence included), which
 // the upserts compare with the stored one to skip unchanged items. JSON
