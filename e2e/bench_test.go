@@ -336,7 +336,7 @@ func BenchmarkQueries(b *testing.B) {
 				apitest.Serve(b, h, req())
 				raw.run(b, ctx, d)
 				var api, direct apitest.Latencies
-				calls := apitest.StoreCalls(b, cfg.Registry)
+				calls, busy := apitest.StoreUse(b, cfg.Registry)
 				for b.Loop() {
 					api.Time(func() { apitest.Serve(b, h, req()) })
 					direct.Time(func() { raw.run(b, ctx, d) })
@@ -344,7 +344,8 @@ func BenchmarkQueries(b *testing.B) {
 				api.Report(b, "api-")
 				direct.Report(b, "raw-")
 				b.ReportMetric(float64(api.Percentile(50))/float64(max(direct.Percentile(50), time.Nanosecond)), "api/raw-p50")
-				b.ReportMetric(float64(apitest.StoreCalls(b, cfg.Registry)-calls)/float64(len(api)), "store-calls/op")
+				calls1, busy1 := apitest.StoreUse(b, cfg.Registry)
+				apitest.ReportStoreUse(b, len(api), calls, calls1, busy, busy1)
 			})
 		}
 	})

@@ -58,24 +58,33 @@ func (l Latencies) Report(b *testing.B, prefix string) {
 	b.ReportMetric(float64(l.Percentile(99).Nanoseconds())/1e3, prefix+"p99-µs")
 }
 
-// StoreCalls counts the store calls the handler registered in reg has made,
-// from its coalitiongraph_store_call_seconds histogram.
-func StoreCalls(b testing.TB, reg *prometheus.Registry) int {
+// StoreUse sums the store calls the handler registered in reg has made and
+// the time they took, from its coalitiongraph_store_call_seconds histogram.
+// Calls a request makes in parallel each count their own time.
+func StoreUse(b testing.TB, reg *prometheus.Registry) (calls int, busy time.Duration) {
 	b.Helper()
 	mfs, err := reg.Gather()
 	if err != nil {
 		b.Fatalf("gather metrics: %v", err)
 	}
-	n := 0
+	var seconds float64
 	for _, mf := range mfs {
 		if mf.GetName() != "coalitiongraph_store_call_seconds" {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
-			n += int(m.GetHistogram().GetSampleCount())
+			calls += int(m.GetHistogram().GetSampleCount())
+			seconds += m.GetHistogram().GetSampleSum()
 		}
 	}
-	return n
+	return calls, time.Duration(seconds * float64(time.Second))
+}
+
+// ReportStoreUse adds store-calls/op and store-µs/op, the difference
+// between two StoreUse readings spread over n requests.
+func ReportStoreUse(b *testing.B, n, calls0, calls1 int, busy0, busy1 time.Duration) {
+	b.ReportMetric(float64(calls1-calls0)/float64(n), "store-calls/op")
+	b.ReportMetric(float64((busy1-busy0).Nanoseconds())/1e3/float64(n), "store-µs/op")
 }
 
 // NewRequest is the POST /graphql request for query, ready to serve again:
@@ -102,19 +111,20 @@ func Serve(b testing.TB, h http.Handler, req *http.Request) []byte {
 
 // Bench runs each of BenchQueries through h as a sub-benchmark, reporting
 // p50 and p99 latency and, from reg (the handler's Config.Registry), store
-// calls per request.
+// calls and store time per request.
 func Bench(b *testing.B, h http.Handler, reg *prometheus.Registry) {
 	for _, q := range BenchQueries {
 		req := NewRequest(q.Query)
 		b.Run(q.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			var lat Latencies
-			calls := StoreCalls(b, reg)
+			calls, busy := StoreUse(b, reg)
 			for b.Loop() {
 				lat.Time(func() { Serve(b, h, req()) })
 			}
 			lat.Report(b, "")
-			b.ReportMetric(float64(StoreCalls(b, reg)-calls)/float64(len(lat)), "store-calls/op")
+			calls1, busy1 := StoreUse(b, reg)
+			ReportStoreUse(b, len(lat), calls, calls1, busy, busy1)
 		})
 	}
 }
