@@ -77,9 +77,11 @@ func (l *loader[K, V]) Load(key K) (V, error) {
 	}
 	if !ok {
 		if l.cur == nil {
-			b = &batch[K, V]{done: make(chan struct{}), started: time.Now()}
-			l.cur = b
-			b.timer = time.AfterFunc(l.wait, func() { l.dispatch(b) })
+			// The timer gets its own variable: b is assigned again below
+			// while the timer may already be running.
+			nb := &batch[K, V]{done: make(chan struct{}), started: time.Now()}
+			l.cur = nb
+			nb.timer = time.AfterFunc(l.wait, func() { l.dispatch(nb) })
 		} else if time.Since(l.cur.started) < maxBatchWait {
 			// Keys are still arriving: give the rest of the level a moment.
 			l.cur.timer.Reset(l.wait)
