@@ -68,7 +68,7 @@ var schemaStatements = func() []string {
 		out = append(out, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",
 			strings.ToLower(string(k)), k))
 	}
-	return out
+	return append(out, writeSchemaStatements...)
 }()
 
 // ---- Writes (Load) ----
@@ -123,23 +123,6 @@ CALL (e, row) {
 }
 RETURN count(*) AS n, sum(written) AS written`
 
-	upsertCommitmentTemplate = `UNWIND $rows AS row
-MATCH (a:Entity {id: row.actor})
-MATCH (t:Entity {id: row.target})
-MERGE (a)-[r:%s {id: row.id}]->(t)
-WITH r, row
-CALL (r, row) {
-  WITH r, row WHERE r.hash IS NULL OR r.hash <> row.hash
-  SET r.status = row.status, r.date = row.date, r.datePrecision = row.datePrecision,
-      r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd),
-      r.statedBy = row.statedBy, r.conditions = row.conditions, r.summary = row.summary,
-      r.version = row.version, r.recordedAt = row.recordedAt, r.recordedBy = row.recordedBy, r.reason = row.reason,
-      r.validFrom = row.validFrom, r.evidenceCount = size(row.evidence), r.hash = row.hash
-  WITH row` + writeEvidence + `
-  RETURN count(*) AS written
-}
-RETURN count(*) AS n, sum(written) AS written`
-
 	upsertRelationTemplate = `UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
 MATCH (b:Entity {id: row.to})
@@ -183,6 +166,48 @@ WITH a, r, b, $edges[r.id] AS want
 WHERE want IS NOT NULL AND (want.kind <> type(r) OR want.from <> a.id OR want.to <> b.id)
 DELETE r
 RETURN count(*) AS n`
+)
+
+var (
+	// upsertCommitmentTemplate keeps history (see write_cypher.go). A
+	// commitment new to the graph, or one loaded before the graph kept
+	// history, gets version 1. One whose dataset content changed since it
+	// was last imported (its hash, which the Writer leaves alone) gets the
+	// next version, stamped with the load's time ($now) and $by/$reason,
+	// instead of being overwritten: history shows the change. One whose
+	// latest version is a retraction is left retracted, and one changed
+	// through the API since an unchanged import keeps its API version.
+	upsertCommitmentTemplate = `UNWIND $rows AS row
+MATCH (a:Entity {id: row.actor})
+MATCH (t:Entity {id: row.target})
+CALL (row) {
+  OPTIONAL MATCH (x:CommitmentVersion {commitmentId: row.id})
+  WITH x ORDER BY x.version DESC LIMIT 1
+  RETURN x.version AS lastVersion, coalesce(x.retracted, false) AS retracted
+}
+CALL (a, t, row, lastVersion, retracted) {
+  WITH a, t, row, lastVersion, retracted WHERE NOT retracted
+  MERGE (a)-[r:%s {id: row.id}]->(t)
+  WITH r, row, lastVersion WHERE lastVersion IS NULL OR r.hash IS NULL OR r.hash <> row.hash
+  WITH r, row, coalesce(lastVersion, 0) + 1 AS version
+  WITH r, row, version,
+       CASE WHEN version = 1 THEN row.v.recordedAt ELSE $now END AS recordedAt,
+       CASE WHEN version = 1 THEN row.v.recordedBy ELSE $by END AS recordedBy,
+       CASE WHEN version = 1 THEN row.v.reason ELSE $reason END AS reason,
+       CASE WHEN version = 1 THEN row.v.validFrom ELSE coalesce(row.v.validFrom, $now) END AS validFrom
+  SET r.status = row.status, r.date = row.date, r.datePrecision = row.datePrecision,
+      r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd),
+      r.statedBy = row.statedBy, r.conditions = row.conditions, r.summary = row.summary,
+      r.version = version, r.recordedAt = recordedAt, r.recordedBy = recordedBy, r.reason = reason,
+      r.validFrom = validFrom, r.evidenceCount = size(row.evidence), r.hash = row.hash
+  WITH row, version, recordedAt, recordedBy, reason, validFrom` + createVersion(`v.key = row.id + '@' + toString(version), v.version = version,
+      v.recordedAt = recordedAt, v.recordedBy = recordedBy, v.reason = reason, v.validFrom = validFrom,
+      v.effectiveFrom = coalesce(validFrom, row.v.effectiveFrom)`, "version") + `
+  WITH row, version` + writeEvidence + `
+  RETURN count(*) AS written, sum(CASE WHEN version > 1 THEN 1 ELSE 0 END) AS versions
+}
+RETURN count(*) AS n, sum(written) AS written, sum(versions) AS versions,
+       sum(CASE WHEN retracted THEN 1 ELSE 0 END) AS keptRetracted`
 )
 
 var (
@@ -261,12 +286,6 @@ const (
 	// cg.Date.Within does.
 	commitmentFrom = `r.dateEnd > date($from)`
 	commitmentTo   = `r.dateStart < date($to)`
-	// The store holds one version per commitment; as of a moment it is in
-	// effect unless it took effect later (cg.InEffect): at validFrom when
-	// recorded, else at the start of its date, else always.
-	commitmentAsOf = `CASE WHEN r.validFrom IS NOT NULL THEN r.validFrom <= $asOf
-      WHEN r.dateStart IS NOT NULL THEN datetime({date: r.dateStart, timezone: 'Z'}) <= $asOf
-      ELSE true END`
 )
 
 // where joins the fragments into a WHERE clause ("" when there are none).

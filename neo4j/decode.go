@@ -31,6 +31,11 @@ func toInt(v any) int {
 	return int(n)
 }
 
+func toBool(v any) bool {
+	b, _ := v.(bool)
+	return b
+}
+
 // toStrings reads a list of strings; nil for an absent or empty list, as
 // the embedded store holds them.
 func toStrings(v any) []string {
@@ -113,7 +118,7 @@ func decodeCommitment(v any) (*cg.Commitment, error) {
 		Status: cg.Status(toString(m["status"])), Date: d, StatedByID: toString(m["statedBy"]),
 		Conditions: toStrings(m["conditions"]), Summary: toString(m["summary"]), Evidence: decodeEvidence(m["evidence"]),
 		Version: toInt(m["version"]), RecordedAt: toTime(m["recordedAt"]), RecordedBy: toString(m["recordedBy"]),
-		Reason: toString(m["reason"]), ValidFrom: toTime(m["validFrom"]),
+		Reason: toString(m["reason"]), ValidFrom: toTime(m["validFrom"]), Retracted: toBool(m["retracted"]),
 	}, nil
 }
 

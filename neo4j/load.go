@@ -23,6 +23,13 @@ type LoadStats struct {
 	// changed and so were written, their evidence replaced; the others
 	// were already in the graph as they are in the dataset.
 	Written int
+	// Versions is the number of commitments (counted in Written) whose
+	// content changed in the dataset since they were last imported, and
+	// which so got a new version rather than being overwritten.
+	Versions int
+	// KeptRetracted is the number of dataset commitments left alone
+	// because they were retracted in the graph.
+	KeptRetracted int
 	// Moved is the number of edges deleted because the dataset now gives
 	// their id to an edge of another kind or between other entities.
 	Moved int
@@ -45,9 +52,18 @@ type loadPlan struct {
 	steps []step
 	// edges maps every edge id to its kind and ends, for pruneMovedEdges.
 	edges map[string]any
-	rows  int
-	stats LoadStats
+	// hashes maps every item's id to its content hash.
+	hashes map[string]string
+	rows   int
+	stats  LoadStats
 }
+
+// Provenance of the versions Load records for commitments changed in the
+// dataset (curated version 1 has none).
+const (
+	ImportRecordedBy = "dataset import"
+	ImportReason     = "changed in the dataset"
+)
 
 // Load upserts the dataset: nodes and edges are merged on their stable ids
 // and their properties set, so loading an edited dataset updates in place
@@ -72,7 +88,8 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 	defer sess.Close(context.Background())
 
 	var failed string // the step that failed, for the message
-	var written int
+	var written, versions, kept int
+	now := time.Now().UTC()
 	moved, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
 		// Errors are returned as the driver gave them, unwrapped, so that
 		// it can tell which ones are worth a retry.
@@ -82,10 +99,10 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 			return nil, err
 		}
 		done := 0
-		written = 0
+		written, versions, kept = 0, 0, 0
 		for _, st := range plan.steps {
 			failed = st.what
-			res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows})
+			res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows, "now": now, "by": ImportRecordedBy, "reason": ImportReason})
 			if err != nil {
 				return nil, err
 			}
@@ -100,6 +117,8 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 				return nil, fmt.Errorf("wrote %d of %d rows", n, len(st.rows))
 			}
 			written += toInt(rec.AsMap()["written"])
+			versions += toInt(rec.AsMap()["versions"])
+			kept += toInt(rec.AsMap()["keptRetracted"])
 			done += len(st.rows)
 			if progress != nil {
 				progress(done, plan.rows)
@@ -111,7 +130,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 		return LoadStats{}, classify("load: "+failed, err)
 	}
 	stats := plan.stats
-	stats.Moved, stats.Written = moved.(int), written
+	stats.Moved, stats.Written, stats.Versions, stats.KeptRetracted = moved.(int), written, versions, kept
 	stats.Duration = time.Since(start)
 	return stats, nil
 }
@@ -159,12 +178,12 @@ func dateRow(row map[string]any, d cg.Date) {
 
 // shapeVersion is part of every content hash: changing how items are
 // stored must change it, so that the next load rewrites every item.
-const shapeVersion = "2"
+const shapeVersion = "3"
 
-// hashed adds to a row the hash of its content (evidence included), which
+// hashRow adds to a row the hash of its content (evidence included), which
 // the upserts compare with the stored one to skip unchanged items. JSON
 // encoding sorts map keys, so equal rows hash equally.
-func hashed(row map[string]any) map[string]any {
+func hashRow(row map[string]any) map[string]any {
 	b, err := json.Marshal(row)
 	if err != nil {
 		// Rows hold strings, numbers, lists and times only.
@@ -226,7 +245,12 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		}
 	}
 
-	p := &loadPlan{edges: map[string]any{}}
+	p := &loadPlan{edges: map[string]any{}, hashes: map[string]string{}}
+	hashed := func(row map[string]any) map[string]any {
+		row = hashRow(row)
+		p.hashes[row["id"].(string)] = row["hash"].(string)
+		return row
+	}
 	add := func(what, cypher string, rows []any) {
 		for len(rows) > 0 {
 			n := min(batchSize, len(rows))
@@ -355,8 +379,8 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		if !c.Status.Valid() {
 			bad("%s: unknown status %q", what, c.Status)
 		}
-		// The graph holds the current version of each commitment; history
-		// and retraction are the business of stores that keep versions.
+		// Load imports facts; retracting one is a write of its own
+		// (RetractCommitment), which history records.
 		if c.Retracted {
 			bad("%s: a retracted version cannot be loaded", what)
 		}
@@ -369,14 +393,25 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		row := map[string]any{
 			"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
 			"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions),
-			"summary": orNilString(c.Summary), "recordedBy": orNilString(c.RecordedBy), "reason": orNilString(c.Reason),
-			"recordedAt": orNilTime(c.RecordedAt), "validFrom": orNilTime(c.ValidFrom),
-			// A curated fact is version 1.
-			"version": int64(max(c.Version, 1)),
+			"summary": orNilString(c.Summary),
 		}
 		dateRow(row, c.Date)
 		row["evidence"] = evidence(what, c.Evidence)
-		commitmentRows[c.Kind] = append(commitmentRows[c.Kind], hashed(row))
+		// Version 1, as a curated fact is; the upsert numbers and stamps
+		// the versions of changed facts itself.
+		first := *c
+		first.Version = 1
+		v := versionProps(&first)
+		// Without a key: the upsert sets it with the version number, and a
+		// key set first, even for a moment, would meet the uniqueness
+		// constraint.
+		delete(v, "key")
+		row["v"], row["vEvidence"] = v, row["evidence"]
+		// The hash is of the content alone, so that only an edit of the
+		// fact itself, not of how rows are built, makes a new version.
+		row["hash"] = commitmentHash(c)
+		p.hashes[c.ID] = row["hash"].(string)
+		commitmentRows[c.Kind] = append(commitmentRows[c.Kind], row)
 		p.edges[c.ID] = map[string]any{"kind": string(c.Kind), "from": c.ActorID, "to": c.TargetID}
 		p.stats.Commitments++
 	}

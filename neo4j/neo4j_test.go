@@ -65,11 +65,13 @@ func TestContract(t *testing.T) {
 	})
 }
 
-// expectedCounts works out the graph a dataset makes: a node per source,
-// entity, claim and evidence item; a relationship per relation, commitment,
-// claim (ABOUT) and evidence item (CITES).
+// expectedCounts works out the graph a first load of a dataset makes: a
+// node per source, entity, claim and evidence item, and per commitment its
+// version-1 history node; a relationship per relation, commitment, claim
+// (ABOUT) and evidence item (CITES), and per commitment evidence item the
+// version node's CITES.
 func expectedCounts(ds *cg.Dataset) (nodes, rels int) {
-	evidence := 0
+	evidence, commitmentEvidence := 0, 0
 	for _, e := range ds.Entities {
 		evidence += len(e.Evidence)
 	}
@@ -77,13 +79,14 @@ func expectedCounts(ds *cg.Dataset) (nodes, rels int) {
 		evidence += len(r.Evidence)
 	}
 	for _, c := range ds.Commitments {
-		evidence += len(c.Evidence)
+		commitmentEvidence += len(c.Evidence)
 	}
 	for _, c := range ds.Claims {
 		evidence += len(c.Evidence)
 	}
-	nodes = len(ds.Sources) + len(ds.Entities) + len(ds.Claims) + evidence
-	rels = len(ds.Relations) + len(ds.Commitments) + len(ds.Claims) + evidence
+	evidence += commitmentEvidence
+	nodes = len(ds.Sources) + len(ds.Entities) + len(ds.Claims) + evidence + len(ds.Commitments)
+	rels = len(ds.Relations) + len(ds.Commitments) + len(ds.Claims) + evidence + commitmentEvidence
 	return nodes, rels
 }
 
@@ -179,17 +182,38 @@ func TestLoadUpdatesInPlace(t *testing.T) {
 			e.Kind = cg.KindOrganisation
 		}
 	}
+	before := time.Now()
 	st := load(t, s, edited)
-	if st.Moved != 1 || st.Written != 3 {
-		t.Errorf("Moved = %d, Written = %d; want 1 (c04), 3 (c01, c04, coalition)", st.Moved, st.Written)
+	if st.Moved != 1 || st.Written != 3 || st.Versions != 2 {
+		t.Errorf("Moved = %d, Written = %d, Versions = %d; want 1 (c04), 3 (c01, c04, coalition), 2 (c01, c04)",
+			st.Moved, st.Written, st.Versions)
 	}
-	// Two evidence items fewer; nothing else added or left behind.
-	wantNodes, wantRels := expectedCounts(edited)
-	if wantNodes != nodes-2 || wantRels != rels-2 {
-		t.Fatalf("expectedCounts(edited) = %d, %d; the edit should drop two evidence items from %d, %d", wantNodes, wantRels, nodes, rels)
-	}
+	// The live graph has two evidence items fewer (c01's); history has a
+	// version 2 of c01 and of c04, each citing its evidence.
+	wantNodes, wantRels := nodes-2+2, rels-2+len(c01.Evidence)+len(c04.Evidence)
 	if n, r := stats(t, s); n != wantNodes || r != wantRels {
 		t.Errorf("after the edit: %d nodes, %d rels; want %d, %d", n, r, wantNodes, wantRels)
+	}
+	// The edits are versions: history shows what each fact was.
+	for _, tc := range []struct {
+		id   string
+		was  cg.Status
+		kind cg.EdgeKind
+	}{{"c01-fra-troops", cg.StatusOffered, cg.OffersTroops}, {"c04-usa-air", cg.StatusOffered, cg.OffersLogistics}} {
+		h, err := s.CommitmentHistory(ctx, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h) != 2 || h[0].Version != 1 || h[1].Version != 2 || h[0].Status != tc.was || h[1].Kind != tc.kind {
+			t.Errorf("history of %s: %v; want version 1 as first loaded and version 2 of kind %s", tc.id, h, tc.kind)
+			continue
+		}
+		v2 := h[1]
+		if v2.RecordedBy != ImportRecordedBy || v2.Reason != ImportReason || v2.RecordedAt.Before(before.Add(-time.Second)) ||
+			!v2.ValidFrom.Equal(v2.RecordedAt) || !h[0].RecordedAt.IsZero() {
+			t.Errorf("provenance of %s: v1 recorded %v; v2 %q %q at %v valid from %v; want v1 none, v2 the import's, now",
+				tc.id, h[0].RecordedAt, v2.RecordedBy, v2.Reason, v2.RecordedAt, v2.ValidFrom)
+		}
 	}
 	p, err := s.Commitments(ctx, cg.CommitmentFilter{IDs: []string{"c01-fra-troops", "c04-usa-air"}}, cg.Page{Order: cg.OrderID})
 	if err != nil {
@@ -199,8 +223,8 @@ func TestLoadUpdatesInPlace(t *testing.T) {
 		t.Fatalf("got %d commitments, want 2", len(p.Commitments))
 	}
 	got01, got04 := p.Commitments[0], p.Commitments[1]
-	if got01.Status != cg.StatusPledged || len(got01.Conditions) != 1 || len(got01.Evidence) != 1 {
-		t.Errorf("c01 = %+v; want PLEDGED, one condition, one evidence item", got01)
+	if got01.Status != cg.StatusPledged || got01.Version != 2 || len(got01.Conditions) != 1 || len(got01.Evidence) != 1 {
+		t.Errorf("c01 = %+v; want version 2, PLEDGED, one condition, one evidence item", got01)
 	}
 	if got04.Kind != cg.OffersLogistics || got04.TargetID != "coalition" {
 		t.Errorf("c04 = %+v; want OFFERS_LOGISTICS to coalition", got04)

@@ -163,31 +163,68 @@ func (s *Store) Claims(ctx context.Context, f cg.ClaimFilter) ([]*cg.Claim, erro
 	return out, nil
 }
 
-// commitmentConds builds the WHERE fragments and parameters of a filter.
+// commitmentConds builds the WHERE fragments and parameters of a filter
+// over the live relationships (current reads).
 func commitmentConds(f cg.CommitmentFilter) ([]string, map[string]any) {
+	return filterConds(f, filterFragments{
+		id: commitmentByID, kind: commitmentByKind, status: commitmentByStatus, actor: commitmentByActor,
+		target: commitmentByTarget, source: commitmentBySource, statedBy: commitmentByStatedBy,
+		from: commitmentFrom, to: commitmentTo,
+	})
+}
+
+// versionConds builds, for a read as of f.AsOf, the condition that picks
+// the versions of the wanted ids before the version in effect is chosen
+// (" AND …", or ""), the conditions on the version in effect, and the
+// parameters.
+func versionConds(f cg.CommitmentFilter) (idCond string, conds []string, params map[string]any) {
+	conds, params = filterConds(f, filterFragments{
+		kind: versionByKind, status: versionByStatus, actor: versionByActor,
+		target: versionByTarget, source: versionBySource, statedBy: versionByStatedBy,
+		from: versionFrom, to: versionTo,
+	})
+	if len(f.IDs) > 0 {
+		idCond, params["ids"] = " AND "+versionByID, orNil(f.IDs)
+	}
+	params["asOf"] = f.AsOf.UTC()
+	return idCond, conds, params
+}
+
+// andConds renders conditions to follow another one (" AND a AND b").
+func andConds(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " AND " + strings.Join(conds, " AND ")
+}
+
+// filterFragments names the fragment of each filter field; an empty one
+// is not applied here.
+type filterFragments struct {
+	id, kind, status, actor, target, source, statedBy, from, to string
+}
+
+func filterConds(f cg.CommitmentFilter, frag filterFragments) ([]string, map[string]any) {
 	params := map[string]any{}
 	var conds []string
 	add := func(cond, name string, values []string) {
-		if len(values) > 0 {
+		if cond != "" && len(values) > 0 {
 			conds = append(conds, cond)
 			params[name] = values
 		}
 	}
-	add(commitmentByID, "ids", orNil(f.IDs))
-	add(commitmentByKind, "kinds", orNil(f.Kinds))
-	add(commitmentByStatus, "statuses", orNil(f.Statuses))
-	add(commitmentByActor, "actors", orNil(f.ActorIDs))
-	add(commitmentByTarget, "targets", orNil(f.TargetIDs))
-	add(commitmentBySource, "sources", orNil(f.SourceIDs))
-	add(commitmentByStatedBy, "statedBy", orNil(f.StatedByIDs))
+	add(frag.id, "ids", orNil(f.IDs))
+	add(frag.kind, "kinds", orNil(f.Kinds))
+	add(frag.status, "statuses", orNil(f.Statuses))
+	add(frag.actor, "actors", orNil(f.ActorIDs))
+	add(frag.target, "targets", orNil(f.TargetIDs))
+	add(frag.source, "sources", orNil(f.SourceIDs))
+	add(frag.statedBy, "statedBy", orNil(f.StatedByIDs))
 	if f.From.Known() {
-		conds, params["from"] = append(conds, commitmentFrom), isoDay(f.From.Start())
+		conds, params["from"] = append(conds, frag.from), isoDay(f.From.Start())
 	}
 	if f.To.Known() {
-		conds, params["to"] = append(conds, commitmentTo), isoDay(f.To.End())
-	}
-	if f.AsOf != nil {
-		conds, params["asOf"] = append(conds, commitmentAsOf), f.AsOf.UTC()
+		conds, params["to"] = append(conds, frag.to), isoDay(f.To.End())
 	}
 	return conds, params
 }
@@ -199,18 +236,38 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	if err != nil {
 		return nil, err
 	}
-	conds, params := commitmentConds(f)
-	pageConds := conds
-	if after != nil {
-		pageConds = append(slices.Clone(conds), afterCursor[order])
-		params["afterKey"], params["afterID"] = after.Key(), after.ID
+	var cypher string
+	var params map[string]any
+	setPage := func(after *cg.CursorKey) {
+		if after != nil {
+			params["afterKey"], params["afterID"] = after.Key(), after.ID
+		}
+		// One more than asked for says whether there is a next page.
+		params["limit"] = int64(math.MaxInt64)
+		if p.First > 0 {
+			params["limit"] = int64(p.First) + 1
+		}
 	}
-	// One more than asked for says whether there is a next page.
-	params["limit"] = int64(math.MaxInt64)
-	if p.First > 0 {
-		params["limit"] = int64(p.First) + 1
+	if f.AsOf != nil {
+		var idCond string
+		var conds []string
+		idCond, conds, params = versionConds(f)
+		pageConds := conds
+		if after != nil {
+			pageConds = append(slices.Clone(conds), versionAfter[order])
+		}
+		setPage(after)
+		cypher = fmt.Sprintf(asOfCommitmentsTemplate, idCond, andConds(conds), idCond, andConds(pageConds), versionOrderBy[order])
+	} else {
+		var conds []string
+		conds, params = commitmentConds(f)
+		pageConds := conds
+		if after != nil {
+			pageConds = append(slices.Clone(conds), afterCursor[order])
+		}
+		setPage(after)
+		cypher = fmt.Sprintf(commitmentsTemplate, commitmentTypes, where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	}
-	cypher := fmt.Sprintf(commitmentsTemplate, commitmentTypes, where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	recs, err := s.read(ctx, "commitments", cypher, params)
 	if err != nil {
 		return nil, err
@@ -258,8 +315,8 @@ var statusRank = func() map[cg.Status]int {
 // groups and counts; the firmest status and the order follow the domain's
 // definitions, which have no Cypher equivalent.
 func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixCell, error) {
-	conds, params := commitmentConds(f)
-	recs, err := s.read(ctx, "matrix", fmt.Sprintf(matrixTemplate, commitmentTypes, where(conds)), params)
+	cypher, params := aggregateQuery(f, matrixTemplate, asOfMatrixTemplate)
+	recs, err := s.read(ctx, "matrix", cypher, params)
 	if err != nil {
 		return nil, err
 	}
@@ -281,12 +338,23 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixC
 	return out, nil
 }
 
+// aggregateQuery completes an aggregate's statement: over the live
+// relationships, or over the history when f reads as of a moment.
+func aggregateQuery(f cg.CommitmentFilter, current, asOf string) (string, map[string]any) {
+	if f.AsOf != nil {
+		idCond, conds, params := versionConds(f)
+		return fmt.Sprintf(asOf, idCond, andConds(conds)), params
+	}
+	conds, params := commitmentConds(f)
+	return fmt.Sprintf(current, commitmentTypes, where(conds)), params
+}
+
 // Counts returns the number of matching commitments per kind and status
 // that occur, ordered by kind in display order, then status in lifecycle
 // order.
 func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, error) {
-	conds, params := commitmentConds(f)
-	recs, err := s.read(ctx, "counts", fmt.Sprintf(countsTemplate, commitmentTypes, where(conds)), params)
+	cypher, params := aggregateQuery(f, countsTemplate, asOfCountsTemplate)
+	recs, err := s.read(ctx, "counts", cypher, params)
 	if err != nil {
 		return nil, err
 	}

@@ -54,6 +54,11 @@ type Store struct {
 	schemaDone bool
 
 	batchSize int
+
+	// Test hooks for the retry behaviour of writes: run each write's
+	// transaction again after it committed, as the driver would after
+	// losing the commit's answer; run its body twice in one transaction.
+	replayAfterCommit, repeatInTransaction bool
 }
 
 // Open creates the driver. It does not contact Neo4j, so an unreachable

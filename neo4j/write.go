@@ -1,0 +1,507 @@
+package neo4j
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// The Writer. Each method is one write transaction (ExecuteWrite) that
+// reads what it decides on, checks it with the domain's shared helpers in
+// their order (a request id seen before, NOT_FOUND, BAD_USER_INPUT,
+// CONFLICT), writes, and logs its outcome under the request id, so that
+// the embedded store and this one refuse the same writes with the same
+// errors. write_cypher.go describes the history it keeps.
+//
+// Retries. The driver re-runs a transaction function after a transient
+// error (a deadlock, a leader switch) and never after a commit whose
+// outcome it could not learn; that one reaches the caller as
+// STORE_UNAVAILABLE, and the caller retries with the same RequestID. Either
+// way the re-run reads the state afresh: a request id already logged
+// returns the logged outcome, and without a request id a re-run cannot
+// duplicate either, since a change based on the version it already made is
+// refused (CONFLICT) and an id already recorded is taken.
+
+// Operation names, as the request log keeps them (the embedded store's).
+const (
+	opRecord    = "RECORD_COMMITMENT"
+	opChange    = "CHANGE_COMMITMENT"
+	opRetract   = "RETRACT_COMMITMENT"
+	opPutEntity = "PUT_ENTITY"
+	opPutSource = "PUT_SOURCE"
+)
+
+// constraintFailed is the code of a uniqueness constraint refusing a write:
+// a concurrent writer got there first.
+const constraintFailed = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+// versionKey is a version node's unique key. Ids cannot hold '@'.
+func versionKey(id string, version int) string { return fmt.Sprintf("%s@%d", id, version) }
+
+// versionProps are the properties of c's version node.
+func versionProps(c *cg.Commitment) map[string]any {
+	m := map[string]any{
+		"key": versionKey(c.ID, c.Version), "commitmentId": c.ID, "version": int64(c.Version),
+		"kind": string(c.Kind), "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
+		"date": c.Date.String(), "datePrecision": string(c.Date.Precision()), "dateStart": nil, "dateEnd": nil,
+		"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
+		"recordedAt": orNilTime(c.RecordedAt), "recordedBy": orNilString(c.RecordedBy), "reason": orNilString(c.Reason),
+		"validFrom": orNilTime(c.ValidFrom), "effectiveFrom": orNilTime(c.EffectiveFrom()),
+		"retracted": c.Retracted, "evidenceCount": int64(len(c.Evidence)),
+	}
+	if c.Date.Known() {
+		m["dateStart"], m["dateEnd"] = nd.DateOf(c.Date.Start()), nd.DateOf(c.Date.End())
+	}
+	return m
+}
+
+// liveProps are the properties of the relationship that holds c as the
+// current version.
+func liveProps(c *cg.Commitment) map[string]any {
+	m := map[string]any{
+		"status": string(c.Status), "date": c.Date.String(), "datePrecision": string(c.Date.Precision()),
+		"dateStart": nil, "dateEnd": nil,
+		"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
+		"version": int64(c.Version), "recordedAt": orNilTime(c.RecordedAt), "recordedBy": orNilString(c.RecordedBy),
+		"reason": orNilString(c.Reason), "validFrom": orNilTime(c.ValidFrom), "evidenceCount": int64(len(c.Evidence)),
+	}
+	if c.Date.Known() {
+		m["dateStart"], m["dateEnd"] = nd.DateOf(c.Date.Start()), nd.DateOf(c.Date.End())
+	}
+	return m
+}
+
+func evidenceRows(ev []cg.Evidence) []any {
+	out := make([]any, len(ev))
+	for i, e := range ev {
+		out[i] = map[string]any{"ord": int64(i), "sourceId": e.SourceID, "quote": e.Quote,
+			"attributedTo": orNilString(e.AttributedTo), "line": int64(e.Line)}
+	}
+	return out
+}
+
+// commitmentRow is the parameter of the commitment writes.
+func commitmentRow(c *cg.Commitment) map[string]any {
+	ev := evidenceRows(c.Evidence)
+	return map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID,
+		"live": liveProps(c), "evidence": ev, "v": versionProps(c), "vEvidence": ev}
+}
+
+// commitmentHash digests what a dataset says of a commitment, and nothing
+// of how it is stored: Load records a new version when it changes.
+func commitmentHash(c *cg.Commitment) string {
+	type evidence struct {
+		Source, Quote, AttributedTo string
+		Line                        int
+	}
+	content := struct {
+		Kind, Actor, Target, Status, Date, StatedBy, Summary string
+		Conditions                                           []string
+		ValidFrom                                            time.Time
+		Evidence                                             []evidence
+	}{string(c.Kind), c.ActorID, c.TargetID, string(c.Status), c.Date.String(), c.StatedByID, c.Summary,
+		c.Conditions, c.ValidFrom.UTC(), nil}
+	for _, e := range c.Evidence {
+		content.Evidence = append(content.Evidence, evidence{e.SourceID, e.Quote, e.AttributedTo, e.Line})
+	}
+	b, err := json.Marshal(content)
+	if err != nil {
+		panic(fmt.Sprintf("neo4j: hash a commitment: %v", err)) // strings, ints and a time only
+	}
+	sum := sha256.Sum256(append([]byte("commitment content 1\n"), b...))
+	return base64.RawStdEncoding.EncodeToString(sum[:16])
+}
+
+func sourceIDs(ev []cg.Evidence) []string {
+	out := make([]string, 0, len(ev))
+	for _, e := range ev {
+		out = append(out, e.SourceID)
+	}
+	return out
+}
+
+// stateQuery says what a write needs to read before deciding.
+type stateQuery struct {
+	entities, sources []string
+	// current is the commitment whose latest version is read.
+	current string
+	// taken is the id whose section is read.
+	taken string
+}
+
+// writeState is what a write decides on.
+type writeState struct {
+	request  *loggedRequest
+	entities map[string]*cg.Entity
+	sources  map[string]bool
+	// current is the latest version, retracted or not; nil when none.
+	current *cg.Commitment
+	// section holds the id asked about ("" when it is free).
+	section string
+}
+
+type loggedRequest struct {
+	op, target, result string
+}
+
+func (st *writeState) lookup() cg.Lookup {
+	return cg.Lookup{
+		Entity: func(id string) (*cg.Entity, bool) { e, ok := st.entities[id]; return e, ok },
+		Source: func(id string) bool { return st.sources[id] },
+	}
+}
+
+func orNilID(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
+}
+
+func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, q stateQuery) (*writeState, error) {
+	params := map[string]any{
+		"requestId": orNilID(requestID), "entities": append([]string{}, q.entities...), "sources": append([]string{}, q.sources...),
+		"current": orNilID(q.current), "taken": orNilID(q.taken),
+	}
+	res, err := tx.Run(ctx, writeStateQuery, params)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := rec.AsMap()
+	st := &writeState{entities: map[string]*cg.Entity{}, sources: map[string]bool{}, section: toString(m["section"])}
+	if r := asMap(m["request"]); r != nil {
+		st.request = &loggedRequest{op: toString(r["op"]), target: toString(r["target"]), result: toString(r["result"])}
+	}
+	for _, e := range asList(m["entities"]) {
+		em := asMap(e)
+		st.entities[toString(em["id"])] = &cg.Entity{ID: toString(em["id"]), Kind: cg.EntityKind(toString(em["kind"]))}
+	}
+	for _, id := range toStrings(m["sources"]) {
+		st.sources[id] = true
+	}
+	if m["current"] != nil {
+		if st.current, err = decodeCommitment(m["current"]); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// exec runs a write statement that returns n, the rows it wrote, and
+// checks that it wrote want: a missing endpoint would otherwise make a
+// write vanish silently.
+func exec(ctx context.Context, tx nd.ManagedTransaction, cypher string, params map[string]any, want int) error {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return err
+	}
+	if n := toInt(rec.AsMap()["n"]); n != want {
+		return fmt.Errorf("wrote %d rows, want %d", n, want)
+	}
+	return nil
+}
+
+// writeOp describes one write for runWrite.
+type writeOp struct {
+	op        string
+	requestID string
+	// target is the id written, which a retried request must name again.
+	target string
+	// lock, when set, is the id locked first (lockID): for writes that may
+	// create an item under it.
+	lock  bool
+	state stateQuery
+}
+
+// runWrite runs one write as one transaction: lock, read the state, return
+// the logged outcome of a request id seen before (or refuse one used for
+// another write), else let body check and write, and log the outcome.
+//
+// A uniqueness constraint that fails means a concurrent write committed
+// first (the same version, the same new id, the same request id): the
+// write runs once more in a new transaction, which reads that outcome and
+// so answers as if it had come second all along (CONFLICT, IDTaken, or the
+// logged outcome of the same request).
+func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
+	body func(tx nd.ManagedTransaction, st *writeState) (*T, error)) (*T, error) {
+	if err := s.ensureSchema(ctx); err != nil {
+		return nil, err
+	}
+	work := func(tx nd.ManagedTransaction) (any, error) {
+		// Errors from the driver go back unwrapped, so that it can tell
+		// which ones are worth a retry.
+		if w.lock {
+			if err := run(ctx, tx, lockID, map[string]any{"id": w.target}); err != nil {
+				return nil, err
+			}
+		}
+		st, err := readState(ctx, tx, w.requestID, w.state)
+		if err != nil {
+			return nil, err
+		}
+		if st.request != nil {
+			if st.request.op != w.op || st.request.target != w.target {
+				return nil, cg.RequestReused(w.requestID)
+			}
+			var out T
+			if err := json.Unmarshal([]byte(st.request.result), &out); err != nil {
+				return nil, fmt.Errorf("neo4j: logged outcome of request %q: %w", w.requestID, err)
+			}
+			return &out, nil
+		}
+		out, err := body(tx, st)
+		if err != nil {
+			return nil, err
+		}
+		if w.requestID != "" {
+			result, err := json.Marshal(out)
+			if err != nil {
+				return nil, fmt.Errorf("neo4j: log request %q: %w", w.requestID, err)
+			}
+			if err := run(ctx, tx, logRequest, map[string]any{"id": w.requestID, "op": w.op, "target": w.target,
+				"result": string(result), "at": orNilTime(m.At), "by": orNilString(m.By)}); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	if s.repeatInTransaction {
+		once := work
+		work = func(tx nd.ManagedTransaction) (any, error) {
+			if _, err := once(tx); err != nil {
+				return nil, err
+			}
+			return once(tx)
+		}
+	}
+
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(context.Background())
+	what := strings.ToLower(w.op)
+	for attempt := 1; ; attempt++ {
+		res, err := sess.ExecuteWrite(ctx, work)
+		if err == nil && s.replayAfterCommit {
+			// As the driver would after losing the commit's answer.
+			res, err = sess.ExecuteWrite(ctx, work)
+		}
+		if err == nil {
+			return res.(*T), nil
+		}
+		var coded *cg.Error
+		if errors.As(err, &coded) {
+			return nil, coded
+		}
+		var ne *nd.Neo4jError
+		if errors.As(err, &ne) && ne.Code == constraintFailed {
+			if attempt < 3 {
+				continue
+			}
+			return nil, &cg.Error{Code: cg.CodeConflict, Field: "id",
+				Message: fmt.Sprintf("%q is being written concurrently: read it again and retry", w.target), Err: err}
+		}
+		return nil, classify(what+" "+w.target, err)
+	}
+}
+
+func run(ctx context.Context, tx nd.ManagedTransaction, cypher string, params map[string]any) error {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	_, err = res.Consume(ctx)
+	return err
+}
+
+func badNil(field string) error {
+	return &cg.Error{Code: cg.CodeBadInput, Field: field, Message: "no " + field + " given"}
+}
+
+// RecordCommitment records c as version 1 of a new commitment, stamped with
+// m (cg.FirstVersion); c's Version, provenance and Retracted fields are
+// ignored.
+func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.WriteMeta) (*cg.Commitment, error) {
+	if c == nil {
+		return nil, badNil("commitment")
+	}
+	c = cloneCommitment(c)
+	entities := []string{c.ActorID, c.TargetID}
+	if c.StatedByID != "" {
+		entities = append(entities, c.StatedByID)
+	}
+	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true,
+		state: stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+		if err := cg.ValidateCommitment(c, st.lookup()); err != nil {
+			return nil, err
+		}
+		if st.section != "" {
+			return nil, cg.IDTaken(c.ID, st.section)
+		}
+		v := cg.FirstVersion(c, m)
+		if err := exec(ctx, tx, recordCommitment[v.Kind], map[string]any{"row": commitmentRow(v)}, 1); err != nil {
+			return nil, err
+		}
+		return v, nil
+	})
+}
+
+// ChangeCommitment records the next version of a commitment
+// (cg.NextVersion), refusing with CONFLICT a change based on any version
+// but the current one, or of a retracted commitment.
+func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
+	ch.Conditions, ch.Evidence = slices.Clone(ch.Conditions), slices.Clone(ch.Evidence)
+	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID,
+		state: stateQuery{sources: sourceIDs(ch.Evidence), current: ch.ID}}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+		cur := st.current
+		if cur == nil {
+			return nil, cg.UnknownCommitment(ch.ID)
+		}
+		if err := cg.ValidateChange(cur, ch, st.lookup()); err != nil {
+			return nil, err
+		}
+		if err := cg.CheckBase(cur, ch.BaseVersion); err != nil {
+			return nil, err
+		}
+		next := cg.NextVersion(cur, ch, m)
+		if err := exec(ctx, tx, changeCommitment[next.Kind], map[string]any{"row": commitmentRow(next)}, 1); err != nil {
+			return nil, err
+		}
+		return next, nil
+	})
+}
+
+// RetractCommitment records a retracted version: the commitment's
+// relationship and evidence leave the live graph; its history keeps every
+// version, and reads as of earlier moments still see it.
+func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
+	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+		cur := st.current
+		if cur == nil {
+			return nil, cg.UnknownCommitment(id)
+		}
+		if err := cg.ValidateRetraction(m); err != nil {
+			return nil, err
+		}
+		if err := cg.CheckBase(cur, baseVersion); err != nil {
+			return nil, err
+		}
+		next := cg.Retraction(cur, m)
+		if err := exec(ctx, tx, retractCommitment[next.Kind], map[string]any{"row": commitmentRow(next)}, 1); err != nil {
+			return nil, err
+		}
+		return next, nil
+	})
+}
+
+// PutEntity creates e or replaces the entity with its id; its kind cannot
+// change. Edges join entity nodes, so they follow the replacement.
+func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*cg.Entity, error) {
+	if e == nil {
+		return nil, badNil("entity")
+	}
+	e = cloneEntity(e)
+	w := writeOp{op: opPutEntity, requestID: m.RequestID, target: e.ID, lock: true,
+		state: stateQuery{entities: []string{e.ID}, sources: sourceIDs(e.Evidence), taken: e.ID}}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Entity, error) {
+		if err := cg.ValidateEntity(e, st.entities[e.ID]); err != nil {
+			return nil, err
+		}
+		if err := cg.ValidateEntityEvidence(e, st.lookup()); err != nil {
+			return nil, err
+		}
+		if st.section != "" && st.section != "entity" {
+			return nil, cg.IDTaken(e.ID, st.section)
+		}
+		lowerNames := []string{strings.ToLower(e.Name)}
+		for _, a := range e.Aliases {
+			lowerNames = append(lowerNames, strings.ToLower(a))
+		}
+		row := map[string]any{
+			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": orNilList(e.Aliases),
+			"description": orNilString(e.Description), "lowerName": lowerNames[0], "lowerNames": lowerNames,
+			"evidence": evidenceRows(e.Evidence),
+		}
+		dateRow(row, e.Date)
+		if err := exec(ctx, tx, putEntity[e.Kind], map[string]any{"row": row}, 1); err != nil {
+			return nil, err
+		}
+		return e, nil
+	})
+}
+
+// PutSource creates src or replaces the source with its id.
+func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (*cg.Source, error) {
+	if src == nil {
+		return nil, badNil("source")
+	}
+	stored := *src
+	w := writeOp{op: opPutSource, requestID: m.RequestID, target: stored.ID, lock: true, state: stateQuery{taken: stored.ID}}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Source, error) {
+		if err := cg.ValidateSource(&stored); err != nil {
+			return nil, err
+		}
+		if st.section != "" && st.section != "source" {
+			return nil, cg.IDTaken(stored.ID, st.section)
+		}
+		row := map[string]any{"id": stored.ID, "file": orNilString(stored.File), "outlet": orNilString(stored.Outlet),
+			"title": orNilString(stored.Title), "published": orNilString(stored.Published.String())}
+		if err := exec(ctx, tx, putSource, map[string]any{"row": row}, 1); err != nil {
+			return nil, err
+		}
+		return &stored, nil
+	})
+}
+
+// CommitmentHistory lists every version of the commitment, oldest first.
+func (s *Store) CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitment, error) {
+	recs, err := s.read(ctx, "commitment history", commitmentHistory, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, cg.UnknownCommitment(id)
+	}
+	out := make([]*cg.Commitment, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get("version")
+		c, err := decodeCommitment(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func cloneCommitment(c *cg.Commitment) *cg.Commitment {
+	out := *c
+	out.Conditions, out.Evidence = slices.Clone(c.Conditions), slices.Clone(c.Evidence)
+	return &out
+}
+
+func cloneEntity(e *cg.Entity) *cg.Entity {
+	out := *e
+	out.Aliases, out.Evidence = slices.Clone(e.Aliases), slices.Clone(e.Evidence)
+	return &out
+}
+
+var _ cg.WritableStore = (*Store)(nil)

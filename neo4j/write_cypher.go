@@ -1,0 +1,242 @@
+package neo4j
+
+import (
+	"fmt"
+	"strings"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// Statements of the Writer and of the history reads. Like the rest, they
+// are built once from constant text and the closed vocabulary; every value
+// is a parameter.
+//
+// History: every version of a commitment is a node
+//
+//	(:CommitmentVersion {key: "<id>@<version>", commitmentId, version, kind, actor, target, status, …, retracted})
+//	  -[:CITES {ord, quote, attributedTo, line}]->(:Source)
+//
+// immutable once written. The uniqueness constraint on key is what makes
+// writers race-safe: of two transactions that both read version n and
+// write n+1, the second blocks on the index entry and then fails, so
+// neither a lost update nor a duplicate version can commit. The current
+// version also stays the typed relationship (actor)-[:KIND]->(target) with
+// its (:Evidence) nodes, which every current read uses; a retraction
+// deletes it. Version nodes hold actor and target as ids rather than
+// relationships to the entities, so that path and neighbourhood queries in
+// Neo4j Browser ("any relationship") do not wander through history.
+
+// versionProjection reads a version node v as decodeCommitment expects.
+const versionProjection = `{id: v.commitmentId, kind: v.kind, actor: v.actor, target: v.target, status: v.status, ` +
+	`date: v.date, statedBy: v.statedBy, conditions: v.conditions, summary: v.summary, version: v.version, ` +
+	`recordedAt: v.recordedAt, recordedBy: v.recordedBy, reason: v.reason, validFrom: v.validFrom, retracted: v.retracted, ` +
+	`evidence: COLLECT { MATCH (v)-[q:CITES]->(s:Source) WITH q, s ORDER BY q.ord ` +
+	`RETURN {sourceId: s.id, quote: q.quote, attributedTo: q.attributedTo, line: q.line} }}`
+
+// createVersion writes the version row.v (its properties) with the
+// evidence row.vEvidence. The caller sets anything computed in Cypher
+// (Load's version numbers) through extra, a SET list ("" for none), and
+// names in keep the variables besides row to carry on.
+func createVersion(extra, keep string) string {
+	if extra != "" {
+		extra = ", " + extra
+	}
+	if keep != "" {
+		keep = ", " + keep
+	}
+	return `
+  CREATE (v:CommitmentVersion)
+  SET v = row.v` + extra + `
+  WITH v, row` + keep + `
+  CALL (v, row) {
+    UNWIND row.vEvidence AS it
+    MATCH (src:Source {id: it.sourceId})
+    CREATE (v)-[:CITES {ord: it.ord, quote: it.quote, attributedTo: it.attributedTo, line: it.line}]->(src)
+  }`
+}
+
+// Schema of the history and the request log.
+var writeSchemaStatements = []string{
+	`CREATE CONSTRAINT commitment_version_key IF NOT EXISTS FOR (n:CommitmentVersion) REQUIRE n.key IS UNIQUE`,
+	`CREATE INDEX commitment_version_id IF NOT EXISTS FOR (n:CommitmentVersion) ON (n.commitmentId)`,
+	`CREATE CONSTRAINT write_request_id IF NOT EXISTS FOR (n:WriteRequest) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT id_lock IF NOT EXISTS FOR (n:IdLock) REQUIRE n.id IS UNIQUE`,
+}
+
+// lockID serialises the writes that may create an item under an id (of any
+// section) without leaving anything behind: MERGE on a uniqueness
+// constraint takes the index entry's lock until the transaction ends, so a
+// second writer of the same id waits here and then reads the first one's
+// outcome, while the node itself is gone by commit.
+const lockID = `MERGE (l:IdLock {id: $id}) DELETE l`
+
+// writeStateTemplate reads, in one round trip, everything a write decides
+// on: the request log entry, the entities and sources the write refers to,
+// the latest version of the commitment it changes, and which section holds
+// the id it would create. Unused parts get null or empty parameters.
+const writeStateTemplate = `OPTIONAL MATCH (q:WriteRequest {id: $requestId})
+CALL () { MATCH (e:Entity) WHERE e.id IN $entities RETURN collect(e {.id, .kind}) AS entities }
+CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect(s.id) AS sources }
+CALL () {
+  OPTIONAL MATCH (v:CommitmentVersion {commitmentId: $current})
+  WITH v ORDER BY v.version DESC LIMIT 1
+  RETURN CASE WHEN v IS NULL THEN null ELSE ` + versionProjection + ` END AS current
+}
+RETURN q {.op, .target, .result} AS request, entities, sources, current,
+  CASE WHEN $taken IS NULL THEN '' %s ELSE '' END AS section`
+
+// logRequest records a write's outcome under its request id, in the
+// write's own transaction.
+const logRequest = `CREATE (:WriteRequest {id: $id, op: $op, target: $target, result: $result, at: $at, by: $by})`
+
+var (
+	writeStateQuery string
+
+	// Per commitment kind: record (create the relationship and version 1),
+	// change (update it and add a version), retract (add the retracted
+	// version and delete the relationship).
+	recordCommitment  = map[cg.EdgeKind]string{}
+	changeCommitment  = map[cg.EdgeKind]string{}
+	retractCommitment = map[cg.EdgeKind]string{}
+	// Per entity kind.
+	putEntity = map[cg.EntityKind]string{}
+)
+
+const putSource = `MERGE (s:Source {id: $row.id})
+SET s.file = $row.file, s.outlet = $row.outlet, s.title = $row.title, s.published = $row.published
+RETURN count(*) AS n`
+
+// The live relationship's properties come as row.live and are set with +=,
+// so that a null removes a property and the import hash (which only Load
+// sets, see upsertCommitmentTemplate) is left alone.
+const (
+	recordCommitmentTemplate = `WITH $row AS row` + `%[2]s
+WITH row
+MATCH (a:Entity {id: row.actor})
+MATCH (t:Entity {id: row.target})
+CREATE (a)-[r:%[1]s {id: row.id}]->(t)
+SET r += row.live
+WITH row` + writeEvidence + `
+RETURN count(*) AS n`
+
+	changeCommitmentTemplate = `WITH $row AS row` + `%[2]s
+WITH row
+MATCH (:Entity)-[r:%[1]s {id: row.id}]->(:Entity)
+SET r += row.live
+WITH row` + writeEvidence + `
+RETURN count(*) AS n`
+
+	retractCommitmentTemplate = `WITH $row AS row` + `%[2]s
+WITH row
+CALL (row) {
+  MATCH (:Entity)-[r:%[1]s {id: row.id}]->(:Entity)
+  DELETE r
+}
+CALL (row) {
+  MATCH (old:Evidence {factId: row.id})
+  DETACH DELETE old
+}
+RETURN count(*) AS n`
+
+	// putEntityTemplate keeps the import hash, like the commitment writes:
+	// a reload of an unchanged dataset leaves an entity put through the
+	// API as it is.
+	putEntityTemplate = `WITH $row AS row
+MERGE (e:Entity {id: row.id})
+SET e:%s, e.kind = row.kind, e.name = row.name, e.aliases = row.aliases, e.description = row.description,
+    e.lowerName = row.lowerName, e.lowerNames = row.lowerNames,
+    e.date = row.date, e.datePrecision = row.datePrecision,
+    e.dateStart = date(row.dateStart), e.dateEnd = date(row.dateEnd)
+WITH row` + writeEvidence + `
+RETURN count(*) AS n`
+)
+
+// History reads.
+const commitmentHistory = `MATCH (v:CommitmentVersion {commitmentId: $id})
+WITH v ORDER BY v.version
+RETURN ` + versionProjection + ` AS version`
+
+// Reads as of a moment go through the history: per commitment, the latest
+// version in effect then (cg.InEffect), dropped when it is a retraction.
+// A version takes effect at effectiveFrom (cg.Commitment.EffectiveFrom,
+// stored when written); one without it is in effect always. The version
+// is then found again by its key, so that the grouping carries two values
+// per commitment instead of its nodes.
+const inEffectTemplate = `MATCH (x:CommitmentVersion)
+  WHERE (x.effectiveFrom IS NULL OR x.effectiveFrom <= $asOf)%s
+  WITH x.commitmentId AS cid, max(x.version) AS ver
+  MATCH (v:CommitmentVersion {key: cid + '@' + toString(ver)})
+  WHERE NOT v.retracted%s`
+
+// Filter fragments over a version node v, as the commitment* ones are over
+// the live relationship.
+const (
+	versionByID       = `x.commitmentId IN $ids`
+	versionByKind     = `v.kind IN $kinds`
+	versionByStatus   = `v.status IN $statuses`
+	versionByActor    = `v.actor IN $actors`
+	versionByTarget   = `v.target IN $targets`
+	versionBySource   = `EXISTS { MATCH (v)-[:CITES]->(s:Source) WHERE s.id IN $sources }`
+	versionByStatedBy = `v.statedBy IN $statedBy`
+	versionFrom       = `v.dateEnd > date($from)`
+	versionTo         = `v.dateStart < date($to)`
+)
+
+var (
+	asOfCommitmentsTemplate = `CALL () {
+  ` + inEffectTemplate + `
+  RETURN count(v) AS total
+}
+CALL () {
+  ` + inEffectTemplate + `
+  WITH v ORDER BY %s LIMIT $limit
+  RETURN collect(` + versionProjection + `) AS page
+}
+RETURN total, page`
+
+	asOfMatrixTemplate = inEffectTemplate + `
+RETURN v.actor AS actor, v.kind AS kind, collect(DISTINCT v.status) AS statuses, count(v) AS n,
+       sum(v.evidenceCount) AS evidence`
+
+	asOfCountsTemplate = inEffectTemplate + `
+RETURN v.kind AS kind, v.status AS status, count(v) AS n`
+
+	// The orders and cursor predicates of the current reads, over v.
+	versionFields  = strings.NewReplacer("r.date", "v.date", "r.id", "v.commitmentId")
+	versionOrderBy = map[cg.CommitmentOrder]string{}
+	versionAfter   = map[cg.CommitmentOrder]string{}
+)
+
+func init() {
+	// The section of an id: a commitment (any version, so that a
+	// retracted one's id stays taken), an entity, a source, a claim or a
+	// relation. Edge ids are looked up per type, each through its
+	// uniqueness constraint's index.
+	var section strings.Builder
+	section.WriteString(`WHEN EXISTS { MATCH (:CommitmentVersion {commitmentId: $taken}) } THEN 'commitment'
+    WHEN EXISTS { MATCH (:Entity {id: $taken}) } THEN 'entity'
+    WHEN EXISTS { MATCH (:Source {id: $taken}) } THEN 'source'
+    WHEN EXISTS { MATCH (:Claim {id: $taken}) } THEN 'claim'`)
+	for _, k := range cg.RelationKinds {
+		fmt.Fprintf(&section, "\n    WHEN EXISTS { MATCH ()-[:%s {id: $taken}]->() } THEN 'relation'", k)
+	}
+	for _, k := range cg.CommitmentKinds {
+		fmt.Fprintf(&section, "\n    WHEN EXISTS { MATCH ()-[:%s {id: $taken}]->() } THEN 'commitment'", k)
+	}
+	writeStateQuery = fmt.Sprintf(writeStateTemplate, section.String())
+
+	for _, k := range cg.CommitmentKinds {
+		recordCommitment[k] = fmt.Sprintf(recordCommitmentTemplate, k, createVersion("", ""))
+		changeCommitment[k] = fmt.Sprintf(changeCommitmentTemplate, k, createVersion("", ""))
+		retractCommitment[k] = fmt.Sprintf(retractCommitmentTemplate, k, createVersion("", ""))
+	}
+	for _, k := range cg.EntityKinds {
+		putEntity[k] = fmt.Sprintf(putEntityTemplate, k.Label())
+	}
+	for o, s := range orderBy {
+		versionOrderBy[o] = versionFields.Replace(s)
+	}
+	for o, s := range afterCursor {
+		versionAfter[o] = versionFields.Replace(s)
+	}
+}
