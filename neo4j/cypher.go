@@ -237,6 +237,8 @@ func init() {
 }
 
 const (
+	resampleIndexes = `CALL db.resampleOutdatedIndexes()`
+
 	clearAll = `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
 
 	statsQuery = `CALL () { MATCH (n) RETURN count(n) AS nodes }

@@ -129,10 +129,28 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 	if err != nil {
 		return LoadStats{}, classify("load: "+failed, err)
 	}
+	if written > 0 || moved.(int) > 0 {
+		s.resampleIndexes(ctx)
+	}
 	stats := plan.stats
 	stats.Moved, stats.Written, stats.Versions, stats.KeptRetracted = moved.(int), written, versions, kept
 	stats.Duration = time.Since(start)
 	return stats, nil
+}
+
+// resampleIndexes asks Neo4j to refresh the statistics of the indexes a
+// load made outdated. Until they are refreshed (by default when some 10%
+// of an index changed, and not at once), the planner takes a freshly
+// filled index for an empty one and plans an equality on a relationship id
+// as a scan of the whole index: after the first load every write through
+// the Writer would read every relationship of its type. Best effort: a
+// failure only leaves the statistics to Neo4j's own schedule.
+func (s *Store) resampleIndexes(ctx context.Context) {
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(context.Background())
+	if res, err := sess.Run(ctx, resampleIndexes, nil); err == nil {
+		_, _ = res.Consume(ctx)
+	}
 }
 
 // pruneMoved deletes edges whose id the dataset now uses for another kind

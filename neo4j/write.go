@@ -89,11 +89,11 @@ func evidenceRows(ev []cg.Evidence) []any {
 	return out
 }
 
-// commitmentRow is the parameter of the commitment writes.
-func commitmentRow(c *cg.Commitment) map[string]any {
+// commitmentParams are the parameters of the commitment writes.
+func commitmentParams(c *cg.Commitment) map[string]any {
 	ev := evidenceRows(c.Evidence)
-	return map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID,
-		"live": liveProps(c), "evidence": ev, "v": versionProps(c), "vEvidence": ev}
+	return map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "row": map[string]any{
+		"id": c.ID, "live": liveProps(c), "evidence": ev, "v": versionProps(c), "vEvidence": ev}}
 }
 
 // commitmentHash digests what a dataset says of a commitment, and nothing
@@ -160,17 +160,12 @@ func (st *writeState) lookup() cg.Lookup {
 	}
 }
 
-func orNilID(id string) any {
-	if id == "" {
-		return nil
-	}
-	return id
-}
-
 func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, q stateQuery) (*writeState, error) {
+	// "" stands for "none": no stored id or request id is empty, and a
+	// null parameter would be planned as an index scan rather than a seek.
 	params := map[string]any{
-		"requestId": orNilID(requestID), "entities": append([]string{}, q.entities...), "sources": append([]string{}, q.sources...),
-		"current": orNilID(q.current), "taken": orNilID(q.taken),
+		"requestId": requestID, "entities": append([]string{}, q.entities...), "sources": append([]string{}, q.sources...),
+		"current": q.current, "taken": q.taken,
 	}
 	res, err := tx.Run(ctx, writeStateQuery, params)
 	if err != nil {
@@ -181,7 +176,14 @@ func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, 
 		return nil, err
 	}
 	m := rec.AsMap()
-	st := &writeState{entities: map[string]*cg.Entity{}, sources: map[string]bool{}, section: toString(m["section"])}
+	st := &writeState{entities: map[string]*cg.Entity{}, sources: map[string]bool{}}
+	// Ids are unique across sections; a graph that breaks that (a legacy
+	// one) is reported as the commitment's.
+	for _, sec := range toStrings(m["sections"]) {
+		if st.section == "" || sec == "commitment" {
+			st.section = sec
+		}
+	}
 	if r := asMap(m["request"]); r != nil {
 		st.request = &loggedRequest{op: toString(r["op"]), target: toString(r["target"]), result: toString(r["result"])}
 	}
@@ -355,7 +357,7 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 			return nil, cg.IDTaken(c.ID, st.section)
 		}
 		v := cg.FirstVersion(c, m)
-		if err := exec(ctx, tx, recordCommitment[v.Kind], map[string]any{"row": commitmentRow(v)}, 1); err != nil {
+		if err := exec(ctx, tx, recordCommitment[v.Kind], commitmentParams(v), 1); err != nil {
 			return nil, err
 		}
 		return v, nil
@@ -381,7 +383,7 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m 
 			return nil, err
 		}
 		next := cg.NextVersion(cur, ch, m)
-		if err := exec(ctx, tx, changeCommitment[next.Kind], map[string]any{"row": commitmentRow(next)}, 1); err != nil {
+		if err := exec(ctx, tx, changeCommitment[next.Kind], commitmentParams(next), 1); err != nil {
 			return nil, err
 		}
 		return next, nil
@@ -405,7 +407,7 @@ func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion in
 			return nil, err
 		}
 		next := cg.Retraction(cur, m)
-		if err := exec(ctx, tx, retractCommitment[next.Kind], map[string]any{"row": commitmentRow(next)}, 1); err != nil {
+		if err := exec(ctx, tx, retractCommitment[next.Kind], commitmentParams(next), 1); err != nil {
 			return nil, err
 		}
 		return next, nil

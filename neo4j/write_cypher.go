@@ -82,8 +82,13 @@ CALL () {
   WITH v ORDER BY v.version DESC LIMIT 1
   RETURN CASE WHEN v IS NULL THEN null ELSE ` + versionProjection + ` END AS current
 }
-RETURN q {.op, .target, .result} AS request, entities, sources, current,
-  CASE WHEN $taken IS NULL THEN '' %s ELSE '' END AS section`
+CALL () {
+  CALL () {
+    %s
+  }
+  RETURN collect(DISTINCT section) AS sections
+}
+RETURN q {.op, .target, .result} AS request, entities, sources, current, sections`
 
 // logRequest records a write's outcome under its request id, in the
 // write's own transaction.
@@ -106,32 +111,34 @@ const putSource = `MERGE (s:Source {id: $row.id})
 SET s.file = $row.file, s.outlet = $row.outlet, s.title = $row.title, s.published = $row.published
 RETURN count(*) AS n`
 
-// The live relationship's properties come as row.live and are set with +=,
+// Relationships are matched by id first, on the parameter $id: matched
+// after a write, Neo4j plans them as a scan of the type's index. The
+// version is still the first thing written, so that of two racing writers
+// the second stops at its key. The live relationship's properties come as row.live and are set with +=,
 // so that a null removes a property and the import hash (which only Load
 // sets, see upsertCommitmentTemplate) is left alone.
 const (
 	recordCommitmentTemplate = `WITH $row AS row` + `%[2]s
 WITH row
-MATCH (a:Entity {id: row.actor})
-MATCH (t:Entity {id: row.target})
-CREATE (a)-[r:%[1]s {id: row.id}]->(t)
+MATCH (a:Entity {id: $actor})
+MATCH (t:Entity {id: $target})
+CREATE (a)-[r:%[1]s {id: $id}]->(t)
 SET r += row.live
 WITH row` + writeEvidence + `
 RETURN count(*) AS n`
 
-	changeCommitmentTemplate = `WITH $row AS row` + `%[2]s
-WITH row
-MATCH (:Entity)-[r:%[1]s {id: row.id}]->(:Entity)
+	changeCommitmentTemplate = `MATCH (:Entity)-[r:%[1]s {id: $id}]->(:Entity)
+WITH r, $row AS row` + `%[2]s
+WITH r, row
 SET r += row.live
 WITH row` + writeEvidence + `
 RETURN count(*) AS n`
 
-	retractCommitmentTemplate = `WITH $row AS row` + `%[2]s
+	retractCommitmentTemplate = `MATCH (:Entity)-[r:%[1]s {id: $id}]->(:Entity)
+WITH r, $row AS row` + `%[2]s
+WITH r, row
+DELETE r
 WITH row
-CALL (row) {
-  MATCH (:Entity)-[r:%[1]s {id: row.id}]->(:Entity)
-  DELETE r
-}
 CALL (row) {
   MATCH (old:Evidence {factId: row.id})
   DETACH DELETE old
@@ -208,27 +215,28 @@ RETURN v.kind AS kind, v.status AS status, count(v) AS n`
 )
 
 func init() {
-	// The section of an id: a commitment (any version, so that a
-	// retracted one's id stays taken), an entity, a source, a claim or a
-	// relation. Edge ids are looked up per type, each through its
-	// uniqueness constraint's index.
-	var section strings.Builder
-	section.WriteString(`WHEN EXISTS { MATCH (:CommitmentVersion {commitmentId: $taken}) } THEN 'commitment'
-    WHEN EXISTS { MATCH (:Entity {id: $taken}) } THEN 'entity'
-    WHEN EXISTS { MATCH (:Source {id: $taken}) } THEN 'source'
-    WHEN EXISTS { MATCH (:Claim {id: $taken}) } THEN 'claim'`)
+	// The sections holding an id: a commitment (any version, so that a
+	// retracted one's id stays taken, or a relationship), an entity, a
+	// source, a claim or a relation. Each branch is an index seek on a
+	// parameter (edge ids through their type's uniqueness constraint).
+	branches := []string{
+		`MATCH (:CommitmentVersion {commitmentId: $taken}) RETURN 'commitment' AS section`,
+		`MATCH (:Entity {id: $taken}) RETURN 'entity' AS section`,
+		`MATCH (:Source {id: $taken}) RETURN 'source' AS section`,
+		`MATCH (:Claim {id: $taken}) RETURN 'claim' AS section`,
+	}
 	for _, k := range cg.RelationKinds {
-		fmt.Fprintf(&section, "\n    WHEN EXISTS { MATCH ()-[:%s {id: $taken}]->() } THEN 'relation'", k)
+		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: $taken}]->() RETURN 'relation' AS section", k))
 	}
 	for _, k := range cg.CommitmentKinds {
-		fmt.Fprintf(&section, "\n    WHEN EXISTS { MATCH ()-[:%s {id: $taken}]->() } THEN 'commitment'", k)
+		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: $taken}]->() RETURN 'commitment' AS section", k))
 	}
-	writeStateQuery = fmt.Sprintf(writeStateTemplate, section.String())
+	writeStateQuery = fmt.Sprintf(writeStateTemplate, strings.Join(branches, "\n    UNION ALL\n    "))
 
 	for _, k := range cg.CommitmentKinds {
 		recordCommitment[k] = fmt.Sprintf(recordCommitmentTemplate, k, createVersion("", ""))
-		changeCommitment[k] = fmt.Sprintf(changeCommitmentTemplate, k, createVersion("", ""))
-		retractCommitment[k] = fmt.Sprintf(retractCommitmentTemplate, k, createVersion("", ""))
+		changeCommitment[k] = fmt.Sprintf(changeCommitmentTemplate, k, createVersion("", "r"))
+		retractCommitment[k] = fmt.Sprintf(retractCommitmentTemplate, k, createVersion("", "r"))
 	}
 	for _, k := range cg.EntityKinds {
 		putEntity[k] = fmt.Sprintf(putEntityTemplate, k.Label())

@@ -1,7 +1,7 @@
 // Command seed loads the curated dataset, and any extra dataset files, into
 // Neo4j:
 //
-//	go run ./seed [--uri bolt://…] [--user … --password …] [--database …] [--dry-run] [extra.yaml …]
+//	go run ./seed [--uri bolt://…] [--user … --password …] [--database …] [--dry-run | --check] [extra.yaml …]
 //
 // NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE give the
 // defaults. The dataset is checked in full first: any problem is printed
@@ -9,6 +9,13 @@
 // Neo4j to answer, so that it can run as a one-shot service beside a
 // starting database, and upserts everything in one transaction: running
 // it again changes nothing, and a failed run leaves the graph as it was.
+// A commitment whose content changed in the files gets a new version
+// (history keeps the old one); one retracted in the graph stays retracted.
+//
+// --dry-run prints what a run would add and change, per section, compared
+// with the graph as it is, and what the graph holds that the files do not
+// mention (a seed deletes nothing), without writing. --check only checks
+// the files, without contacting Neo4j.
 package main
 
 import (
@@ -19,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,6 +49,7 @@ func main() {
 type options struct {
 	cfg      neo4j.Config
 	dryRun   bool
+	check    bool
 	wait     time.Duration
 	extra    []string
 	progress time.Duration // least time between progress lines
@@ -62,7 +71,8 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (options
 	fs.StringVar(&o.cfg.User, "user", getenv("NEO4J_USER"), "Neo4j user; empty for no auth (env NEO4J_USER)")
 	fs.StringVar(&o.cfg.Password, "password", getenv("NEO4J_PASSWORD"), "Neo4j password (env NEO4J_PASSWORD)")
 	fs.StringVar(&o.cfg.Database, "database", getenv("NEO4J_DATABASE"), "database; empty for the server's default (env NEO4J_DATABASE)")
-	fs.BoolVar(&o.dryRun, "dry-run", false, "check the dataset and print what would be loaded, without contacting Neo4j")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be added and changed in Neo4j, without writing")
+	fs.BoolVar(&o.check, "check", false, "only check the dataset files, without contacting Neo4j")
 	fs.DurationVar(&o.wait, "wait", 60*time.Second, "how long to wait for Neo4j to become reachable")
 	fs.DurationVar(&o.progress, "progress-every", time.Second, "least time between progress lines on stderr")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -88,8 +98,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return fmt.Errorf("load the dataset: %w", err)
 	}
-	if o.dryRun {
-		fmt.Fprintf(stdout, "dry run: would load %s\n", describe(ds))
+	if o.check {
+		fmt.Fprintf(stdout, "check: the files hold %s\n", describe(ds))
 		return nil
 	}
 
@@ -100,6 +110,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer store.Close()
 	if err := waitReady(ctx, store, o.wait, stderr); err != nil {
 		return err
+	}
+	if o.dryRun {
+		d, err := store.Diff(ctx, ds)
+		if err != nil {
+			return fmt.Errorf("compare with Neo4j: %w", err)
+		}
+		fmt.Fprintf(stdout, "dry run: the files hold %s; compared with the graph, nothing written\n", describe(ds))
+		printDiff(stdout, d)
+		return nil
 	}
 	// Small loads finish before the first line is due; long ones report
 	// about once per interval, and then the last batch too.
@@ -120,11 +139,59 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "loaded %s in %v\n", describe(ds), st.Duration.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "%d item(s) new or changed, %d unchanged\n", st.Written,
 		st.Sources+st.Entities+st.Relations+st.Commitments+st.Claims-st.Written)
+	if st.Versions > 0 {
+		fmt.Fprintf(stdout, "%d commitment(s) changed in the files, each recorded as a new version\n", st.Versions)
+	}
+	if st.KeptRetracted > 0 {
+		fmt.Fprintf(stdout, "%d commitment(s) left retracted as the graph has them\n", st.KeptRetracted)
+	}
 	if st.Moved > 0 {
 		fmt.Fprintf(stdout, "replaced %d edge(s) whose kind or ends changed\n", st.Moved)
 	}
 	fmt.Fprintf(stdout, "graph: %d nodes, %d relationships\n", nodes, rels)
 	return nil
+}
+
+// printDiff prints a dry run's findings: per section what would be added
+// (+) and changed (~, with the fields that differ, graph → files), then
+// what stays as it is in the graph.
+func printDiff(w io.Writer, d *neo4j.Diff) {
+	var notInFiles []string
+	for _, sd := range d.Sections {
+		what := "to change"
+		if sd.Name == "commitments" {
+			what = "to change (each as a new version)"
+		}
+		fmt.Fprintf(w, "%s: %d to add, %d %s, %d unchanged\n", sd.Name, len(sd.Added), len(sd.Changed), what, sd.Unchanged)
+		for _, id := range sd.Added {
+			fmt.Fprintf(w, "  + %s\n", id)
+		}
+		for _, it := range sd.Changed {
+			if len(it.Fields) == 0 {
+				fmt.Fprintf(w, "  ~ %s: rewritten in the current storage form, no field differs\n", it.ID)
+				continue
+			}
+			fields := make([]string, len(it.Fields))
+			for i, f := range it.Fields {
+				fields[i] = fmt.Sprintf("%s %s → %s", f.Field, f.Stored, f.Dataset)
+			}
+			fmt.Fprintf(w, "  ~ %s: %s\n", it.ID, strings.Join(fields, "; "))
+		}
+		if len(sd.NotInDataset) > 0 {
+			notInFiles = append(notInFiles, fmt.Sprintf("  %s: %s", sd.Name, strings.Join(sd.NotInDataset, ", ")))
+		}
+	}
+	if len(d.KeptRetracted) > 0 {
+		fmt.Fprintf(w, "retracted in the graph, left retracted: %s\n", strings.Join(d.KeptRetracted, ", "))
+	}
+	if len(notInFiles) == 0 {
+		fmt.Fprintln(w, "the graph holds nothing the files do not mention")
+		return
+	}
+	fmt.Fprintln(w, "in the graph but not in the files (a seed deletes nothing, so they stay):")
+	for _, l := range notInFiles {
+		fmt.Fprintln(w, l)
+	}
 }
 
 func loadDataset(extra []string) (*cg.Dataset, error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/dataset"
 	"github.com/coalitiongraph/coalitiongraph/internal/testsupport"
 	"github.com/coalitiongraph/coalitiongraph/neo4j"
@@ -136,17 +138,155 @@ func TestBadExtraFileWritesNothing(t *testing.T) {
 	}
 }
 
-func TestDryRunNeedsNoNeo4j(t *testing.T) {
+func TestCheckNeedsNoNeo4j(t *testing.T) {
 	ds, err := dataset.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := seed(t, map[string]string{"NEO4J_URI": "bolt://127.0.0.1:1"}, "--dry-run")
+	out, _, err := seed(t, map[string]string{"NEO4J_URI": "bolt://127.0.0.1:1"}, "--check")
+	if err != nil {
+		t.Fatalf("check: %v", err)
+	}
+	if want := "check: the files hold " + describe(ds); !strings.Contains(out, want) {
+		t.Errorf("output %q, want %q", out, want)
+	}
+}
+
+// graphSnapshot renders every node and relationship with its properties,
+// in a canonical order, to show that a dry run wrote nothing.
+func graphSnapshot(t *testing.T, uri string) string {
+	t.Helper()
+	d, err := nd.NewDriverWithContext(uri, nd.NoAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close(context.Background())
+	res, err := nd.ExecuteQuery(context.Background(), d, `MATCH (n)
+OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m ORDER BY elementId(n), elementId(r)
+RETURN labels(n), properties(n), type(r), properties(r), elementId(m)`, nil, nd.EagerResultTransformer)
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	var b strings.Builder
+	for _, rec := range res.Records {
+		fmt.Fprintln(&b, rec.Values...)
+	}
+	return b.String()
+}
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// supports is an extra file's commitment of Italy's support for Ukraine.
+func supports(id, status string) string {
+	return `  - id: ` + id + `
+    kind: SUPPORTS
+    actor: ITA
+    target: UKR
+    status: ` + status + `
+    evidence:
+      - source: src-000
+        quote: "Italian Prime Minister Giorgia Meloni has endorsed a proposal"
+`
+}
+
+// TestDryRunListsTheDiff imports a file, then dry-runs its next edition,
+// which changes the status of the imported commitment and adds another:
+// the dry run lists exactly those, per section, and writes nothing; the
+// real import then records the change as a new version.
+func TestDryRunListsTheDiff(t *testing.T) {
+	uri := emptyDB(t)
+	env := map[string]string{"NEO4J_URI": uri}
+	if _, _, err := seed(t, env); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	first := writeFile(t, "import-1.yaml", "commitments:\n"+supports("c-extra-a", "STATED"))
+	if _, _, err := seed(t, env, first); err != nil {
+		t.Fatalf("first import: %v", err)
+	}
+	second := writeFile(t, "import-2.yaml", "commitments:\n"+supports("c-extra-a", "WITHDRAWN")+supports("c-extra-b", "STATED"))
+	ds, err := dataset.LoadWith([]string{second})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	before := graphSnapshot(t, uri)
+	out, _, err := seed(t, env, "--dry-run", second)
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
-	if want := "dry run: would load " + describe(ds); !strings.Contains(out, want) {
-		t.Errorf("output %q, want %q", out, want)
+	t.Logf("dry run:\n%s", out)
+	if after := graphSnapshot(t, uri); after != before {
+		t.Errorf("the dry run changed the graph")
+	}
+	want := []string{
+		fmt.Sprintf("sources: 0 to add, 0 to change, %d unchanged", len(ds.Sources)),
+		fmt.Sprintf("entities: 0 to add, 0 to change, %d unchanged", len(ds.Entities)),
+		fmt.Sprintf("relations: 0 to add, 0 to change, %d unchanged", len(ds.Relations)),
+		fmt.Sprintf("commitments: 1 to add, 1 to change (each as a new version), %d unchanged", len(ds.Commitments)-2),
+		"  + c-extra-b",
+		"  ~ c-extra-a: status STATED → WITHDRAWN",
+		fmt.Sprintf("claims: 0 to add, 0 to change, %d unchanged", len(ds.Claims)),
+		"the graph holds nothing the files do not mention",
+	}
+	var items []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "  ") {
+			items = append(items, l)
+		}
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w+"\n") {
+			t.Errorf("dry run output lacks the line %q", w)
+		}
+	}
+	if len(items) != 2 {
+		t.Errorf("dry run lists %d items, want exactly 2: %q", len(items), items)
+	}
+
+	// Without the file, the graph holds what the files do not mention.
+	out, _, err = seed(t, env, "--dry-run")
+	if err != nil {
+		t.Fatalf("dry run without the file: %v", err)
+	}
+	if w := "in the graph but not in the files (a seed deletes nothing, so they stay):\n  commitments: c-extra-a\n"; !strings.Contains(out, w) {
+		t.Errorf("dry run without the file:\n%s\nwant it to say %q", out, w)
+	}
+
+	// The real import records the change as version 2.
+	out, _, err = seed(t, env, second)
+	if err != nil {
+		t.Fatalf("second import: %v", err)
+	}
+	if w := "1 commitment(s) changed in the files, each recorded as a new version"; !strings.Contains(out, w) {
+		t.Errorf("import output:\n%s\nwant %q", out, w)
+	}
+	s, err := neo4j.Open(context.Background(), neo4j.Config{URI: uri})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	h, err := s.CommitmentHistory(context.Background(), "c-extra-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 2 || h[0].Status != cg.StatusStated || h[1].Status != cg.StatusWithdrawn || h[1].RecordedBy != neo4j.ImportRecordedBy {
+		t.Errorf("history of c-extra-a: %+v; want STATED then WITHDRAWN, recorded by the import", h)
+	}
+	// And a dry run now finds nothing to do.
+	out, _, err = seed(t, env, "--dry-run", second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "  + ") || strings.Contains(out, "  ~ ") {
+		t.Errorf("dry run after the import still lists work:\n%s", out)
 	}
 }
 
