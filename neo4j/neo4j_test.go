@@ -359,6 +359,12 @@ func TestUnavailable(t *testing.T) {
 		}},
 		{"Paths", time.Second, func(ctx context.Context) error { _, err := s.Paths(ctx, "a", "b", 2); return err }},
 		{"Load", time.Second, func(ctx context.Context) error { _, err := s.Load(ctx, storetest.Fixture(), nil); return err }},
+		{"ChangeCommitment", time.Second, func(ctx context.Context) error {
+			_, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: "c01-fra-troops", BaseVersion: 1, Status: cg.StatusPledged}, cg.WriteMeta{})
+			return err
+		}},
+		{"CommitmentHistory", time.Second, func(ctx context.Context) error { _, err := s.CommitmentHistory(ctx, "c01-fra-troops"); return err }},
+		{"Diff", time.Second, func(ctx context.Context) error { _, err := s.Diff(ctx, storetest.Fixture()); return err }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), tc.deadline)
