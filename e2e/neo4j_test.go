@@ -101,3 +101,12 @@ func TestAPIContractOnNeo4j(t *testing.T) {
 	s := loadedStore(t, testsupport.Neo4jURI(t))
 	apitest.Run(t, handler(s, httpapi.Defaults()))
 }
+
+// TestWriteContractOnNeo4j holds Neo4j's writes, through the whole HTTP
+// handler, to the same answers as the embedded store's (httpapi's
+// TestWriteContract). Each check reloads the curated dataset, so that none
+// sees another's writes.
+func TestWriteContractOnNeo4j(t *testing.T) {
+	uri := testsupport.Neo4jURI(t)
+	apitest.RunWrites(t, func(t *testing.T) cg.WritableStore { return loadedStore(t, uri) })
+}

@@ -4,9 +4,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/bbolt"
+	"github.com/coalitiongraph/coalitiongraph/dataset"
+	"github.com/coalitiongraph/coalitiongraph/inmem"
 	"github.com/coalitiongraph/coalitiongraph/internal/apitest"
 )
 
@@ -14,6 +19,39 @@ import (
 // e2e holds Neo4j to.
 func TestAPIContract(t *testing.T) {
 	apitest.Run(t, newHandler(seedStore(t)))
+}
+
+// TestWriteContract holds the embedded store, in memory and on disk, to
+// the API-level write contract that e2e holds Neo4j to.
+func TestWriteContract(t *testing.T) {
+	stores := []struct {
+		name string
+		open func(t *testing.T, ds *cg.Dataset) (cg.WritableStore, error)
+	}{
+		{"inmem", func(t *testing.T, ds *cg.Dataset) (cg.WritableStore, error) { return inmem.New(ds) }},
+		{"bbolt", func(t *testing.T, ds *cg.Dataset) (cg.WritableStore, error) {
+			s, err := bbolt.Open(filepath.Join(t.TempDir(), "graph.db"), ds)
+			if err == nil {
+				t.Cleanup(func() { _ = s.Close() })
+			}
+			return s, err
+		}},
+	}
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			apitest.RunWrites(t, func(t *testing.T) cg.WritableStore {
+				ds, err := dataset.Default()
+				if err != nil {
+					t.Fatalf("load dataset: %v", err)
+				}
+				s, err := st.open(t, ds)
+				if err != nil {
+					t.Fatalf("open %s store: %v", st.name, err)
+				}
+				return s
+			})
+		})
+	}
 }
 
 func TestHTTPProtocol(t *testing.T) {

@@ -1,4 +1,4 @@
-package httpapi_test
+package apitest
 
 import (
 	"context"
@@ -15,31 +15,46 @@ import (
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/httpapi"
-	"github.com/coalitiongraph/coalitiongraph/internal/apitest"
 )
 
-const aliceKey = "alice-secret-key"
+// The keys RunWrites's handlers accept: alice's and bob's.
+const (
+	aliceKey = "alice-secret-key"
+	bobKey   = "bob-key"
+)
 
-func writableHandler(t *testing.T, readsNeedKey bool) (http.Handler, cg.Store) {
-	t.Helper()
-	store := seedStore(t)
-	if _, ok := store.(cg.Writer); !ok {
-		t.Fatalf("the embedded store does not record writes")
+// RunWrites checks, through the handler over a store from newStore, the
+// write side of the API: mutations need a key (and reads can), record,
+// retry, change, CONFLICT on a stale base, history, asOf, retraction,
+// rejected writes with their code and extensions.field, 405 for a mutation
+// over GET, and commitmentChanged over a real WebSocket. Each check writes,
+// so each gets a store of its own: newStore must return a store holding
+// exactly the curated dataset (dataset.Default) and nothing another call
+// wrote.
+func RunWrites(t *testing.T, newStore func(t *testing.T) cg.WritableStore) {
+	h := func(t *testing.T, readsNeedKey bool) http.Handler {
+		t.Helper()
+		return writableHandler(t, newStore(t), readsNeedKey)
 	}
-	keys, err := httpapi.ParseAPIKeys("alice:"+httpapi.HashKey(aliceKey)+", bob:"+httpapi.HashKey("bob-key"), "test")
+	t.Run("MutationsNeedAKey", func(t *testing.T) { mutationsNeedAKey(t, h(t, false)) })
+	t.Run("ReadsCanNeedAKey", func(t *testing.T) { readsCanNeedAKey(t, h(t, true)) })
+	t.Run("RecordChangeRetract", func(t *testing.T) { recordChangeRetract(t, h(t, false)) })
+	t.Run("BadWritesChangeNothing", func(t *testing.T) { badWritesChangeNothing(t, h(t, false)) })
+	t.Run("MutationOverGETIs405", func(t *testing.T) { mutationOverGETIs405(t, h(t, false)) })
+	t.Run("SubscriptionSeesChanges", func(t *testing.T) { subscriptionSeesChanges(t, h(t, false)) })
+}
+
+// writableHandler serves s with alice's and bob's keys.
+func writableHandler(t *testing.T, s cg.WritableStore, readsNeedKey bool) http.Handler {
+	t.Helper()
+	keys, err := httpapi.ParseAPIKeys("alice:"+httpapi.HashKey(aliceKey)+", bob:"+httpapi.HashKey(bobKey), "test")
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("parse the test keys: %v", err)
 	}
 	cfg := httpapi.Defaults()
 	cfg.APIKeys = keys
 	cfg.ReadsNeedKey = readsNeedKey
-	return httpapi.NewHandler(store, cfg), store
-}
-
-// postAs sends a GraphQL request with a bearer key ("" for none).
-func postAs(t *testing.T, h http.Handler, key, query string, vars map[string]any) gqlResponse {
-	t.Helper()
-	return apitest.PostAs(t, h, key, query, vars)
+	return httpapi.NewHandler(s, cfg)
 }
 
 const recordMutation = `mutation($in: RecordCommitmentInput!) {
@@ -55,10 +70,9 @@ func newCommitmentInput(id string) map[string]any {
 	}
 }
 
-func TestMutationsNeedAKey(t *testing.T) {
-	h, _ := writableHandler(t, false)
+func mutationsNeedAKey(t *testing.T, h http.Handler) {
 	for _, key := range []string{"", "wrong-key"} {
-		resp := postAs(t, h, key, recordMutation, map[string]any{"in": newCommitmentInput("c-pol-new")})
+		resp := PostAs(t, h, key, recordMutation, map[string]any{"in": newCommitmentInput("c-pol-new")})
 		if resp.Status != http.StatusUnauthorized {
 			t.Errorf("key %q: status %d, want 401", key, resp.Status)
 		}
@@ -67,37 +81,34 @@ func TestMutationsNeedAKey(t *testing.T) {
 		}
 	}
 	var data struct{ Commitments struct{ TotalCount int } }
-	mustData(t, postAs(t, h, "", `{ commitments(filter: {ids: ["c-pol-new"]}) { totalCount } }`, nil), &data)
+	MustData(t, Post(t, h, `{ commitments(filter: {ids: ["c-pol-new"]}) { totalCount } }`, nil), &data)
 	if data.Commitments.TotalCount != 0 {
 		t.Errorf("an unauthenticated mutation wrote")
 	}
 }
 
-func TestReadsCanNeedAKey(t *testing.T) {
-	h, _ := writableHandler(t, true)
-	if resp := postAs(t, h, "", `{ sources { id } }`, nil); resp.Status != http.StatusUnauthorized || len(resp.Errors) == 0 || resp.Errors[0].Code() != "UNAUTHENTICATED" {
+func readsCanNeedAKey(t *testing.T, h http.Handler) {
+	if resp := Post(t, h, `{ sources { id } }`, nil); resp.Status != http.StatusUnauthorized || len(resp.Errors) == 0 || resp.Errors[0].Code() != "UNAUTHENTICATED" {
 		t.Errorf("keyless read: status %d errors %+v", resp.Status, resp.Errors)
 	}
-	if resp := postAs(t, h, "bob-key", `{ sources { id } }`, nil); resp.Status != 200 || len(resp.Errors) > 0 {
+	if resp := PostAs(t, h, bobKey, `{ sources { id } }`, nil); resp.Status != http.StatusOK || len(resp.Errors) > 0 {
 		t.Errorf("read with a key: status %d errors %+v", resp.Status, resp.Errors)
 	}
 }
 
-func TestRecordChangeRetract(t *testing.T) {
-	h, _ := writableHandler(t, false)
-
+func recordChangeRetract(t *testing.T, h http.Handler) {
 	var rec struct {
 		RecordCommitment struct {
 			ID, Status, RecordedBy, Reason string
 			Version                        int
 		}
 	}
-	mustData(t, postAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput("c-pol-new")}), &rec)
+	MustData(t, PostAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput("c-pol-new")}), &rec)
 	if c := rec.RecordCommitment; c.Version != 1 || c.RecordedBy != "alice" || c.Status != "CONSIDERING" || c.Reason != "new reporting" {
 		t.Fatalf("recorded %+v", c)
 	}
 	// A retry of the same request returns the same commitment.
-	mustData(t, postAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput("c-pol-new")}), &rec)
+	MustData(t, PostAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput("c-pol-new")}), &rec)
 	if rec.RecordCommitment.Version != 1 {
 		t.Fatalf("retry gave %+v", rec.RecordCommitment)
 	}
@@ -116,12 +127,12 @@ func TestRecordChangeRetract(t *testing.T) {
 			}
 		}
 	}
-	mustData(t, postAs(t, h, "bob-key", change, map[string]any{"in": in}), &ch)
+	MustData(t, PostAs(t, h, bobKey, change, map[string]any{"in": in}), &ch)
 	if c := ch.ChangeCommitmentStatus; c.Version != 2 || c.Status != "WITHDRAWN" || c.RecordedBy != "bob" || len(c.History) != 2 || c.History[0].Status != "CONSIDERING" {
 		t.Fatalf("changed %+v", c)
 	}
 	// The same base again is stale.
-	resp := postAs(t, h, aliceKey, change, map[string]any{"in": in})
+	resp := PostAs(t, h, aliceKey, change, map[string]any{"in": in})
 	if len(resp.Errors) != 1 || resp.Errors[0].Code() != "CONFLICT" || len(resp.Errors[0].Path) == 0 || resp.Errors[0].Path[0] != "changeCommitmentStatus" {
 		t.Fatalf("stale change: %+v", resp.Errors)
 	}
@@ -130,7 +141,7 @@ func TestRecordChangeRetract(t *testing.T) {
 	var asOf struct {
 		Commitments struct{ Nodes []struct{ Status string } }
 	}
-	mustData(t, postAs(t, h, "", `query($t: Time) { commitments(filter: {ids: ["c-pol-new"], asOf: $t}) { nodes { status } } }`,
+	MustData(t, Post(t, h, `query($t: Time) { commitments(filter: {ids: ["c-pol-new"], asOf: $t}) { nodes { status } } }`,
 		map[string]any{"t": "2025-09-15T00:00:00Z"}), &asOf)
 	if len(asOf.Commitments.Nodes) != 1 || asOf.Commitments.Nodes[0].Status != "CONSIDERING" {
 		t.Errorf("as of 2025-09-15: %+v", asOf.Commitments.Nodes)
@@ -143,58 +154,47 @@ func TestRecordChangeRetract(t *testing.T) {
 			Retracted bool
 		}
 	}
-	mustData(t, postAs(t, h, aliceKey, retract, nil), &rt)
+	MustData(t, PostAs(t, h, aliceKey, retract, nil), &rt)
 	if !rt.RetractCommitment.Retracted || rt.RetractCommitment.Version != 3 {
 		t.Fatalf("retracted %+v", rt.RetractCommitment)
 	}
 	var after struct{ Commitments struct{ TotalCount int } }
-	mustData(t, postAs(t, h, "", `{ commitments(filter: {ids: ["c-pol-new"]}) { totalCount } }`, nil), &after)
+	MustData(t, Post(t, h, `{ commitments(filter: {ids: ["c-pol-new"]}) { totalCount } }`, nil), &after)
 	if after.Commitments.TotalCount != 0 {
 		t.Errorf("a retracted commitment is still in current reads")
 	}
 }
 
-func TestBadWritesChangeNothing(t *testing.T) {
-	h, _ := writableHandler(t, false)
+func badWritesChangeNothing(t *testing.T, h http.Handler) {
 	snapshot := func() string {
-		resp := postAs(t, h, "", `{ commitments(first: 100) { totalCount nodes { id version status } } entities { id name } }`, nil)
-		return string(resp.Data)
+		return string(Post(t, h, `{ commitments(first: 100) { totalCount nodes { id version status } } entities { id name } }`, nil).Data)
 	}
 	before := snapshot()
-	event := newCommitmentInput("c-bad")
-	event["actor"] = "ev-alaska-summit"
-	noEvidence := newCommitmentInput("c-bad")
-	noEvidence["evidence"] = []any{}
-	badDate := newCommitmentInput("c-bad")
-	badDate["date"] = "Aug 2025"
-	unknownSource := newCommitmentInput("c-bad")
-	unknownSource["evidence"] = []any{map[string]any{"source": "src-999", "quote": "x"}}
-	dup := newCommitmentInput("c-pol-refuses-troops")
+	with := func(field string, v any) map[string]any {
+		in := newCommitmentInput("c-bad")
+		in[field] = v
+		return in
+	}
+	dup := with("id", firstCommitmentID(t, h))
 	dup["requestId"] = "another"
 	tests := []struct {
 		name, code, field string
 		in                map[string]any
 	}{
-		{"troops from an event", "BAD_USER_INPUT", "input.kind", event},
-		{"no evidence", "BAD_USER_INPUT", "input.evidence", noEvidence},
-		{"bad date", "BAD_USER_INPUT", "input.date", badDate},
-		{"unknown source", "BAD_USER_INPUT", "input.evidence[0].source", unknownSource},
-	}
-	if existing := firstCommitmentID(t, h); existing != "" {
-		dup["id"] = existing
-		tests = append(tests, struct {
-			name, code, field string
-			in                map[string]any
-		}{"existing id", "CONFLICT", "", dup})
+		{"troops from an event", "BAD_USER_INPUT", "input.kind", with("actor", "ev-alaska-summit")},
+		{"no evidence", "BAD_USER_INPUT", "input.evidence", with("evidence", []any{})},
+		{"bad date", "BAD_USER_INPUT", "input.date", with("date", "Aug 2025")},
+		{"unknown source", "BAD_USER_INPUT", "input.evidence[0].source", with("evidence", []any{map[string]any{"source": "src-999", "quote": "x"}})},
+		{"existing id", "CONFLICT", "input.id", dup},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := postAs(t, h, aliceKey, recordMutation, map[string]any{"in": tt.in})
+			resp := PostAs(t, h, aliceKey, recordMutation, map[string]any{"in": tt.in})
 			if len(resp.Errors) != 1 {
 				t.Fatalf("errors %+v", resp.Errors)
 			}
 			e := resp.Errors[0]
-			if e.Code() != tt.code || (tt.field != "" && e.Extensions["field"] != tt.field) {
+			if e.Code() != tt.code || e.Extensions["field"] != tt.field {
 				t.Errorf("code %s field %v, want %s %s (%s)", e.Code(), e.Extensions["field"], tt.code, tt.field, e.Message)
 			}
 			if len(e.Path) == 0 || e.Path[0] != "recordCommitment" {
@@ -207,19 +207,20 @@ func TestBadWritesChangeNothing(t *testing.T) {
 	}
 }
 
+// firstCommitmentID is the id of a commitment the curated dataset holds.
 func firstCommitmentID(t *testing.T, h http.Handler) string {
+	t.Helper()
 	var data struct {
 		Commitments struct{ Nodes []struct{ ID string } }
 	}
-	mustData(t, postAs(t, h, "", `{ commitments(first: 1) { nodes { id } } }`, nil), &data)
+	MustData(t, Post(t, h, `{ commitments(first: 1) { nodes { id } } }`, nil), &data)
 	if len(data.Commitments.Nodes) == 0 {
-		return ""
+		t.Fatal("the store holds no commitment; RunWrites needs the curated dataset")
 	}
 	return data.Commitments.Nodes[0].ID
 }
 
-func TestMutationOverGETIs405(t *testing.T) {
-	h, _ := writableHandler(t, false)
+func mutationOverGETIs405(t *testing.T, h http.Handler) {
 	q := url.QueryEscape(`mutation { retractCommitment(input: {id: "x", baseVersion: 1, reason: "r"}) { id } }`)
 	req := httptest.NewRequest(http.MethodGet, "/graphql?query="+q, nil)
 	req.Header.Set("Authorization", "Bearer "+aliceKey)
@@ -230,10 +231,9 @@ func TestMutationOverGETIs405(t *testing.T) {
 	}
 }
 
-// TestSubscriptionSeesChanges subscribes over a real WebSocket with the
+// subscriptionSeesChanges subscribes over a real WebSocket with the
 // graphql-transport-ws protocol and records a commitment over HTTP.
-func TestSubscriptionSeesChanges(t *testing.T) {
-	h, _ := writableHandler(t, false)
+func subscriptionSeesChanges(t *testing.T, h http.Handler) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -255,33 +255,39 @@ func TestSubscriptionSeesChanges(t *testing.T) {
 			t.Fatalf("write: %v", err)
 		}
 	}
-	read := func() msg {
+	// read runs on another goroutine too, so it reports rather than
+	// calling t.Fatal.
+	read := func() (msg, error) {
 		for {
 			var m msg
 			if err := wsjson.Read(ctx, conn, &m); err != nil {
-				t.Fatalf("read: %v", err)
+				return m, err
 			}
 			if m.Type != "ping" && m.Type != "pong" {
-				return m
+				return m, nil
 			}
 		}
 	}
 	send(map[string]any{"type": "connection_init", "payload": map[string]any{}})
-	if m := read(); m.Type != "connection_ack" {
-		t.Fatalf("got %+v, want connection_ack", m)
+	if m, err := read(); err != nil || m.Type != "connection_ack" {
+		t.Fatalf("got %+v (%v), want connection_ack", m, err)
 	}
 	send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
 		"query": `subscription { commitmentChanged(actors: ["POL"]) { type commitment { id version actor { name } } } }`}})
 
 	// The subscription is registered asynchronously: record until it sees one.
-	got := make(chan msg, 1)
-	go func() { got <- read() }()
-	var m msg
+	type result struct {
+		m   msg
+		err error
+	}
+	got := make(chan result, 1)
+	go func() { m, err := read(); got <- result{m, err} }()
+	var r result
 	for i := 0; ; i++ {
 		id := "c-live-" + string(rune('a'+i))
-		postAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput(id)})
+		MustData(t, PostAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput(id)}), &struct{}{})
 		select {
-		case m = <-got:
+		case r = <-got:
 		case <-time.After(200 * time.Millisecond):
 			if i < 20 {
 				continue
@@ -290,7 +296,10 @@ func TestSubscriptionSeesChanges(t *testing.T) {
 		}
 		break
 	}
-	if m.Type != "next" || !strings.Contains(string(m.Payload), `"type":"RECORDED"`) || !strings.Contains(string(m.Payload), `"name":"Poland"`) {
-		t.Fatalf("got %s %s", m.Type, m.Payload)
+	if r.err != nil {
+		t.Fatalf("read: %v", r.err)
+	}
+	if r.m.Type != "next" || !strings.Contains(string(r.m.Payload), `"type":"RECORDED"`) || !strings.Contains(string(r.m.Payload), `"name":"Poland"`) {
+		t.Fatalf("got %s %s", r.m.Type, r.m.Payload)
 	}
 }
