@@ -27,7 +27,7 @@ func BenchmarkMemoryPerCommitment(b *testing.B) {
 	const n = 100_000
 	for b.Loop() {
 		before := heapInUse()
-		ds := synthetic(n, 2000, 1)
+		ds := storetest.Synthetic(n, 2000, 1)
 		loaded := heapInUse()
 		s, err := inmem.New(ds)
 		if err != nil {
@@ -42,7 +42,7 @@ func BenchmarkMemoryPerCommitment(b *testing.B) {
 }
 
 func BenchmarkQueries(b *testing.B) {
-	ds := synthetic(100_000, 2000, 1)
+	ds := storetest.Synthetic(100_000, 2000, 1)
 	s, err := inmem.New(ds)
 	if err != nil {
 		b.Fatal(err)

@@ -7,6 +7,7 @@ import (
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/inmem"
+	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
 
 // scan is the obvious answer to a commitment filter: check every
@@ -36,7 +37,7 @@ func scan(ds *cg.Dataset, f cg.CommitmentFilter, order cg.CommitmentOrder) []str
 }
 
 func TestCommitmentsAgreeWithScan(t *testing.T) {
-	ds := synthetic(3000, 40, 7)
+	ds := storetest.Synthetic(3000, 40, 7)
 	s, err := inmem.New(ds)
 	if err != nil {
 		t.Fatal(err)

@@ -23,15 +23,23 @@ type Open func(t *testing.T, ds *cg.Dataset) cg.Store
 // Run checks the store contract. It calls open once per top-level group,
 // so that slow-to-load backends load a handful of times, not per case.
 func Run(t *testing.T, open Open) {
-	groups := []struct {
-		name string
-		run  func(t *testing.T, s cg.Store)
-	}{
+	runGroups(t, open, []group[cg.Store]{
 		{"Lookups", testLookups},
 		{"Commitments", testCommitments},
 		{"Aggregates", testAggregates},
 		{"Graph", testGraph},
-	}
+	})
+}
+
+// group is one top-level group of checks, run on a store of its own.
+type group[S cg.Store] struct {
+	name string
+	run  func(t *testing.T, s S)
+}
+
+// runGroups runs each group as a subtest on a fresh store loaded from
+// Fixture, ready before the checks and closed after them.
+func runGroups[S cg.Store](t *testing.T, open func(*testing.T, *cg.Dataset) S, groups []group[S]) {
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
 			s := open(t, Fixture())

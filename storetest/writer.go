@@ -25,10 +25,7 @@ type OpenWriter func(t *testing.T, ds *cg.Dataset) cg.WritableStore
 // Times in the expectations are UTC with at most millisecond precision;
 // backends may return them in any location (they are compared in UTC).
 func RunWriter(t *testing.T, open OpenWriter) {
-	groups := []struct {
-		name string
-		run  func(t *testing.T, s cg.WritableStore)
-	}{
+	runGroups(t, open, []group[cg.WritableStore]{
 		{"Record", testRecord},
 		{"Rejections", testRejections},
 		{"Change", testChange},
@@ -36,21 +33,7 @@ func RunWriter(t *testing.T, open OpenWriter) {
 		{"AsOf", testAsOf},
 		{"PutEntityAndSource", testPuts},
 		{"Concurrency", testConcurrentChanges},
-	}
-	for _, g := range groups {
-		t.Run(g.name, func(t *testing.T) {
-			s := open(t, Fixture())
-			t.Cleanup(func() {
-				if err := s.Close(); err != nil {
-					t.Errorf("Close: %v", err)
-				}
-			})
-			if err := s.Ready(t.Context()); err != nil {
-				t.Fatalf("Ready: %v", err)
-			}
-			g.run(t, s)
-		})
-	}
+	})
 }
 
 // ts parses an RFC 3339 time of the expectations.

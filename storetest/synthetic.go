@@ -1,4 +1,4 @@
-package inmem_test
+package storetest
 
 import (
 	"fmt"
@@ -7,10 +7,12 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// synthetic builds a dataset of n commitments among entities actors,
-// shaped like the curated one: a handful of sources, mixed date
-// precisions, one to three evidence items, some conditions.
-func synthetic(n, entities int, seed uint64) *cg.Dataset {
+// Synthetic builds a dataset of n commitments among the given number of
+// entities, shaped like the curated one: a handful of sources, mixed date
+// precisions, one to three evidence items, some conditions, and n/20
+// membership relations. The same arguments give the same dataset, so that
+// every store's benchmarks measure the same data.
+func Synthetic(n, entities int, seed uint64) *cg.Dataset {
 	r := rand.New(rand.NewPCG(seed, 1))
 	ds := &cg.Dataset{}
 	for i := range 5 {
