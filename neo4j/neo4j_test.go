@@ -71,22 +71,9 @@ func TestContract(t *testing.T) {
 // (ABOUT) and evidence item (CITES), and per commitment evidence item the
 // version node's CITES.
 func expectedCounts(ds *cg.Dataset) (nodes, rels int) {
-	evidence, commitmentEvidence := 0, 0
-	for _, e := range ds.Entities {
-		evidence += len(e.Evidence)
-	}
-	for _, r := range ds.Relations {
-		evidence += len(r.Evidence)
-	}
-	for _, c := range ds.Commitments {
-		commitmentEvidence += len(c.Evidence)
-	}
-	for _, c := range ds.Claims {
-		evidence += len(c.Evidence)
-	}
-	evidence += commitmentEvidence
-	nodes = len(ds.Sources) + len(ds.Entities) + len(ds.Claims) + evidence + len(ds.Commitments)
-	rels = len(ds.Relations) + len(ds.Commitments) + len(ds.Claims) + evidence + commitmentEvidence
+	n := dataset.Count(ds)
+	nodes = n.Sources + n.Entities + n.Claims + n.Evidence + n.Commitments
+	rels = n.Relations + n.Commitments + n.Claims + n.Evidence + n.CommitmentEvidence
 	return nodes, rels
 }
 

@@ -201,23 +201,7 @@ func loadDataset(extra []string) (*cg.Dataset, error) {
 	return dataset.LoadWith(extra)
 }
 
-func describe(ds *cg.Dataset) string {
-	evidence := 0
-	for _, e := range ds.Entities {
-		evidence += len(e.Evidence)
-	}
-	for _, r := range ds.Relations {
-		evidence += len(r.Evidence)
-	}
-	for _, c := range ds.Commitments {
-		evidence += len(c.Evidence)
-	}
-	for _, c := range ds.Claims {
-		evidence += len(c.Evidence)
-	}
-	return fmt.Sprintf("%d sources, %d entities, %d relations, %d commitments, %d claims, %d evidence items",
-		len(ds.Sources), len(ds.Entities), len(ds.Relations), len(ds.Commitments), len(ds.Claims), evidence)
-}
+func describe(ds *cg.Dataset) string { return dataset.Count(ds).String() }
 
 // waitReady polls Ready until Neo4j answers or wait has passed, saying
 // once on stderr what it is waiting for.
