@@ -857,32 +857,37 @@ func (g *graphML) data(key, value string) {
 }
 
 func (g *graphML) node(n nodeOut) error {
-	g.w.WriteString(`    <node id="`)
-	escapeXML(g.w, n.ID)
-	g.w.WriteString("\">\n")
-	for _, k := range graphMLKeys {
-		if k.node != nil {
-			g.data(k.id, k.node(n))
+	return g.element("node", []string{"id", n.ID}, func(k graphMLKey) string {
+		if k.node == nil {
+			return ""
 		}
-	}
-	g.w.WriteString("    </node>\n")
-	return g.put()
+		return k.node(n)
+	})
 }
 
 func (g *graphML) edge(e edgeOut) error {
-	g.w.WriteString(`    <edge id="`)
-	escapeXML(g.w, e.ID)
-	g.w.WriteString(`" source="`)
-	escapeXML(g.w, e.Source)
-	g.w.WriteString(`" target="`)
-	escapeXML(g.w, e.Target)
-	g.w.WriteString("\">\n")
-	for _, k := range graphMLKeys {
-		if k.edge != nil {
-			g.data(k.id, k.edge(e))
+	return g.element("edge", []string{"id", e.ID, "source", e.Source, "target", e.Target}, func(k graphMLKey) string {
+		if k.edge == nil {
+			return ""
 		}
+		return k.edge(e)
+	})
+}
+
+// element writes a node or an edge: its tag with attrs (name, value pairs)
+// and the data of every key, "" meaning the key does not apply to it.
+func (g *graphML) element(tag string, attrs []string, value func(graphMLKey) string) error {
+	g.w.WriteString("    <" + tag)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		g.w.WriteString(" " + attrs[i] + `="`)
+		escapeXML(g.w, attrs[i+1])
+		g.w.WriteString(`"`)
 	}
-	g.w.WriteString("    </edge>\n")
+	g.w.WriteString(">\n")
+	for _, k := range graphMLKeys {
+		g.data(k.id, value(k))
+	}
+	g.w.WriteString("    </" + tag + ">\n")
 	return g.put()
 }
 
