@@ -10,7 +10,6 @@ import (
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/bbolt"
-	"github.com/coalitiongraph/coalitiongraph/dataset"
 	"github.com/coalitiongraph/coalitiongraph/inmem"
 	"github.com/coalitiongraph/coalitiongraph/internal/apitest"
 )
@@ -40,11 +39,7 @@ func TestWriteContract(t *testing.T) {
 	for _, st := range stores {
 		t.Run(st.name, func(t *testing.T) {
 			apitest.RunWrites(t, func(t *testing.T) cg.WritableStore {
-				ds, err := dataset.Default()
-				if err != nil {
-					t.Fatalf("load dataset: %v", err)
-				}
-				s, err := st.open(t, ds)
+				s, err := st.open(t, seedDataset(t))
 				if err != nil {
 					t.Fatalf("open %s store: %v", st.name, err)
 				}
