@@ -168,6 +168,11 @@ type Page struct {
 	// After is an opaque cursor from a previous page; "" starts at the top.
 	After string
 	Order CommitmentOrder
+	// WithRelated asks for the entities and sources the listed commitments
+	// refer to (CommitmentPage.Entities and Sources), fetched with them so
+	// that a caller showing actor names or evidence sources needs no
+	// further round trip to the store.
+	WithRelated bool
 }
 
 // CommitmentPage is one page of commitments.
@@ -175,6 +180,12 @@ type CommitmentPage struct {
 	Commitments []*Commitment
 	TotalCount  int
 	HasNextPage bool
+	// Entities are the actors, targets and speakers (StatedByID) of
+	// Commitments, and Sources the sources their evidence cites: each
+	// once, ordered by id. They are filled, non-nil, only when
+	// Page.WithRelated asks for them.
+	Entities []*Entity
+	Sources  []*Source
 }
 
 // EntityFilter selects entities.
@@ -212,6 +223,15 @@ type MatrixCell struct {
 	Status        Status
 	Commitments   int
 	EvidenceCount int
+}
+
+// Matrix is the actor × commitment-kind matrix with its row actors, which
+// every view of a matrix names.
+type Matrix struct {
+	// Cells are ordered by actor id, then kind in CommitmentKinds order.
+	Cells []MatrixCell
+	// Actors are the cells' actors, each once, ordered by id.
+	Actors []*Entity
 }
 
 // Count is the number of commitments of one kind and status.
@@ -256,7 +276,7 @@ type Store interface {
 	Claims(ctx context.Context, f ClaimFilter) ([]*Claim, error)
 	// Commitments lists matching commitments; a zero Page.First returns them all.
 	Commitments(ctx context.Context, f CommitmentFilter, p Page) (*CommitmentPage, error)
-	Matrix(ctx context.Context, f CommitmentFilter) ([]MatrixCell, error)
+	Matrix(ctx context.Context, f CommitmentFilter) (*Matrix, error)
 	Counts(ctx context.Context, f CommitmentFilter) ([]Count, error)
 	// Paths returns the shortest paths between two entities of at most
 	// maxHops edges, following edges in either direction.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -63,6 +64,36 @@ func (l *loader[K, V]) Prime(keys ...K) {
 		}
 		l.primed.keys = append(l.primed.keys, k)
 		l.cache[k] = l.primed
+	}
+}
+
+// Set caches values the store has already returned with something else
+// (a commitment listing's related entities), so that loading their keys
+// costs no call. A key that is already cached or being fetched keeps its
+// batch; a key only primed leaves the primed batch, which then does not
+// fetch it.
+func (l *loader[K, V]) Set(vals map[K]V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fresh := map[K]V{}
+	for k, v := range vals {
+		if b, ok := l.cache[k]; !ok || b == l.primed {
+			fresh[k] = v
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	b := &batch[K, V]{dispatched: true, done: make(chan struct{}), vals: fresh}
+	close(b.done)
+	for k := range fresh {
+		l.cache[k] = b
+	}
+	if l.primed != nil {
+		l.primed.keys = slices.DeleteFunc(l.primed.keys, func(k K) bool { return l.cache[k] != l.primed })
+		if len(l.primed.keys) == 0 {
+			l.primed = nil
+		}
 	}
 }
 

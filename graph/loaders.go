@@ -54,11 +54,11 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 	l := &Loaders{}
 	commitmentsBy := func(filter func([]string) cg.CommitmentFilter, keysOf func(*cg.Commitment) []string) func(context.Context, []string) (map[string][]*cg.Commitment, error) {
 		return func(ctx context.Context, ids []string) (map[string][]*cg.Commitment, error) {
-			page, err := store.Commitments(ctx, filter(ids), cg.Page{})
+			page, err := store.Commitments(ctx, filter(ids), cg.Page{WithRelated: true})
 			if err != nil {
 				return nil, fmt.Errorf("load commitments: %w", err)
 			}
-			l.primeCommitments(page.Commitments)
+			l.setRelated(page)
 			return groupBy(page.Commitments, keysOf), nil
 		}
 	}
@@ -99,11 +99,11 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			return byID(ss, func(s *cg.Source) string { return s.ID }), nil
 		}),
 		commitment: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Commitment, error) {
-			page, err := store.Commitments(ctx, cg.CommitmentFilter{IDs: ids}, cg.Page{})
+			page, err := store.Commitments(ctx, cg.CommitmentFilter{IDs: ids}, cg.Page{WithRelated: true})
 			if err != nil {
 				return nil, fmt.Errorf("load commitments: %w", err)
 			}
-			l.primeCommitments(page.Commitments)
+			l.setRelated(page)
 			return byID(page.Commitments, func(c *cg.Commitment) string { return c.ID }), nil
 		}),
 		madeBy: newLoader(ctx, commitmentsBy(
@@ -145,11 +145,11 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 				for _, k := range ks {
 					f.ActorIDs = append(f.ActorIDs, k.actor)
 				}
-				page, err := store.Commitments(ctx, f, cg.Page{})
+				page, err := store.Commitments(ctx, f, cg.Page{WithRelated: true})
 				if err != nil {
 					return nil, fmt.Errorf("load matrix cells: %w", err)
 				}
-				l.primeCommitments(page.Commitments)
+				l.setRelated(page)
 				for _, c := range page.Commitments {
 					k := cellKey{filter: fs, actor: c.ActorID, kind: c.Kind}
 					out[k] = append(out[k], c)
@@ -161,8 +161,24 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 	return l
 }
 
+// setRelated caches the entities and sources a listing brought with it
+// (cg.Page.WithRelated), so that its commitments' fields need no further
+// store call, and primes what may be asked for next.
+func (l *Loaders) setRelated(page *cg.CommitmentPage) {
+	l.setEntities(page.Entities)
+	l.source.Set(byID(page.Sources, func(s *cg.Source) string { return s.ID }))
+	l.primeCommitments(page.Commitments)
+}
+
+// setEntities caches entities the store returned with something else.
+func (l *Loaders) setEntities(es []*cg.Entity) {
+	l.entity.Set(byID(es, func(e *cg.Entity) string { return e.ID }))
+	l.primeEntities(es)
+}
+
 // primeCommitments announces the entities and sources that fields of these
-// commitments may ask for next.
+// commitments may ask for next (all of them cached already when the
+// listing came with its related items).
 func (l *Loaders) primeCommitments(cs []*cg.Commitment) {
 	for _, c := range cs {
 		l.entity.Prime(c.ActorID, c.TargetID)

@@ -10,6 +10,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
 )
@@ -85,6 +88,50 @@ func decodeFilter(s string) (cg.CommitmentFilter, error) {
 		return f, fmt.Errorf("decode matrix filter: %w", err)
 	}
 	return f, nil
+}
+
+// asksForRelated reports whether the field being resolved selects,
+// anywhere below it, what a commitment refers to: its actor, target or
+// speaker, or the sources of evidence. A root listing then has the store
+// return those with the commitments (cg.Page.WithRelated) instead of
+// fetching them in further round trips, and otherwise spares the store the
+// work. It errs on the side of asking: a match at any depth counts.
+func asksForRelated(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return true
+	}
+	return selectsRelated(fc.Field.Selections)
+}
+
+func selectsRelated(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.ObjectDefinition != nil && relatedFields[sel.ObjectDefinition.Name+"."+sel.Name] {
+				return true
+			}
+			if selectsRelated(sel.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsRelated(sel.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if sel.Definition != nil && selectsRelated(sel.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// relatedFields are the fields, as Type.field, that read what
+// cg.CommitmentPage's Entities and Sources hold.
+var relatedFields = map[string]bool{
+	"Commitment.actor": true, "Commitment.target": true, "Commitment.statedBy": true,
+	"Commitment.sources": true, "Evidence.source": true,
 }
 
 func nullable(s string) *string {

@@ -397,7 +397,7 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 	if err != nil {
 		return nil, err
 	}
-	page := cg.Page{First: n, Order: cg.OrderDateAsc}
+	page := cg.Page{First: n, Order: cg.OrderDateAsc, WithRelated: asksForRelated(ctx)}
 	if orderBy != nil {
 		page.Order = *orderBy
 	}
@@ -408,7 +408,7 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).primeCommitments(res.Commitments)
+	loadersFor(ctx).setRelated(res)
 	conn := &model.CommitmentConnection{Nodes: res.Commitments, Edges: []*model.CommitmentEdge{}, TotalCount: res.TotalCount,
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: page.After != ""}}
 	for _, c := range res.Commitments {
@@ -432,7 +432,9 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 		defer close(subjectDone)
 		subject, subjectErr = loadersFor(ctx).entity.LoadNow(id)
 	}()
-	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(append([]string{id}, alsoTargets...))}, cg.Page{})
+	// The coalition names its actors, so their entities come with the
+	// commitments.
+	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(append([]string{id}, alsoTargets...))}, cg.Page{WithRelated: true})
 	<-subjectDone
 	if subjectErr != nil {
 		return nil, subjectErr
@@ -443,7 +445,7 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).primeCommitments(res.Commitments)
+	loadersFor(ctx).setRelated(res)
 	var actorIDs []string
 	for _, c := range res.Commitments {
 		actorIDs = append(actorIDs, c.ActorID)
@@ -461,15 +463,16 @@ func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilt
 	if err != nil {
 		return nil, err
 	}
-	cells, err := r.Store.Matrix(ctx, f)
+	matrix, err := r.Store.Matrix(ctx, f)
 	if err != nil {
 		return nil, err
 	}
+	loadersFor(ctx).setEntities(matrix.Actors)
 	key := encodeFilter(f)
 	m := &model.CommitmentMatrix{Kinds: cg.CommitmentKinds, Rows: []*model.MatrixRow{}}
 	var ids []string
 	rows := map[string]*model.MatrixRow{}
-	for _, c := range cells {
+	for _, c := range matrix.Cells {
 		row, ok := rows[c.ActorID]
 		if !ok {
 			row = &model.MatrixRow{}
@@ -518,15 +521,24 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 	if err != nil {
 		return nil, err
 	}
-	events, err := r.Store.Entities(ctx, cg.EntityFilter{Kinds: []cg.EntityKind{cg.KindEvent}, From: lo, To: hi})
+	// The events and the commitments are independent: fetch them
+	// concurrently, as Coalition does.
+	var events []*cg.Entity
+	var eventsErr error
+	eventsDone := make(chan struct{})
+	go func() {
+		defer close(eventsDone)
+		events, eventsErr = r.Store.Entities(ctx, cg.EntityFilter{Kinds: []cg.EntityKind{cg.KindEvent}, From: lo, To: hi})
+	}()
+	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{From: lo, To: hi}, cg.Page{Order: cg.OrderDateAsc, WithRelated: asksForRelated(ctx)})
+	<-eventsDone
+	if eventsErr != nil {
+		return nil, eventsErr
+	}
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{From: lo, To: hi}, cg.Page{Order: cg.OrderDateAsc})
-	if err != nil {
-		return nil, err
-	}
-	loadersFor(ctx).primeCommitments(res.Commitments)
+	loadersFor(ctx).setRelated(res)
 	return timeline(events, res.Commitments), nil
 }
 

@@ -31,26 +31,46 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 			name: "commitments with actors, targets, speakers and sources",
 			query: `{ commitments(first: 100) { nodes { id actor { name } target { name } statedBy { name }
 				evidence { quote source { file outlet } } } } }`,
-			// Commitments, one Entities batch (actor, target and statedBy
-			// share a loader), one Sources batch.
-			maxCalls: 3, minItems: 15,
+			// Commitments, which brings the actors, targets, speakers and
+			// sources along.
+			maxCalls: 1, minItems: 15,
+		},
+		{
+			name:  "one commitment with its actor and sources",
+			query: `{ commitment(id: "c-usa-offers-air-support") { id actor { name } target { name } sources { id } evidence { source { file } } } }`,
+			// Commitments (by id), with what it refers to.
+			maxCalls: 1, minItems: 2,
+		},
+		{
+			name: "coalition with actors and evidence sources",
+			query: `{ coalition(id: "prop-ita-24h", alsoTargets: ["UKR", "coalition-of-the-willing"]) { subject { id } actors { id name }
+				byKind { kind commitments { id actor { name } evidence { quote source { file } } } } } }`,
+			// Entities for the subject, beside Commitments with the rest.
+			maxCalls: 2, minItems: 15,
+		},
+		{
+			name:  "timeline with actors",
+			query: `{ timeline { date { text } event { id name } commitment { id actor { name } target { name } } } }`,
+			// Entities for the events, beside Commitments with the rest.
+			maxCalls: 2, minItems: 15,
 		},
 		{
 			name: "matrix with cell commitments and their actors",
-			query: `{ matrix { rows { actor { name } cells { kind commitments { id target { name }
+			query: `{ matrix { rows { actor { id name } cells { kind commitments { id target { name }
 				evidence { source { file } } } } } } }`,
-			// Matrix; Entities for row actors; Commitments for all cells;
-			// Entities for targets; Sources.
-			maxCalls: 5, minItems: 15,
+			// Matrix with the row actors; Commitments for all cells, with
+			// their targets and sources.
+			maxCalls: 2, minItems: 15,
 		},
 		{
 			name: "every actor's page",
 			query: `{ entities(kinds: [COUNTRY]) { id commitmentsMade { id target { name } } commitmentsReceived { id }
 				offices { role } officeHolders { from { name } } events { to { name } } claims { topic } } }`,
-			// Entities; then one batch each of made-by, aimed-at, relations
-			// and claims; then names for targets and relation ends: at most
-			// one Entities batch per parent loader, however many actors.
-			maxCalls: 7, minItems: 10,
+			// Entities; then one batch each of made-by (with targets),
+			// aimed-at, relations and claims; then names for relation
+			// ends: at most one Entities batch per parent loader, however
+			// many actors.
+			maxCalls: 6, minItems: 10,
 		},
 	}
 	for _, tt := range tests {
@@ -223,5 +243,50 @@ func TestCoalitionFetchesSubjectAndCommitmentsTogether(t *testing.T) {
 	mustData(t, post(t, h, `{ coalition(id: "prop-ita-24h") { subject { id } } }`, nil), &data)
 	if data.Coalition.Subject.ID != "prop-ita-24h" {
 		t.Errorf("subject %q", data.Coalition.Subject.ID)
+	}
+}
+
+// relatedRecorder records whether each commitment listing asked for the
+// entities and sources its commitments refer to.
+type relatedRecorder struct {
+	cg.Store
+	mu      sync.Mutex
+	related []bool
+}
+
+func (s *relatedRecorder) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
+	s.mu.Lock()
+	s.related = append(s.related, p.WithRelated)
+	s.mu.Unlock()
+	return s.Store.Commitments(ctx, f, p)
+}
+
+// TestListingsAskForRelatedOnlyWhenSelected: a root listing has the store
+// fetch actors, targets and sources only when the query reads them, through
+// fragments too.
+func TestListingsAskForRelatedOnlyWhenSelected(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  bool
+	}{
+		{"counts and own fields", `{ commitments { totalCount nodes { id status evidence { quote } } } }`, false},
+		{"actor", `{ commitments { nodes { actor { name } } } }`, true},
+		{"evidence source in a fragment", `{ commitments { edges { node { ...ev } } } }
+			fragment ev on Commitment { evidence { source { file } } }`, true},
+		{"timeline without them", `{ timeline { date { text } commitment { id kind } } }`, false},
+		{"timeline sources in an inline fragment", `{ timeline { ... on TimelineEntry { commitment { sources { id } } } } }`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := &relatedRecorder{Store: seedStore(t)}
+			resp := post(t, newHandler(store), tt.query, nil)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("errors: %+v", resp.Errors)
+			}
+			if len(store.related) != 1 || store.related[0] != tt.want {
+				t.Errorf("listings asked for related %v, want one asking %v", store.related, tt.want)
+			}
+		})
 	}
 }

@@ -98,7 +98,7 @@ func (c *countingStore) Commitments(ctx context.Context, f cg.CommitmentFilter, 
 	return c.Store.Commitments(ctx, f, p)
 }
 
-func (c *countingStore) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixCell, error) {
+func (c *countingStore) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, error) {
 	c.count("Matrix")
 	return c.Store.Matrix(ctx, f)
 }

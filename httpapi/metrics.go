@@ -108,7 +108,7 @@ func (s *instrumentedStore) observe(method string, start time.Time, err error) {
 }
 
 func (s *instrumentedStore) Sources(ctx context.Context, ids []string) (out []*cg.Source, err error) {
-	defer s.observe("Sources", time.Now(), err)
+	defer func(t time.Time) { s.observe("Sources", t, err) }(time.Now())
 	return s.Store.Sources(ctx, ids)
 }
 
@@ -132,7 +132,7 @@ func (s *instrumentedStore) Commitments(ctx context.Context, f cg.CommitmentFilt
 	return s.Store.Commitments(ctx, f, p)
 }
 
-func (s *instrumentedStore) Matrix(ctx context.Context, f cg.CommitmentFilter) (out []cg.MatrixCell, err error) {
+func (s *instrumentedStore) Matrix(ctx context.Context, f cg.CommitmentFilter) (out *cg.Matrix, err error) {
 	defer func(t time.Time) { s.observe("Matrix", t, err) }(time.Now())
 	return s.Store.Matrix(ctx, f)
 }

@@ -452,19 +452,10 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*cg.Source, error)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	keys := s.sourceIDs
-	if len(ids) > 0 {
-		keys = slices.Clone(ids)
-		slices.Sort(keys)
-		keys = slices.Compact(keys)
+	if len(ids) == 0 {
+		ids = s.sourceIDs
 	}
-	out := make([]*cg.Source, 0, len(keys))
-	for _, id := range keys {
-		if src, ok := s.sources[id]; ok {
-			out = append(out, src)
-		}
-	}
-	return out, nil
+	return s.sourcesByID(ids), nil
 }
 
 // Entities returns the matching entities: ordered by how well they match
@@ -666,7 +657,49 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	}
 	// list may be one of the store's own orderings; hand out a copy.
 	page.Commitments = slices.Clone(nonNil(list))
+	if p.WithRelated {
+		page.Entities, page.Sources = s.related(page.Commitments)
+	}
 	return page, nil
+}
+
+// related returns the entities and sources the commitments refer to, each
+// once, ordered by id (see cg.CommitmentPage).
+func (s *Store) related(cs []*cg.Commitment) ([]*cg.Entity, []*cg.Source) {
+	var eids, sids []string
+	for _, c := range cs {
+		eids = append(eids, c.ActorID, c.TargetID)
+		if c.StatedByID != "" {
+			eids = append(eids, c.StatedByID)
+		}
+		sids = append(sids, evidenceSources(c.Evidence)...)
+	}
+	return s.entitiesByID(eids), s.sourcesByID(sids)
+}
+
+// entitiesByID returns the entities with the ids, each once, ordered by
+// id; unknown ids are left out. The caller holds mu.
+func (s *Store) entitiesByID(ids []string) []*cg.Entity {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	out := make([]*cg.Entity, 0, len(ids))
+	for _, id := range ids {
+		if e, ok := s.entities[id]; ok {
+			out = append(out, e.Entity)
+		}
+	}
+	return out
+}
+
+// sourcesByID is entitiesByID for sources.
+func (s *Store) sourcesByID(ids []string) []*cg.Source {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	out := make([]*cg.Source, 0, len(ids))
+	for _, id := range ids {
+		if src, ok := s.sources[id]; ok {
+			out = append(out, src)
+		}
+	}
+	return out
 }
 
 // match returns the commitments f selects, in the order and without
@@ -816,8 +849,9 @@ var statusRank = func() map[cg.Status]int {
 }()
 
 // Matrix returns one cell per actor and commitment kind among the matching
-// commitments, ordered by actor id, then kind in display order.
-func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixCell, error) {
+// commitments, ordered by actor id, then kind in display order, with the
+// actors.
+func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("inmem: matrix: %w", err)
 	}
@@ -842,8 +876,10 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixC
 		cell.EvidenceCount += len(c.Evidence)
 	}
 	out := make([]cg.MatrixCell, 0, len(cells))
+	var actors []string
 	for _, cell := range cells {
 		out = append(out, *cell)
+		actors = append(actors, cell.ActorID)
 	}
 	slices.SortFunc(out, func(a, b cg.MatrixCell) int {
 		if a.ActorID != b.ActorID {
@@ -851,7 +887,7 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixC
 		}
 		return kindRank[a.Kind] - kindRank[b.Kind]
 	})
-	return out, nil
+	return &cg.Matrix{Cells: out, Actors: s.entitiesByID(actors)}, nil
 }
 
 // Counts returns the number of matching commitments per kind and status,

@@ -248,9 +248,12 @@ RETURN nodes, rels`
 
 // ---- Reads ----
 
+// sourceProjection is a source s, as decodeSource expects.
+const sourceProjection = `s {.id, .file, .outlet, .title, .published}`
+
 const sourcesQuery = `MATCH (s:Source)
 WHERE $ids IS NULL OR s.id IN $ids
-RETURN s {.id, .file, .outlet, .title, .published} AS source
+RETURN ` + sourceProjection + ` AS source
 ORDER BY s.id`
 
 // Filter fragments. A query includes the fragment of each filter field that
@@ -318,7 +321,8 @@ RETURN c {.id, subject: s.id, .topic, .text, evidence: ` + evidenceOf("c.id") + 
 ORDER BY c.id`
 
 	// commitmentsTemplate counts the matches and fetches one page in one
-	// round trip: total, then the page after the cursor in the order.
+	// round trip: total, then the page after the cursor in the order; it
+	// ends with pageReturn or relatedReturn.
 	commitmentsTemplate = `CALL () {
   MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
   %[2]s
@@ -329,20 +333,62 @@ CALL () {
   %[3]s
   WITH a, r, t ORDER BY %[4]s LIMIT $limit
   RETURN collect(%[5]s) AS page
-}
-RETURN total, page`
+}`
 
 	// matrixTemplate sums the evidence count Load stores on each
 	// commitment: counting Evidence nodes per commitment costs an index
-	// lookup each, a second over 100,000 commitments.
+	// lookup each, a second over 100,000 commitments. It ends with
+	// matrixReturn.
 	matrixTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
 %s
-RETURN a.id AS actor, type(r) AS kind, collect(DISTINCT r.status) AS statuses, count(r) AS n,
-       sum(r.evidenceCount) AS evidence`
+WITH a.id AS actor, type(r) AS kind, collect(DISTINCT r.status) AS statuses, count(r) AS n,
+     sum(r.evidenceCount) AS evidence`
 
 	countsTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
 %s
 RETURN type(r) AS kind, r.status AS status, count(r) AS n`
+)
+
+// The ends of a commitment listing: the page alone, or with what the
+// page's commitments refer to (cg.Page.WithRelated), in the same round
+// trip. The page holds one commitment more than asked for when there is a
+// next page; $pageSize leaves it out. Each related item is matched once,
+// through the id constraints' indexes.
+var (
+	pageReturn = `
+RETURN total, page`
+
+	relatedReturn = `
+CALL (page) {
+  UNWIND page[..$pageSize] AS c
+  UNWIND [c.actor, c.target, c.statedBy] AS id
+  WITH DISTINCT id WHERE id IS NOT NULL AND id <> ''
+  MATCH (e:Entity {id: id})
+  WITH e ORDER BY e.id
+  RETURN collect(` + entityProjection + `) AS entities
+}
+CALL (page) {
+  UNWIND page[..$pageSize] AS c
+  UNWIND c.evidence AS ev
+  WITH DISTINCT ev.sourceId AS id
+  MATCH (s:Source {id: id})
+  WITH s ORDER BY s.id
+  RETURN collect(` + sourceProjection + `) AS sources
+}
+RETURN total, page, entities, sources`
+
+	// matrixReturn gathers a matrix's cells and fetches their actors, so
+	// that a view can name its rows without asking again.
+	matrixReturn = `
+WITH collect({actor: actor, kind: kind, statuses: statuses, n: n, evidence: evidence}) AS cells
+CALL (cells) {
+  UNWIND cells AS cell
+  WITH DISTINCT cell.actor AS id
+  MATCH (e:Entity {id: id})
+  WITH e ORDER BY e.id
+  RETURN collect(` + entityProjection + `) AS actors
+}
+RETURN cells, actors`
 )
 
 // Keyset pagination: each order's sort and its "after the cursor"

@@ -43,15 +43,38 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*cg.Source, error)
 	out := make([]*cg.Source, 0, len(recs))
 	for _, rec := range recs {
 		v, _ := rec.Get("source")
-		m := asMap(v)
-		published, err := cg.ParseDate(toString(m["published"]))
+		src, err := decodeSource(v)
 		if err != nil {
-			return nil, fmt.Errorf("neo4j: source %s: %w", toString(m["id"]), err)
+			return nil, err
 		}
-		out = append(out, &cg.Source{
-			ID: toString(m["id"]), File: toString(m["file"]), Outlet: toString(m["outlet"]),
-			Title: toString(m["title"]), Published: published,
-		})
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+// decodeSource reads a sourceProjection.
+func decodeSource(v any) (*cg.Source, error) {
+	m := asMap(v)
+	published, err := cg.ParseDate(toString(m["published"]))
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: source %s: %w", toString(m["id"]), err)
+	}
+	return &cg.Source{
+		ID: toString(m["id"]), File: toString(m["file"]), Outlet: toString(m["outlet"]),
+		Title: toString(m["title"]), Published: published,
+	}, nil
+}
+
+// decodeEntities reads a list of entityProjections.
+func decodeEntities(v any) ([]*cg.Entity, error) {
+	list := asList(v)
+	out := make([]*cg.Entity, 0, len(list))
+	for _, item := range list {
+		e, err := decodeEntity(item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }
@@ -230,7 +253,8 @@ func filterConds(f cg.CommitmentFilter, frag filterFragments) ([]string, map[str
 }
 
 // Commitments lists the matching commitments a page at a time, with the
-// total count, in one round trip.
+// total count and, when p.WithRelated asks, the entities and sources they
+// refer to, in one round trip.
 func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
 	order, after, err := cg.ParsePage(p)
 	if err != nil {
@@ -242,10 +266,11 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 		if after != nil {
 			params["afterKey"], params["afterID"] = after.Key(), after.ID
 		}
-		// One more than asked for says whether there is a next page.
-		params["limit"] = int64(math.MaxInt64)
+		// One more than asked for says whether there is a next page. List
+		// slices take 32-bit bounds.
+		params["limit"], params["pageSize"] = int64(math.MaxInt64), int64(math.MaxInt32)
 		if p.First > 0 {
-			params["limit"] = int64(p.First) + 1
+			params["limit"], params["pageSize"] = int64(p.First)+1, int64(p.First)
 		}
 	}
 	if f.AsOf != nil {
@@ -268,6 +293,11 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 		setPage(after)
 		cypher = fmt.Sprintf(commitmentsTemplate, commitmentTypes, where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	}
+	if p.WithRelated {
+		cypher += relatedReturn
+	} else {
+		cypher += pageReturn
+	}
 	recs, err := s.read(ctx, "commitments", cypher, params)
 	if err != nil {
 		return nil, err
@@ -288,6 +318,19 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	if p.First > 0 && len(page.Commitments) > p.First {
 		page.Commitments = page.Commitments[:p.First]
 		page.HasNextPage = true
+	}
+	if p.WithRelated {
+		if page.Entities, err = decodeEntities(m["entities"]); err != nil {
+			return nil, err
+		}
+		page.Sources = make([]*cg.Source, 0, len(asList(m["sources"])))
+		for _, v := range asList(m["sources"]) {
+			src, err := decodeSource(v)
+			if err != nil {
+				return nil, err
+			}
+			page.Sources = append(page.Sources, src)
+		}
 	}
 	return page, nil
 }
@@ -311,18 +354,28 @@ var statusRank = func() map[cg.Status]int {
 }()
 
 // Matrix returns one cell per actor and commitment kind among the matching
-// commitments, ordered by actor id, then kind in display order. Neo4j
-// groups and counts; the firmest status and the order follow the domain's
-// definitions, which have no Cypher equivalent.
-func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixCell, error) {
+// commitments, ordered by actor id, then kind in display order, with the
+// actors, in one round trip. Neo4j groups and counts; the firmest status
+// and the order follow the domain's definitions, which have no Cypher
+// equivalent.
+func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, error) {
 	cypher, params := aggregateQuery(f, matrixTemplate, asOfMatrixTemplate)
-	recs, err := s.read(ctx, "matrix", cypher, params)
+	recs, err := s.read(ctx, "matrix", cypher+matrixReturn, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]cg.MatrixCell, 0, len(recs))
-	for _, rec := range recs {
-		m := rec.AsMap()
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: matrix: %d records, want 1", len(recs))
+	}
+	rec := recs[0].AsMap()
+	actors, err := decodeEntities(rec["actors"])
+	if err != nil {
+		return nil, err
+	}
+	rows := asList(rec["cells"])
+	out := make([]cg.MatrixCell, 0, len(rows))
+	for _, row := range rows {
+		m := asMap(row)
 		cell := cg.MatrixCell{ActorID: toString(m["actor"]), Kind: cg.EdgeKind(toString(m["kind"])),
 			Commitments: toInt(m["n"]), EvidenceCount: toInt(m["evidence"])}
 		for i, st := range toStrings(m["statuses"]) {
@@ -335,7 +388,7 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) ([]cg.MatrixC
 	slices.SortFunc(out, func(a, b cg.MatrixCell) int {
 		return cmp.Or(strings.Compare(a.ActorID, b.ActorID), kindRank[a.Kind]-kindRank[b.Kind])
 	})
-	return out, nil
+	return &cg.Matrix{Cells: out, Actors: actors}, nil
 }
 
 // aggregateQuery completes an aggregate's statement: over the live
@@ -434,12 +487,8 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, depth int) (*cg.Su
 	}
 	m := recs[0].AsMap()
 	g := &cg.Subgraph{Entities: []*cg.Entity{}, Commitments: []*cg.Commitment{}, Relations: []*cg.Relation{}}
-	for _, v := range asList(m["entities"]) {
-		e, err := decodeEntity(v)
-		if err != nil {
-			return nil, err
-		}
-		g.Entities = append(g.Entities, e)
+	if g.Entities, err = decodeEntities(m["entities"]); err != nil {
+		return nil, err
 	}
 	for _, v := range asList(m["commitments"]) {
 		c, err := decodeCommitment(v)

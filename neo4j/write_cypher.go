@@ -198,12 +198,11 @@ CALL () {
   ` + inEffectTemplate + `
   WITH v ORDER BY %s LIMIT $limit
   RETURN collect(` + versionProjection + `) AS page
-}
-RETURN total, page`
+}`
 
 	asOfMatrixTemplate = inEffectTemplate + `
-RETURN v.actor AS actor, v.kind AS kind, collect(DISTINCT v.status) AS statuses, count(v) AS n,
-       sum(v.evidenceCount) AS evidence`
+WITH v.actor AS actor, v.kind AS kind, collect(DISTINCT v.status) AS statuses, count(v) AS n,
+     sum(v.evidenceCount) AS evidence`
 
 	asOfCountsTemplate = inEffectTemplate + `
 RETURN v.kind AS kind, v.status AS status, count(v) AS n`

@@ -15,9 +15,10 @@ func testAggregates(t *testing.T, s cg.Store) {
 	}
 	t.Run("Matrix", func(t *testing.T) {
 		for _, tc := range []struct {
-			name string
-			f    cg.CommitmentFilter
-			want []cell
+			name   string
+			f      cg.CommitmentFilter
+			want   []cell
+			actors []string
 		}{
 			// Ordered by actor id (bytewise: upper case first), then kind
 			// in cg.CommitmentKinds order. FRA's troop cell holds an
@@ -42,14 +43,14 @@ func testAggregates(t *testing.T, s cg.Store) {
 				mc("coalition", cg.OffersTroops, cg.StatusConsidering, 1, 1),
 				mc("meloni", cg.Supports, cg.StatusStated, 1, 1),
 				mc("nato", cg.OffersLogistics, cg.StatusOffered, 1, 1),
-			}},
+			}, []string{"FRA", "ITA", "POL", "RUS", "UKR", "USA", "coalition", "meloni", "nato"}},
 			// The filter changes which commitments a cell holds, so its
 			// status and counts: the March and February offers drop out.
 			{"actor and date", cg.CommitmentFilter{ActorIDs: []string{"FRA"}, From: cg.MustDate("2025-08-01")}, []cell{
 				mc("FRA", cg.OffersTroops, cg.StatusOffered, 1, 3),
 				mc("FRA", cg.OffersAirSupport, cg.StatusPledged, 1, 1),
 				mc("FRA", cg.OffersSurveillance, cg.StatusWithdrawn, 1, 1),
-			}},
+			}, []string{"FRA"}},
 			// A source filter selects commitments; their evidence still
 			// counts in full (c03 and c07 cite two sources).
 			{"source", cg.CommitmentFilter{SourceIDs: []string{"src-c"}}, []cell{
@@ -62,13 +63,18 @@ func testAggregates(t *testing.T, s cg.Store) {
 				mc("UKR", cg.Demands, cg.StatusStated, 1, 2),
 				mc("meloni", cg.Supports, cg.StatusStated, 1, 1),
 				mc("nato", cg.OffersLogistics, cg.StatusOffered, 1, 1),
-			}},
-			{"no match", cg.CommitmentFilter{ActorIDs: []string{"nope"}}, nil},
+			}, []string{"FRA", "ITA", "POL", "RUS", "UKR", "meloni", "nato"}},
+			{"no match", cg.CommitmentFilter{ActorIDs: []string{"nope"}}, nil, []string{}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				got := must(s.Matrix(ctx, tc.f))(t)
-				if len(got) != len(tc.want) || (len(got) > 0 && !slices.Equal(got, tc.want)) {
-					t.Errorf("matrix:\n got %v\nwant %v", got, tc.want)
+				if len(got.Cells) != len(tc.want) || (len(got.Cells) > 0 && !slices.Equal(got.Cells, tc.want)) {
+					t.Errorf("matrix:\n got %v\nwant %v", got.Cells, tc.want)
+				}
+				// The row actors, each once, by id, as the fixture holds them.
+				sameIDs(t, "actors", entityIDs(got.Actors), tc.actors)
+				if !t.Failed() {
+					sameValues(t, "actor", got.Actors, pick(Fixture().Entities, tc.actors...), func(e *cg.Entity) string { return e.ID }, normEntity)
 				}
 			})
 		}

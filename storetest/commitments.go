@@ -156,6 +156,46 @@ func testCommitments(t *testing.T, s cg.Store) {
 		}
 	})
 
+	t.Run("Related", func(t *testing.T) {
+		for _, tc := range []struct {
+			name              string
+			f                 cg.CommitmentFilter
+			page              cg.Page
+			entities, sources []string
+		}{
+			// Actors, targets and speakers each once, in byte order.
+			{"target", cg.CommitmentFilter{TargetIDs: []string{"prop-ita-24h"}}, cg.Page{Order: cg.OrderID},
+				[]string{"ITA", "USA", "meloni", "prop-ita-24h"}, []string{"src-a", "src-c"}},
+			// Only the page's: c03, next after c01 and c02, would add ITA,
+			// meloni, prop-ita-24h and src-c; c12 after c11 would add
+			// coalition, UKR and src-b.
+			{"first page", cg.CommitmentFilter{}, cg.Page{First: 2, Order: cg.OrderID},
+				[]string{"FRA", "POL", "UKR", "macron"}, []string{"src-a", "src-b"}},
+			// c06, c02, c12 by date; c08 next would add FRA and macron.
+			{"dated page", cg.CommitmentFilter{From: d("2025-08-21")}, cg.Page{First: 3},
+				[]string{"POL", "RUS", "UKR", "coalition", "nato"}, []string{"src-a", "src-b", "src-c"}},
+			{"page after a cursor", cg.CommitmentFilter{}, cg.Page{First: 1, Order: cg.OrderID, After: cg.EncodeCursor(&cg.Commitment{ID: c(10)[0]}, cg.OrderID)},
+				[]string{"meloni", "prop-ita-24h"}, []string{"src-c"}},
+			{"no match", cg.CommitmentFilter{ActorIDs: []string{"nope"}}, cg.Page{}, []string{}, []string{}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tc.page.WithRelated = true
+				p := must(s.Commitments(ctx, tc.f, tc.page))(t)
+				sameRelated(t, p, tc.entities, tc.sources)
+				// Asking for more changes nothing else.
+				tc.page.WithRelated = false
+				plain := must(s.Commitments(ctx, tc.f, tc.page))(t)
+				sameIDs(t, "commitments", commitmentIDs(p.Commitments), commitmentIDs(plain.Commitments))
+				if p.TotalCount != plain.TotalCount || p.HasNextPage != plain.HasNextPage {
+					t.Errorf("TotalCount %d, HasNextPage %v; without related %d, %v", p.TotalCount, p.HasNextPage, plain.TotalCount, plain.HasNextPage)
+				}
+				if len(plain.Entities) > 0 || len(plain.Sources) > 0 {
+					t.Errorf("not asked for, yet %d entities and %d sources", len(plain.Entities), len(plain.Sources))
+				}
+			})
+		}
+	})
+
 	t.Run("values preserved", func(t *testing.T) {
 		p := must(s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{Order: cg.OrderID}))(t)
 		sameValues(t, "commitment", p.Commitments, Fixture().Commitments, func(c *cg.Commitment) string { return c.ID }, normCommitment)
@@ -203,4 +243,21 @@ func walk(t *testing.T, s cg.Store, f cg.CommitmentFilter, o cg.CommitmentOrder,
 		after = cg.EncodeCursor(p.Commitments[len(p.Commitments)-1], o)
 	}
 	sameIDs(t, "pages joined", got, want)
+}
+
+// sameRelated checks the entities and sources a page refers to: their ids
+// in order, and their values as the fixture holds them.
+func sameRelated(t *testing.T, p *cg.CommitmentPage, entities, sources []string) {
+	t.Helper()
+	if p.Entities == nil || p.Sources == nil {
+		t.Errorf("related entities %v, sources %v: asked for, want non-nil", p.Entities, p.Sources)
+	}
+	sameIDs(t, "related entities", entityIDs(p.Entities), entities)
+	sameIDs(t, "related sources", sourceIDs(p.Sources), sources)
+	if t.Failed() {
+		return
+	}
+	fx := Fixture()
+	sameValues(t, "entity", p.Entities, pick(fx.Entities, entities...), func(e *cg.Entity) string { return e.ID }, normEntity)
+	sameValues(t, "source", p.Sources, pick(fx.Sources, sources...), func(s *cg.Source) string { return s.ID }, func(s cg.Source) cg.Source { return s })
 }

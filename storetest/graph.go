@@ -202,6 +202,8 @@ func pick[T any](items []*T, ids ...string) []*T {
 			id = v.ID
 		case *cg.Relation:
 			id = v.ID
+		case *cg.Source:
+			id = v.ID
 		}
 		if slices.Contains(ids, id) {
 			out = append(out, it)

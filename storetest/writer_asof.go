@@ -95,8 +95,26 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 		}
 		wantCells := []cg.MatrixCell{mc(cg.OffersTroops, cg.StatusOffered, 1, 2), mc(cg.RefusesTroops, cg.StatusRefused, 1, 1),
 			mc(cg.OffersEquipment, cg.StatusDelivered, 1, 1)}
-		if got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: pol, AsOf: aug30}))(t); !slices.Equal(got, wantCells) {
-			t.Errorf("matrix as of 30 August:\n got %v\nwant %v", got, wantCells)
+		got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: pol, AsOf: aug30}))(t)
+		if !slices.Equal(got.Cells, wantCells) {
+			t.Errorf("matrix as of 30 August:\n got %v\nwant %v", got.Cells, wantCells)
+		}
+		sameIDs(t, "matrix actors as of 30 August", entityIDs(got.Actors), pol)
+		// The related sources are those of the versions in effect: c02
+		// cites src-a; c30, from 24 August, src-b, and src-c only from its
+		// third version.
+		for _, tc := range []struct {
+			asOf    *time.Time
+			sources []string
+		}{
+			{ptr(ts("2025-08-20T00:00:00Z")), []string{"src-a"}},
+			{aug30, []string{"src-a", "src-b"}},
+			{sep5, []string{"src-a", "src-b", "src-c"}},
+		} {
+			p := must(s.Commitments(ctx, cg.CommitmentFilter{ActorIDs: pol, Kinds: []cg.EdgeKind{cg.OffersTroops, cg.RefusesTroops}, AsOf: tc.asOf},
+				cg.Page{WithRelated: true}))(t)
+			sameIDs(t, "related entities", entityIDs(p.Entities), []string{"POL", "UKR"})
+			sameIDs(t, "related sources", sourceIDs(p.Sources), tc.sources)
 		}
 		wantCounts := []cg.Count{{Kind: cg.OffersTroops, Status: cg.StatusProposed, Count: 1},
 			{Kind: cg.OffersTroops, Status: cg.StatusConsidering, Count: 2}, {Kind: cg.OffersTroops, Status: cg.StatusOffered, Count: 1}}

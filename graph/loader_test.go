@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// TestLoaderSet checks that values set on a loader are served without a
+// fetch, leave a primed batch, and never replace what was fetched.
+func TestLoaderSet(t *testing.T) {
+	tests := []struct {
+		name        string
+		steps       func(l *loader[string, int])
+		load        []string
+		want        []int
+		wantFetches [][]string
+	}{
+		{
+			name:  "set keys load without a fetch",
+			steps: func(l *loader[string, int]) { l.Set(map[string]int{"a": 1, "b": 2}) },
+			load:  []string{"a", "b"}, want: []int{1, 2}, wantFetches: nil,
+		},
+		{
+			name: "set keys leave the primed batch",
+			steps: func(l *loader[string, int]) {
+				l.Prime("a", "b", "c")
+				l.Set(map[string]int{"a": 1})
+			},
+			load: []string{"b", "a"}, want: []int{20, 1}, wantFetches: [][]string{{"b", "c"}},
+		},
+		{
+			name: "a primed batch emptied by set is not fetched",
+			steps: func(l *loader[string, int]) {
+				l.Prime("a")
+				l.Set(map[string]int{"a": 1, "b": 2})
+			},
+			load: []string{"a", "b"}, want: []int{1, 2}, wantFetches: nil,
+		},
+		{
+			name: "set does not replace a fetched value",
+			steps: func(l *loader[string, int]) {
+				if _, err := l.LoadNow("a"); err != nil {
+					t.Fatal(err)
+				}
+				l.Set(map[string]int{"a": 1})
+			},
+			load: []string{"a"}, want: []int{10}, wantFetches: [][]string{{"a"}},
+		},
+		{
+			name:  "keys not set are fetched",
+			steps: func(l *loader[string, int]) { l.Set(map[string]int{"a": 1}) },
+			load:  []string{"c"}, want: []int{30}, wantFetches: [][]string{{"c"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var fetches [][]string
+			l := newLoader(context.Background(), func(_ context.Context, keys []string) (map[string]int, error) {
+				mu.Lock()
+				fetches = append(fetches, slices.Clone(keys))
+				mu.Unlock()
+				out := map[string]int{}
+				for _, k := range keys {
+					out[k] = 10 * int(k[0]-'a'+1)
+				}
+				return out, nil
+			})
+			tt.steps(l)
+			for i, k := range tt.load {
+				got, err := l.Load(k)
+				if err != nil || got != tt.want[i] {
+					t.Errorf("Load(%q) = %d, %v; want %d", k, got, err, tt.want[i])
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.EqualFunc(fetches, tt.wantFetches, slices.Equal) {
+				t.Errorf("fetched %q, want %q", fetches, tt.wantFetches)
+			}
+		})
+	}
+}
