@@ -361,11 +361,14 @@ func TestUnavailable(t *testing.T) {
 			if cg.ErrorCode(err) != cg.CodeStoreUnavailable {
 				t.Errorf("error %v: want STORE_UNAVAILABLE", err)
 			}
-			// The driver checks its retry limit between attempts, after a
-			// backoff of up to about the limit again.
-			limit := min(tc.deadline+time.Second, 3*maxTransactionRetryTime)
-			if d := time.Since(start); d > limit {
-				t.Errorf("took %v; want at most %v", d, limit)
+			// The call ends at the deadline or, without a tighter one, at
+			// the retry limit: the driver checks it between attempts, after
+			// a backoff of up to about the limit again. The check is that
+			// it ends, not how fast, so it allows three times that on a
+			// busy machine; a hang would take the full minute.
+			bound := min(tc.deadline, 2*maxTransactionRetryTime)
+			if d, limit := time.Since(start), 3*bound; d > limit {
+				t.Errorf("took %v; want it to end within %v (3 × %v)", d, limit, bound)
 			}
 		})
 	}
