@@ -423,27 +423,20 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 
 // Coalition is the resolver for the coalition field.
 func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []string) (*model.Coalition, error) {
-	// The subject and the commitments aimed at it are independent: fetch
-	// them concurrently, saving a store round trip of latency.
-	var subject *cg.Entity
-	var subjectErr error
-	subjectDone := make(chan struct{})
-	go func() {
-		defer close(subjectDone)
-		subject, subjectErr = loadersFor(ctx).entity.LoadNow(id)
-	}()
 	// The coalition names its actors, so their entities come with the
-	// commitments.
+	// commitments; so does the subject, as their target, unless nothing
+	// aims at it: only then does it cost a second round trip.
 	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(append([]string{id}, alsoTargets...))}, cg.Page{WithRelated: true})
-	<-subjectDone
-	if subjectErr != nil {
-		return nil, subjectErr
+	if err != nil {
+		return nil, err
+	}
+	loadersFor(ctx).setRelated(res)
+	subject, err := loadersFor(ctx).entity.LoadNow(id)
+	if err != nil {
+		return nil, err
 	}
 	if subject == nil {
 		return nil, &cg.Error{Code: cg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
-	}
-	if err != nil {
-		return nil, err
 	}
 	loadersFor(ctx).setRelated(res)
 	var actorIDs []string

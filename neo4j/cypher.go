@@ -320,20 +320,27 @@ ORDER BY r.id`
 RETURN c {.id, subject: s.id, .topic, .text, evidence: ` + evidenceOf("c.id") + `} AS claim
 ORDER BY c.id`
 
-	// commitmentsTemplate counts the matches and fetches one page in one
-	// round trip: total, then the page after the cursor in the order; it
-	// ends with pageReturn or relatedReturn.
-	commitmentsTemplate = `CALL () {
+	// commitmentsTotalTemplate and commitmentsTemplate count the matches
+	// and fetch one page in one round trip: total, then the page after the
+	// cursor in the order. A listing of every match needs no count: it
+	// takes commitmentsTemplate and wholeTotal. Both end with pageReturn or
+	// relatedReturn.
+	commitmentsTotalTemplate = `CALL () {
   MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
   %[2]s
   RETURN count(r) AS total
 }
-CALL () {
+`
+	commitmentsTemplate = `CALL () {
   MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
   %[3]s
   WITH a, r, t ORDER BY %[4]s LIMIT $limit
   RETURN collect(%[5]s) AS page
 }`
+
+	// wholeTotal is the total of a listing without a page size or cursor.
+	wholeTotal = `
+WITH page, size(page) AS total`
 
 	// matrixTemplate sums the evidence count Load stores on each
 	// commitment: counting Evidence nodes per commitment costs an index

@@ -260,6 +260,8 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	if err != nil {
 		return nil, err
 	}
+	// A listing of every match counts them as it lists them.
+	whole := p.First == 0 && after == nil
 	var cypher string
 	var params map[string]any
 	setPage := func(after *cg.CursorKey) {
@@ -282,7 +284,12 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 			pageConds = append(slices.Clone(conds), versionAfter[order])
 		}
 		setPage(after)
-		cypher = fmt.Sprintf(asOfCommitmentsTemplate, idCond, andConds(conds), idCond, andConds(pageConds), versionOrderBy[order])
+		cypher = fmt.Sprintf(asOfCommitmentsTemplate, idCond, andConds(pageConds), versionOrderBy[order])
+		if whole {
+			cypher += wholeTotal
+		} else {
+			cypher = fmt.Sprintf(asOfTotalTemplate, idCond, andConds(conds)) + cypher
+		}
 	} else {
 		var conds []string
 		conds, params = commitmentConds(f)
@@ -291,7 +298,11 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 			pageConds = append(slices.Clone(conds), afterCursor[order])
 		}
 		setPage(after)
-		cypher = fmt.Sprintf(commitmentsTemplate, commitmentTypes, where(conds), where(pageConds), orderBy[order], commitmentProjection)
+		template := commitmentsTotalTemplate + commitmentsTemplate
+		if whole {
+			template = commitmentsTemplate + wholeTotal
+		}
+		cypher = fmt.Sprintf(template, commitmentTypes, where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	}
 	if p.WithRelated {
 		cypher += relatedReturn

@@ -190,11 +190,14 @@ const (
 )
 
 var (
-	asOfCommitmentsTemplate = `CALL () {
+	// asOfTotalTemplate and asOfCommitmentsTemplate are
+	// commitmentsTotalTemplate and commitmentsTemplate over the history.
+	asOfTotalTemplate = `CALL () {
   ` + inEffectTemplate + `
   RETURN count(v) AS total
 }
-CALL () {
+`
+	asOfCommitmentsTemplate = `CALL () {
   ` + inEffectTemplate + `
   WITH v ORDER BY %s LIMIT $limit
   RETURN collect(` + versionProjection + `) AS page
