@@ -367,18 +367,16 @@ RETURN total, page`
 
 	relatedReturn = `
 CALL (page) {
-  UNWIND page[..$pageSize] AS c
-  UNWIND [c.actor, c.target, c.statedBy] AS id
-  WITH DISTINCT id WHERE id IS NOT NULL AND id <> ''
-  MATCH (e:Entity {id: id})
+  WITH page[..$pageSize] AS rows
+  MATCH (e:Entity)
+  WHERE e.id IN [c IN rows | c.actor] + [c IN rows | c.target] + [c IN rows WHERE c.statedBy <> '' | c.statedBy]
   WITH e ORDER BY e.id
   RETURN collect(` + entityProjection + `) AS entities
 }
 CALL (page) {
-  UNWIND page[..$pageSize] AS c
-  UNWIND c.evidence AS ev
-  WITH DISTINCT ev.sourceId AS id
-  MATCH (s:Source {id: id})
+  WITH page[..$pageSize] AS rows
+  MATCH (s:Source)
+  WHERE s.id IN reduce(ids = [], c IN rows | ids + [ev IN c.evidence | ev.sourceId])
   WITH s ORDER BY s.id
   RETURN collect(` + sourceProjection + `) AS sources
 }
