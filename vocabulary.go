@@ -1,5 +1,7 @@
 package coalitiongraph
 
+import "strings"
+
 // The closed vocabulary. Every label and relationship type a backend writes
 // comes from these lists, never from user input, so a backend may safely use
 // them as Cypher labels and relationship types.
@@ -207,3 +209,36 @@ func (k EdgeKind) Description() string { return kindInfo[k].description }
 
 // CAMEO is the nearest CAMEO event code, "" when none fits.
 func (k EdgeKind) CAMEO() string { return kindInfo[k].cameo }
+
+// Display orders: commitment kinds as listed in CommitmentKinds, statuses
+// in lifecycle order (Statuses).
+var (
+	kindOrder   = indexOf(CommitmentKinds)
+	statusOrder = indexOf(Statuses)
+)
+
+func indexOf[T comparable](list []T) map[T]int {
+	m := make(map[T]int, len(list))
+	for i, v := range list {
+		m[v] = i
+	}
+	return m
+}
+
+// CompareMatrixCells orders matrix cells as every store returns them: by
+// actor id, then kind in display order.
+func CompareMatrixCells(a, b MatrixCell) int {
+	if a.ActorID != b.ActorID {
+		return strings.Compare(a.ActorID, b.ActorID)
+	}
+	return kindOrder[a.Kind] - kindOrder[b.Kind]
+}
+
+// CompareCounts orders counts as every store returns them: by kind in
+// display order, then status in lifecycle order.
+func CompareCounts(a, b Count) int {
+	if a.Kind != b.Kind {
+		return kindOrder[a.Kind] - kindOrder[b.Kind]
+	}
+	return statusOrder[a.Status] - statusOrder[b.Status]
+}

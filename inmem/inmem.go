@@ -831,23 +831,6 @@ func (s *Store) dateRange(from, to cg.Date) []*cg.Commitment {
 	return known[lo:hi]
 }
 
-// kindRank orders matrix cells and counts by the vocabulary's display order.
-var kindRank = func() map[cg.EdgeKind]int {
-	m := map[cg.EdgeKind]int{}
-	for i, k := range cg.CommitmentKinds {
-		m[k] = i
-	}
-	return m
-}()
-
-var statusRank = func() map[cg.Status]int {
-	m := map[cg.Status]int{}
-	for i, st := range cg.Statuses {
-		m[st] = i
-	}
-	return m
-}()
-
 // Matrix returns one cell per actor and commitment kind among the matching
 // commitments, ordered by actor id, then kind in display order, with the
 // actors.
@@ -881,12 +864,7 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, 
 		out = append(out, *cell)
 		actors = append(actors, cell.ActorID)
 	}
-	slices.SortFunc(out, func(a, b cg.MatrixCell) int {
-		if a.ActorID != b.ActorID {
-			return strings.Compare(a.ActorID, b.ActorID)
-		}
-		return kindRank[a.Kind] - kindRank[b.Kind]
-	})
+	slices.SortFunc(out, cg.CompareMatrixCells)
 	return &cg.Matrix{Cells: out, Actors: s.entitiesByID(actors)}, nil
 }
 
@@ -911,12 +889,7 @@ func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, 
 	for k, v := range n {
 		out = append(out, cg.Count{Kind: k.kind, Status: k.status, Count: v})
 	}
-	slices.SortFunc(out, func(a, b cg.Count) int {
-		if a.Kind != b.Kind {
-			return kindRank[a.Kind] - kindRank[b.Kind]
-		}
-		return statusRank[a.Status] - statusRank[b.Status]
-	})
+	slices.SortFunc(out, cg.CompareCounts)
 	return out, nil
 }
 

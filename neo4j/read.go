@@ -1,7 +1,6 @@
 package neo4j
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -346,24 +345,6 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	return page, nil
 }
 
-// kindRank and statusRank order matrix cells and counts by the
-// vocabulary's display and lifecycle orders.
-var kindRank = func() map[cg.EdgeKind]int {
-	m := map[cg.EdgeKind]int{}
-	for i, k := range cg.CommitmentKinds {
-		m[k] = i
-	}
-	return m
-}()
-
-var statusRank = func() map[cg.Status]int {
-	m := map[cg.Status]int{}
-	for i, st := range cg.Statuses {
-		m[st] = i
-	}
-	return m
-}()
-
 // Matrix returns one cell per actor and commitment kind among the matching
 // commitments, ordered by actor id, then kind in display order, with the
 // actors, in one round trip. Neo4j groups and counts; the firmest status
@@ -396,9 +377,7 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, 
 		}
 		out = append(out, cell)
 	}
-	slices.SortFunc(out, func(a, b cg.MatrixCell) int {
-		return cmp.Or(strings.Compare(a.ActorID, b.ActorID), kindRank[a.Kind]-kindRank[b.Kind])
-	})
+	slices.SortFunc(out, cg.CompareMatrixCells)
 	return &cg.Matrix{Cells: out, Actors: actors}, nil
 }
 
@@ -427,9 +406,7 @@ func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, 
 		m := rec.AsMap()
 		out = append(out, cg.Count{Kind: cg.EdgeKind(toString(m["kind"])), Status: cg.Status(toString(m["status"])), Count: toInt(m["n"])})
 	}
-	slices.SortFunc(out, func(a, b cg.Count) int {
-		return cmp.Or(kindRank[a.Kind]-kindRank[b.Kind], statusRank[a.Status]-statusRank[b.Status])
-	})
+	slices.SortFunc(out, cg.CompareCounts)
 	return out, nil
 }
 
