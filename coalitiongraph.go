@@ -173,6 +173,11 @@ type Page struct {
 	// that a caller showing actor names or evidence sources needs no
 	// further round trip to the store.
 	WithRelated bool
+	// RelatedWithoutEvidence, with WithRelated, leaves the related
+	// Entities' Evidence nil: a caller that only names them spares the
+	// store collecting evidence it would not show. The commitments keep
+	// theirs.
+	RelatedWithoutEvidence bool
 }
 
 // CommitmentPage is one page of commitments.

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -22,6 +23,13 @@ type Loaders struct {
 	claimsAbout     *loader[string, []*cg.Claim]
 	claimsCiting    *loader[string, []*cg.Claim]
 	cell            *loader[cellKey, []*cg.Commitment]
+
+	// named holds entities a listing brought without their evidence
+	// (cg.Page.RelatedWithoutEvidence). They are kept apart from entity,
+	// whose values are whole, and serve only fields that do not select
+	// evidence (namedEntity).
+	namedMu sync.Mutex
+	named   map[string]*cg.Entity
 }
 
 // cellKey names a matrix cell under the filter the matrix was built with;
@@ -58,7 +66,7 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			if err != nil {
 				return nil, fmt.Errorf("load commitments: %w", err)
 			}
-			l.setRelated(page)
+			l.setRelated(page, false)
 			return groupBy(page.Commitments, keysOf), nil
 		}
 	}
@@ -103,7 +111,7 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			if err != nil {
 				return nil, fmt.Errorf("load commitments: %w", err)
 			}
-			l.setRelated(page)
+			l.setRelated(page, false)
 			return byID(page.Commitments, func(c *cg.Commitment) string { return c.ID }), nil
 		}),
 		madeBy: newLoader(ctx, commitmentsBy(
@@ -149,7 +157,7 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 				if err != nil {
 					return nil, fmt.Errorf("load matrix cells: %w", err)
 				}
-				l.setRelated(page)
+				l.setRelated(page, false)
 				for _, c := range page.Commitments {
 					k := cellKey{filter: fs, actor: c.ActorID, kind: c.Kind}
 					out[k] = append(out[k], c)
@@ -163,11 +171,46 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 
 // setRelated caches the entities and sources a listing brought with it
 // (cg.Page.WithRelated), so that its commitments' fields need no further
-// store call, and primes what may be asked for next.
-func (l *Loaders) setRelated(page *cg.CommitmentPage) {
-	l.setEntities(page.Entities)
+// store call, and primes what may be asked for next. withoutEvidence says
+// the entities came without their evidence (cg.Page.RelatedWithoutEvidence).
+func (l *Loaders) setRelated(page *cg.CommitmentPage, withoutEvidence bool) {
+	if withoutEvidence {
+		l.setNamed(page.Entities)
+	} else {
+		l.setEntities(page.Entities)
+	}
 	l.source.Set(byID(page.Sources, func(s *cg.Source) string { return s.ID }))
 	l.primeCommitments(page.Commitments)
+}
+
+// setNamed caches entities that come without their evidence.
+func (l *Loaders) setNamed(es []*cg.Entity) {
+	l.namedMu.Lock()
+	if l.named == nil {
+		l.named = map[string]*cg.Entity{}
+	}
+	for _, e := range es {
+		if e != nil {
+			l.named[e.ID] = e
+		}
+	}
+	l.namedMu.Unlock()
+	l.primeEntities(es)
+}
+
+// namedEntity is the entity with the id for the field being resolved: the
+// one a listing brought without evidence when there is one and the field
+// does not select evidence, else the whole one through the entity loader.
+func (l *Loaders) namedEntity(ctx context.Context, id string) (*cg.Entity, error) {
+	if !selectsEntityEvidence(ctx, false) {
+		l.namedMu.Lock()
+		e, ok := l.named[id]
+		l.namedMu.Unlock()
+		if ok {
+			return e, nil
+		}
+	}
+	return l.entity.Load(id)
 }
 
 // setEntities caches entities the store returned with something else.

@@ -127,6 +127,51 @@ func selectsRelated(set ast.SelectionSet) bool {
 	return false
 }
 
+// selectsEntityEvidence reports whether the field being resolved selects
+// an entity's evidence: in its own selection, or with deep anywhere below
+// it. It errs on the side of yes, so that an entity brought without its
+// evidence (cg.Page.RelatedWithoutEvidence) never answers a field that
+// shows evidence.
+func selectsEntityEvidence(ctx context.Context, deep bool) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return true
+	}
+	return selectsEvidence(fc.Field.Selections, deep)
+}
+
+func selectsEvidence(set ast.SelectionSet, deep bool) bool {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name == "evidence" && (sel.ObjectDefinition == nil || sel.ObjectDefinition.Name == "Entity") {
+				return true
+			}
+			if deep && selectsEvidence(sel.SelectionSet, deep) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsEvidence(sel.SelectionSet, deep) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if sel.Definition == nil || selectsEvidence(sel.Definition.SelectionSet, deep) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// listingPage is the page a root listing asks for: with the related
+// items when the selection shows them, and without the entities' evidence
+// when nothing below shows it.
+func listingPage(ctx context.Context, p cg.Page) cg.Page {
+	p.WithRelated = asksForRelated(ctx)
+	p.RelatedWithoutEvidence = p.WithRelated && !selectsEntityEvidence(ctx, true)
+	return p
+}
+
 // relatedFields are the fields, as Type.field, that read what
 // cg.CommitmentPage's Entities and Sources hold.
 var relatedFields = map[string]bool{

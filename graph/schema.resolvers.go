@@ -23,12 +23,12 @@ func (r *claimResolver) Subject(ctx context.Context, obj *cg.Claim) (*cg.Entity,
 
 // Actor is the resolver for the actor field.
 func (r *commitmentResolver) Actor(ctx context.Context, obj *cg.Commitment) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(obj.ActorID)
+	return loadersFor(ctx).namedEntity(ctx, obj.ActorID)
 }
 
 // Target is the resolver for the target field.
 func (r *commitmentResolver) Target(ctx context.Context, obj *cg.Commitment) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(obj.TargetID)
+	return loadersFor(ctx).namedEntity(ctx, obj.TargetID)
 }
 
 // Date is the resolver for the date field.
@@ -41,7 +41,7 @@ func (r *commitmentResolver) StatedBy(ctx context.Context, obj *cg.Commitment) (
 	if obj.StatedByID == "" {
 		return nil, nil
 	}
-	return loadersFor(ctx).entity.Load(obj.StatedByID)
+	return loadersFor(ctx).namedEntity(ctx, obj.StatedByID)
 }
 
 // Summary is the resolver for the summary field.
@@ -397,7 +397,7 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 	if err != nil {
 		return nil, err
 	}
-	page := cg.Page{First: n, Order: cg.OrderDateAsc, WithRelated: asksForRelated(ctx)}
+	page := listingPage(ctx, cg.Page{First: n, Order: cg.OrderDateAsc})
 	if orderBy != nil {
 		page.Order = *orderBy
 	}
@@ -408,7 +408,7 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).setRelated(res)
+	loadersFor(ctx).setRelated(res, page.RelatedWithoutEvidence)
 	conn := &model.CommitmentConnection{Nodes: res.Commitments, Edges: []*model.CommitmentEdge{}, TotalCount: res.TotalCount,
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: page.After != ""}}
 	for _, c := range res.Commitments {
@@ -426,26 +426,52 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 	// The coalition names its actors, so their entities come with the
 	// commitments; so does the subject, as their target, unless nothing
 	// aims at it: only then does it cost a second round trip.
-	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(append([]string{id}, alsoTargets...))}, cg.Page{WithRelated: true})
+	// When nothing below shows an entity's evidence, the entities come
+	// without it and the subject and actors are taken from them.
+	page := cg.Page{WithRelated: true, RelatedWithoutEvidence: !selectsEntityEvidence(ctx, true)}
+	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(append([]string{id}, alsoTargets...))}, page)
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).setRelated(res)
-	subject, err := loadersFor(ctx).entity.LoadNow(id)
-	if err != nil {
-		return nil, err
+	l := loadersFor(ctx)
+	l.setRelated(res, page.RelatedWithoutEvidence)
+	named := map[string]*cg.Entity{}
+	if page.RelatedWithoutEvidence {
+		named = byID(res.Entities, func(e *cg.Entity) string { return e.ID })
+	}
+	subject, ok := named[id]
+	if !ok {
+		if subject, err = l.entity.LoadNow(id); err != nil {
+			return nil, err
+		}
 	}
 	if subject == nil {
 		return nil, &cg.Error{Code: cg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
 	}
-	loadersFor(ctx).setRelated(res)
 	var actorIDs []string
 	for _, c := range res.Commitments {
 		actorIDs = append(actorIDs, c.ActorID)
 	}
-	actors, err := loadersFor(ctx).entity.LoadAll(uniq(actorIDs))
-	if err != nil {
-		return nil, err
+	actorIDs = uniq(actorIDs)
+	actors := make([]*cg.Entity, len(actorIDs))
+	var missing []int
+	for i, aid := range actorIDs {
+		if actors[i] = named[aid]; actors[i] == nil {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) > 0 {
+		ids := make([]string, len(missing))
+		for j, i := range missing {
+			ids[j] = actorIDs[i]
+		}
+		loaded, err := l.entity.LoadAll(ids)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range missing {
+			actors[i] = loaded[j]
+		}
 	}
 	return buildCoalition(subject, res.Commitments, actors), nil
 }
@@ -523,7 +549,8 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 		defer close(eventsDone)
 		events, eventsErr = r.Store.Entities(ctx, cg.EntityFilter{Kinds: []cg.EntityKind{cg.KindEvent}, From: lo, To: hi})
 	}()
-	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{From: lo, To: hi}, cg.Page{Order: cg.OrderDateAsc, WithRelated: asksForRelated(ctx)})
+	page := listingPage(ctx, cg.Page{Order: cg.OrderDateAsc})
+	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{From: lo, To: hi}, page)
 	<-eventsDone
 	if eventsErr != nil {
 		return nil, eventsErr
@@ -531,7 +558,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).setRelated(res)
+	loadersFor(ctx).setRelated(res, page.RelatedWithoutEvidence)
 	return timeline(events, res.Commitments), nil
 }
 

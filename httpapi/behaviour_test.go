@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -253,6 +254,71 @@ func TestListingsAskForRelatedOnlyWhenSelected(t *testing.T) {
 			}
 			if len(store.related) != 1 || store.related[0] != tt.want {
 				t.Errorf("listings asked for related %v, want one asking %v", store.related, tt.want)
+			}
+		})
+	}
+}
+
+// evidenceRecorder records, for each commitment listing that asks for
+// related items, whether it leaves out the entities' evidence; with whole
+// set it always asks for whole entities, so that a response can be
+// compared with the one a store without the option would give.
+type evidenceRecorder struct {
+	cg.Store
+	whole   bool
+	mu      sync.Mutex
+	without []bool
+}
+
+func (s *evidenceRecorder) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
+	if p.WithRelated {
+		s.mu.Lock()
+		s.without = append(s.without, p.RelatedWithoutEvidence)
+		s.mu.Unlock()
+	}
+	if s.whole {
+		p.RelatedWithoutEvidence = false
+	}
+	return s.Store.Commitments(ctx, f, p)
+}
+
+// TestRelatedEntitiesWithoutEvidenceOnlyWhenUnshown: a listing leaves out
+// its entities' evidence only when nothing in the field shows an entity's
+// evidence, and the answer is the one whole entities give.
+func TestRelatedEntitiesWithoutEvidenceOnlyWhenUnshown(t *testing.T) {
+	const coalition = `coalition(id: "prop-ita-24h", alsoTargets: ["UKR", "coalition-of-the-willing"])`
+	tests := []struct {
+		name  string
+		query string
+		want  []bool // per listing, in the order they are made
+	}{
+		{"names", `{ commitments(first: 50) { nodes { actor { name } target { id name } evidence { quote source { file } } } } }`, []bool{true}},
+		{"actor evidence", `{ commitments(first: 50) { nodes { actor { name evidence { quote } } target { name } } } }`, []bool{false}},
+		{"target evidence in a fragment", `{ commitments(first: 50) { nodes { actor { name } target { ...ev } } } }
+			fragment ev on Entity { evidence { quote } }`, []bool{false}},
+		{"coalition names", `{ ` + coalition + ` { subject { name } actors { name } byKind { commitments { actor { name } } } } }`, []bool{true}},
+		{"coalition subject evidence", `{ ` + coalition + ` { subject { name evidence { quote } } byKind { commitments { actor { name } } } } }`, []bool{false}},
+		{"coalition actor evidence", `{ ` + coalition + ` { byKind { commitments { actor { ... on Entity { evidence { line } } } } } } }`, []bool{false}},
+		{"another root field shows evidence", `{ ` + coalition + ` { actors { name } } entity(id: "prop-ita-24h") { evidence { quote } } }`, []bool{true}},
+		// The second listing's actors show evidence: the first's entities,
+		// brought without it, must not answer them.
+		{"two listings", `{ ` + coalition + ` { actors { name } } commitments(first: 50) { nodes { actor { name evidence { quote } } } } }`, []bool{true, false}},
+		{"timeline names", `{ timeline { commitment { actor { name } } } }`, []bool{true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seed := seedStore(t)
+			store := &evidenceRecorder{Store: seed}
+			resp := post(t, newHandler(store), tt.query, nil)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("errors: %+v", resp.Errors)
+			}
+			if !slices.Equal(store.without, tt.want) {
+				t.Errorf("listings left out entities' evidence %v, want %v", store.without, tt.want)
+			}
+			whole := post(t, newHandler(&evidenceRecorder{Store: seed, whole: true}), tt.query, nil)
+			if string(resp.Data) != string(whole.Data) {
+				t.Errorf("answer\n%s\nwith whole entities\n%s", resp.Data, whole.Data)
 			}
 		})
 	}

@@ -659,6 +659,13 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	page.Commitments = slices.Clone(nonNil(list))
 	if p.WithRelated {
 		page.Entities, page.Sources = s.related(page.Commitments)
+		if p.RelatedWithoutEvidence {
+			for i, e := range page.Entities {
+				slim := *e
+				slim.Evidence = nil
+				page.Entities[i] = &slim
+			}
+		}
 	}
 	return page, nil
 }

@@ -42,7 +42,10 @@ var (
 	// Projections of whole values, so that every method returns the same
 	// shape for the same kind of item. They expect the variables named:
 	// e for an entity; a, r, t for a commitment; a, r, b for a relation.
-	entityProjection = `e {.id, .kind, .name, .aliases, .description, .date, evidence: ` + evidenceOf("e.id") + `}`
+	entityProjection = `e {` + entityProps + `, evidence: ` + evidenceOf("e.id") + `}`
+	// slimEntityProjection is an entity without its evidence.
+	slimEntityProjection = `e {` + entityProps + `}`
+	entityProps          = `.id, .kind, .name, .aliases, .description, .date`
 
 	commitmentProjection = `{id: r.id, kind: type(r), actor: a.id, target: t.id, status: r.status, date: r.date, ` +
 		`statedBy: r.statedBy, conditions: r.conditions, summary: r.summary, version: r.version, ` +
@@ -365,13 +368,18 @@ var (
 	pageReturn = `
 RETURN total, page`
 
-	relatedReturn = `
+	relatedReturn = fmt.Sprintf(relatedTemplate, entityProjection)
+	// slimRelatedReturn leaves out the entities' evidence
+	// (cg.Page.RelatedWithoutEvidence).
+	slimRelatedReturn = fmt.Sprintf(relatedTemplate, slimEntityProjection)
+
+	relatedTemplate = `
 CALL (page) {
   WITH page[..$pageSize] AS rows
   MATCH (e:Entity)
   WHERE e.id IN [c IN rows | c.actor] + [c IN rows | c.target] + [c IN rows WHERE c.statedBy <> '' | c.statedBy]
   WITH e ORDER BY e.id
-  RETURN collect(` + entityProjection + `) AS entities
+  RETURN collect(%s) AS entities
 }
 CALL (page) {
   WITH page[..$pageSize] AS rows

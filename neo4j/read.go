@@ -303,9 +303,12 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 		}
 		cypher = fmt.Sprintf(template, commitmentTypes, where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	}
-	if p.WithRelated {
+	switch {
+	case p.WithRelated && p.RelatedWithoutEvidence:
+		cypher += slimRelatedReturn
+	case p.WithRelated:
 		cypher += relatedReturn
-	} else {
+	default:
 		cypher += pageReturn
 	}
 	recs, err := s.read(ctx, "commitments", cypher, params)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -182,6 +183,22 @@ func testCommitments(t *testing.T, s cg.Store) {
 				tc.page.WithRelated = true
 				p := must(s.Commitments(ctx, tc.f, tc.page))(t)
 				sameRelated(t, p, tc.entities, tc.sources)
+				// Without the entities' evidence: the same entities and
+				// sources, the entities' Evidence nil, the commitments whole.
+				tc.page.RelatedWithoutEvidence = true
+				slim := must(s.Commitments(ctx, tc.f, tc.page))(t)
+				sameIDs(t, "commitments without entities' evidence", commitmentIDs(slim.Commitments), commitmentIDs(p.Commitments))
+				for i := range min(len(slim.Commitments), len(p.Commitments)) {
+					if g, w := normCommitment(*slim.Commitments[i]), normCommitment(*p.Commitments[i]); !reflect.DeepEqual(g, w) {
+						t.Errorf("commitment %s without entities' evidence:\n got %#v\nwant %#v", w.ID, g, w)
+					}
+				}
+				sameValues(t, "source", slim.Sources, p.Sources, func(s *cg.Source) string { return s.ID }, func(s cg.Source) cg.Source { return s })
+				if slim.Entities == nil {
+					t.Errorf("related entities nil without evidence: asked for, want non-nil")
+				}
+				sameValues(t, "entity without evidence", slim.Entities, withoutEvidence(p.Entities), func(e *cg.Entity) string { return e.ID }, normEntity)
+				tc.page.RelatedWithoutEvidence = false
 				// Asking for more changes nothing else.
 				tc.page.WithRelated = false
 				plain := must(s.Commitments(ctx, tc.f, tc.page))(t)
@@ -247,6 +264,17 @@ func walk(t *testing.T, s cg.Store, f cg.CommitmentFilter, o cg.CommitmentOrder,
 
 // sameRelated checks the entities and sources a page refers to: their ids
 // in order, and their values as the fixture holds them.
+// withoutEvidence copies the entities with their Evidence nil.
+func withoutEvidence(es []*cg.Entity) []*cg.Entity {
+	out := make([]*cg.Entity, len(es))
+	for i, e := range es {
+		slim := *e
+		slim.Evidence = nil
+		out[i] = &slim
+	}
+	return out
+}
+
 func sameRelated(t *testing.T, p *cg.CommitmentPage, entities, sources []string) {
 	t.Helper()
 	if p.Entities == nil || p.Sources == nil {
