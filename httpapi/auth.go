@@ -75,12 +75,16 @@ func keyName(keys []APIKey, secret string) string {
 	return name
 }
 
-func bearer(r *http.Request) string {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
+// principal is the name of the key an Authorization value ("Bearer
+// <secret>") carries, "" when it carries none or an unknown one. Requests,
+// WebSocket connections and exports all authenticate through it.
+func principal(keys []APIKey, authorization string) string {
+	secret, ok := strings.CutPrefix(authorization, "Bearer ")
+	secret = strings.TrimSpace(secret)
+	if !ok || secret == "" {
 		return ""
 	}
-	return strings.TrimSpace(token)
+	return keyName(keys, secret)
 }
 
 // authState travels with a request so that the operation middleware can
@@ -95,7 +99,7 @@ type authStateKey struct{}
 func authenticate(keys []APIKey, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if name := keyName(keys, bearer(r)); name != "" && bearer(r) != "" {
+		if name := principal(keys, r.Header.Get("Authorization")); name != "" {
 			ctx = graph.WithPrincipal(ctx, name)
 		}
 		st := &authState{}

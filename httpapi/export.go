@@ -201,7 +201,7 @@ func (s *stream) flush() {
 // nothing has been sent yet.
 func (e *exporter) serve(contentType, filename string, body func(ctx context.Context, f cg.CommitmentFilter, s *stream) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if e.readsNeedKey && keyName(e.keys, bearer(r)) == "" {
+		if e.readsNeedKey && principal(e.keys, r.Header.Get("Authorization")) == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="coalitiongraph"`)
 			writeExportError(w, &cg.Error{Code: cg.CodeUnauthenticated,
 				Message: "exports need a valid API key: send Authorization: Bearer <key>"})

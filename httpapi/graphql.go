@@ -39,8 +39,7 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 		KeepAlivePingInterval: 10 * time.Second,
 		// graphql-transport-ws carries the key in connection_init's payload.
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			secret, _ := strings.CutPrefix(p.Authorization(), "Bearer ")
-			if name := keyName(cfg.APIKeys, strings.TrimSpace(secret)); name != "" && secret != "" {
+			if name := principal(cfg.APIKeys, p.Authorization()); name != "" {
 				ctx = graph.WithPrincipal(ctx, name)
 			} else if cfg.ReadsNeedKey {
 				return nil, nil, errors.New("this server needs an API key in connection_init's Authorization")
