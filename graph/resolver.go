@@ -203,6 +203,15 @@ func filterCommitments(cs []*cg.Commitment, kinds []cg.EdgeKind, statuses []cg.S
 	return out
 }
 
+// nonNil turns a missing list into an empty one: the schema's lists are
+// non-null, and a loader has no entry for a key with no items.
+func nonNil[T any](items []T) []T {
+	if items == nil {
+		return []T{}
+	}
+	return items
+}
+
 func relationsOfKind(rs []*cg.Relation, kind cg.EdgeKind, end func(*cg.Relation) string, id string) []*cg.Relation {
 	out := []*cg.Relation{}
 	for _, r := range rs {

@@ -160,7 +160,7 @@ func (r *entityResolver) CommitmentsReceived(ctx context.Context, obj *cg.Entity
 // CommitmentsStated is the resolver for the commitmentsStated field.
 func (r *entityResolver) CommitmentsStated(ctx context.Context, obj *cg.Entity) ([]*cg.Commitment, error) {
 	cs, err := loadersFor(ctx).statedBy.Load(obj.ID)
-	return filterCommitments(cs, nil, nil), err
+	return nonNil(cs), err
 }
 
 // Claims is the resolver for the claims field.
@@ -641,25 +641,19 @@ func (r *sourceResolver) Published(ctx context.Context, obj *cg.Source) (*cg.Dat
 // Commitments is the resolver for the commitments field.
 func (r *sourceResolver) Commitments(ctx context.Context, obj *cg.Source) ([]*cg.Commitment, error) {
 	cs, err := loadersFor(ctx).bySource.Load(obj.ID)
-	return filterCommitments(cs, nil, nil), err
+	return nonNil(cs), err
 }
 
 // Relations is the resolver for the relations field.
 func (r *sourceResolver) Relations(ctx context.Context, obj *cg.Source) ([]*cg.Relation, error) {
 	rs, err := loadersFor(ctx).relationsCiting.Load(obj.ID)
-	if rs == nil {
-		rs = []*cg.Relation{}
-	}
-	return rs, err
+	return nonNil(rs), err
 }
 
 // Claims is the resolver for the claims field.
 func (r *sourceResolver) Claims(ctx context.Context, obj *cg.Source) ([]*cg.Claim, error) {
 	cs, err := loadersFor(ctx).claimsCiting.Load(obj.ID)
-	if cs == nil {
-		cs = []*cg.Claim{}
-	}
-	return cs, err
+	return nonNil(cs), err
 }
 
 // FactCount is the resolver for the factCount field.
