@@ -44,7 +44,8 @@ type cellKey struct {
 type loadersKey struct{}
 
 // WithLoaders returns a context carrying fresh loaders over store; the HTTP
-// layer calls it once per request.
+// layer calls it once per GraphQL response (a query, or one subscription
+// event), so cached values never outlive the answer they were loaded for.
 func WithLoaders(ctx context.Context, store cg.Store) context.Context {
 	return context.WithValue(ctx, loadersKey{}, NewLoaders(ctx, store))
 }

@@ -59,6 +59,12 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 	}
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(complexityLimit{max: cfg.MaxComplexity})
+	// Fresh dataloaders for every response: one per query, and one per
+	// event of a subscription, so a long-lived WebSocket never serves
+	// values cached before a later write.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(graph.WithLoaders(ctx, store))
+	})
 	srv.AroundOperations(m.aroundOperations)
 	srv.AroundOperations(requireKey(cfg.ReadsNeedKey))
 

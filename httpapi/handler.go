@@ -104,13 +104,14 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
-		defer cancel()
 		if r.Header.Get("Upgrade") != "" {
 			// A WebSocket lives longer than a request: no request deadline.
-			ctx = r.Context()
+			gql.ServeHTTP(w, r)
+			return
 		}
-		gql.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
+		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
+		defer cancel()
+		gql.ServeHTTP(w, r.WithContext(ctx))
 	})))
 	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {

@@ -302,4 +302,22 @@ func subscriptionSeesChanges(t *testing.T, h http.Handler) {
 	if r.m.Type != "next" || !strings.Contains(string(r.m.Payload), `"type":"RECORDED"`) || !strings.Contains(string(r.m.Payload), `"name":"Poland"`) {
 		t.Fatalf("got %s %s", r.m.Type, r.m.Payload)
 	}
+
+	// Each event is resolved afresh: a rename between two events shows in
+	// the second, however long the connection has been open.
+	MustData(t, PostAs(t, h, aliceKey, `mutation { putEntity(input: {id: "POL", kind: COUNTRY, name: "Republic of Poland"}) { name } }`, nil), &struct{}{})
+	MustData(t, PostAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput("c-live-renamed")}), &struct{}{})
+	for {
+		m, err := read()
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if !strings.Contains(string(m.Payload), `"id":"c-live-renamed"`) {
+			continue // an earlier commitment's event
+		}
+		if !strings.Contains(string(m.Payload), `"name":"Republic of Poland"`) {
+			t.Fatalf("the event after the rename shows %s", m.Payload)
+		}
+		break
+	}
 }
