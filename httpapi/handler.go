@@ -122,6 +122,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		}
 		graphiql(w, r)
 	})
+	mux.HandleFunc("GET /schema.graphql", serveSchema(cfg))
 	mux.Handle("/dashboard", dashboard.Handler())
 	mux.Handle("/dashboard/", dashboard.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
