@@ -1,0 +1,34 @@
+package httpapi
+
+import (
+	"github.com/99designs/gqlgen/graphql/errcode"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// ErrorCodes is every extensions.code the server can answer with, and the
+// HTTP status it comes with. docs/errors.md is its table; a test checks the
+// two agree and that every code in the server's source is listed here, so a
+// new code cannot ship undocumented.
+var ErrorCodes = []ErrorCode{
+	{string(cg.CodeNotFound), "200 (GraphQL, in errors[]); 404 (exports)"},
+	{string(cg.CodeBadInput), "200 (GraphQL, in errors[]); 400 (exports)"},
+	{string(cg.CodeConflict), "200 (GraphQL, in errors[])"},
+	{string(cg.CodeUnauthenticated), "401"},
+	{string(cg.CodeStoreUnavailable), "200 (GraphQL, in errors[]); 503 (exports, /readyz)"},
+	{string(cg.CodeTimeout), "200 (GraphQL, in errors[]); 504 (exports)"},
+	{string(cg.CodeReadOnly), "200 (GraphQL, in errors[])"},
+	{string(cg.CodeInternal), "200 (GraphQL, in errors[]); 500 (exports)"},
+	{"BAD_REQUEST", "400"},
+	{"REQUEST_TOO_LARGE", "413"},
+	{errcode.ParseFailed, "422 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{errcode.ValidationFailed, "422 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"DEPTH_LIMIT_EXCEEDED", "422 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"COMPLEXITY_LIMIT_EXCEEDED", "422 (Accept: application/json); 400 (application/graphql-response+json)"},
+}
+
+// ErrorCode is one entry of ErrorCodes.
+type ErrorCode struct {
+	Code   string
+	Status string
+}
