@@ -21,10 +21,11 @@ var ErrorCodes = []ErrorCode{
 	{string(cg.CodeInternal), "200 (GraphQL, in errors[]); 500 (exports)"},
 	{"BAD_REQUEST", "400"},
 	{"REQUEST_TOO_LARGE", "413"},
-	{errcode.ParseFailed, "422 (Accept: application/json); 400 (application/graphql-response+json)"},
-	{errcode.ValidationFailed, "422 (Accept: application/json); 400 (application/graphql-response+json)"},
-	{"DEPTH_LIMIT_EXCEEDED", "422 (Accept: application/json); 400 (application/graphql-response+json)"},
-	{"COMPLEXITY_LIMIT_EXCEEDED", "422 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{codeMethodNotAllowed, "405"},
+	{errcode.ParseFailed, "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{errcode.ValidationFailed, "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"DEPTH_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"COMPLEXITY_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
 }
 
 // ErrorCode is one entry of ErrorCodes.

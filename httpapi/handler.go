@@ -111,7 +111,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
-		gql.ServeHTTP(w, r.WithContext(ctx))
+		gql.ServeHTTP(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx))
 	})))
 	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {

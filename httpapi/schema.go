@@ -2,7 +2,11 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/vektah/gqlparser/v2/formatter"
 
@@ -13,8 +17,23 @@ import (
 // the executable schema rather than read from schema.graphqls so that it is
 // exactly what the server validates against.
 func schemaSDL() []byte {
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	var b bytes.Buffer
-	formatter.NewFormatter(&b).FormatSchema(graph.NewExecutableSchema(graph.Config{}).Schema())
+	if schema.Description != "" {
+		// gqlparser's formatter drops the schema's own description, and
+		// omits the schema block when its root types have default names.
+		fmt.Fprintf(&b, "\"\"\"\n%s\n\"\"\"\nschema {\n", strings.ReplaceAll(schema.Description, `"""`, `\"""`))
+		for _, root := range []struct {
+			op string
+			t  *ast.Definition
+		}{{"query", schema.Query}, {"mutation", schema.Mutation}, {"subscription", schema.Subscription}} {
+			if root.t != nil {
+				fmt.Fprintf(&b, "  %s: %s\n", root.op, root.t.Name)
+			}
+		}
+		b.WriteString("}\n\n")
+	}
+	formatter.NewFormatter(&b).FormatSchema(schema)
 	return b.Bytes()
 }
 

@@ -43,6 +43,9 @@ func TestSchemaSDL(t *testing.T) {
 		if gerr != nil {
 			t.Fatalf("served SDL does not load: %v\n%s", gerr, body)
 		}
+		if got.Description != want.Description || want.Description == "" {
+			t.Errorf("schema description %q, want %q", got.Description, want.Description)
+		}
 		described := 0
 		for name, wt := range want.Types {
 			if wt.BuiltIn {
