@@ -88,7 +88,16 @@ func TestEveryEmittedCodeListed(t *testing.T) {
 			ast.Inspect(f, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.ValueSpec:
+					isCode := false
 					if id, ok := n.Type.(*ast.Ident); ok && id.Name == "Code" && dir == ".." {
+						isCode = true
+					}
+					for _, name := range n.Names {
+						if strings.HasPrefix(name.Name, "code") || strings.HasPrefix(name.Name, "Code") {
+							isCode = true
+						}
+					}
+					if isCode {
 						for _, v := range n.Values {
 							lit(v)
 						}

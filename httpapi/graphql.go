@@ -57,6 +57,11 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	if cfg.TrustedDocuments != nil {
+		srv.Use(trustedDocuments{docs: cfg.TrustedDocuments})
+	} else {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	}
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(complexityLimit{max: cfg.MaxComplexity})
 	// Fresh dataloaders for every response: one per query, and one per

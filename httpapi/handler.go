@@ -43,6 +43,9 @@ type Config struct {
 	APIKeys []APIKey
 	// ReadsNeedKey makes queries and subscriptions need a key too.
 	ReadsNeedKey bool
+	// TrustedDocuments, when set (ParseTrustedDocuments), is the allow-list:
+	// only these documents run. Without it, automatic persisted queries are on.
+	TrustedDocuments map[string]string
 }
 
 // Defaults are the limits of a public deployment.

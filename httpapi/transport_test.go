@@ -16,6 +16,7 @@ import (
 func TestGraphQLOverHTTPStatuses(t *testing.T) {
 	h := httpapi.NewHandler(seedStore(t), httpapi.Defaults())
 	const gqlJSON = "application/graphql-response+json"
+	deep := `{ entity(id: "FRA") { ` + strings.Repeat("commitmentsMade { actor { ", 7) + "id" + strings.Repeat(" } }", 7) + " } }"
 	for _, tc := range []struct {
 		name, method, query, accept string
 		status                      int
@@ -27,6 +28,8 @@ func TestGraphQLOverHTTPStatuses(t *testing.T) {
 		{"validation failure, json", "POST", "{nope}", "application/json", 200, "GRAPHQL_VALIDATION_FAILED", false},
 		{"validation failure, graphql-response", "POST", "{nope}", gqlJSON, 400, "GRAPHQL_VALIDATION_FAILED", false},
 		{"mutation over GET", "GET", `mutation { retractCommitment(input: {id: "x", baseVersion: 1, reason: "r"}) { id } }`, gqlJSON, 405, "METHOD_NOT_ALLOWED", false},
+		{"over the depth limit, json", "POST", deep, "application/json", 200, "DEPTH_LIMIT_EXCEEDED", false},
+		{"over the depth limit, graphql-response", "POST", deep, gqlJSON, 400, "DEPTH_LIMIT_EXCEEDED", false},
 		{"execution result keeps data", "POST", `{ entity(id: "nope") { id } }`, gqlJSON, 200, "", true},
 		{"standard introspection depth passes", "POST", "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }", gqlJSON, 200, "", true},
 	} {

@@ -52,6 +52,8 @@ type config struct {
 	neo4j          neo4j.Config
 	requestTimeout time.Duration
 	shutdownGrace  time.Duration
+	// trustedDocuments is the allow-list file, empty for none.
+	trustedDocuments string
 }
 
 func parseConfig(args []string, getenv func(string) string) (config, error) {
@@ -90,6 +92,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.BoolVar(&c.memory, "memory", getenv("COALITIONGRAPH_MEMORY") == "true", "keep the embedded store in memory only: writes are lost on exit (env COALITIONGRAPH_MEMORY=true)")
 	c.neo4j = neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"), Password: getenv("NEO4J_PASSWORD"), Database: getenv("NEO4J_DATABASE")}
 	keysFile := fs.String("api-keys-file", getenv("COALITIONGRAPH_API_KEYS_FILE"), "file of API keys, one name:sha256:<hex> a line (env COALITIONGRAPH_API_KEYS_FILE)")
+	fs.StringVar(&c.trustedDocuments, "trusted-documents", getenv("COALITIONGRAPH_TRUSTED_DOCUMENTS"), "run only the documents of this JSON file of sha256 id to document; without it, automatic persisted queries are on (env COALITIONGRAPH_TRUSTED_DOCUMENTS)")
 	fs.BoolVar(&c.readsNeedKey, "reads-need-key", getenv("COALITIONGRAPH_READS_NEED_KEY") == "true", "require an API key for queries too (env COALITIONGRAPH_READS_NEED_KEY=true)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -142,6 +145,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hcfg.RequestTimeout = cfg.requestTimeout
 	hcfg.APIKeys = cfg.apiKeys
 	hcfg.ReadsNeedKey = cfg.readsNeedKey
+	if cfg.trustedDocuments != "" {
+		b, err := os.ReadFile(cfg.trustedDocuments)
+		if err != nil {
+			return fmt.Errorf("read trusted documents: %w", err)
+		}
+		if hcfg.TrustedDocuments, err = httpapi.ParseTrustedDocuments(b, cfg.trustedDocuments); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{
 		Handler:           httpapi.NewHandler(store, hcfg),
 		ReadHeaderTimeout: 5 * time.Second,
