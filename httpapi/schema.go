@@ -13,10 +13,10 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/graph"
 )
 
-// schemaSDL is the served schema in SDL, descriptions included, printed from
+// SchemaSDL is the served schema in SDL, descriptions included, printed from
 // the executable schema rather than read from schema.graphqls so that it is
 // exactly what the server validates against.
-func schemaSDL() []byte {
+func SchemaSDL() []byte {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	var b bytes.Buffer
 	if schema.Description != "" {
@@ -40,7 +40,7 @@ func schemaSDL() []byte {
 // serveSchema answers GET /schema.graphql. It is introspection in another
 // form, so a server with introspection off does not serve it either.
 func serveSchema(cfg Config) http.HandlerFunc {
-	sdl := schemaSDL()
+	sdl := SchemaSDL()
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.Introspection {
 			http.Error(w, "the schema is not published: introspection is disabled", http.StatusNotFound)
