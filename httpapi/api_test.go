@@ -78,8 +78,12 @@ func TestHTTPProtocol(t *testing.T) {
 		{name: "health", path: "/healthz", status: 200},
 		{name: "ready", path: "/readyz", status: 200},
 		{name: "metrics", path: "/metrics", status: 200, contentType: "text/plain"},
-		{name: "graphiql opens on the examples", path: "/graphiql", status: http.StatusFound},
-		{name: "graphiql page", path: "/graphiql?query=x", status: 200, contentType: "text/html"},
+		{name: "graphiql page", path: "/graphiql", status: 200, contentType: "text/html"},
+		{name: "graphiql from the binary", path: "/graphiql/assets/graphiql.min.js", status: 200, contentType: "text/javascript"},
+		{name: "graphiql's explorer plugin", path: "/graphiql/assets/plugin-explorer.umd.js", status: 200, contentType: "text/javascript"},
+		{name: "graphiql's start", path: "/graphiql/assets/init.js", status: 200, contentType: "text/javascript"},
+		{name: "only the vendored files", path: "/graphiql/assets/package.json", status: 404},
+		{name: "schema SDL", path: "/schema.graphql", status: 200, contentType: "text/plain"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

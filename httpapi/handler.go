@@ -13,10 +13,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -116,15 +114,9 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		defer cancel()
 		gql.ServeHTTP(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx))
 	})))
-	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
-	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.RawQuery == "" {
-			// GraphiQL reads its opening query from the URL: start with the examples.
-			http.Redirect(w, r, "/graphiql?query="+url.QueryEscape(exampleQueries), http.StatusFound)
-			return
-		}
-		graphiql(w, r)
-	})
+	graphiqlPage, graphiqlAssets := graphiqlHandler()
+	mux.Handle("GET /graphiql", graphiqlPage)
+	mux.Handle("GET /graphiql/assets/", graphiqlAssets)
 	mux.HandleFunc("GET /schema.graphql", serveSchema(cfg))
 	mux.Handle("/dashboard", dashboard.Handler())
 	mux.Handle("/dashboard/", dashboard.Handler())
