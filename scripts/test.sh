@@ -67,6 +67,7 @@ run "prerequisites" prereqs
 run "gofmt" gofmt_clean
 run "go vet" go vet ./...
 run "generated code is current" generated_current
+run "GraphiQL's vendored files match the pinned packages" scripts/graphiql-vendor.sh --check
 run "Neo4j test harness jars" sh -c 'scripts/neo4j-deps.sh >/dev/null'
 run "Go tests (the Neo4j tests start a real Neo4j in-process)" go test -count=1 -timeout 30m ./...
 
