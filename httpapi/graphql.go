@@ -53,7 +53,9 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 
 	// Parsed and validated documents are cached: a repeated query skips
 	// parsing and validation.
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
+	useDocLimits(srv, cfg, cache)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -69,7 +71,7 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 	srv.AroundOperations(requireKey(cfg.ReadsNeedKey))
 
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, cfg.Logger, err)
+		return hideSuggestions(cfg.Introspection, presentError(ctx, cfg.Logger, err))
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -105,6 +107,10 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		// A request gqlgen could not read (bad JSON, no query): the
 		// client's fault. gqlgen echoes the body into the message; cut it.
 		msg, _, _ := strings.Cut(gqlErr.Message, " body:")
+		if strings.Contains(msg, "Go value of type") || strings.Contains(msg, "Go struct field") {
+			// encoding/json names the Go types it decodes into.
+			msg = "the body must be one JSON object: query a string, operationName a string, variables and extensions objects"
+		}
 		gqlErr.Message = msg
 		setCode(gqlErr, "BAD_REQUEST")
 	default:
@@ -227,6 +233,13 @@ func selectionDepth(ss ast.SelectionSet, frags ast.FragmentDefinitionList, path 
 		switch s := sel.(type) {
 		case *ast.Field:
 			fp := append(append(ast.Path{}, path...), ast.PathName(s.Alias))
+			if s.Name == "__schema" || s.Name == "__type" {
+				// Introspection has its own bound (gqlparser's
+				// MaxIntrospectionDepth rule and DocLimits.MaxIntrospection):
+				// the standard query of graphql-js is 15 fields deep.
+				d, p = 1, fp
+				break
+			}
 			d, p = selectionDepth(s.SelectionSet, frags, fp, visiting)
 			d++
 		case *ast.InlineFragment:

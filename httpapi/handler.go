@@ -43,6 +43,9 @@ type Config struct {
 	APIKeys []APIKey
 	// ReadsNeedKey makes queries and subscriptions need a key too.
 	ReadsNeedKey bool
+	// Limits bound a document before validation; zero fields take
+	// DefaultDocLimits.
+	Limits DocLimits
 }
 
 // Defaults are the limits of a public deployment.
@@ -93,6 +96,9 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", authenticate(cfg.APIKeys, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !allowedMethod(w, r) {
+			return
+		}
 		if r.Method == http.MethodPost {
 			// Read the body here so that an oversized one gets 413 rather
 			// than one of gqlgen's decode errors.
@@ -100,6 +106,11 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 			if err != nil {
 				writeRequestError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE",
 					fmt.Sprintf("request body exceeds %d bytes", cfg.MaxBodyBytes))
+				return
+			}
+			if isBatch(body) {
+				writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST",
+					"batched requests (a JSON array) are not supported: send one JSON object with query, operationName and variables per request")
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
