@@ -94,6 +94,10 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		setCode(gqlErr, string(coded.Code))
 		if coded.Field != "" {
 			gqlErr.Extensions["field"] = coded.Field
+		} else if f := argumentField(ctx, gqlErr.Path); f != "" {
+			// A scalar's unmarshaller does not know its argument; the
+			// path does: [commitments filter asOf] → filter.asOf.
+			gqlErr.Extensions["field"] = f
 		}
 		if coded.Code == cg.CodeStoreUnavailable {
 			log.WarnContext(ctx, "store unavailable", "err", err)
@@ -305,8 +309,10 @@ func (c complexityLimit) MutateOperationContext(ctx context.Context, opCtx *grap
 }
 
 // setComplexity makes list fields cost what they may return: paginated
-// fields their page size, unpaginated nested lists an estimate.
+// fields their page size, every other list its assumed size (listSizes),
+// so nested lists multiply and aliases add up.
 func setComplexity(c *graph.ComplexityRoot) {
+	assumeListSizes(c, listSizes)
 	pageCost := func(child int, first *int, def int) int {
 		// Out-of-range page sizes are the resolver's to reject with a
 		// clearer error; here they count as the most they could be.
@@ -316,14 +322,9 @@ func setComplexity(c *graph.ComplexityRoot) {
 		}
 		return 1 + n*child
 	}
-	const nested = 10 // typical size of an unpaginated nested list
 	c.Query.Commitments = func(child int, _ *model.CommitmentFilter, _ *cg.CommitmentOrder, first *int, _ *string) int {
 		return pageCost(child, first, 20)
 	}
 	c.Query.Entities = func(child int, _ []cg.EntityKind, first *int) int { return pageCost(child, first, graph.MaxFirst) }
 	c.Query.Search = func(child int, _ string, _ []cg.EntityKind, first *int) int { return pageCost(child, first, 10) }
-	c.Entity.CommitmentsMade = func(child int, _ []cg.EdgeKind, _ []cg.Status) int { return 1 + nested*child }
-	c.Entity.CommitmentsReceived = func(child int, _ []cg.EdgeKind, _ []cg.Status) int { return 1 + nested*child }
-	c.Subgraph.Nodes = func(child int) int { return 1 + 5*nested*child }
-	c.Subgraph.Edges = func(child int) int { return 1 + 5*nested*child }
 }

@@ -175,8 +175,8 @@ func TestBadRequestsTellTheTruth(t *testing.T) {
 		status             int
 		code, field        string
 	}{
-		{"asOf yesterday", "POST", gqlBody(t, `{ commitments(filter: {asOf: "yesterday"}) { totalCount } }`), 200, "BAD_USER_INPUT", "asOf"},
-		{"asOf a number in variables", "POST", `{"query":"query($f: CommitmentFilter) { commitments(filter: $f) { totalCount } }","variables":{"f":{"asOf":5}}}`, 200, "BAD_USER_INPUT", "asOf"},
+		{"asOf yesterday", "POST", gqlBody(t, `{ commitments(filter: {asOf: "yesterday"}) { totalCount } }`), 200, "BAD_USER_INPUT", "filter.asOf"},
+		{"asOf a number in variables", "POST", `{"query":"query($f: CommitmentFilter) { commitments(filter: $f) { totalCount } }","variables":{"f":{"asOf":5}}}`, 200, "BAD_USER_INPUT", "filter.asOf"},
 		{"batched array", "POST", `[{"query":"{ sources { id } }"}]`, 400, "BAD_REQUEST", ""},
 		{"query a number", "POST", `{"query": 5}`, 400, "BAD_REQUEST", ""},
 		{"variables a list", "POST", `{"query":"{ sources { id } }","variables":[1]}`, 400, "BAD_REQUEST", ""},

@@ -237,3 +237,61 @@ func isBatch(body []byte) bool {
 	b := bytes.TrimLeft(body, " \t\r\n")
 	return len(b) > 0 && b[0] == '['
 }
+
+// argumentField names the argument part of an error's path: gqlgen puts
+// argument and input-field names after the response keys of the fields.
+func argumentField(ctx context.Context, path ast.Path) string {
+	if len(path) == 0 || !graphql.HasOperationContext(ctx) {
+		return ""
+	}
+	opCtx := graphql.GetOperationContext(ctx)
+	if opCtx.Doc == nil || opCtx.Operation == nil {
+		return ""
+	}
+	ss := opCtx.Operation.SelectionSet
+	i := 0
+	for ; i < len(path); i++ {
+		switch el := path[i].(type) {
+		case ast.PathIndex:
+			continue
+		case ast.PathName:
+			f := fieldByKey(ss, opCtx.Doc.Fragments, string(el), 0)
+			if f == nil {
+				var names []string
+				for _, rest := range path[i:] {
+					if n, ok := rest.(ast.PathName); ok {
+						names = append(names, string(n))
+					}
+				}
+				return strings.Join(names, ".")
+			}
+			ss = f.SelectionSet
+		}
+	}
+	return ""
+}
+
+func fieldByKey(ss ast.SelectionSet, frags ast.FragmentDefinitionList, key string, depth int) *ast.Field {
+	if depth > 20 {
+		return nil
+	}
+	for _, sel := range ss {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias == key || (s.Alias == "" && s.Name == key) {
+				return s
+			}
+		case *ast.InlineFragment:
+			if f := fieldByKey(s.SelectionSet, frags, key, depth+1); f != nil {
+				return f
+			}
+		case *ast.FragmentSpread:
+			if fd := frags.ForName(s.Name); fd != nil {
+				if f := fieldByKey(fd.SelectionSet, frags, key, depth+1); f != nil {
+					return f
+				}
+			}
+		}
+	}
+	return nil
+}
