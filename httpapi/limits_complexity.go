@@ -17,7 +17,7 @@ var listSizes = map[string]int{
 	"Entity.evidence": 5, "Entity.offices": 10, "Entity.officeHolders": 10, "Entity.memberships": 10,
 	"Entity.members": 30, "Entity.events": 10, "Entity.participants": 30, "Entity.signatures": 10,
 	"Entity.commitmentsMade": 20, "Entity.commitmentsReceived": 20, "Entity.commitmentsStated": 20,
-	"Entity.claims": 10,
+	"Entity.claims":       10,
 	"Commitment.evidence": 5, "Commitment.sources": 5, "Commitment.history": 5,
 	"Relation.evidence": 5, "Claim.evidence": 5, "ClaimTopic.claims": 10,
 	"Source.commitments": 50, "Source.relations": 50, "Source.claims": 50,
