@@ -26,6 +26,7 @@ var hostileDocs = []struct {
 	{"21 repeats of a field", "{ sources { " + strings.Repeat("id ", 21) + "} }", "FIELD_REPEAT_LIMIT_EXCEEDED"},
 	{"21 repeats in inline fragments", "{ sources { " + strings.Repeat("... on Source { id } ", 21) + "} }", "FIELD_REPEAT_LIMIT_EXCEEDED"},
 	{"21 spreads of a fragment", "{ sources { " + strings.Repeat("...F ", 21) + "} } fragment F on Source { id }", "FIELD_REPEAT_LIMIT_EXCEEDED"},
+	{"nested repeats (20×20×20)", nestedRepeats(), "FIELD_REPEAT_LIMIT_EXCEEDED"},
 	{"11 directives", "{ sources { id " + strings.Repeat("@include(if: true) ", 11) + "} }", "DIRECTIVE_LIMIT_EXCEEDED"},
 	{"101 aliases", "{ sources { " + aliases(101, "id") + "} }", "ALIAS_LIMIT_EXCEEDED"},
 	{"3 aliases of __schema", "{ " + aliases(3, "__schema { description }") + "}", "INTROSPECTION_LIMIT_EXCEEDED"},

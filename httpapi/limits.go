@@ -93,70 +93,53 @@ func (l docLimits) MutateOperationParameters(ctx context.Context, params *graphq
 	return l.check(doc)
 }
 
-// check walks every selection set once.
+// check walks every literal selection once for aliases, directives and
+// introspection, then the merged selection sets for repeats.
 func (l docLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
 	aliases, introspection := 0, 0
 	var walk func(ss ast.SelectionSet, path ast.Path) *gqlerror.Error
 	walk = func(ss ast.SelectionSet, path ast.Path) *gqlerror.Error {
-		repeats := map[string]int{}
-		var count func(ss ast.SelectionSet) *gqlerror.Error
-		count = func(ss ast.SelectionSet) *gqlerror.Error {
-			for _, sel := range ss {
-				var dirs ast.DirectiveList
-				var pos *ast.Position
-				var p ast.Path
-				switch s := sel.(type) {
-				case *ast.Field:
-					dirs, pos = s.Directives, s.Position
-					key := s.Alias
-					if key == "" {
-						key = s.Name
-					}
-					p = append(append(ast.Path{}, path...), ast.PathName(key))
-					if s.Alias != "" && s.Alias != s.Name {
-						if aliases++; aliases > l.MaxAliases {
-							return limitError("ALIAS_LIMIT_EXCEEDED", "aliases", l.MaxAliases, p,
-								fmt.Sprintf("the document has more than %d aliases, the limit", l.MaxAliases), locs(pos))
-						}
-					}
-					if s.Name == "__schema" || s.Name == "__type" {
-						if !l.introspection {
-							return limitError("INTROSPECTION_DISABLED", "introspection", 0, p,
-								"introspection is disabled on this server", locs(pos))
-						}
-						if introspection++; introspection > l.MaxIntrospection {
-							return limitError("INTROSPECTION_LIMIT_EXCEEDED", "introspection", l.MaxIntrospection, p,
-								fmt.Sprintf("the document has more than %d __schema or __type fields, the limit", l.MaxIntrospection), locs(pos))
-						}
-					}
-					if repeats["f:"+key]++; repeats["f:"+key] > l.MaxFieldRepeats {
-						return limitError("FIELD_REPEAT_LIMIT_EXCEEDED", "fieldRepeats", l.MaxFieldRepeats, p,
-							fmt.Sprintf("%q appears more than %d times in one selection set, the limit", key, l.MaxFieldRepeats), locs(pos))
-					}
-					if err := walk(s.SelectionSet, p); err != nil {
-						return err
-					}
-				case *ast.FragmentSpread:
-					dirs, pos, p = s.Directives, s.Position, path
-					if repeats["s:"+s.Name]++; repeats["s:"+s.Name] > l.MaxFieldRepeats {
-						return limitError("FIELD_REPEAT_LIMIT_EXCEEDED", "fieldRepeats", l.MaxFieldRepeats, p,
-							fmt.Sprintf("fragment %q is spread more than %d times in one selection set, the limit", s.Name, l.MaxFieldRepeats), locs(pos))
-					}
-				case *ast.InlineFragment:
-					dirs, pos, p = s.Directives, s.Position, path
-					// Its fields merge with the enclosing set's: count them together.
-					if err := count(s.SelectionSet); err != nil {
-						return err
+		for _, sel := range ss {
+			var dirs ast.DirectiveList
+			var pos *ast.Position
+			p := path
+			switch s := sel.(type) {
+			case *ast.Field:
+				dirs, pos = s.Directives, s.Position
+				p = append(append(ast.Path{}, path...), ast.PathName(responseKey(s)))
+				if s.Alias != "" && s.Alias != s.Name {
+					if aliases++; aliases > l.MaxAliases {
+						return limitError("ALIAS_LIMIT_EXCEEDED", "aliases", l.MaxAliases, p,
+							fmt.Sprintf("the document has more than %d aliases, the limit", l.MaxAliases), locs(pos))
 					}
 				}
-				if len(dirs) > l.MaxDirectives {
-					return limitError("DIRECTIVE_LIMIT_EXCEEDED", "directives", l.MaxDirectives, p,
-						fmt.Sprintf("a selection has %d directives, more than the limit of %d", len(dirs), l.MaxDirectives), locs(pos))
+				if s.Name == "__schema" || s.Name == "__type" {
+					if !l.introspection {
+						return limitError("INTROSPECTION_DISABLED", "introspection", 0, p,
+							"introspection is disabled on this server", locs(pos))
+					}
+					if introspection++; introspection > l.MaxIntrospection {
+						return limitError("INTROSPECTION_LIMIT_EXCEEDED", "introspection", l.MaxIntrospection, p,
+							fmt.Sprintf("the document has more than %d __schema or __type fields, the limit", l.MaxIntrospection), locs(pos))
+					}
+				}
+				if err := walk(s.SelectionSet, p); err != nil {
+					return err
+				}
+			case *ast.FragmentSpread:
+				dirs, pos = s.Directives, s.Position
+			case *ast.InlineFragment:
+				dirs, pos = s.Directives, s.Position
+				if err := walk(s.SelectionSet, p); err != nil {
+					return err
 				}
 			}
-			return nil
+			if len(dirs) > l.MaxDirectives {
+				return limitError("DIRECTIVE_LIMIT_EXCEEDED", "directives", l.MaxDirectives, p,
+					fmt.Sprintf("a selection has %d directives, more than the limit of %d", len(dirs), l.MaxDirectives), locs(pos))
+			}
 		}
-		return count(ss)
+		return nil
 	}
 	for _, op := range doc.Operations {
 		if len(op.Directives) > l.MaxDirectives {
@@ -173,6 +156,99 @@ func (l docLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
 				fmt.Sprintf("fragment %q has %d directives, more than the limit of %d", f.Name, len(f.Directives), l.MaxDirectives), locs(f.Position))
 		}
 		if err := walk(f.SelectionSet, nil); err != nil {
+			return err
+		}
+	}
+	m := merger{l: l, frags: doc.Fragments, budget: 10 * l.MaxTokens}
+	for _, op := range doc.Operations {
+		if err := m.group([]ast.SelectionSet{op.SelectionSet}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func responseKey(f *ast.Field) string {
+	if f.Alias != "" {
+		return f.Alias
+	}
+	return f.Name
+}
+
+// merger bounds field merging. Fields with one response key merge, and so
+// do their selections, across inline fragments and fragment spreads:
+// gqlparser compares every pair in a merged group, and 20 repeats of 20
+// repeats of 20 fields are 8,000 fields in one group. So the repeat limit
+// applies to merged groups, not only to one literal selection set, and
+// the expansion of fragments has a budget.
+type merger struct {
+	l      docLimits
+	frags  ast.FragmentDefinitionList
+	budget int
+}
+
+func (m *merger) group(sets []ast.SelectionSet, path ast.Path) *gqlerror.Error {
+	byKey := map[string][]*ast.Field{}
+	var keys []string
+	spreads := map[string]int{}
+	var collect func(ss ast.SelectionSet, visiting map[string]bool) *gqlerror.Error
+	collect = func(ss ast.SelectionSet, visiting map[string]bool) *gqlerror.Error {
+		for _, sel := range ss {
+			if m.budget--; m.budget < 0 {
+				return limitError("SELECTION_LIMIT_EXCEEDED", "selections", 10*m.l.MaxTokens, path,
+					fmt.Sprintf("fragments expand to more than %d selections, the limit", 10*m.l.MaxTokens), nil)
+			}
+			switch s := sel.(type) {
+			case *ast.Field:
+				k := responseKey(s)
+				if byKey[k] == nil {
+					keys = append(keys, k)
+				}
+				byKey[k] = append(byKey[k], s)
+				if len(byKey[k]) > m.l.MaxFieldRepeats {
+					return limitError("FIELD_REPEAT_LIMIT_EXCEEDED", "fieldRepeats", m.l.MaxFieldRepeats,
+						append(append(ast.Path{}, path...), ast.PathName(k)),
+						fmt.Sprintf("%q appears more than %d times in one selection set (fragments and repeats of the enclosing field merge), the limit", k, m.l.MaxFieldRepeats), locs(s.Position))
+				}
+			case *ast.InlineFragment:
+				if err := collect(s.SelectionSet, visiting); err != nil {
+					return err
+				}
+			case *ast.FragmentSpread:
+				if spreads[s.Name]++; spreads[s.Name] > m.l.MaxFieldRepeats {
+					return limitError("FIELD_REPEAT_LIMIT_EXCEEDED", "fieldRepeats", m.l.MaxFieldRepeats, path,
+						fmt.Sprintf("fragment %q is spread more than %d times in one selection set, the limit", s.Name, m.l.MaxFieldRepeats), locs(s.Position))
+				}
+				f := m.frags.ForName(s.Name)
+				if f == nil || visiting[s.Name] {
+					continue // unknown fragments and cycles are validation errors
+				}
+				visiting[s.Name] = true
+				err := collect(f.SelectionSet, visiting)
+				delete(visiting, s.Name)
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, ss := range sets {
+		if err := collect(ss, map[string]bool{}); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		var children []ast.SelectionSet
+		for _, f := range byKey[k] {
+			if len(f.SelectionSet) > 0 {
+				children = append(children, f.SelectionSet)
+			}
+		}
+		if len(children) == 0 {
+			continue
+		}
+		if err := m.group(children, append(append(ast.Path{}, path...), ast.PathName(k))); err != nil {
 			return err
 		}
 	}
