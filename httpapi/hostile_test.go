@@ -215,3 +215,17 @@ func TestTimeAcceptsADay(t *testing.T) {
 		t.Errorf("a day is not the start of that day, UTC: %s vs %s", day.Data, instant.Data)
 	}
 }
+
+func TestResultLimitRefusesTheWholeAnswer(t *testing.T) {
+	cfg := httpapi.Defaults()
+	cfg.Limits.MaxResolvedFields = 10
+	h := httpapi.NewHandler(seedStore(t), cfg)
+	r := do(t, h, "POST", gqlBody(t, "{ sources { id file commitments { id } } }"))
+	if r.code() != "RESULT_LIMIT_EXCEEDED" || len(r.Errors) != 1 || (len(r.Data) > 0 && string(r.Data) != "null") {
+		t.Fatalf("want one RESULT_LIMIT_EXCEEDED and no data: %.400s", r.body)
+	}
+	if r := do(t, h, "POST", gqlBody(t, "{ sources { id } }")); len(r.Errors) > 0 {
+		t.Fatalf("a small answer is refused: %s", r.body)
+	}
+	healthy(t, h)
+}

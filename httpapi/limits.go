@@ -36,12 +36,16 @@ type DocLimits struct {
 	MaxDirectives int
 	// MaxIntrospection bounds __schema and __type fields (aliases count).
 	MaxIntrospection int
+	// MaxResolvedFields bounds the fields one response resolves (list
+	// items times their fields): the backstop behind the complexity
+	// estimate, so one request's memory stays bounded whatever the data.
+	MaxResolvedFields int
 }
 
 // DefaultDocLimits admit graphql-js's full introspection query (about
 // 1,100 tokens, no aliases) and every example query with a wide margin.
 func DefaultDocLimits() DocLimits {
-	return DocLimits{MaxTokens: 10000, MaxAliases: 100, MaxFieldRepeats: 20, MaxDirectives: 10, MaxIntrospection: 2}
+	return DocLimits{MaxTokens: 10000, MaxAliases: 100, MaxFieldRepeats: 20, MaxDirectives: 10, MaxIntrospection: 2, MaxResolvedFields: 100000}
 }
 
 func (l DocLimits) withDefaults() DocLimits {
@@ -60,6 +64,9 @@ func (l DocLimits) withDefaults() DocLimits {
 	}
 	if l.MaxIntrospection == 0 {
 		l.MaxIntrospection = d.MaxIntrospection
+	}
+	if l.MaxResolvedFields == 0 {
+		l.MaxResolvedFields = d.MaxResolvedFields
 	}
 	return l
 }
@@ -282,6 +289,7 @@ func useDocLimits(srv *handler.Server, cfg Config, cache *lru.LRU[*ast.QueryDocu
 		_, ok := cache.Get(ctx, q)
 		return ok
 	}})
+	useWorkLimit(srv, l.MaxResolvedFields)
 }
 
 var didYouMean = regexp.MustCompile(`\s*Did you mean [^?]*\?`)
