@@ -263,11 +263,11 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// BackupFile copies the file at path, which no server may have open, to
-// dst (created, never overwritten) with a read-only transaction, and
-// checks the copy.
+// BackupFile checks the file at path, which no server may have open, and
+// copies it to dst (created, never overwritten) with a read-only
+// transaction: a damaged file is not copied as if it were a backup.
 func BackupFile(path, dst string) error {
-	if err := inspect(path); err != nil {
+	if err := Check(path); err != nil {
 		return err
 	}
 	db, err := openBolt(path, &bolt.Options{Timeout: lockTimeout, ReadOnly: true})

@@ -55,6 +55,7 @@ func TestDamagedFileStopsOpen(t *testing.T) {
 		{"truncated by one page", func(b []byte, used int64) []byte { return b[:used-4096] }, "truncated"},
 		{"both meta pages zeroed", func(b []byte, _ int64) []byte { zero(b, 0, 8192); return b }, "no valid meta page"},
 		{"data pages zeroed", func(b []byte, used int64) []byte { zero(b, 16384, used); return b }, ""},
+		{"leaf pages zeroed", func(b []byte, _ int64) []byte { zero(b, 4*4096, 12*4096); return b }, ""},
 		{"data pages garbage", func(b []byte, used int64) []byte {
 			for i := int64(16384); i < used; i++ {
 				b[i] = byte(i * 7)
