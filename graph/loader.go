@@ -2,9 +2,13 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
 // loader batches the keys that concurrently resolving fields ask for into
@@ -127,8 +131,15 @@ func (l *loader[K, V]) Load(key K) (V, error) {
 		}
 	}
 	l.mu.Unlock()
-	<-b.done
-	return b.vals[key], b.err
+	// A caller whose response is abandoned (deadline, disconnect) stops
+	// waiting; the batch still completes for any other waiter.
+	select {
+	case <-b.done:
+		return b.vals[key], b.err
+	case <-l.ctx.Done():
+		var zero V
+		return zero, fmt.Errorf("graph: waiting for a batch: %w", l.ctx.Err())
+	}
 }
 
 // LoadNow loads one key without waiting for others to batch with: for root
@@ -173,7 +184,16 @@ func (l *loader[K, V]) dispatch(b *batch[K, V]) {
 	l.run(b)
 }
 
+// run fetches a batch. It may run in a goroutine of its own, where a panic
+// would kill the process: it becomes the batch's error (INTERNAL), logged
+// with the rest of the request's errors, and every waiter is released.
 func (l *loader[K, V]) run(b *batch[K, V]) {
+	defer close(b.done)
+	defer func() {
+		if r := recover(); r != nil {
+			b.vals = nil
+			b.err = &cg.Error{Code: cg.CodeInternal, Message: "internal error", Err: fmt.Errorf("panic in a batch of %d keys: %v\n%s", len(b.keys), r, debug.Stack())}
+		}
+	}()
 	b.vals, b.err = l.fetch(l.ctx, b.keys)
-	close(b.done)
 }
