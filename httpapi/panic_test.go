@@ -103,7 +103,7 @@ func TestPanicsNeverKillTheServer(t *testing.T) {
 					t.Errorf("error %+v; want INTERNAL without the panic's text", e)
 				}
 			}
-			healthy(t, srv.URL)
+			healthyAt(t, srv.URL)
 		})
 	}
 	for _, path := range exportPaths {
@@ -119,7 +119,7 @@ func TestPanicsNeverKillTheServer(t *testing.T) {
 			if resp.StatusCode != http.StatusInternalServerError || strings.Contains(string(b), "boom") {
 				t.Errorf("%d %s; want 500 without the panic's text", resp.StatusCode, b)
 			}
-			healthy(t, srv.URL)
+			healthyAt(t, srv.URL)
 		})
 	}
 }
@@ -132,7 +132,7 @@ func set(names []string) map[string]bool {
 	return m
 }
 
-func healthy(t *testing.T, url string) {
+func healthyAt(t *testing.T, url string) {
 	t.Helper()
 	resp, err := http.Get(url + "/healthz")
 	if err != nil {
