@@ -122,7 +122,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
-		gql.ServeHTTP(w, r.WithContext(ctx))
+		serveWithin(w, r.WithContext(ctx), gql)
 	})))
 	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,7 +10,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/httpapi"
 )
 
@@ -226,6 +229,33 @@ func TestResultLimitRefusesTheWholeAnswer(t *testing.T) {
 	}
 	if r := do(t, h, "POST", gqlBody(t, "{ sources { id } }")); len(r.Errors) > 0 {
 		t.Fatalf("a small answer is refused: %s", r.body)
+	}
+	healthy(t, h)
+}
+
+// stuckStore ignores its context until released, like a store call that
+// does not honour deadlines.
+type stuckStore struct {
+	cg.Store
+	release chan struct{}
+}
+
+func (s stuckStore) Sources(ctx context.Context, ids []string) ([]*cg.Source, error) {
+	<-s.release
+	return s.Store.Sources(ctx, ids)
+}
+
+func TestPastItsDeadlineARequestAnswersTimeout(t *testing.T) {
+	s := stuckStore{Store: seedStore(t), release: make(chan struct{})}
+	defer close(s.release)
+	cfg := httpapi.Defaults()
+	cfg.RequestTimeout = 50 * time.Millisecond
+	h := httpapi.NewHandler(s, cfg)
+	// The store stays stuck until the test ends: the answer can only come
+	// from the deadline.
+	r := do(t, h, "POST", gqlBody(t, "{ sources { id } }"))
+	if r.code() != "TIMEOUT" {
+		t.Fatalf("code %q, want TIMEOUT: %s", r.code(), r.body)
 	}
 	healthy(t, h)
 }
