@@ -3,12 +3,9 @@ package graph
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
-
-	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
 // loader batches the keys that concurrently resolving fields ask for into
@@ -189,11 +186,6 @@ func (l *loader[K, V]) dispatch(b *batch[K, V]) {
 // with the rest of the request's errors, and every waiter is released.
 func (l *loader[K, V]) run(b *batch[K, V]) {
 	defer close(b.done)
-	defer func() {
-		if r := recover(); r != nil {
-			b.vals = nil
-			b.err = &cg.Error{Code: cg.CodeInternal, Message: "internal error", Err: fmt.Errorf("panic in a batch of %d keys: %v\n%s", len(b.keys), r, debug.Stack())}
-		}
-	}()
+	defer recoverInto(&b.err)
 	b.vals, b.err = l.fetch(l.ctx, b.keys)
 }

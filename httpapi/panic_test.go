@@ -79,6 +79,7 @@ func TestPanicsNeverKillTheServer(t *testing.T) {
 		{"nested commitments via a loader", `{ entities { id commitmentsMade { id } } }`, []string{"Commitments"}},
 		{"nested relations via a loader", `{ entities { id offices { id } memberships { id } } }`, []string{"Relations"}},
 		{"nested claims via a loader", `{ entities { id claims { topic } } }`, []string{"Claims"}},
+		{"timeline events fetched beside the commitments", `{ timeline { date { text } } }`, []string{"Entities"}},
 	}
 	for _, tc := range queries {
 		t.Run(tc.name, func(t *testing.T) {

@@ -181,6 +181,13 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 	if s.db != "" {
 		opts = append(opts, nd.ExecuteQueryWithDatabase(s.db))
 	}
+	// Neo4j does not know the caller gave up: without a transaction
+	// time-out a query past the deadline keeps a core busy to its end.
+	if d, ok := ctx.Deadline(); ok {
+		if left := time.Until(d); left > 0 {
+			opts = append(opts, nd.ExecuteQueryWithTransactionConfig(nd.WithTxTimeout(left)))
+		}
+	}
 	res, err := nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
 	if err != nil {
 		return nil, classify(op, err)
