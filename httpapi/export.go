@@ -43,6 +43,9 @@ var exportParams = map[string]bool{
 	"source": true, "statedBy": true, "from": true, "to": true, "asOf": true,
 }
 
+// exportParamNames lists exportParams for /export/.
+var exportParamNames = []string{"id", "kind", "status", "actor", "target", "source", "statedBy", "from", "to", "asOf"}
+
 // parseExportFilter reads the commitment filter from query parameters. List
 // parameters may repeat (kind=A&kind=B) or hold comma-separated values
 // (kind=A,B), or both.

@@ -160,6 +160,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	mux.HandleFunc("GET /export/commitments.csv", ex.serve("text/csv; charset=utf-8", "commitments.csv", ex.CommitmentsCSV))
 	mux.HandleFunc("GET /export/graph.graphml", ex.serve("application/graphml+xml; charset=utf-8", "graph.graphml", ex.GraphML))
 	mux.HandleFunc("GET /export/graph.json", ex.serve("application/json", "graph.json", ex.GraphJSON))
+	ex.routes(mux)
 	return m.wrap(logRequests(cfg.Logger, recoverPanics(cfg.Logger, mux)))
 }
 
