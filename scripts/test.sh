@@ -33,4 +33,8 @@ for extra in scripts/test-dashboard.sh; do
 		"$extra"
 	fi
 done
+# Python client against a real server (helper exports)
+step "Python client (clients/python) against a running server"
+scripts/test-python-client.sh
+
 step "all tests passed"

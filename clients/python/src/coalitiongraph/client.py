@@ -138,13 +138,15 @@ class Client:
         return resp.content
 
     def table(self, name: str, as_of: str | None = None, **filters: str | Sequence[str]) -> pandas.DataFrame:
-        """A tidy table (see docs/codebook.md) from its Parquet export."""
-        import pandas as pd
+        """A tidy table (see docs/codebook.md) from its Parquet export, DATE
+        columns as datetime64 (pyarrow's default is objects of datetime.date)."""
+        import pyarrow.parquet as pq
 
         params: dict[str, str | Sequence[str]] = dict(filters)
         if as_of is not None:
             params["asOf"] = as_of
-        return pd.read_parquet(io.BytesIO(self.export(f"tables/{name}.parquet", params)))
+        t = pq.read_table(io.BytesIO(self.export(f"tables/{name}.parquet", params)))
+        return t.to_pandas(date_as_object=False)
 
     def graph(self, as_of: str | None = None, **filters: str | Sequence[str]) -> networkx.MultiDiGraph:
         """The GraphML export read by networkx: typed attributes, no JSON to decode."""
