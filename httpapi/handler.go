@@ -161,9 +161,10 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
 	ex := newExporter(store, cfg)
-	mux.HandleFunc("GET /export/commitments.csv", ex.serve("text/csv; charset=utf-8", "commitments.csv", ex.commitmentsCSV))
-	mux.HandleFunc("GET /export/graph.graphml", ex.serve("application/graphml+xml; charset=utf-8", "graph.graphml", ex.graphGraphML))
-	mux.HandleFunc("GET /export/graph.json", ex.serve("application/json", "graph.json", ex.graphJSON))
+	mux.HandleFunc("GET /export/commitments.csv", ex.serve("text/csv; charset=utf-8", "commitments.csv", ex.CommitmentsCSV))
+	mux.HandleFunc("GET /export/graph.graphml", ex.serve("application/graphml+xml; charset=utf-8", "graph.graphml", ex.GraphML))
+	mux.HandleFunc("GET /export/graph.json", ex.serve("application/json", "graph.json", ex.GraphJSON))
+	ex.routes(mux)
 	return m.wrap(logRequests(cfg.Logger, recoverPanics(cfg.Logger, mux)))
 }
 
