@@ -253,6 +253,7 @@ type ComplexityRoot struct {
 		Outlet      func(childComplexity int) int
 		Published   func(childComplexity int) int
 		Relations   func(childComplexity int) int
+		Text        func(childComplexity int) int
 		Title       func(childComplexity int) int
 	}
 
@@ -379,6 +380,7 @@ type SourceResolver interface {
 	Outlet(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
 	Title(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
 	Published(ctx context.Context, obj *coalitiongraph.Source) (*coalitiongraph.Date, error)
+
 	Commitments(ctx context.Context, obj *coalitiongraph.Source) ([]*coalitiongraph.Commitment, error)
 	Relations(ctx context.Context, obj *coalitiongraph.Source) ([]*coalitiongraph.Relation, error)
 	Claims(ctx context.Context, obj *coalitiongraph.Source) ([]*coalitiongraph.Claim, error)
@@ -1344,6 +1346,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Relations(childComplexity), true
+	case "Source.text":
+		if e.ComplexityRoot.Source.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Text(childComplexity), true
 	case "Source.title":
 		if e.ComplexityRoot.Source.Title == nil {
 			break
@@ -1802,6 +1810,8 @@ type Source {
   outlet: String
   title: String
   published: PartialDate
+  "The article's text, byte for byte: every evidence quote citing this source appears in it, and evidence lines count its lines."
+  text: String!
   "Every fact this source supports."
   commitments: [Commitment!]!
   relations: [Relation!]!
@@ -2026,10 +2036,13 @@ input EntityInput {
 
 input SourceInput {
   id: ID!
+  "A plain file name: no path separators, no '..'."
   file: String
   outlet: String
   title: String
   published: String
+  "The article's text (required; at most 256 KiB). Quotes of new evidence must appear in it verbatim; it cannot change once set."
+  text: String
 }
 
 type Subscription {
@@ -2407,6 +2420,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_title(ctx, field)
 	case "published":
 		return ec.fieldContext_Source_published(ctx, field)
+	case "text":
+		return ec.fieldContext_Source_text(ctx, field)
 	case "commitments":
 		return ec.fieldContext_Source_commitments(ctx, field)
 	case "relations":
@@ -7064,6 +7079,29 @@ func (ec *executionContext) fieldContext_Source_published(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Source_text(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Source_commitments(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9048,7 +9086,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "file", "outlet", "title", "published"}
+	fieldsInOrder := [...]string{"id", "file", "outlet", "title", "published", "text"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9090,6 +9128,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Published = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
 		}
 	}
 	return it, nil
@@ -12274,6 +12319,11 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			out.Values[i] = ec._Source_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "commitments":
 			field := field
 

@@ -234,6 +234,7 @@ func (r *mutationResolver) RecordCommitment(ctx context.Context, input model.Rec
 		// A dated commitment took effect when it was made, not when it was recorded.
 		m.EffectiveAt = date.Start()
 	}
+	ctx, replayed := cg.WithReplayReport(ctx)
 	c, err := w.RecordCommitment(ctx, &cg.Commitment{
 		ID: input.ID, Kind: input.Kind, ActorID: input.Actor, TargetID: input.Target, Status: input.Status,
 		Date: date, StatedByID: deref(input.StatedBy), Conditions: input.Conditions, Summary: deref(input.Summary),
@@ -242,7 +243,7 @@ func (r *mutationResolver) RecordCommitment(ctx context.Context, input model.Rec
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.Broker.Publish(model.ChangeTypeRecorded, c)
+	r.publish(replayed, model.ChangeTypeRecorded, c)
 	return c, nil
 }
 
@@ -264,11 +265,12 @@ func (r *mutationResolver) ChangeCommitmentStatus(ctx context.Context, input mod
 			m.EffectiveAt = d.Start()
 		}
 	}
+	ctx, replayed := cg.WithReplayReport(ctx)
 	c, err := w.ChangeCommitment(ctx, ch, m)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.Broker.Publish(model.ChangeTypeStatusChanged, c)
+	r.publish(replayed, model.ChangeTypeStatusChanged, c)
 	return c, nil
 }
 
@@ -278,11 +280,12 @@ func (r *mutationResolver) RetractCommitment(ctx context.Context, input model.Re
 	if err != nil {
 		return nil, err
 	}
+	ctx, replayed := cg.WithReplayReport(ctx)
 	c, err := w.RetractCommitment(ctx, input.ID, input.BaseVersion, m)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.Broker.Publish(model.ChangeTypeRetracted, c)
+	r.publish(replayed, model.ChangeTypeRetracted, c)
 	return c, nil
 }
 
@@ -312,7 +315,7 @@ func (r *mutationResolver) PutSource(ctx context.Context, input model.SourceInpu
 		return nil, err
 	}
 	s, err := w.PutSource(ctx, &cg.Source{ID: input.ID, File: deref(input.File), Outlet: deref(input.Outlet),
-		Title: deref(input.Title), Published: published}, m)
+		Title: deref(input.Title), Published: published, Text: deref(input.Text)}, m)
 	return s, inputError(err)
 }
 

@@ -54,6 +54,15 @@ func (r *Resolver) now() time.Time {
 	return time.Now()
 }
 
+// publish tells subscribers about a write, unless the store answered it
+// from its request log: a retried request changed nothing the first one
+// had not, and subscribers saw that one.
+func (r *Resolver) publish(replayed func() bool, t model.ChangeType, c *cg.Commitment) {
+	if !replayed() {
+		r.Broker.Publish(t, c)
+	}
+}
+
 // inputError points a store's field error at the mutation's input object.
 func inputError(err error) error {
 	var e *cg.Error

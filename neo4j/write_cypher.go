@@ -76,7 +76,7 @@ const lockID = `MERGE (l:IdLock {id: $id}) DELETE l`
 // the id it would create. Unused parts get null or empty parameters.
 const writeStateTemplate = `OPTIONAL MATCH (q:WriteRequest {id: $requestId})
 CALL () { MATCH (e:Entity) WHERE e.id IN $entities RETURN collect(e {.id, .kind}) AS entities }
-CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect(s.id) AS sources }
+CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect(s {.id, .text}) AS sources }
 CALL () {
   OPTIONAL MATCH (v:CommitmentVersion {commitmentId: $current})
   WITH v ORDER BY v.version DESC LIMIT 1
@@ -88,11 +88,11 @@ CALL () {
   }
   RETURN collect(DISTINCT section) AS sections
 }
-RETURN q {.op, .target, .result} AS request, entities, sources, current, sections`
+RETURN q {.op, .target, .result, .token} AS request, entities, sources, current, sections`
 
 // logRequest records a write's outcome under its request id, in the
 // write's own transaction.
-const logRequest = `CREATE (:WriteRequest {id: $id, op: $op, target: $target, result: $result, at: $at, by: $by})`
+const logRequest = `CREATE (:WriteRequest {id: $id, op: $op, target: $target, result: $result, at: $at, by: $by, token: $token})`
 
 var (
 	writeStateQuery string
@@ -108,7 +108,7 @@ var (
 )
 
 const putSource = `MERGE (s:Source {id: $row.id})
-SET s.file = $row.file, s.outlet = $row.outlet, s.title = $row.title, s.published = $row.published
+SET s.file = $row.file, s.outlet = $row.outlet, s.title = $row.title, s.published = $row.published, s.text = $row.text
 RETURN count(*) AS n`
 
 // Relationships are matched by id first, on the parameter $id: matched

@@ -33,7 +33,8 @@ func testPuts(t *testing.T, s cg.WritableStore) {
 	}
 
 	// Sources first: the new entity cites the new source.
-	src := cg.Source{ID: "src-d", File: "d.txt", Outlet: "Gazeta D", Title: "Warsaw decides", Published: cg.MustDate("2025-08-26")}
+	src := cg.Source{ID: "src-d", File: "d.txt", Outlet: "Gazeta D", Title: "Warsaw decides", Published: cg.MustDate("2025-08-26"),
+		Text: "Warsaw decides.\nTusk said Poland will send a brigade.\nCanada offered to co-host the talks.\n"}
 	if got := must(s.PutSource(ctx, &src, meta))(t); *got != src {
 		t.Errorf("created source %+v, want %+v", *got, src)
 	}
@@ -46,7 +47,7 @@ func testPuts(t *testing.T, s cg.WritableStore) {
 	}
 
 	tusk := cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk", Aliases: []string{"Donek"},
-		Description: "Prime Minister of Poland.", Evidence: []cg.Evidence{{SourceID: "src-d", Quote: "Tusk said", AttributedTo: "PAP"}}}
+		Description: "Prime Minister of Poland.", Evidence: []cg.Evidence{{SourceID: "src-d", Quote: "Tusk said", AttributedTo: "PAP", Line: 2}}}
 	putMeta := meta
 	putMeta.RequestID = "req-put-tusk"
 	in := tusk

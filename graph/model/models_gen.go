@@ -174,11 +174,14 @@ type RetractCommitmentInput struct {
 }
 
 type SourceInput struct {
-	ID        string  `json:"id"`
+	ID string `json:"id"`
+	// A plain file name: no path separators, no '..'.
 	File      *string `json:"file,omitempty"`
 	Outlet    *string `json:"outlet,omitempty"`
 	Title     *string `json:"title,omitempty"`
 	Published *string `json:"published,omitempty"`
+	// The article's text (required; at most 256 KiB). Quotes of new evidence must appear in it verbatim; it cannot change once set.
+	Text *string `json:"text,omitempty"`
 }
 
 type Subscription struct {
