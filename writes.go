@@ -62,6 +62,8 @@ type Writer interface {
 	PutSource(ctx context.Context, s *Source, m WriteMeta) (*Source, error)
 	// CommitmentHistory lists every version of a commitment, oldest first.
 	CommitmentHistory(ctx context.Context, id string) ([]*Commitment, error)
+	// Puts keep versions: replacing an entity or a source adds one.
+	PutHistory
 }
 
 type replayKey struct{}

@@ -32,6 +32,12 @@ type Change struct {
 	Commitment *cg.Commitment `json:",omitempty"`
 	Entity     *cg.Entity     `json:",omitempty"`
 	Source     *cg.Source     `json:",omitempty"`
+
+	// EntityVersions and SourceVersions are the versions a put adds to the
+	// entity's or source's history: its own, after the loaded version
+	// when it is the first put to replace that one.
+	EntityVersions []cg.EntityVersion `json:",omitempty"`
+	SourceVersions []cg.SourceVersion `json:",omitempty"`
 }
 
 // target is the id a change writes to, which a retried request must name
@@ -110,6 +116,9 @@ func (s *Store) apply(ch Change) {
 		}
 	case ch.Entity != nil:
 		s.putEntity(ch.Entity)
+		for _, v := range ch.EntityVersions {
+			s.puts.addEntity(v)
+		}
 	case ch.Source != nil:
 		src := ch.Source
 		if _, ok := s.sources[src.ID]; !ok {
@@ -118,6 +127,9 @@ func (s *Store) apply(ch Change) {
 			s.sourceIDs = slices.Insert(s.sourceIDs, i, src.ID)
 		}
 		s.sources[src.ID] = src
+		for _, v := range ch.SourceVersions {
+			s.puts.addSource(v)
+		}
 	}
 	if ch.RequestID != "" {
 		s.requests[ch.RequestID] = ch
@@ -272,7 +284,7 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 		}
 		stored := cloneEntity(e)
 		stored.Evidence = cg.Located(stored.Evidence, s.lookup())
-		return Change{Entity: stored}, nil
+		return Change{Entity: stored, EntityVersions: s.entityVersions(stored, m)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -297,7 +309,7 @@ func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (
 			return Change{}, cg.IDTaken(src.ID, what)
 		}
 		stored := *src
-		return Change{Source: &stored}, nil
+		return Change{Source: &stored, SourceVersions: s.sourceVersions(&stored, m)}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -466,7 +466,20 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 			"evidence": evidenceRows(e.Evidence),
 		}
 		dateRow(row, e.Date)
+		cur, latest, err := latestPut(ctx, tx, latestEntityVersion, e.ID, decodeEntity)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := versionRows(cg.EntityPutVersions(cur, latest, e, m),
+			func(v cg.EntityVersion) string { return v.Entity.ID }, func(v cg.EntityVersion) cg.PutStamp { return v.PutStamp },
+			func(v cg.EntityVersion) any { return v.Entity })
+		if err != nil {
+			return nil, err
+		}
 		if err := exec(ctx, tx, putEntity[e.Kind], map[string]any{"row": row}, 1); err != nil {
+			return nil, err
+		}
+		if err := run(ctx, tx, createEntityVersions, map[string]any{"rows": rows}); err != nil {
 			return nil, err
 		}
 		return e, nil
@@ -490,7 +503,20 @@ func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (
 		}
 		row := map[string]any{"id": stored.ID, "file": orNilString(stored.File), "outlet": orNilString(stored.Outlet),
 			"title": orNilString(stored.Title), "published": orNilString(stored.Published.String()), "text": stored.Text}
+		cur, latest, err := latestPut(ctx, tx, latestSourceVersion, stored.ID, decodeSource)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := versionRows(cg.SourcePutVersions(cur, latest, &stored, m),
+			func(v cg.SourceVersion) string { return v.Source.ID }, func(v cg.SourceVersion) cg.PutStamp { return v.PutStamp },
+			func(v cg.SourceVersion) any { return v.Source })
+		if err != nil {
+			return nil, err
+		}
 		if err := exec(ctx, tx, putSource, map[string]any{"row": row}, 1); err != nil {
+			return nil, err
+		}
+		if err := run(ctx, tx, createSourceVersions, map[string]any{"rows": rows}); err != nil {
 			return nil, err
 		}
 		return &stored, nil

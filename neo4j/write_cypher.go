@@ -250,3 +250,28 @@ func init() {
 		versionAfter[o] = versionFields.Replace(s)
 	}
 }
+
+// Puts keep versions (cg.PutHistory): one node per version of an entity or
+// a source, holding the version's JSON, written in the put's transaction
+// (which holds the id's lock, so the latest version cannot move).
+//
+//	(:EntityVersion {entityId, version, recordedAt, recordedBy, reason, data})
+//	(:SourceVersion {sourceId, version, recordedAt, recordedBy, reason, data})
+var (
+	latestEntityVersion = `OPTIONAL MATCH (e:Entity {id: $id})
+CALL () { OPTIONAL MATCH (v:EntityVersion {entityId: $id}) RETURN max(v.version) AS latest }
+RETURN CASE WHEN e IS NULL THEN null ELSE ` + entityProjection + ` END AS current, latest`
+	latestSourceVersion = `OPTIONAL MATCH (s:Source {id: $id})
+CALL () { OPTIONAL MATCH (v:SourceVersion {sourceId: $id}) RETURN max(v.version) AS latest }
+RETURN CASE WHEN s IS NULL THEN null ELSE ` + sourceProjection + ` END AS current, latest`
+	createEntityVersions = `UNWIND $rows AS row
+CREATE (:EntityVersion {entityId: row.id, version: row.version, recordedAt: row.recordedAt, recordedBy: row.recordedBy, reason: row.reason, data: row.data})`
+	createSourceVersions = `UNWIND $rows AS row
+CREATE (:SourceVersion {sourceId: row.id, version: row.version, recordedAt: row.recordedAt, recordedBy: row.recordedBy, reason: row.reason, data: row.data})`
+	entityVersions = `MATCH (v:EntityVersion {entityId: $id})
+RETURN v.version AS version, v.recordedAt AS recordedAt, v.recordedBy AS recordedBy, v.reason AS reason, v.data AS data
+ORDER BY v.version`
+	sourceVersions = `MATCH (v:SourceVersion {sourceId: $id})
+RETURN v.version AS version, v.recordedAt AS recordedAt, v.recordedBy AS recordedBy, v.reason AS reason, v.data AS data
+ORDER BY v.version`
+)

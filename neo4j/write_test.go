@@ -22,7 +22,7 @@ func TestWriterContract(t *testing.T) {
 
 var (
 	at = time.Date(2025, 9, 1, 10, 0, 0, 0, time.UTC)
-	ev = []cg.Evidence{{SourceID: "src-a", Quote: "a new report"}}
+	ev = []cg.Evidence{{SourceID: "src-b", Quote: "a new report"}}
 )
 
 func history(t *testing.T, s *Store, id string) []*cg.Commitment {
@@ -175,7 +175,7 @@ func TestConcurrentCreatesOfOneID(t *testing.T) {
 				return err
 			},
 			func() error {
-				_, err := s.PutSource(ctx, &cg.Source{ID: id, File: "x.txt"}, cg.WriteMeta{At: at})
+				_, err := s.PutSource(ctx, &cg.Source{ID: id, File: "x.txt", Text: "x\n"}, cg.WriteMeta{At: at})
 				return err
 			},
 		}
