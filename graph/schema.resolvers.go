@@ -106,6 +106,11 @@ func (r *entityResolver) Date(ctx context.Context, obj *cg.Entity) (*cg.Date, er
 	return knownDate(obj.Date), nil
 }
 
+// History is the resolver for the history field.
+func (r *entityResolver) History(ctx context.Context, obj *cg.Entity, asOf *time.Time) ([]*model.EntityVersion, error) {
+	return r.entityHistory(ctx, obj, asOf)
+}
+
 // Offices is the resolver for the offices field.
 func (r *entityResolver) Offices(ctx context.Context, obj *cg.Entity) ([]*cg.Relation, error) {
 	return r.relations(ctx, obj.ID, cg.HoldsOffice, from)
@@ -639,6 +644,11 @@ func (r *sourceResolver) Title(ctx context.Context, obj *cg.Source) (*string, er
 // Published is the resolver for the published field.
 func (r *sourceResolver) Published(ctx context.Context, obj *cg.Source) (*cg.Date, error) {
 	return knownDate(obj.Published), nil
+}
+
+// History is the resolver for the history field.
+func (r *sourceResolver) History(ctx context.Context, obj *cg.Source, asOf *time.Time) ([]*model.SourceVersion, error) {
+	return r.sourceHistory(ctx, obj, asOf)
 }
 
 // Commitments is the resolver for the commitments field.

@@ -43,6 +43,7 @@ func RunWrites(t *testing.T, newStore func(t *testing.T) cg.WritableStore) {
 	t.Run("MutationOverGETIs405", func(t *testing.T) { mutationOverGETIs405(t, h(t, false)) })
 	t.Run("SubscriptionSeesChanges", func(t *testing.T) { subscriptionSeesChanges(t, h(t, false)) })
 	t.Run("QuotesAreFoundInTheText", func(t *testing.T) { quotesAreFoundInTheText(t, h(t, false)) })
+	t.Run("PutsKeepVersions", func(t *testing.T) { putsKeepVersions(t, h(t, false)) })
 }
 
 // writableHandler serves s with alice's and bob's keys.
@@ -457,5 +458,52 @@ func subscriptionSeesChanges(t *testing.T, h http.Handler) {
 			t.Fatalf("the event after the rename shows %s", m.Payload)
 		}
 		break
+	}
+}
+
+// putsKeepVersions renames a curated entity and a curated source's title
+// through the API and reads their history, whole and as of a time before
+// the put.
+func putsKeepVersions(t *testing.T, h http.Handler) {
+	before := time.Now().UTC()
+	var cur struct {
+		Entity struct{ Name string }
+		Source struct{ Title, Text string }
+	}
+	MustData(t, Post(t, h, `{ entity(id: "POL") { name } source(id: "src-000") { title text } }`, nil), &cur)
+	MustData(t, PostAs(t, h, aliceKey, `mutation { putEntity(input: {id: "POL", kind: COUNTRY, name: "Hacked"}) { name } }`, nil), &struct{}{})
+	MustData(t, PostAs(t, h, aliceKey, `mutation($in: SourceInput!) { putSource(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"id": "src-000", "file": "renamed.txt", "title": "A new title", "text": cur.Source.Text}}), &struct{}{})
+	type version struct {
+		Version    int
+		RecordedBy *string
+		Entity     *struct{ Name string }
+		Source     *struct{ File, Title string }
+	}
+	var got struct {
+		Entity struct{ History, Before []version }
+		Source struct{ History, Before []version }
+	}
+	MustData(t, Post(t, h, `query($before: Time) {
+  entity(id: "POL") { history { version recordedBy entity { name } } before: history(asOf: $before) { version entity { name } } }
+  source(id: "src-000") { history { version recordedBy source { file title } } before: history(asOf: $before) { version source { title } } }
+}`, map[string]any{"before": before.Format(time.RFC3339Nano)}), &got)
+	eh, sh := got.Entity.History, got.Source.History
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{"entity: two versions", len(eh) == 2},
+		{"entity: the curated name first", len(eh) == 2 && eh[0].Version == 1 && eh[0].Entity.Name == cur.Entity.Name && eh[0].RecordedBy == nil},
+		{"entity: the new name by alice", len(eh) == 2 && eh[1].Version == 2 && eh[1].Entity.Name == "Hacked" && eh[1].RecordedBy != nil && *eh[1].RecordedBy == "alice"},
+		{"entity: as of before the put", len(got.Entity.Before) == 1 && got.Entity.Before[0].Entity.Name == cur.Entity.Name},
+		{"source: the old file kept", len(sh) == 2 && sh[0].Source.Title == cur.Source.Title && sh[0].Source.File != "renamed.txt" && sh[1].Source.File == "renamed.txt"},
+		{"source: as of before the put", len(got.Source.Before) == 1 && got.Source.Before[0].Source.Title == cur.Source.Title},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !tc.ok {
+				t.Errorf("history %+v", got)
+			}
+		})
 	}
 }
