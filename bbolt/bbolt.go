@@ -191,6 +191,9 @@ func (s *Store) read() error {
 	if err != nil {
 		return fmt.Errorf("reading: %w", err)
 	}
+	if err := s.fillTexts(&ds, seed); err != nil {
+		return err
+	}
 	mem, err := inmem.New(&ds, inmem.WithCommit(s.persist), inmem.WithRequests(log), inmem.WithPutHistory(entityVersions, sourceVersions))
 	if err != nil {
 		return fmt.Errorf("loading: %w", err)

@@ -74,3 +74,50 @@ func names[T any](vs []T, name func(T) string, version func(T) int) []string {
 	}
 	return out
 }
+
+// A file whose sources have no text (written before sources carried it)
+// gets the seed's text for the sources whose file matches, once, so that
+// writes can cite them again.
+func TestOldFileGetsSourceTexts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "graph.db")
+	old := storetest.Fixture()
+	for _, src := range old.Sources {
+		src.Text = ""
+	}
+	old.Sources[0].File = "moved.txt" // src-c: not the seed's article
+	s := open(t, path, old)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, path, storetest.Fixture())
+	got, err := s.Sources(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := map[string]string{}
+	for _, src := range storetest.Fixture().Sources {
+		seed[src.ID] = src.Text
+	}
+	check := func(s *cg.Source) {
+		t.Helper()
+		if want := seed[s.ID]; s.ID == "src-c" && s.Text != "" || s.ID != "src-c" && s.Text != want {
+			t.Errorf("%s has %d bytes of text", s.ID, len(s.Text))
+		}
+	}
+	for _, src := range got {
+		check(src)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Saved: a later open without a seed keeps them.
+	s = open(t, path, nil)
+	defer s.Close()
+	got, err = s.Sources(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range got {
+		check(src)
+	}
+}
