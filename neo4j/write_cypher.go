@@ -61,6 +61,8 @@ var writeSchemaStatements = []string{
 	`CREATE INDEX commitment_version_id IF NOT EXISTS FOR (n:CommitmentVersion) ON (n.commitmentId)`,
 	`CREATE CONSTRAINT write_request_id IF NOT EXISTS FOR (n:WriteRequest) REQUIRE n.id IS UNIQUE`,
 	`CREATE CONSTRAINT id_lock IF NOT EXISTS FOR (n:IdLock) REQUIRE n.id IS UNIQUE`,
+	`CREATE INDEX entity_version_id IF NOT EXISTS FOR (n:EntityVersion) ON (n.entityId)`,
+	`CREATE INDEX source_version_id IF NOT EXISTS FOR (n:SourceVersion) ON (n.sourceId)`,
 }
 
 // lockID serialises the writes that may create an item under an id (of any
