@@ -100,6 +100,10 @@ func Open(path string, seed *cg.Dataset) (*Store, error) {
 		}
 		return nil, damaged(path, "%v", err)
 	}
+	if err := s.fillTexts(seed); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bbolt: %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -190,9 +194,6 @@ func (s *Store) read() error {
 	})
 	if err != nil {
 		return fmt.Errorf("reading: %w", err)
-	}
-	if err := s.fillTexts(&ds, seed); err != nil {
-		return err
 	}
 	mem, err := inmem.New(&ds, inmem.WithCommit(s.persist), inmem.WithRequests(log), inmem.WithPutHistory(entityVersions, sourceVersions))
 	if err != nil {
