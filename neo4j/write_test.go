@@ -126,8 +126,8 @@ func TestWriteRetries(t *testing.T) {
 			// The retraction of c02: a version node citing its evidence;
 			// the relationship and its live evidence gone.
 			nodes, rels = nodes+1-len(c02.Evidence), rels+len(c02.Evidence)-1-len(c02.Evidence)
-			// tusk and its evidence; four log entries.
-			nodes, rels = nodes+2+4, rels+1
+			// tusk, its evidence and its one version; four log entries.
+			nodes, rels = nodes+3+4, rels+1
 			if n, r := stats(t, s); n != nodes || r != rels {
 				t.Errorf("graph has %d nodes, %d rels; want %d, %d", n, r, nodes, rels)
 			}
