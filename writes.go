@@ -445,7 +445,7 @@ const (
 	// in bytes.
 	MaxTextLen = 4000
 	// MaxSourceTextLen bounds a source's article text, in bytes; the
-	// longest curated article is about 10 KiB.
+	// curated articles are 2–4 KB.
 	MaxSourceTextLen = 256 << 10
 	// MaxList bounds the evidence items, conditions and aliases of one
 	// write.

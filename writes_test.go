@@ -1,6 +1,7 @@
 package coalitiongraph
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -219,5 +220,29 @@ func wantField(t *testing.T, err error, field string) {
 	}
 	if len(e.Message) > 300 {
 		t.Errorf("message of %d bytes: it should not echo the input", len(e.Message))
+	}
+}
+
+// BenchmarkQuoteCheck measures what checking a quote against its source
+// and computing its line add to a write, on an article of the curated
+// size, with the quote near its end (the worst case of the search).
+func BenchmarkQuoteCheck(b *testing.B) {
+	for _, size := range []int{10 << 10, MaxSourceTextLen} {
+		text := strings.Repeat("The coalition met again and discussed the guarantees at length.\n", size/64)
+		quote := "Poland clarified it will not send forces into Ukraine"
+		text += quote + "\n"
+		src := &Source{ID: "src-000", Text: text}
+		look := Lookup{Source: func(id string) (*Source, bool) { return src, id == src.ID }}
+		ev := []Evidence{{SourceID: "src-000", Quote: quote}}
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			for b.Loop() {
+				if err := ValidateEvidence(ev, look, "evidence"); err != nil {
+					b.Fatal(err)
+				}
+				if Located(ev, look)[0].Line == 0 {
+					b.Fatal("no line")
+				}
+			}
+		})
 	}
 }
