@@ -42,8 +42,13 @@ var (
 	bucketClaims      = []byte("claims")
 	bucketCommitments = []byte("commitments")
 	bucketRequests    = []byte("requests")
-	keyFormat         = []byte("format")
-	allBuckets        = [][]byte{bucketMeta, bucketSources, bucketEntities, bucketRelations, bucketClaims, bucketCommitments, bucketRequests}
+	// Versions of entities and sources that puts made, keyed like
+	// commitment versions. Files from before puts kept versions lack
+	// these buckets until the first put.
+	bucketEntityVersions = []byte("entityVersions")
+	bucketSourceVersions = []byte("sourceVersions")
+	keyFormat            = []byte("format")
+	allBuckets           = [][]byte{bucketMeta, bucketSources, bucketEntities, bucketRelations, bucketClaims, bucketCommitments, bucketRequests}
 )
 
 // ErrLocked is returned by Open when another process holds the file.
@@ -94,6 +99,10 @@ func Open(path string, seed *cg.Dataset) (*Store, error) {
 			return nil, err
 		}
 		return nil, damaged(path, "%v", err)
+	}
+	if err := s.fillTexts(seed); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bbolt: %s: %w", path, err)
 	}
 	return s, nil
 }
@@ -157,6 +166,8 @@ func syncDir(dir string) error {
 func (s *Store) read() error {
 	var ds cg.Dataset
 	var log []inmem.Change
+	var entityVersions []cg.EntityVersion
+	var sourceVersions []cg.SourceVersion
 	err := s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
@@ -171,6 +182,8 @@ func (s *Store) read() error {
 			}
 		}
 		return errors.Join(
+			eachIfAny(tx, bucketEntityVersions, func(v *cg.EntityVersion) { entityVersions = append(entityVersions, *v) }),
+			eachIfAny(tx, bucketSourceVersions, func(v *cg.SourceVersion) { sourceVersions = append(sourceVersions, *v) }),
 			each(tx, bucketSources, func(v *cg.Source) { ds.Sources = append(ds.Sources, v) }),
 			each(tx, bucketEntities, func(v *cg.Entity) { ds.Entities = append(ds.Entities, v) }),
 			each(tx, bucketRelations, func(v *cg.Relation) { ds.Relations = append(ds.Relations, v) }),
@@ -182,11 +195,45 @@ func (s *Store) read() error {
 	if err != nil {
 		return fmt.Errorf("reading: %w", err)
 	}
-	mem, err := inmem.New(&ds, inmem.WithCommit(s.persist), inmem.WithRequests(log))
+	mem, err := inmem.New(&ds, inmem.WithCommit(s.persist), inmem.WithRequests(log), inmem.WithPutHistory(entityVersions, sourceVersions))
 	if err != nil {
 		return fmt.Errorf("loading: %w", err)
 	}
 	s.Store = mem
+	return nil
+}
+
+// eachIfAny is each for a bucket that a file may not have yet.
+func eachIfAny[T any](tx *bolt.Tx, bucket []byte, fn func(*T)) error {
+	if tx.Bucket(bucket) == nil {
+		return nil
+	}
+	return each(tx, bucket, fn)
+}
+
+// putVersionKey orders an entity's or source's versions by number.
+func putVersionKey(id string, version int) []byte {
+	return fmt.Appendf(nil, "%s\x00%010d", id, version)
+}
+
+// putVersions stores the versions a put made, creating the bucket in a
+// file from before puts kept versions.
+func putVersions[T any](tx *bolt.Tx, bucket []byte, versions []T, key func(T) []byte) error {
+	if len(versions) == 0 {
+		return nil
+	}
+	if _, err := tx.CreateBucketIfNotExists(bucket); err != nil {
+		return fmt.Errorf("creating bucket %s: %w", bucket, err)
+	}
+	for _, v := range versions {
+		k := key(v)
+		if tx.Bucket(bucket).Get(k) != nil {
+			return fmt.Errorf("%s %q is already in the file", bucket, k)
+		}
+		if err := put(tx, bucket, k, v); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -256,9 +303,11 @@ func (s *Store) persist(ch inmem.Change) error {
 			}
 			err = put(tx, bucketCommitments, key, ch.Commitment)
 		case ch.Entity != nil:
-			err = put(tx, bucketEntities, []byte(ch.Entity.ID), ch.Entity)
+			err = errors.Join(put(tx, bucketEntities, []byte(ch.Entity.ID), ch.Entity),
+				putVersions(tx, bucketEntityVersions, ch.EntityVersions, func(v cg.EntityVersion) []byte { return putVersionKey(v.Entity.ID, v.Version) }))
 		case ch.Source != nil:
-			err = put(tx, bucketSources, []byte(ch.Source.ID), ch.Source)
+			err = errors.Join(put(tx, bucketSources, []byte(ch.Source.ID), ch.Source),
+				putVersions(tx, bucketSourceVersions, ch.SourceVersions, func(v cg.SourceVersion) []byte { return putVersionKey(v.Source.ID, v.Version) }))
 		default:
 			err = fmt.Errorf("a change with nothing to store (%s)", ch.Op)
 		}

@@ -19,6 +19,7 @@ var listSizes = map[string]int{
 	"Entity.commitmentsMade": 20, "Entity.commitmentsReceived": 20, "Entity.commitmentsStated": 20,
 	"Entity.claims":       10,
 	"Commitment.evidence": 5, "Commitment.sources": 5, "Commitment.history": 5,
+	"Entity.history": 5, "Source.history": 5,
 	"Relation.evidence": 5, "Claim.evidence": 5, "ClaimTopic.claims": 10,
 	"Source.commitments": 50, "Source.relations": 50, "Source.claims": 50,
 	"Coalition.proposers": 20, "Coalition.supporters": 20, "Coalition.offers": 20,
