@@ -38,6 +38,9 @@ type Source struct {
 	Title  string
 	// Published is the article's date where the article states it.
 	Published Date
+	// Text is the article's text, byte for byte: every quote that cites
+	// the source appears in it, and evidence lines count its lines.
+	Text string
 }
 
 // Evidence ties a fact to the words of a source.

@@ -1,6 +1,9 @@
 package coalitiongraph
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -14,7 +17,12 @@ func testLookup() Lookup {
 	}
 	return Lookup{
 		Entity: func(id string) (*Entity, bool) { e, ok := ents[id]; return e, ok },
-		Source: func(id string) bool { return id == "src-000" },
+		Source: func(id string) (*Source, bool) {
+			if id != "src-000" {
+				return nil, false
+			}
+			return &Source{ID: id, Text: "Tusk said Poland will send troops.\nThe offer is no longer on the table.\n"}, true
+		},
 	}
 }
 
@@ -98,5 +106,143 @@ func TestVersionsAndInEffect(t *testing.T) {
 	}
 	if got := InEffect(versions[:2], nil); got != v2 {
 		t.Errorf("current version %+v", got)
+	}
+}
+
+func TestValidateSource(t *testing.T) {
+	good := func() *Source {
+		return &Source{ID: "src-new", File: "new.txt", Title: "New", Text: "Line one.\nLine two.\n"}
+	}
+	existing := &Source{ID: "src-new", File: "new.txt", Text: "Line one.\nLine two.\n"}
+	tests := []struct {
+		name     string
+		edit     func(s *Source)
+		existing *Source
+		field    string
+	}{
+		{"valid", func(s *Source) {}, nil, ""},
+		{"same text on replace", func(s *Source) { s.Title = "Renamed" }, existing, ""},
+		{"text set on a source that had none", func(s *Source) {}, &Source{ID: "src-new", File: "new.txt"}, ""},
+		{"plain name with dots", func(s *Source) { s.File = "000_7a6d.v2.txt" }, nil, ""},
+		{"no text", func(s *Source) { s.Text = "" }, nil, "text"},
+		{"text changed", func(s *Source) { s.Text = "Other." }, existing, "text"},
+		{"text not UTF-8", func(s *Source) { s.Text = "bad \xff" }, nil, "text"},
+		{"text too long", func(s *Source) { s.Text = strings.Repeat("x", MaxSourceTextLen+1) }, nil, "text"},
+		{"parent directory", func(s *Source) { s.File = "../../../../etc/passwd" }, nil, "file"},
+		{"slash", func(s *Source) { s.File = "a/b.txt" }, nil, "file"},
+		{"backslash", func(s *Source) { s.File = `a\b.txt` }, nil, "file"},
+		{"dot-dot alone", func(s *Source) { s.File = ".." }, nil, "file"},
+		{"dot", func(s *Source) { s.File = "." }, nil, "file"},
+		{"newline", func(s *Source) { s.File = "a\n.txt" }, nil, "file"},
+		{"leading space", func(s *Source) { s.File = " a.txt" }, nil, "file"},
+		{"id of 40,000 bytes", func(s *Source) { s.ID = strings.Repeat("s", 40000) }, nil, "id"},
+		{"outlet too long", func(s *Source) { s.Outlet = strings.Repeat("o", MaxNameLen+1) }, nil, "outlet"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := good()
+			tt.edit(s)
+			wantField(t, ValidateSource(s, tt.existing), tt.field)
+		})
+	}
+}
+
+func TestEvidenceQuotesAndLines(t *testing.T) {
+	look := testLookup()
+	tests := []struct {
+		name  string
+		ev    []Evidence
+		field string
+		lines []int
+	}{
+		{"first line", []Evidence{{SourceID: "src-000", Quote: "Poland will send troops"}}, "", []int{1}},
+		{"second line", []Evidence{{SourceID: "src-000", Quote: "no longer"}}, "", []int{2}},
+		{"a line the client states is replaced", []Evidence{{SourceID: "src-000", Quote: "no longer", Line: 40}}, "", []int{2}},
+		{"two items", []Evidence{{SourceID: "src-000", Quote: "Tusk"}, {SourceID: "src-000", Quote: "table."}}, "", []int{1, 2}},
+		{"not verbatim", []Evidence{{SourceID: "src-000", Quote: "Poland will send soldiers"}}, "evidence[0].quote", nil},
+		{"across lines", []Evidence{{SourceID: "src-000", Quote: "troops. The offer"}}, "evidence[0].quote", nil},
+		{"case differs", []Evidence{{SourceID: "src-000", Quote: "poland will send troops"}}, "evidence[0].quote", nil},
+		{"quote too long", []Evidence{{SourceID: "src-000", Quote: strings.Repeat("q", MaxQuoteLen+1)}}, "evidence[0].quote", nil},
+		{"too many items", slices.Repeat([]Evidence{{SourceID: "src-000", Quote: "Tusk"}}, MaxList+1), "evidence", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ValidateEvidence(tt.ev, look, "evidence")
+			wantField(t, err, tt.field)
+			if err != nil {
+				return
+			}
+			got := Located(tt.ev, look)
+			for i, want := range tt.lines {
+				if got[i].Line != want {
+					t.Errorf("item %d on line %d, want %d", i, got[i].Line, want)
+				}
+			}
+			if tt.ev[0].Line != 0 && tt.ev[0].Line == got[0].Line {
+				t.Errorf("Located changed its input")
+			}
+		})
+	}
+}
+
+func TestLengthLimits(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("x", n) }
+	tests := []struct {
+		name  string
+		err   error
+		field string
+	}{
+		{"entity id", ValidateEntity(&Entity{ID: long(40000), Kind: KindPerson, Name: "N"}, nil), "id"},
+		{"entity id at the limit", ValidateEntity(&Entity{ID: long(MaxIDLen), Kind: KindPerson, Name: "N"}, nil), ""},
+		{"entity name", ValidateEntity(&Entity{ID: "e", Kind: KindPerson, Name: long(MaxNameLen + 1)}, nil), "name"},
+		{"aliases", ValidateEntity(&Entity{ID: "e", Kind: KindPerson, Name: "N", Aliases: make([]string, MaxList+1)}, nil), "aliases"},
+		{"aliases at the limit", ValidateEntity(&Entity{ID: "e", Kind: KindPerson, Name: "N", Aliases: make([]string, MaxList)}, nil), ""},
+		{"request id", ValidateMeta(WriteMeta{RequestID: long(MaxIDLen + 1)}), "requestId"},
+		{"reason", ValidateMeta(WriteMeta{Reason: long(MaxTextLen + 1)}), "reason"},
+		{"target", ValidateTarget(long(40000)), "id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantField(t, tt.err, tt.field) })
+	}
+}
+
+func wantField(t *testing.T, err error, field string) {
+	t.Helper()
+	if field == "" {
+		if err != nil {
+			t.Fatalf("unexpected error %v", err)
+		}
+		return
+	}
+	e, ok := err.(*Error)
+	if !ok || e.Code != CodeBadInput || e.Field != field {
+		t.Fatalf("error %#v, want BAD_USER_INPUT on %s", err, field)
+	}
+	if len(e.Message) > 300 {
+		t.Errorf("message of %d bytes: it should not echo the input", len(e.Message))
+	}
+}
+
+// BenchmarkQuoteCheck measures what checking a quote against its source
+// and computing its line add to a write, on an article of the curated
+// size, with the quote near its end (the worst case of the search).
+func BenchmarkQuoteCheck(b *testing.B) {
+	for _, size := range []int{10 << 10, MaxSourceTextLen} {
+		text := strings.Repeat("The coalition met again and discussed the guarantees at length.\n", size/64)
+		quote := "Poland clarified it will not send forces into Ukraine"
+		text += quote + "\n"
+		src := &Source{ID: "src-000", Text: text}
+		look := Lookup{Source: func(id string) (*Source, bool) { return src, id == src.ID }}
+		ev := []Evidence{{SourceID: "src-000", Quote: quote}}
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			for b.Loop() {
+				if err := ValidateEvidence(ev, look, "evidence"); err != nil {
+					b.Fatal(err)
+				}
+				if Located(ev, look)[0].Line == 0 {
+					b.Fatal("no line")
+				}
+			}
+		})
 	}
 }

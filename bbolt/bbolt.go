@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -41,8 +42,13 @@ var (
 	bucketClaims      = []byte("claims")
 	bucketCommitments = []byte("commitments")
 	bucketRequests    = []byte("requests")
-	keyFormat         = []byte("format")
-	allBuckets        = [][]byte{bucketMeta, bucketSources, bucketEntities, bucketRelations, bucketClaims, bucketCommitments, bucketRequests}
+	// Versions of entities and sources that puts made, keyed like
+	// commitment versions. Files from before puts kept versions lack
+	// these buckets until the first put.
+	bucketEntityVersions = []byte("entityVersions")
+	bucketSourceVersions = []byte("sourceVersions")
+	keyFormat            = []byte("format")
+	allBuckets           = [][]byte{bucketMeta, bucketSources, bucketEntities, bucketRelations, bucketClaims, bucketCommitments, bucketRequests}
 )
 
 // ErrLocked is returned by Open when another process holds the file.
@@ -59,40 +65,60 @@ type Store struct {
 var _ cg.WritableStore = (*Store)(nil)
 
 // Open opens the database file at path, creating it and its directories as
-// needed. A new (empty) file is seeded with seed, which must load into an
-// inmem store (nil seeds an empty graph); once a file is seeded, the seed
-// argument is ignored and everything is loaded from the file. Open fails
+// needed. Only a missing file is a first start: a new file is built and
+// seeded with seed (which must load into an inmem store; nil seeds an empty
+// graph) beside path and renamed into place once complete, so a crash
+// during seeding leaves no file. An existing file is never seeded: one that
+// is empty, truncated, corrupt or without the store's layout fails with an
+// error wrapping ErrDamaged that names the file and what to do. Open fails
 // with an error wrapping ErrLocked within about a second when another
 // process has the file open.
 func Open(path string, seed *cg.Dataset) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("bbolt: creating the directory of %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("bbolt: opening %s: %w (no lock within %s)", path, ErrLocked, lockTimeout)
+	_, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := create(path, seed); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("bbolt: %s: %w", path, err)
 	}
+	if err := inspect(path); err != nil {
+		return nil, err
+	}
+	db, err := openBolt(path, &bolt.Options{Timeout: lockTimeout})
 	if err != nil {
-		return nil, fmt.Errorf("bbolt: opening %s: %w", path, err)
+		return nil, err
 	}
 	s := &Store{db: db}
-	if err := s.load(seed); err != nil {
+	if err := guard(path, s.read); err != nil {
+		db.Close()
+		if errors.Is(err, ErrDamaged) {
+			return nil, err
+		}
+		return nil, damaged(path, "%v", err)
+	}
+	if err := s.fillTexts(seed); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("bbolt: %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// load seeds an empty file, then reads the file into memory.
-func (s *Store) load(seed *cg.Dataset) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		if meta != nil {
-			if f := string(meta.Get(keyFormat)); f != format {
-				return fmt.Errorf("file format %q, want %q", f, format)
-			}
-			return nil
-		}
+// create builds a seeded file at path.new and renames it to path.
+func create(path string, seed *cg.Dataset) error {
+	tmp := path + ".new"
+	// A .new file is what a crash during an earlier first start left.
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("bbolt: removing %s: %w", tmp, err)
+	}
+	db, err := openBolt(tmp, &bolt.Options{Timeout: lockTimeout})
+	if err != nil {
+		return err
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucket(name); err != nil {
 				return fmt.Errorf("creating bucket %s: %w", name, err)
@@ -110,13 +136,54 @@ func (s *Store) load(seed *cg.Dataset) error {
 		}
 		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(format))
 	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("bbolt: creating %s: %w", path, err)
+	}
+	return nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// read checks the file's layout and loads it into memory.
+func (s *Store) read() error {
 	var ds cg.Dataset
 	var log []inmem.Change
-	err = s.db.View(func(tx *bolt.Tx) error {
+	var entityVersions []cg.EntityVersion
+	var sourceVersions []cg.SourceVersion
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return errors.New("no meta bucket: not a coalitiongraph file, or its first start did not finish")
+		}
+		if f := string(meta.Get(keyFormat)); f != format {
+			return fmt.Errorf("file format %q, want %q", f, format)
+		}
+		for _, name := range allBuckets {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("bucket %s is missing", name)
+			}
+		}
 		return errors.Join(
+			eachIfAny(tx, bucketEntityVersions, func(v *cg.EntityVersion) { entityVersions = append(entityVersions, *v) }),
+			eachIfAny(tx, bucketSourceVersions, func(v *cg.SourceVersion) { sourceVersions = append(sourceVersions, *v) }),
 			each(tx, bucketSources, func(v *cg.Source) { ds.Sources = append(ds.Sources, v) }),
 			each(tx, bucketEntities, func(v *cg.Entity) { ds.Entities = append(ds.Entities, v) }),
 			each(tx, bucketRelations, func(v *cg.Relation) { ds.Relations = append(ds.Relations, v) }),
@@ -128,11 +195,45 @@ func (s *Store) load(seed *cg.Dataset) error {
 	if err != nil {
 		return fmt.Errorf("reading: %w", err)
 	}
-	mem, err := inmem.New(&ds, inmem.WithCommit(s.persist), inmem.WithRequests(log))
+	mem, err := inmem.New(&ds, inmem.WithCommit(s.persist), inmem.WithRequests(log), inmem.WithPutHistory(entityVersions, sourceVersions))
 	if err != nil {
 		return fmt.Errorf("loading: %w", err)
 	}
 	s.Store = mem
+	return nil
+}
+
+// eachIfAny is each for a bucket that a file may not have yet.
+func eachIfAny[T any](tx *bolt.Tx, bucket []byte, fn func(*T)) error {
+	if tx.Bucket(bucket) == nil {
+		return nil
+	}
+	return each(tx, bucket, fn)
+}
+
+// putVersionKey orders an entity's or source's versions by number.
+func putVersionKey(id string, version int) []byte {
+	return fmt.Appendf(nil, "%s\x00%010d", id, version)
+}
+
+// putVersions stores the versions a put made, creating the bucket in a
+// file from before puts kept versions.
+func putVersions[T any](tx *bolt.Tx, bucket []byte, versions []T, key func(T) []byte) error {
+	if len(versions) == 0 {
+		return nil
+	}
+	if _, err := tx.CreateBucketIfNotExists(bucket); err != nil {
+		return fmt.Errorf("creating bucket %s: %w", bucket, err)
+	}
+	for _, v := range versions {
+		k := key(v)
+		if tx.Bucket(bucket).Get(k) != nil {
+			return fmt.Errorf("%s %q is already in the file", bucket, k)
+		}
+		if err := put(tx, bucket, k, v); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -202,9 +303,11 @@ func (s *Store) persist(ch inmem.Change) error {
 			}
 			err = put(tx, bucketCommitments, key, ch.Commitment)
 		case ch.Entity != nil:
-			err = put(tx, bucketEntities, []byte(ch.Entity.ID), ch.Entity)
+			err = errors.Join(put(tx, bucketEntities, []byte(ch.Entity.ID), ch.Entity),
+				putVersions(tx, bucketEntityVersions, ch.EntityVersions, func(v cg.EntityVersion) []byte { return putVersionKey(v.Entity.ID, v.Version) }))
 		case ch.Source != nil:
-			err = put(tx, bucketSources, []byte(ch.Source.ID), ch.Source)
+			err = errors.Join(put(tx, bucketSources, []byte(ch.Source.ID), ch.Source),
+				putVersions(tx, bucketSourceVersions, ch.SourceVersions, func(v cg.SourceVersion) []byte { return putVersionKey(v.Source.ID, v.Version) }))
 		default:
 			err = fmt.Errorf("a change with nothing to store (%s)", ch.Op)
 		}

@@ -51,7 +51,7 @@ func writeSome(t *testing.T, s cg.WritableStore) (cg.CommitmentChange, cg.WriteM
 			t.Fatal(err)
 		}
 	}
-	check(s.PutSource(ctx, &cg.Source{ID: "src-d", File: "d.txt", Published: cg.MustDate("2025-08")}, m("r-source")))
+	check(s.PutSource(ctx, &cg.Source{ID: "src-d", File: "d.txt", Published: cg.MustDate("2025-08"), Text: "A new article.\nTusk said it.\nPoland is considering troops.\nFrance pledged a brigade.\n"}, m("r-source")))
 	check(s.PutEntity(ctx, &cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk", Aliases: []string{},
 		Evidence: []cg.Evidence{{SourceID: "src-d", Quote: "Tusk said"}}}, m("r-entity")))
 	check(s.RecordCommitment(ctx, &cg.Commitment{ID: "c30-pol-troops", Kind: cg.OffersTroops, ActorID: "POL", TargetID: "UKR",

@@ -72,6 +72,7 @@ func (l *loader) readSource(r *sourceRec) {
 		r.it.errf(r.fileLine, "file %q: %v", f, err)
 	default:
 		l.texts[r.s.ID] = string(b)
+		r.s.Text = string(b)
 	}
 }
 

@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -136,7 +137,7 @@ func TestGoodFixture(t *testing.T) {
 	}
 	want := &cg.Dataset{
 		Sources: []*cg.Source{{ID: "src-a", File: "article.txt", Outlet: "Example Outlet", Title: "A fake article",
-			Published: cg.Date{Year: 2025, Month: 8, Day: 21}}},
+			Published: cg.Date{Year: 2025, Month: 8, Day: 21}, Text: articleText(t)}},
 		Entities: []*cg.Entity{
 			{ID: "POL", Kind: cg.KindCountry, Name: "Poland", Aliases: []string{"Polish", "Warsaw"}},
 			{ID: "ITA", Kind: cg.KindCountry, Name: "Italy", Aliases: []string{"Italian"}},
@@ -197,4 +198,15 @@ func dump(ds *cg.Dataset) string {
 		add(*x)
 	}
 	return b.String()
+}
+
+// articleText is the bytes of the test article, which a loaded source
+// carries.
+func articleText(t *testing.T) string {
+	t.Helper()
+	b, err := fs.ReadFile(testSources, "article.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -141,6 +141,7 @@ type ComplexityRoot struct {
 		Description         func(childComplexity int) int
 		Events              func(childComplexity int) int
 		Evidence            func(childComplexity int) int
+		History             func(childComplexity int, asOf *time.Time) int
 		ID                  func(childComplexity int) int
 		Kind                func(childComplexity int) int
 		Members             func(childComplexity int) int
@@ -150,6 +151,14 @@ type ComplexityRoot struct {
 		Offices             func(childComplexity int) int
 		Participants        func(childComplexity int) int
 		Signatures          func(childComplexity int) int
+	}
+
+	EntityVersion struct {
+		Entity     func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	Evidence struct {
@@ -249,11 +258,21 @@ type ComplexityRoot struct {
 		Commitments func(childComplexity int) int
 		FactCount   func(childComplexity int) int
 		File        func(childComplexity int) int
+		History     func(childComplexity int, asOf *time.Time) int
 		ID          func(childComplexity int) int
 		Outlet      func(childComplexity int) int
 		Published   func(childComplexity int) int
 		Relations   func(childComplexity int) int
+		Text        func(childComplexity int) int
 		Title       func(childComplexity int) int
+	}
+
+	SourceVersion struct {
+		Reason     func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	Subgraph struct {
@@ -310,6 +329,7 @@ type EntityResolver interface {
 	Description(ctx context.Context, obj *coalitiongraph.Entity) (*string, error)
 	Date(ctx context.Context, obj *coalitiongraph.Entity) (*coalitiongraph.Date, error)
 
+	History(ctx context.Context, obj *coalitiongraph.Entity, asOf *time.Time) ([]*model.EntityVersion, error)
 	Offices(ctx context.Context, obj *coalitiongraph.Entity) ([]*coalitiongraph.Relation, error)
 	OfficeHolders(ctx context.Context, obj *coalitiongraph.Entity) ([]*coalitiongraph.Relation, error)
 	Memberships(ctx context.Context, obj *coalitiongraph.Entity) ([]*coalitiongraph.Relation, error)
@@ -379,6 +399,8 @@ type SourceResolver interface {
 	Outlet(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
 	Title(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
 	Published(ctx context.Context, obj *coalitiongraph.Source) (*coalitiongraph.Date, error)
+
+	History(ctx context.Context, obj *coalitiongraph.Source, asOf *time.Time) ([]*model.SourceVersion, error)
 	Commitments(ctx context.Context, obj *coalitiongraph.Source) ([]*coalitiongraph.Commitment, error)
 	Relations(ctx context.Context, obj *coalitiongraph.Source) ([]*coalitiongraph.Relation, error)
 	Claims(ctx context.Context, obj *coalitiongraph.Source) ([]*coalitiongraph.Claim, error)
@@ -790,6 +812,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Evidence(childComplexity), true
+	case "Entity.history":
+		if e.ComplexityRoot.Entity.History == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.History(childComplexity, args["asOf"].(*time.Time)), true
 	case "Entity.id":
 		if e.ComplexityRoot.Entity.ID == nil {
 			break
@@ -844,6 +877,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Signatures(childComplexity), true
+
+	case "EntityVersion.entity":
+		if e.ComplexityRoot.EntityVersion.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityVersion.Entity(childComplexity), true
+	case "EntityVersion.reason":
+		if e.ComplexityRoot.EntityVersion.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityVersion.Reason(childComplexity), true
+	case "EntityVersion.recordedAt":
+		if e.ComplexityRoot.EntityVersion.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityVersion.RecordedAt(childComplexity), true
+	case "EntityVersion.recordedBy":
+		if e.ComplexityRoot.EntityVersion.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityVersion.RecordedBy(childComplexity), true
+	case "EntityVersion.version":
+		if e.ComplexityRoot.EntityVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityVersion.Version(childComplexity), true
 
 	case "Evidence.attributedTo":
 		if e.ComplexityRoot.Evidence.AttributedTo == nil {
@@ -1320,6 +1384,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.File(childComplexity), true
+	case "Source.history":
+		if e.ComplexityRoot.Source.History == nil {
+			break
+		}
+
+		args, err := ec.field_Source_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.History(childComplexity, args["asOf"].(*time.Time)), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -1344,12 +1419,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Relations(childComplexity), true
+	case "Source.text":
+		if e.ComplexityRoot.Source.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Text(childComplexity), true
 	case "Source.title":
 		if e.ComplexityRoot.Source.Title == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Source.Title(childComplexity), true
+
+	case "SourceVersion.reason":
+		if e.ComplexityRoot.SourceVersion.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceVersion.Reason(childComplexity), true
+	case "SourceVersion.recordedAt":
+		if e.ComplexityRoot.SourceVersion.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceVersion.RecordedAt(childComplexity), true
+	case "SourceVersion.recordedBy":
+		if e.ComplexityRoot.SourceVersion.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceVersion.RecordedBy(childComplexity), true
+	case "SourceVersion.source":
+		if e.ComplexityRoot.SourceVersion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceVersion.Source(childComplexity), true
+	case "SourceVersion.version":
+		if e.ComplexityRoot.SourceVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceVersion.Version(childComplexity), true
 
 	case "Subgraph.edges":
 		if e.ComplexityRoot.Subgraph.Edges == nil {
@@ -1701,6 +1813,8 @@ type Entity {
   date: PartialDate
   "Evidence for the entity itself (proposals, events, agreements)."
   evidence: [Evidence!]!
+  "Every version of this entity, oldest first: putEntity adds one and overwrites nothing (version 1 of a curated entity has no recordedAt). With asOf, only the versions recorded by then: the last is the one in effect."
+  history(asOf: Time): [EntityVersion!]!
 
   "Offices this person holds."
   offices: [Relation!]!
@@ -1802,6 +1916,10 @@ type Source {
   outlet: String
   title: String
   published: PartialDate
+  "The article's text, byte for byte: every evidence quote citing this source appears in it, and evidence lines count its lines."
+  text: String!
+  "Every version of this source, oldest first, as for Entity.history."
+  history(asOf: Time): [SourceVersion!]!
   "Every fact this source supports."
   commitments: [Commitment!]!
   relations: [Relation!]!
@@ -2026,10 +2144,13 @@ input EntityInput {
 
 input SourceInput {
   id: ID!
+  "A plain file name: no path separators, no '..'."
   file: String
   outlet: String
   title: String
   published: String
+  "The article's text (required; at most 256 KiB). Quotes of new evidence must appear in it verbatim; it cannot change once set."
+  text: String
 }
 
 type Subscription {
@@ -2046,6 +2167,26 @@ enum ChangeType {
 type CommitmentChange {
   type: ChangeType!
   commitment: Commitment!
+}
+
+"One version of an entity, as a put left it."
+type EntityVersion {
+  version: Int!
+  "When the version was recorded; null for the curated version 1."
+  recordedAt: Time
+  "The API key that put it; null for the curated version 1."
+  recordedBy: String
+  reason: String
+  entity: Entity!
+}
+
+"One version of a source, as a put left it."
+type SourceVersion {
+  version: Int!
+  recordedAt: Time
+  recordedBy: String
+  reason: String
+  source: Source!
 }
 `, BuiltIn: false},
 }
@@ -2233,6 +2374,8 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_date(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Entity_evidence(ctx, field)
+	case "history":
+		return ec.fieldContext_Entity_history(ctx, field)
 	case "offices":
 		return ec.fieldContext_Entity_offices(ctx, field)
 	case "officeHolders":
@@ -2257,6 +2400,22 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_claims(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Entity", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_EntityVersion_version(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_EntityVersion_recordedAt(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_EntityVersion_recordedBy(ctx, field)
+	case "reason":
+		return ec.fieldContext_EntityVersion_reason(ctx, field)
+	case "entity":
+		return ec.fieldContext_EntityVersion_entity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2407,6 +2566,10 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_title(ctx, field)
 	case "published":
 		return ec.fieldContext_Source_published(ctx, field)
+	case "text":
+		return ec.fieldContext_Source_text(ctx, field)
+	case "history":
+		return ec.fieldContext_Source_history(ctx, field)
 	case "commitments":
 		return ec.fieldContext_Source_commitments(ctx, field)
 	case "relations":
@@ -2417,6 +2580,22 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_factCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_SourceVersion_version(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_SourceVersion_recordedAt(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_SourceVersion_recordedBy(ctx, field)
+	case "reason":
+		return ec.fieldContext_SourceVersion_reason(ctx, field)
+	case "source":
+		return ec.fieldContext_SourceVersion_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2614,6 +2793,20 @@ func (ec *executionContext) field_Entity_commitmentsReceived_args(ctx context.Co
 		return nil, err
 	}
 	args["statuses"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -2954,6 +3147,20 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -4625,6 +4832,50 @@ func (ec *executionContext) fieldContext_Entity_evidence(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Entity_history(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().History(ctx, obj, fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EntityVersion) graphql.Marshaler {
+			return ec.marshalNEntityVersion2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐEntityVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Entity_offices(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Entity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4996,6 +5247,130 @@ func (ec *executionContext) fieldContext_Entity_claims(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ClaimTopic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityVersion_version(ctx context.Context, field graphql.CollectedField, obj *model.EntityVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityVersion", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EntityVersion_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.EntityVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityVersion_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EntityVersion_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityVersion", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _EntityVersion_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.EntityVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityVersion_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EntityVersion_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityVersion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _EntityVersion_reason(ctx context.Context, field graphql.CollectedField, obj *model.EntityVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityVersion_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EntityVersion_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityVersion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _EntityVersion_entity(ctx context.Context, field graphql.CollectedField, obj *model.EntityVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityVersion_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityVersion_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityVersion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7064,6 +7439,73 @@ func (ec *executionContext) fieldContext_Source_published(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Source_text(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Source_history(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Source().History(ctx, obj, fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceVersion) graphql.Marshaler {
+			return ec.marshalNSourceVersion2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐSourceVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Source_commitments(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7181,6 +7623,130 @@ func (ec *executionContext) _Source_factCount(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Source_factCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SourceVersion_version(ctx context.Context, field graphql.CollectedField, obj *model.SourceVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceVersion", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SourceVersion_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.SourceVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceVersion_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceVersion_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceVersion", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _SourceVersion_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.SourceVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceVersion_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceVersion_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceVersion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SourceVersion_reason(ctx context.Context, field graphql.CollectedField, obj *model.SourceVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceVersion_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceVersion_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceVersion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SourceVersion_source(ctx context.Context, field graphql.CollectedField, obj *model.SourceVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceVersion_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceVersion_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourceVersion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Subgraph) (ret graphql.Marshaler) {
@@ -9048,7 +9614,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "file", "outlet", "title", "published"}
+	fieldsInOrder := [...]string{"id", "file", "outlet", "title", "published", "text"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9090,6 +9656,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Published = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
 		}
 	}
 	return it, nil
@@ -10230,6 +10803,44 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Entity_history(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "offices":
 			field := field
 
@@ -10648,6 +11259,64 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var entityVersionImplementors = []string{"EntityVersion"}
+
+func (ec *executionContext) _EntityVersion(ctx context.Context, sel ast.SelectionSet, obj *model.EntityVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityVersion")
+		case "version":
+			out.Values[i] = ec._EntityVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordedAt":
+			out.Values[i] = ec._EntityVersion_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordedBy":
+			out.Values[i] = ec._EntityVersion_recordedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._EntityVersion_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._EntityVersion_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12274,6 +12943,49 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			out.Values[i] = ec._Source_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_history(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "commitments":
 			field := field
 
@@ -12426,6 +13138,64 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var sourceVersionImplementors = []string{"SourceVersion"}
+
+func (ec *executionContext) _SourceVersion(ctx context.Context, sel ast.SelectionSet, obj *model.SourceVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceVersion")
+		case "version":
+			out.Values[i] = ec._SourceVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordedAt":
+			out.Values[i] = ec._SourceVersion_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordedBy":
+			out.Values[i] = ec._SourceVersion_recordedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._SourceVersion_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._SourceVersion_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13460,6 +14230,32 @@ func (ec *executionContext) marshalNEntityKind2ᚕgithubᚗcomᚋcoalitiongraph�
 	return ret
 }
 
+func (ec *executionContext) marshalNEntityVersion2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐEntityVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntityVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityVersion2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐEntityVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEntityVersion2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐEntityVersion(ctx context.Context, sel ast.SelectionSet, v *model.EntityVersion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EntityVersion(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEvidence2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidence(ctx context.Context, sel ast.SelectionSet, v coalitiongraph.Evidence) graphql.Marshaler {
 	return ec._Evidence(ctx, sel, &v)
 }
@@ -13813,6 +14609,32 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcoalitiongraphᚋco
 func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSourceVersion2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐSourceVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceVersion2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐSourceVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSourceVersion2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐSourceVersion(ctx context.Context, sel ast.SelectionSet, v *model.SourceVersion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SourceVersion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNStatus2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStatus(ctx context.Context, v any) (coalitiongraph.Status, error) {
@@ -14448,7 +15270,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -14458,7 +15280,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := model.MarshalTime(*v)
 	return res
 }
 

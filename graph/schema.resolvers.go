@@ -106,6 +106,11 @@ func (r *entityResolver) Date(ctx context.Context, obj *cg.Entity) (*cg.Date, er
 	return knownDate(obj.Date), nil
 }
 
+// History is the resolver for the history field.
+func (r *entityResolver) History(ctx context.Context, obj *cg.Entity, asOf *time.Time) ([]*model.EntityVersion, error) {
+	return r.entityHistory(ctx, obj, asOf)
+}
+
 // Offices is the resolver for the offices field.
 func (r *entityResolver) Offices(ctx context.Context, obj *cg.Entity) ([]*cg.Relation, error) {
 	return r.relations(ctx, obj.ID, cg.HoldsOffice, from)
@@ -234,6 +239,7 @@ func (r *mutationResolver) RecordCommitment(ctx context.Context, input model.Rec
 		// A dated commitment took effect when it was made, not when it was recorded.
 		m.EffectiveAt = date.Start()
 	}
+	ctx, replayed := cg.WithReplayReport(ctx)
 	c, err := w.RecordCommitment(ctx, &cg.Commitment{
 		ID: input.ID, Kind: input.Kind, ActorID: input.Actor, TargetID: input.Target, Status: input.Status,
 		Date: date, StatedByID: deref(input.StatedBy), Conditions: input.Conditions, Summary: deref(input.Summary),
@@ -242,7 +248,7 @@ func (r *mutationResolver) RecordCommitment(ctx context.Context, input model.Rec
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.Broker.Publish(model.ChangeTypeRecorded, c)
+	r.publish(replayed, model.ChangeTypeRecorded, c)
 	return c, nil
 }
 
@@ -264,11 +270,12 @@ func (r *mutationResolver) ChangeCommitmentStatus(ctx context.Context, input mod
 			m.EffectiveAt = d.Start()
 		}
 	}
+	ctx, replayed := cg.WithReplayReport(ctx)
 	c, err := w.ChangeCommitment(ctx, ch, m)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.Broker.Publish(model.ChangeTypeStatusChanged, c)
+	r.publish(replayed, model.ChangeTypeStatusChanged, c)
 	return c, nil
 }
 
@@ -278,11 +285,12 @@ func (r *mutationResolver) RetractCommitment(ctx context.Context, input model.Re
 	if err != nil {
 		return nil, err
 	}
+	ctx, replayed := cg.WithReplayReport(ctx)
 	c, err := w.RetractCommitment(ctx, input.ID, input.BaseVersion, m)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.Broker.Publish(model.ChangeTypeRetracted, c)
+	r.publish(replayed, model.ChangeTypeRetracted, c)
 	return c, nil
 }
 
@@ -312,7 +320,7 @@ func (r *mutationResolver) PutSource(ctx context.Context, input model.SourceInpu
 		return nil, err
 	}
 	s, err := w.PutSource(ctx, &cg.Source{ID: input.ID, File: deref(input.File), Outlet: deref(input.Outlet),
-		Title: deref(input.Title), Published: published}, m)
+		Title: deref(input.Title), Published: published, Text: deref(input.Text)}, m)
 	return s, inputError(err)
 }
 
@@ -547,6 +555,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 	eventsDone := make(chan struct{})
 	go func() {
 		defer close(eventsDone)
+		defer recoverInto(&eventsErr)
 		events, eventsErr = r.Store.Entities(ctx, cg.EntityFilter{Kinds: []cg.EntityKind{cg.KindEvent}, From: lo, To: hi})
 	}()
 	page := listingPage(ctx, cg.Page{Order: cg.OrderDateAsc})
@@ -636,6 +645,11 @@ func (r *sourceResolver) Title(ctx context.Context, obj *cg.Source) (*string, er
 // Published is the resolver for the published field.
 func (r *sourceResolver) Published(ctx context.Context, obj *cg.Source) (*cg.Date, error) {
 	return knownDate(obj.Published), nil
+}
+
+// History is the resolver for the history field.
+func (r *sourceResolver) History(ctx context.Context, obj *cg.Source, asOf *time.Time) ([]*model.SourceVersion, error) {
+	return r.sourceHistory(ctx, obj, asOf)
 }
 
 // Commitments is the resolver for the commitments field.

@@ -54,6 +54,67 @@ func (r *Resolver) now() time.Time {
 	return time.Now()
 }
 
+// publish tells subscribers about a write, unless the store answered it
+// from its request log: a retried request changed nothing the first one
+// had not, and subscribers saw that one.
+func (r *Resolver) publish(replayed func() bool, t model.ChangeType, c *cg.Commitment) {
+	if !replayed() {
+		r.Broker.Publish(t, c)
+	}
+}
+
+// entityHistory answers Entity.history: the store's versions (a read-only
+// store has only the one it serves), those recorded by asOf when given.
+func (r *Resolver) entityHistory(ctx context.Context, obj *cg.Entity, asOf *time.Time) ([]*model.EntityVersion, error) {
+	versions := []cg.EntityVersion{{Entity: obj, PutStamp: cg.CuratedStamp()}}
+	if r.Writer != nil {
+		var err error
+		if versions, err = r.Writer.EntityHistory(ctx, obj.ID); err != nil {
+			return nil, err
+		}
+	}
+	stamps := make([]cg.PutStamp, len(versions))
+	for i, v := range versions {
+		stamps[i] = v.PutStamp
+	}
+	out := []*model.EntityVersion{}
+	for _, v := range versions[:cg.StampAsOf(stamps, asOf)+1] {
+		at, by, reason := stampFields(v.PutStamp)
+		out = append(out, &model.EntityVersion{Version: v.Version, RecordedAt: at, RecordedBy: by, Reason: reason, Entity: v.Entity})
+	}
+	return out, nil
+}
+
+// sourceHistory answers Source.history, as entityHistory.
+func (r *Resolver) sourceHistory(ctx context.Context, obj *cg.Source, asOf *time.Time) ([]*model.SourceVersion, error) {
+	versions := []cg.SourceVersion{{Source: obj, PutStamp: cg.CuratedStamp()}}
+	if r.Writer != nil {
+		var err error
+		if versions, err = r.Writer.SourceHistory(ctx, obj.ID); err != nil {
+			return nil, err
+		}
+	}
+	stamps := make([]cg.PutStamp, len(versions))
+	for i, v := range versions {
+		stamps[i] = v.PutStamp
+	}
+	out := []*model.SourceVersion{}
+	for _, v := range versions[:cg.StampAsOf(stamps, asOf)+1] {
+		at, by, reason := stampFields(v.PutStamp)
+		out = append(out, &model.SourceVersion{Version: v.Version, RecordedAt: at, RecordedBy: by, Reason: reason, Source: v.Source})
+	}
+	return out, nil
+}
+
+func stampFields(s cg.PutStamp) (*time.Time, *string, *string) {
+	var at *time.Time
+	if !s.RecordedAt.IsZero() {
+		t := s.RecordedAt
+		at = &t
+	}
+	return at, nullable(s.RecordedBy), nullable(s.Reason)
+}
+
 // inputError points a store's field error at the mutation's input object.
 func inputError(err error) error {
 	var e *cg.Error

@@ -29,6 +29,14 @@ var ErrorCodes = []ErrorCode{
 	{errcode.ValidationFailed, "200 (Accept: application/json); 400 (application/graphql-response+json)"},
 	{"DEPTH_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
 	{"COMPLEXITY_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"TOKEN_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"ALIAS_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"FIELD_REPEAT_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"SELECTION_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"DIRECTIVE_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"INTROSPECTION_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{"INTROSPECTION_DISABLED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
+	{codeResultLimit, "200 (GraphQL, in errors[])"},
 }
 
 // ErrorCode is one entry of ErrorCodes.

@@ -112,7 +112,7 @@ func TestEveryEmittedCodeListed(t *testing.T) {
 							fn = x.Name + "." + f.Sel.Name
 						}
 					}
-					if fn == "setCode" || fn == "errcode.Set" || fn == "writeRequestError" {
+					if fn == "setCode" || fn == "errcode.Set" || fn == "writeRequestError" || fn == "limitError" {
 						for _, a := range n.Args {
 							lit(a)
 						}

@@ -53,7 +53,9 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 
 	// Parsed and validated documents are cached: a repeated query skips
 	// parsing and validation.
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
+	useDocLimits(srv, cfg, cache)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -74,7 +76,7 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 	srv.AroundOperations(requireKey(cfg.ReadsNeedKey))
 
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, cfg.Logger, err)
+		return hideSuggestions(cfg.Introspection, presentError(ctx, cfg.Logger, err))
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -97,6 +99,10 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		setCode(gqlErr, string(coded.Code))
 		if coded.Field != "" {
 			gqlErr.Extensions["field"] = coded.Field
+		} else if f := argumentField(ctx, gqlErr.Path); f != "" {
+			// A scalar's unmarshaller does not know its argument; the
+			// path does: [commitments filter asOf] → filter.asOf.
+			gqlErr.Extensions["field"] = f
 		}
 		if coded.Code == cg.CodeStoreUnavailable {
 			log.WarnContext(ctx, "store unavailable", "err", err)
@@ -110,6 +116,10 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		// A request gqlgen could not read (bad JSON, no query): the
 		// client's fault. gqlgen echoes the body into the message; cut it.
 		msg, _, _ := strings.Cut(gqlErr.Message, " body:")
+		if strings.Contains(msg, "Go value of type") || strings.Contains(msg, "Go struct field") {
+			// encoding/json names the Go types it decodes into.
+			msg = "the body must be one JSON object: query a string, operationName a string, variables and extensions objects"
+		}
 		gqlErr.Message = msg
 		setCode(gqlErr, "BAD_REQUEST")
 	default:
@@ -232,6 +242,13 @@ func selectionDepth(ss ast.SelectionSet, frags ast.FragmentDefinitionList, path 
 		switch s := sel.(type) {
 		case *ast.Field:
 			fp := append(append(ast.Path{}, path...), ast.PathName(s.Alias))
+			if s.Name == "__schema" || s.Name == "__type" {
+				// Introspection has its own bound (gqlparser's
+				// MaxIntrospectionDepth rule and DocLimits.MaxIntrospection):
+				// the standard query of graphql-js is 15 fields deep.
+				d, p = 1, fp
+				break
+			}
 			d, p = selectionDepth(s.SelectionSet, frags, fp, visiting)
 			d++
 		case *ast.InlineFragment:
@@ -297,8 +314,10 @@ func (c complexityLimit) MutateOperationContext(ctx context.Context, opCtx *grap
 }
 
 // setComplexity makes list fields cost what they may return: paginated
-// fields their page size, unpaginated nested lists an estimate.
+// fields their page size, every other list its assumed size (listSizes),
+// so nested lists multiply and aliases add up.
 func setComplexity(c *graph.ComplexityRoot) {
+	assumeListSizes(c, listSizes)
 	pageCost := func(child int, first *int, def int) int {
 		// Out-of-range page sizes are the resolver's to reject with a
 		// clearer error; here they count as the most they could be.
@@ -308,14 +327,9 @@ func setComplexity(c *graph.ComplexityRoot) {
 		}
 		return 1 + n*child
 	}
-	const nested = 10 // typical size of an unpaginated nested list
 	c.Query.Commitments = func(child int, _ *model.CommitmentFilter, _ *cg.CommitmentOrder, first *int, _ *string) int {
 		return pageCost(child, first, 20)
 	}
 	c.Query.Entities = func(child int, _ []cg.EntityKind, first *int) int { return pageCost(child, first, graph.MaxFirst) }
 	c.Query.Search = func(child int, _ string, _ []cg.EntityKind, first *int) int { return pageCost(child, first, 10) }
-	c.Entity.CommitmentsMade = func(child int, _ []cg.EdgeKind, _ []cg.Status) int { return 1 + nested*child }
-	c.Entity.CommitmentsReceived = func(child int, _ []cg.EdgeKind, _ []cg.Status) int { return 1 + nested*child }
-	c.Subgraph.Nodes = func(child int) int { return 1 + 5*nested*child }
-	c.Subgraph.Edges = func(child int) int { return 1 + 5*nested*child }
 }

@@ -41,6 +41,9 @@ type Config struct {
 	APIKeys []APIKey
 	// ReadsNeedKey makes queries and subscriptions need a key too.
 	ReadsNeedKey bool
+	// Limits bound a document before validation; zero fields take
+	// DefaultDocLimits.
+	Limits DocLimits
 	// TrustedDocuments, when set (ParseTrustedDocuments), is the allow-list:
 	// only these documents run. Without it, automatic persisted queries are on.
 	TrustedDocuments map[string]string
@@ -94,6 +97,9 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", authenticate(cfg.APIKeys, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !allowedMethod(w, r) {
+			return
+		}
 		if r.Method == http.MethodPost {
 			// Read the body here so that an oversized one gets 413 rather
 			// than one of gqlgen's decode errors.
@@ -101,6 +107,11 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 			if err != nil {
 				writeRequestError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE",
 					fmt.Sprintf("request body exceeds %d bytes", cfg.MaxBodyBytes))
+				return
+			}
+			if isBatch(body) {
+				writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST",
+					"batched requests (a JSON array) are not supported: send one JSON object with query, operationName and variables per request")
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -112,7 +123,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
-		gql.ServeHTTP(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx))
+		serveWithin(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx), gql)
 	})))
 	graphiqlPage, graphiqlAssets := graphiqlHandler()
 	mux.Handle("GET /graphiql", graphiqlPage)
@@ -142,9 +153,10 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
 	ex := newExporter(store, cfg)
-	mux.HandleFunc("GET /export/commitments.csv", ex.serve("text/csv; charset=utf-8", "commitments.csv", ex.commitmentsCSV))
-	mux.HandleFunc("GET /export/graph.graphml", ex.serve("application/graphml+xml; charset=utf-8", "graph.graphml", ex.graphGraphML))
-	mux.HandleFunc("GET /export/graph.json", ex.serve("application/json", "graph.json", ex.graphJSON))
+	mux.HandleFunc("GET /export/commitments.csv", ex.serve("text/csv; charset=utf-8", "commitments.csv", ex.CommitmentsCSV))
+	mux.HandleFunc("GET /export/graph.graphml", ex.serve("application/graphml+xml; charset=utf-8", "graph.graphml", ex.GraphML))
+	mux.HandleFunc("GET /export/graph.json", ex.serve("application/json", "graph.json", ex.GraphJSON))
+	ex.routes(mux)
 	return m.wrap(logRequests(cfg.Logger, recoverPanics(cfg.Logger, mux)))
 }
 

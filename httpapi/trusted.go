@@ -92,7 +92,9 @@ func (t trustedDocuments) MutateOperationParameters(ctx context.Context, p *grap
 // spec's (200 or 400, no data entry). Unregistered, they answered 200 with
 // "data": null even to application/graphql-response+json.
 func init() {
-	for _, c := range []string{codeUntrustedDocument, codeTrustedDocumentNotFound, "PERSISTED_QUERY_NOT_FOUND", "DEPTH_LIMIT_EXCEEDED", "COMPLEXITY_LIMIT_EXCEEDED"} {
+	for _, c := range []string{codeUntrustedDocument, codeTrustedDocumentNotFound, "PERSISTED_QUERY_NOT_FOUND", "DEPTH_LIMIT_EXCEEDED", "COMPLEXITY_LIMIT_EXCEEDED",
+		"TOKEN_LIMIT_EXCEEDED", "ALIAS_LIMIT_EXCEEDED", "FIELD_REPEAT_LIMIT_EXCEEDED", "SELECTION_LIMIT_EXCEEDED",
+		"DIRECTIVE_LIMIT_EXCEEDED", "INTROSPECTION_LIMIT_EXCEEDED", "INTROSPECTION_DISABLED"} {
 		errcode.RegisterErrorType(c, errcode.KindProtocol)
 	}
 }

@@ -44,6 +44,8 @@ type Store struct {
 	requests map[string]Change
 	// section names what each id of the shared id space belongs to.
 	section map[string]string
+	// puts keeps the versions of entities and sources (history.go).
+	puts putHistory
 
 	sources   map[string]*cg.Source
 	sourceIDs []string // sorted

@@ -32,6 +32,12 @@ type Change struct {
 	Commitment *cg.Commitment `json:",omitempty"`
 	Entity     *cg.Entity     `json:",omitempty"`
 	Source     *cg.Source     `json:",omitempty"`
+
+	// EntityVersions and SourceVersions are the versions a put adds to the
+	// entity's or source's history: its own, after the loaded version
+	// when it is the first put to replace that one.
+	EntityVersions []cg.EntityVersion `json:",omitempty"`
+	SourceVersions []cg.SourceVersion `json:",omitempty"`
 }
 
 // target is the id a change writes to, which a retried request must name
@@ -57,6 +63,12 @@ func (s *Store) write(ctx context.Context, op Op, requestID, target string, plan
 	if err := ctx.Err(); err != nil {
 		return Change{}, fmt.Errorf("inmem: %s: %w", strings.ToLower(string(op)), err)
 	}
+	if err := cg.ValidateTarget(target); err != nil {
+		return Change{}, err
+	}
+	if err := cg.ValidateMeta(cg.WriteMeta{RequestID: requestID}); err != nil {
+		return Change{}, err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if requestID != "" {
@@ -64,6 +76,7 @@ func (s *Store) write(ctx context.Context, op Op, requestID, target string, plan
 			if prior.Op != op || prior.target() != target {
 				return Change{}, cg.RequestReused(requestID)
 			}
+			cg.MarkReplayed(ctx)
 			return prior, nil
 		}
 	}
@@ -103,6 +116,9 @@ func (s *Store) apply(ch Change) {
 		}
 	case ch.Entity != nil:
 		s.putEntity(ch.Entity)
+		for _, v := range ch.EntityVersions {
+			s.puts.addEntity(v)
+		}
 	case ch.Source != nil:
 		src := ch.Source
 		if _, ok := s.sources[src.ID]; !ok {
@@ -111,6 +127,9 @@ func (s *Store) apply(ch Change) {
 			s.sourceIDs = slices.Insert(s.sourceIDs, i, src.ID)
 		}
 		s.sources[src.ID] = src
+		for _, v := range ch.SourceVersions {
+			s.puts.addSource(v)
+		}
 	}
 	if ch.RequestID != "" {
 		s.requests[ch.RequestID] = ch
@@ -148,7 +167,7 @@ func (s *Store) lookup() cg.Lookup {
 			}
 			return nil, false
 		},
-		Source: func(id string) bool { _, ok := s.sources[id]; return ok },
+		Source: func(id string) (*cg.Source, bool) { src, ok := s.sources[id]; return src, ok },
 	}
 }
 
@@ -175,7 +194,12 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 		if what, taken := s.section[c.ID]; taken {
 			return Change{}, cg.IDTaken(c.ID, what)
 		}
-		return Change{Commitment: cg.FirstVersion(cloneCommitment(c), m)}, nil
+		if err := cg.ValidateMeta(m); err != nil {
+			return Change{}, err
+		}
+		cc := cloneCommitment(c)
+		cc.Evidence = cg.Located(cc.Evidence, s.lookup())
+		return Change{Commitment: cg.FirstVersion(cc, m)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -198,8 +222,12 @@ func (s *Store) ChangeCommitment(ctx context.Context, change cg.CommitmentChange
 		if err := cg.CheckBase(cur, change.BaseVersion); err != nil {
 			return Change{}, err
 		}
+		if err := cg.ValidateMeta(m); err != nil {
+			return Change{}, err
+		}
 		// NextVersion copies the change's slices; Date and Summary are
 		// copied by value.
+		change.Evidence = cg.Located(change.Evidence, s.lookup())
 		return Change{Commitment: cg.NextVersion(cur, change, m)}, nil
 	})
 	if err != nil {
@@ -251,7 +279,12 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 		if what, taken := s.section[e.ID]; taken && what != "entity" {
 			return Change{}, cg.IDTaken(e.ID, what)
 		}
-		return Change{Entity: cloneEntity(e)}, nil
+		if err := cg.ValidateMeta(m); err != nil {
+			return Change{}, err
+		}
+		stored := cloneEntity(e)
+		stored.Evidence = cg.Located(stored.Evidence, s.lookup())
+		return Change{Entity: stored, EntityVersions: s.entityVersions(stored, m)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -266,14 +299,17 @@ func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (
 		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "source", Message: "no source given"}
 	}
 	ch, err := s.write(ctx, OpPutSource, m.RequestID, src.ID, func() (Change, error) {
-		if err := cg.ValidateSource(src); err != nil {
+		if err := cg.ValidateSource(src, s.sources[src.ID]); err != nil {
+			return Change{}, err
+		}
+		if err := cg.ValidateMeta(m); err != nil {
 			return Change{}, err
 		}
 		if what, taken := s.section[src.ID]; taken && what != "source" {
 			return Change{}, cg.IDTaken(src.ID, what)
 		}
 		stored := *src
-		return Change{Source: &stored}, nil
+		return Change{Source: &stored, SourceVersions: s.sourceVersions(&stored, m)}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -84,7 +84,7 @@ func TestExportRoundTrip(t *testing.T) {
 	must(s.ChangeCommitment(ctx, change(1, "first"), cg.WriteMeta{At: at, RequestID: "r1"}))
 	must(s.RetractCommitment(ctx, "c02-pol-refuses", 1, cg.WriteMeta{At: at, Reason: "wrong", RequestID: "r2"}))
 	must(s.PutEntity(ctx, &cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk"}, cg.WriteMeta{RequestID: "r3"}))
-	must(s.PutSource(ctx, &cg.Source{ID: "src-d", File: "d.txt"}, cg.WriteMeta{RequestID: "r4"}))
+	must(s.PutSource(ctx, &cg.Source{ID: "src-d", File: "d.txt", Text: "A new article.\n"}, cg.WriteMeta{RequestID: "r4"}))
 
 	ds, log := s.Export()
 	if len(log) != 4 || len(ds.Commitments) != 23 {

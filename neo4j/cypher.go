@@ -103,7 +103,7 @@ MERGE (s:Source {id: row.id})
 WITH s, row
 CALL (s, row) {
   WITH s, row WHERE s.hash IS NULL OR s.hash <> row.hash
-  SET s.file = row.file, s.outlet = row.outlet, s.title = row.title, s.published = row.published, s.hash = row.hash
+  SET s.file = row.file, s.outlet = row.outlet, s.title = row.title, s.published = row.published, s.text = row.text, s.hash = row.hash
   RETURN count(*) AS written
 }
 RETURN count(*) AS n, sum(written) AS written`
@@ -252,7 +252,7 @@ RETURN nodes, rels`
 // ---- Reads ----
 
 // sourceProjection is a source s, as decodeSource expects.
-const sourceProjection = `s {.id, .file, .outlet, .title, .published}`
+const sourceProjection = `s {.id, .file, .outlet, .title, .published, .text}`
 
 const sourcesQuery = `MATCH (s:Source)
 WHERE $ids IS NULL OR s.id IN $ids

@@ -289,6 +289,10 @@ func sourceFields(stored, want *cg.Source) []FieldDiff {
 	f.add("outlet", stored.Outlet, want.Outlet)
 	f.add("title", stored.Title, want.Title)
 	f.add("published", stored.Published.String(), want.Published.String())
+	if stored.Text != want.Text {
+		// The text is an article: say how it differs, not what it is.
+		f.add("text", fmt.Sprintf("%d bytes", len(stored.Text)), fmt.Sprintf("%d bytes, other", len(want.Text)))
+	}
 	return f
 }
 

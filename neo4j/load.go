@@ -292,7 +292,7 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		sources[src.ID] = true
 		sourceRows = append(sourceRows, hashed(map[string]any{
 			"id": src.ID, "file": src.File, "outlet": orNilString(src.Outlet), "title": orNilString(src.Title),
-			"published": orNilString(src.Published.String()),
+			"published": orNilString(src.Published.String()), "text": orNilString(src.Text),
 		}))
 	}
 	add("sources", upsertSources, sourceRows)

@@ -60,7 +60,7 @@ func decodeSource(v any) (*cg.Source, error) {
 	}
 	return &cg.Source{
 		ID: toString(m["id"]), File: toString(m["file"]), Outlet: toString(m["outlet"]),
-		Title: toString(m["title"]), Published: published,
+		Title: toString(m["title"]), Published: published, Text: toString(m["text"]),
 	}, nil
 }
 

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -142,7 +143,7 @@ type stateQuery struct {
 type writeState struct {
 	request  *loggedRequest
 	entities map[string]*cg.Entity
-	sources  map[string]bool
+	sources  map[string]*cg.Source
 	// current is the latest version, retracted or not; nil when none.
 	current *cg.Commitment
 	// section holds the id asked about ("" when it is free).
@@ -151,12 +152,14 @@ type writeState struct {
 
 type loggedRequest struct {
 	op, target, result string
+	// token is the logging call's (see writeOp.token).
+	token string
 }
 
 func (st *writeState) lookup() cg.Lookup {
 	return cg.Lookup{
 		Entity: func(id string) (*cg.Entity, bool) { e, ok := st.entities[id]; return e, ok },
-		Source: func(id string) bool { return st.sources[id] },
+		Source: func(id string) (*cg.Source, bool) { src, ok := st.sources[id]; return src, ok },
 	}
 }
 
@@ -176,7 +179,7 @@ func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, 
 		return nil, err
 	}
 	m := rec.AsMap()
-	st := &writeState{entities: map[string]*cg.Entity{}, sources: map[string]bool{}}
+	st := &writeState{entities: map[string]*cg.Entity{}, sources: map[string]*cg.Source{}}
 	// Ids are unique across sections; a graph that breaks that (a legacy
 	// one) is reported as the commitment's.
 	for _, sec := range toStrings(m["sections"]) {
@@ -185,14 +188,16 @@ func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, 
 		}
 	}
 	if r := asMap(m["request"]); r != nil {
-		st.request = &loggedRequest{op: toString(r["op"]), target: toString(r["target"]), result: toString(r["result"])}
+		st.request = &loggedRequest{op: toString(r["op"]), target: toString(r["target"]), result: toString(r["result"]), token: toString(r["token"])}
 	}
 	for _, e := range asList(m["entities"]) {
 		em := asMap(e)
 		st.entities[toString(em["id"])] = &cg.Entity{ID: toString(em["id"]), Kind: cg.EntityKind(toString(em["kind"]))}
 	}
-	for _, id := range toStrings(m["sources"]) {
-		st.sources[id] = true
+	for _, v := range asList(m["sources"]) {
+		sm := asMap(v)
+		src := &cg.Source{ID: toString(sm["id"]), Text: toString(sm["text"])}
+		st.sources[src.ID] = src
 	}
 	if m["current"] != nil {
 		if st.current, err = decodeCommitment(m["current"]); err != nil {
@@ -243,9 +248,18 @@ type writeOp struct {
 // logged outcome of the same request).
 func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 	body func(tx nd.ManagedTransaction, st *writeState) (*T, error)) (*T, error) {
+	// Before the id becomes a lock or an index key, whose size Neo4j
+	// limits.
+	if err := cg.ValidateTarget(w.target); err != nil {
+		return nil, err
+	}
+	if err := cg.ValidateMeta(m); err != nil {
+		return nil, err
+	}
 	if err := s.ensureSchema(ctx); err != nil {
 		return nil, err
 	}
+	token := rand.Text()
 	work := func(tx nd.ManagedTransaction) (any, error) {
 		// Errors from the driver go back unwrapped, so that it can tell
 		// which ones are worth a retry.
@@ -266,6 +280,12 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 			if err := json.Unmarshal([]byte(st.request.result), &out); err != nil {
 				return nil, fmt.Errorf("neo4j: logged outcome of request %q: %w", w.requestID, err)
 			}
+			// The driver runs a transaction again when it lost the answer
+			// to a commit that may have happened: finding this call's own
+			// token means the write is this call's, not an earlier one's.
+			if st.request.token != token {
+				cg.MarkReplayed(ctx)
+			}
 			return &out, nil
 		}
 		out, err := body(tx, st)
@@ -278,7 +298,7 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 				return nil, fmt.Errorf("neo4j: log request %q: %w", w.requestID, err)
 			}
 			if err := run(ctx, tx, logRequest, map[string]any{"id": w.requestID, "op": w.op, "target": w.target,
-				"result": string(result), "at": orNilTime(m.At), "by": orNilString(m.By)}); err != nil {
+				"result": string(result), "token": token, "at": orNilTime(m.At), "by": orNilString(m.By)}); err != nil {
 				return nil, err
 			}
 		}
@@ -356,6 +376,7 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 		if st.section != "" {
 			return nil, cg.IDTaken(c.ID, st.section)
 		}
+		c.Evidence = cg.Located(c.Evidence, st.lookup())
 		v := cg.FirstVersion(c, m)
 		if err := exec(ctx, tx, recordCommitment[v.Kind], commitmentParams(v), 1); err != nil {
 			return nil, err
@@ -382,6 +403,7 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m 
 		if err := cg.CheckBase(cur, ch.BaseVersion); err != nil {
 			return nil, err
 		}
+		ch.Evidence = cg.Located(ch.Evidence, st.lookup())
 		next := cg.NextVersion(cur, ch, m)
 		if err := exec(ctx, tx, changeCommitment[next.Kind], commitmentParams(next), 1); err != nil {
 			return nil, err
@@ -433,6 +455,7 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 		if st.section != "" && st.section != "entity" {
 			return nil, cg.IDTaken(e.ID, st.section)
 		}
+		e.Evidence = cg.Located(e.Evidence, st.lookup())
 		lowerNames := []string{strings.ToLower(e.Name)}
 		for _, a := range e.Aliases {
 			lowerNames = append(lowerNames, strings.ToLower(a))
@@ -443,7 +466,20 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 			"evidence": evidenceRows(e.Evidence),
 		}
 		dateRow(row, e.Date)
+		cur, latest, err := latestPut(ctx, tx, latestEntityVersion, e.ID, decodeEntity)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := versionRows(cg.EntityPutVersions(cur, latest, e, m),
+			func(v cg.EntityVersion) string { return v.Entity.ID }, func(v cg.EntityVersion) cg.PutStamp { return v.PutStamp },
+			func(v cg.EntityVersion) any { return v.Entity })
+		if err != nil {
+			return nil, err
+		}
 		if err := exec(ctx, tx, putEntity[e.Kind], map[string]any{"row": row}, 1); err != nil {
+			return nil, err
+		}
+		if err := run(ctx, tx, createEntityVersions, map[string]any{"rows": rows}); err != nil {
 			return nil, err
 		}
 		return e, nil
@@ -456,17 +492,31 @@ func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (
 		return nil, badNil("source")
 	}
 	stored := *src
-	w := writeOp{op: opPutSource, requestID: m.RequestID, target: stored.ID, lock: true, state: stateQuery{taken: stored.ID}}
+	w := writeOp{op: opPutSource, requestID: m.RequestID, target: stored.ID, lock: true,
+		state: stateQuery{sources: []string{stored.ID}, taken: stored.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Source, error) {
-		if err := cg.ValidateSource(&stored); err != nil {
+		if err := cg.ValidateSource(&stored, st.sources[stored.ID]); err != nil {
 			return nil, err
 		}
 		if st.section != "" && st.section != "source" {
 			return nil, cg.IDTaken(stored.ID, st.section)
 		}
 		row := map[string]any{"id": stored.ID, "file": orNilString(stored.File), "outlet": orNilString(stored.Outlet),
-			"title": orNilString(stored.Title), "published": orNilString(stored.Published.String())}
+			"title": orNilString(stored.Title), "published": orNilString(stored.Published.String()), "text": stored.Text}
+		cur, latest, err := latestPut(ctx, tx, latestSourceVersion, stored.ID, decodeSource)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := versionRows(cg.SourcePutVersions(cur, latest, &stored, m),
+			func(v cg.SourceVersion) string { return v.Source.ID }, func(v cg.SourceVersion) cg.PutStamp { return v.PutStamp },
+			func(v cg.SourceVersion) any { return v.Source })
+		if err != nil {
+			return nil, err
+		}
 		if err := exec(ctx, tx, putSource, map[string]any{"row": row}, 1); err != nil {
+			return nil, err
+		}
+		if err := run(ctx, tx, createSourceVersions, map[string]any{"rows": rows}); err != nil {
 			return nil, err
 		}
 		return &stored, nil

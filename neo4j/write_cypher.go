@@ -61,6 +61,8 @@ var writeSchemaStatements = []string{
 	`CREATE INDEX commitment_version_id IF NOT EXISTS FOR (n:CommitmentVersion) ON (n.commitmentId)`,
 	`CREATE CONSTRAINT write_request_id IF NOT EXISTS FOR (n:WriteRequest) REQUIRE n.id IS UNIQUE`,
 	`CREATE CONSTRAINT id_lock IF NOT EXISTS FOR (n:IdLock) REQUIRE n.id IS UNIQUE`,
+	`CREATE INDEX entity_version_id IF NOT EXISTS FOR (n:EntityVersion) ON (n.entityId)`,
+	`CREATE INDEX source_version_id IF NOT EXISTS FOR (n:SourceVersion) ON (n.sourceId)`,
 }
 
 // lockID serialises the writes that may create an item under an id (of any
@@ -76,7 +78,7 @@ const lockID = `MERGE (l:IdLock {id: $id}) DELETE l`
 // the id it would create. Unused parts get null or empty parameters.
 const writeStateTemplate = `OPTIONAL MATCH (q:WriteRequest {id: $requestId})
 CALL () { MATCH (e:Entity) WHERE e.id IN $entities RETURN collect(e {.id, .kind}) AS entities }
-CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect(s.id) AS sources }
+CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect(s {.id, .text}) AS sources }
 CALL () {
   OPTIONAL MATCH (v:CommitmentVersion {commitmentId: $current})
   WITH v ORDER BY v.version DESC LIMIT 1
@@ -88,11 +90,11 @@ CALL () {
   }
   RETURN collect(DISTINCT section) AS sections
 }
-RETURN q {.op, .target, .result} AS request, entities, sources, current, sections`
+RETURN q {.op, .target, .result, .token} AS request, entities, sources, current, sections`
 
 // logRequest records a write's outcome under its request id, in the
 // write's own transaction.
-const logRequest = `CREATE (:WriteRequest {id: $id, op: $op, target: $target, result: $result, at: $at, by: $by})`
+const logRequest = `CREATE (:WriteRequest {id: $id, op: $op, target: $target, result: $result, at: $at, by: $by, token: $token})`
 
 var (
 	writeStateQuery string
@@ -108,7 +110,7 @@ var (
 )
 
 const putSource = `MERGE (s:Source {id: $row.id})
-SET s.file = $row.file, s.outlet = $row.outlet, s.title = $row.title, s.published = $row.published
+SET s.file = $row.file, s.outlet = $row.outlet, s.title = $row.title, s.published = $row.published, s.text = $row.text
 RETURN count(*) AS n`
 
 // Relationships are matched by id first, on the parameter $id: matched
@@ -250,3 +252,28 @@ func init() {
 		versionAfter[o] = versionFields.Replace(s)
 	}
 }
+
+// Puts keep versions (cg.PutHistory): one node per version of an entity or
+// a source, holding the version's JSON, written in the put's transaction
+// (which holds the id's lock, so the latest version cannot move).
+//
+//	(:EntityVersion {entityId, version, recordedAt, recordedBy, reason, data})
+//	(:SourceVersion {sourceId, version, recordedAt, recordedBy, reason, data})
+var (
+	latestEntityVersion = `OPTIONAL MATCH (e:Entity {id: $id})
+CALL () { OPTIONAL MATCH (v:EntityVersion {entityId: $id}) RETURN max(v.version) AS latest }
+RETURN CASE WHEN e IS NULL THEN null ELSE ` + entityProjection + ` END AS current, latest`
+	latestSourceVersion = `OPTIONAL MATCH (s:Source {id: $id})
+CALL () { OPTIONAL MATCH (v:SourceVersion {sourceId: $id}) RETURN max(v.version) AS latest }
+RETURN CASE WHEN s IS NULL THEN null ELSE ` + sourceProjection + ` END AS current, latest`
+	createEntityVersions = `UNWIND $rows AS row
+CREATE (:EntityVersion {entityId: row.id, version: row.version, recordedAt: row.recordedAt, recordedBy: row.recordedBy, reason: row.reason, data: row.data})`
+	createSourceVersions = `UNWIND $rows AS row
+CREATE (:SourceVersion {sourceId: row.id, version: row.version, recordedAt: row.recordedAt, recordedBy: row.recordedBy, reason: row.reason, data: row.data})`
+	entityVersions = `MATCH (v:EntityVersion {entityId: $id})
+RETURN v.version AS version, v.recordedAt AS recordedAt, v.recordedBy AS recordedBy, v.reason AS reason, v.data AS data
+ORDER BY v.version`
+	sourceVersions = `MATCH (v:SourceVersion {sourceId: $id})
+RETURN v.version AS version, v.recordedAt AS recordedAt, v.recordedBy AS recordedBy, v.reason AS reason, v.data AS data
+ORDER BY v.version`
+)

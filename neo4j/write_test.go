@@ -22,7 +22,7 @@ func TestWriterContract(t *testing.T) {
 
 var (
 	at = time.Date(2025, 9, 1, 10, 0, 0, 0, time.UTC)
-	ev = []cg.Evidence{{SourceID: "src-a", Quote: "a new report"}}
+	ev = []cg.Evidence{{SourceID: "src-b", Quote: "a new report"}}
 )
 
 func history(t *testing.T, s *Store, id string) []*cg.Commitment {
@@ -126,8 +126,8 @@ func TestWriteRetries(t *testing.T) {
 			// The retraction of c02: a version node citing its evidence;
 			// the relationship and its live evidence gone.
 			nodes, rels = nodes+1-len(c02.Evidence), rels+len(c02.Evidence)-1-len(c02.Evidence)
-			// tusk and its evidence; four log entries.
-			nodes, rels = nodes+2+4, rels+1
+			// tusk, its evidence and its one version; four log entries.
+			nodes, rels = nodes+3+4, rels+1
 			if n, r := stats(t, s); n != nodes || r != rels {
 				t.Errorf("graph has %d nodes, %d rels; want %d, %d", n, r, nodes, rels)
 			}
@@ -175,7 +175,7 @@ func TestConcurrentCreatesOfOneID(t *testing.T) {
 				return err
 			},
 			func() error {
-				_, err := s.PutSource(ctx, &cg.Source{ID: id, File: "x.txt"}, cg.WriteMeta{At: at})
+				_, err := s.PutSource(ctx, &cg.Source{ID: id, File: "x.txt", Text: "x\n"}, cg.WriteMeta{At: at})
 				return err
 			},
 		}

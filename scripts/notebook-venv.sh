@@ -28,7 +28,10 @@ if ! command -v "$py" >/dev/null 2>&1; then
 fi
 pyversion="$("$py" -c 'import sys; print(sys.version.split()[0])')"
 
-hash="$( { echo "$pyversion"; cat "$req"; if [[ -f "$cons" ]]; then cat "$cons"; fi; } | sha256sum | cut -c1-16)"
+client="$root/clients/python"
+# The Python client is installed from its path, so its sources are part of the hash.
+hash="$( { echo "$pyversion"; cat "$req"; if [[ -f "$cons" ]]; then cat "$cons"; fi
+	find "$client/pyproject.toml" "$client/src" -type f -name '*.py' -o -name pyproject.toml | sort | xargs cat; } | sha256sum | cut -c1-16)"
 marker="$venv/.requirements-$hash"
 
 mkdir -p "$(dirname "$venv")"
@@ -60,6 +63,9 @@ echo "notebook-venv: installing notebooks/requirements.txt (this takes a minute 
 args=(-r "$req")
 if [[ -f "$cons" ]]; then args+=(-c "$cons"); fi
 "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q "${args[@]}" >&2
+# Not editable, so the venv tests what pip would install; --no-deps since
+# requirements.txt pins its dependencies.
+"$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q --no-deps --force-reinstall "$client" >&2
 rm -f "$venv"/.requirements-*
 touch "$marker"
 echo "notebook-venv: installed in $((SECONDS - start))s" >&2

@@ -72,7 +72,7 @@ run "Neo4j test harness jars" sh -c 'scripts/neo4j-deps.sh >/dev/null'
 run "Go tests (the Neo4j tests start a real Neo4j in-process)" go test -count=1 -timeout 30m ./...
 
 # Further suites: each is its own step, run even when the Go tests failed.
-for extra in scripts/test-dashboard.sh scripts/test-clients.sh; do
+for extra in scripts/test-dashboard.sh scripts/test-clients.sh scripts/test-python-client.sh; do
 	if [ -x "$extra" ]; then
 		run "$extra" "$extra"
 	fi

@@ -26,9 +26,9 @@ func Fixture() *cg.Dataset {
 	ds := &cg.Dataset{
 		Sources: []*cg.Source{
 			// Out of id order on purpose: stores order by id.
-			{ID: "src-c", File: "c.txt", Outlet: "Daily C", Title: "Coalition meets", Published: cg.Date{}},
-			{ID: "src-a", File: "a.txt", Outlet: "Wire A", Title: "Guarantees talks", Published: d("2025-08-20")},
-			{ID: "src-b", File: "b.txt", Outlet: "", Title: "", Published: d("2025-08")},
+			{ID: "src-c", File: "c.txt", Outlet: "Daily C", Title: "Coalition meets", Published: cg.Date{}, Text: fixtureText["src-c"]},
+			{ID: "src-a", File: "a.txt", Outlet: "Wire A", Title: "Guarantees talks", Published: d("2025-08-20"), Text: fixtureText["src-a"] + raceText()},
+			{ID: "src-b", File: "b.txt", Outlet: "", Title: "", Published: d("2025-08"), Text: fixtureText["src-b"]},
 		},
 		Entities: []*cg.Entity{
 			{ID: "ITA", Kind: cg.KindCountry, Name: "Italy", Aliases: []string{"Italian", "Rome"}},

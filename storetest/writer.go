@@ -33,6 +33,7 @@ func RunWriter(t *testing.T, open OpenWriter) {
 		{"AsOf", testAsOf},
 		{"PutEntityAndSource", testPuts},
 		{"Concurrency", testConcurrentChanges},
+		{"Replays", testReplays},
 	})
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -21,6 +22,8 @@ func testRecord(t *testing.T, s cg.WritableStore) {
 		Version: 7, RecordedBy: "someone else", Reason: "ignored", Retracted: true}
 	want := *in
 	want.Conditions, want.Evidence = slices.Clone(in.Conditions), slices.Clone(in.Evidence)
+	// The store finds the quote in the source's text.
+	want.Evidence[0].Line = 12
 	want.Retracted = false
 	want = stamped(want, 1, meta)
 
@@ -87,6 +90,7 @@ func testRecord(t *testing.T, s cg.WritableStore) {
 
 	t.Run("an existing id is a conflict", func(t *testing.T) {
 		again := *in
+		again.Evidence = []cg.Evidence{{SourceID: "src-b", Quote: "Italy pledged air patrols"}}
 		_, err := s.RecordCommitment(ctx, &again, cg.WriteMeta{By: editor, At: ts("2025-08-25T10:00:00Z"), RequestID: "req-other"})
 		wantError(t, err, cg.CodeConflict, "id")
 		sameHistory(t, s, want.ID, want)
@@ -219,10 +223,73 @@ func testRejections(t *testing.T, s cg.WritableStore) {
 		{"entity: id of a commitment", putEntity(cg.Entity{ID: c(1)[0], Kind: cg.KindPerson, Name: "Donald Tusk"}), cg.CodeConflict, "id"},
 		{"entity: id of a source", putEntity(cg.Entity{ID: "src-a", Kind: cg.KindPerson, Name: "Donald Tusk"}), cg.CodeConflict, "id"},
 
-		{"source: bad id", putSource(cg.Source{ID: "src d", File: "d.txt"}), cg.CodeBadInput, "id"},
-		{"source: nothing to cite it by", putSource(cg.Source{ID: "src-d", Published: cg.MustDate("2025-08-26")}), cg.CodeBadInput, "file"},
-		{"source: id of an entity", putSource(cg.Source{ID: "POL", File: "d.txt"}), cg.CodeConflict, "id"},
-		{"source: id of a commitment", putSource(cg.Source{ID: c(1)[0], File: "d.txt"}), cg.CodeConflict, "id"},
+		{"source: bad id", putSource(cg.Source{ID: "src d", File: "d.txt", Text: "t"}), cg.CodeBadInput, "id"},
+		{"source: nothing to cite it by", putSource(cg.Source{ID: "src-d", Published: cg.MustDate("2025-08-26"), Text: "t"}), cg.CodeBadInput, "file"},
+		{"source: id of an entity", putSource(cg.Source{ID: "POL", File: "d.txt", Text: "t"}), cg.CodeConflict, "id"},
+		{"source: id of a commitment", putSource(cg.Source{ID: c(1)[0], File: "d.txt", Text: "t"}), cg.CodeConflict, "id"},
+
+		// Quotes are checked against the source's text.
+		{"record: quote not in the source", record(func(c *cg.Commitment) { c.Evidence[1].Quote = "Warsaw weighs naval help" }), cg.CodeBadInput, "evidence[1].quote"},
+		{"record: quote from another source", record(func(c *cg.Commitment) { c.Evidence[0].Quote = "Warsaw weighs air help" }), cg.CodeBadInput, "evidence[0].quote"},
+		{"change: quote not in the source", change(cg.CommitmentChange{ID: c01, BaseVersion: 1, Status: cg.StatusPledged,
+			Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "France sent a fleet"}}}), cg.CodeBadInput, "evidence[0].quote"},
+		{"entity: quote not in the source", putEntity(cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk",
+			Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "Tusk said"}}}), cg.CodeBadInput, "evidence[0].quote"},
+
+		// Sources carry their text, which cannot change, and plain file names.
+		{"source: no text", putSource(cg.Source{ID: "src-d", File: "d.txt"}), cg.CodeBadInput, "text"},
+		{"source: blank text", putSource(cg.Source{ID: "src-d", File: "d.txt", Text: " \n "}), cg.CodeBadInput, "text"},
+		{"source: text too long", putSource(cg.Source{ID: "src-d", File: "d.txt", Text: strings.Repeat("x", cg.MaxSourceTextLen+1)}), cg.CodeBadInput, "text"},
+		{"source: text changed", func() error {
+			src := *must(s.Sources(ctx, []string{"src-a"}))(t)[0]
+			src.Text += "One more line.\n"
+			_, err := s.PutSource(ctx, &src, meta)
+			return err
+		}, cg.CodeBadInput, "text"},
+		{"source: a path", putSource(cg.Source{ID: "src-d", File: "../../../../etc/passwd", Text: "t"}), cg.CodeBadInput, "file"},
+		{"source: a directory", putSource(cg.Source{ID: "src-d", File: "seeds/d.txt", Text: "t"}), cg.CodeBadInput, "file"},
+		{"source: a Windows path", putSource(cg.Source{ID: "src-d", File: `..\\d.txt`, Text: "t"}), cg.CodeBadInput, "file"},
+		{"source: dot-dot", putSource(cg.Source{ID: "src-d", File: "..", Text: "t"}), cg.CodeBadInput, "file"},
+		{"source: control character", putSource(cg.Source{ID: "src-d", File: "d\x00.txt", Text: "t"}), cg.CodeBadInput, "file"},
+
+		// Lengths and list sizes, before any store key or index sees them.
+		{"record: id of 40,000 bytes", record(func(c *cg.Commitment) { c.ID = strings.Repeat("c", 40000) }), cg.CodeBadInput, "id"},
+		{"record: id just too long", record(func(c *cg.Commitment) { c.ID = strings.Repeat("c", cg.MaxIDLen+1) }), cg.CodeBadInput, "id"},
+		{"record: request id too long", func() error {
+			m := meta
+			m.RequestID = strings.Repeat("r", cg.MaxIDLen+1)
+			_, err := s.RecordCommitment(ctx, good(), m)
+			return err
+		}, cg.CodeBadInput, "requestId"},
+		{"record: reason too long", func() error {
+			m := meta
+			m.Reason = strings.Repeat("r", cg.MaxTextLen+1)
+			_, err := s.RecordCommitment(ctx, good(), m)
+			return err
+		}, cg.CodeBadInput, "reason"},
+		{"record: summary too long", record(func(c *cg.Commitment) { c.Summary = strings.Repeat("s", cg.MaxTextLen+1) }), cg.CodeBadInput, "summary"},
+		{"record: too many conditions", record(func(c *cg.Commitment) { c.Conditions = make([]string, cg.MaxList+1) }), cg.CodeBadInput, "conditions"},
+		{"record: condition too long", record(func(c *cg.Commitment) { c.Conditions = []string{"ok", strings.Repeat("c", cg.MaxTextLen+1)} }), cg.CodeBadInput, "conditions[1]"},
+		{"record: too many evidence items", record(func(c *cg.Commitment) {
+			for len(c.Evidence) <= cg.MaxList {
+				c.Evidence = append(c.Evidence, c.Evidence[0])
+			}
+		}), cg.CodeBadInput, "evidence"},
+		{"record: quote too long", record(func(c *cg.Commitment) { c.Evidence[0].Quote = strings.Repeat("q", cg.MaxQuoteLen+1) }), cg.CodeBadInput, "evidence[0].quote"},
+		{"record: attribution too long", record(func(c *cg.Commitment) { c.Evidence[0].AttributedTo = strings.Repeat("a", cg.MaxNameLen+1) }), cg.CodeBadInput, "evidence[0].attributedTo"},
+		{"record: source id too long", record(func(c *cg.Commitment) { c.Evidence[0].SourceID = strings.Repeat("s", 40000) }), cg.CodeBadInput, "evidence[0].source"},
+		{"change: id of 40,000 bytes", change(cg.CommitmentChange{ID: strings.Repeat("c", 40000), BaseVersion: 1, Status: cg.StatusPledged, Evidence: ev}), cg.CodeBadInput, "id"},
+		{"change: too many conditions", change(cg.CommitmentChange{ID: c01, BaseVersion: 1, Status: cg.StatusPledged, Evidence: ev, Conditions: make([]string, cg.MaxList+1)}), cg.CodeBadInput, "conditions"},
+		{"change: summary too long", change(cg.CommitmentChange{ID: c01, BaseVersion: 1, Status: cg.StatusPledged, Evidence: ev, Summary: ptr(strings.Repeat("s", cg.MaxTextLen+1))}), cg.CodeBadInput, "summary"},
+		{"retract: id of 40,000 bytes", retract(strings.Repeat("c", 40000), 1, "wrong"), cg.CodeBadInput, "id"},
+		{"entity: id of 40,000 bytes", putEntity(cg.Entity{ID: strings.Repeat("e", 40000), Kind: cg.KindPerson, Name: "Donald Tusk"}), cg.CodeBadInput, "id"},
+		{"entity: name too long", putEntity(cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: strings.Repeat("n", cg.MaxNameLen+1)}), cg.CodeBadInput, "name"},
+		{"entity: too many aliases", putEntity(cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk", Aliases: make([]string, cg.MaxList+1)}), cg.CodeBadInput, "aliases"},
+		{"entity: alias too long", putEntity(cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk", Aliases: []string{strings.Repeat("a", cg.MaxNameLen+1)}}), cg.CodeBadInput, "aliases[0]"},
+		{"entity: description too long", putEntity(cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk", Description: strings.Repeat("d", cg.MaxTextLen+1)}), cg.CodeBadInput, "description"},
+		{"entity: too many evidence items", putEntity(cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk", Evidence: make([]cg.Evidence, cg.MaxList+1)}), cg.CodeBadInput, "evidence"},
+		{"source: id of 40,000 bytes", putSource(cg.Source{ID: strings.Repeat("s", 40000), File: "d.txt", Text: "t"}), cg.CodeBadInput, "id"},
+		{"source: title too long", putSource(cg.Source{ID: "src-d", File: "d.txt", Title: strings.Repeat("t", cg.MaxNameLen+1), Text: "t"}), cg.CodeBadInput, "title"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantError(t, tc.write(), tc.code, tc.field)
@@ -253,7 +320,7 @@ func testChange(t *testing.T, s cg.WritableStore) {
 		Reason: "France firmed up its offer", RequestID: "req-change-c01"}
 	want2 := v1
 	want2.Status, want2.Date, want2.Conditions, want2.Summary = cg.StatusPledged, cg.MustDate("2025-08-23"), []string{"after a ceasefire"}, "France pledges a brigade."
-	want2.Evidence = append(slices.Clone(v1.Evidence), change1.Evidence[0])
+	want2.Evidence = append(slices.Clone(v1.Evidence), onLine(change1.Evidence[0], 15))
 	want2 = stamped(want2, 2, meta1)
 
 	sameVersion(t, "version 2", must(s.ChangeCommitment(ctx, change1, meta1))(t), want2)
@@ -291,7 +358,7 @@ func testChange(t *testing.T, s cg.WritableStore) {
 		Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "French troops arrived"}}}
 	want3 := want2
 	want3.Status = cg.StatusDelivered
-	want3.Evidence = append(slices.Clone(want2.Evidence), change2.Evidence[0])
+	want3.Evidence = append(slices.Clone(want2.Evidence), onLine(change2.Evidence[0], 16))
 	want3 = stamped(want3, 3, meta2)
 	sameVersion(t, "version 3", must(s.ChangeCommitment(ctx, change2, meta2))(t), want3)
 	sameHistory(t, s, id, v1, want2, want3)
@@ -393,4 +460,11 @@ func testRetract(t *testing.T, s cg.WritableStore) {
 		sameVersion(t, "retry", must(s.RetractCommitment(ctx, id, 1, meta))(t), want)
 		sameHistory(t, s, id, v1, want)
 	})
+}
+
+// onLine is ev as a store keeps it: with the line of its source's text
+// where the quote is.
+func onLine(ev cg.Evidence, line int) cg.Evidence {
+	ev.Line = line
+	return ev
 }

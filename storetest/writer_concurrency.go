@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,8 +16,10 @@ import (
 // attempt must either make exactly the next version or be refused with
 // CONFLICT, exactly one per round must win, and the history must hold every
 // successful change, numbered without gaps or repeats (no lost update).
+const raceWriters, raceRounds = 16, 4
+
 func testConcurrentChanges(t *testing.T, s cg.WritableStore) {
-	const writers, rounds = 16, 4
+	const writers, rounds = raceWriters, raceRounds
 	id := c(1)[0]
 	type success struct {
 		version int
@@ -103,4 +106,16 @@ func testConcurrentChanges(t *testing.T, s cg.WritableStore) {
 	if cur == nil || cur.Version != len(h) {
 		t.Errorf("current version %v, want %d", cur, len(h))
 	}
+}
+
+// raceText is what the racing writers quote: each cites its own words,
+// which the fixture's src-a holds.
+func raceText() string {
+	var b strings.Builder
+	for r := range raceRounds {
+		for w := range raceWriters {
+			fmt.Fprintf(&b, "writer %d, round %d.\n", w, r)
+		}
+	}
+	return b.String()
 }

@@ -33,7 +33,8 @@ func testPuts(t *testing.T, s cg.WritableStore) {
 	}
 
 	// Sources first: the new entity cites the new source.
-	src := cg.Source{ID: "src-d", File: "d.txt", Outlet: "Gazeta D", Title: "Warsaw decides", Published: cg.MustDate("2025-08-26")}
+	src := cg.Source{ID: "src-d", File: "d.txt", Outlet: "Gazeta D", Title: "Warsaw decides", Published: cg.MustDate("2025-08-26"),
+		Text: "Warsaw decides.\nTusk said Poland will send a brigade.\nCanada offered to co-host the talks.\n"}
 	if got := must(s.PutSource(ctx, &src, meta))(t); *got != src {
 		t.Errorf("created source %+v, want %+v", *got, src)
 	}
@@ -46,7 +47,7 @@ func testPuts(t *testing.T, s cg.WritableStore) {
 	}
 
 	tusk := cg.Entity{ID: "tusk", Kind: cg.KindPerson, Name: "Donald Tusk", Aliases: []string{"Donek"},
-		Description: "Prime Minister of Poland.", Evidence: []cg.Evidence{{SourceID: "src-d", Quote: "Tusk said", AttributedTo: "PAP"}}}
+		Description: "Prime Minister of Poland.", Evidence: []cg.Evidence{{SourceID: "src-d", Quote: "Tusk said", AttributedTo: "PAP", Line: 2}}}
 	putMeta := meta
 	putMeta.RequestID = "req-put-tusk"
 	in := tusk
@@ -111,5 +112,82 @@ func testPuts(t *testing.T, s cg.WritableStore) {
 		if got := must(s.Paths(ctx, "POL", "ITA", cg.MaxHops))(t); len(got) != 7 {
 			t.Errorf("paths POL → ITA:%s\nwant 7 (two more via c31)", showPaths(got))
 		}
+	})
+
+	t.Run("puts keep versions", func(t *testing.T) {
+		type version struct {
+			Version    int
+			Name       string
+			RecordedBy string
+			Reason     string
+			Recorded   bool
+		}
+		entityHistory := func(id string) []version {
+			t.Helper()
+			var out []version
+			for _, v := range must(s.EntityHistory(ctx, id))(t) {
+				if !v.RecordedAt.IsZero() && !v.RecordedAt.Equal(meta.At) {
+					t.Errorf("%s v%d recorded at %v, want %v", id, v.Version, v.RecordedAt, meta.At)
+				}
+				out = append(out, version{v.Version, v.Entity.Name, v.RecordedBy, v.Reason, !v.RecordedAt.IsZero()})
+			}
+			return out
+		}
+		sourceHistory := func(id string) []version {
+			t.Helper()
+			var out []version
+			for _, v := range must(s.SourceHistory(ctx, id))(t) {
+				if v.Source.Text == "" {
+					t.Errorf("%s v%d has no text", id, v.Version)
+				}
+				out = append(out, version{v.Version, v.Source.Title, v.RecordedBy, v.Reason, !v.RecordedAt.IsZero()})
+			}
+			return out
+		}
+		put := func(n string) version { return version{0, n, editor, meta.Reason, true} }
+		numbered := func(vs ...version) []version {
+			for i := range vs {
+				vs[i].Version = i + 1
+			}
+			return vs
+		}
+		curated := func(n string) version { return version{Name: n} }
+		for _, tc := range []struct {
+			name string
+			got  []version
+			want []version
+		}{
+			// Created by a put, replaced once; the retry of the first put
+			// and the refused kind change added nothing.
+			{"entity created and replaced", entityHistory("tusk"), numbered(put("Donald Tusk"), put("Donald Franciszek Tusk"))},
+			// A rename keeps the curated name as version 1.
+			{"curated entity renamed", entityHistory("POL"), numbered(curated("Poland"), put("Republic of Poland"))},
+			{"curated entity never put", entityHistory("ITA"), numbered(curated("Italy"))},
+			{"source created and replaced", sourceHistory("src-d"), numbered(put("Warsaw decides"), put("Warsaw decides on troops"))},
+			{"curated source never put", sourceHistory("src-a"), numbered(curated("Guarantees talks"))},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if !reflect.DeepEqual(tc.got, tc.want) {
+					t.Errorf("history\n got %+v\nwant %+v", tc.got, tc.want)
+				}
+			})
+		}
+		t.Run("a renamed source keeps its old file name", func(t *testing.T) {
+			m := meta
+			m.Reason = "the file was renamed"
+			src3 := src2
+			src3.File = "d-renamed.txt"
+			must(s.PutSource(ctx, &src3, m))(t)
+			h := must(s.SourceHistory(ctx, "src-d"))(t)
+			if len(h) != 3 || h[1].Source.File != "d.txt" || h[2].Source.File != "d-renamed.txt" || h[2].Reason != m.Reason {
+				t.Errorf("history of src-d after the rename: %+v", h)
+			}
+		})
+		t.Run("unknown ids", func(t *testing.T) {
+			_, err := s.EntityHistory(ctx, "nobody")
+			wantError(t, err, cg.CodeNotFound, "id")
+			_, err = s.SourceHistory(ctx, "src-z")
+			wantError(t, err, cg.CodeNotFound, "id")
+		})
 	})
 }

@@ -106,6 +106,17 @@ type EntityInput struct {
 	Evidence    []*EvidenceInput          `json:"evidence,omitempty"`
 }
 
+// One version of an entity, as a put left it.
+type EntityVersion struct {
+	Version int `json:"version"`
+	// When the version was recorded; null for the curated version 1.
+	RecordedAt *time.Time `json:"recordedAt,omitempty"`
+	// The API key that put it; null for the curated version 1.
+	RecordedBy *string                `json:"recordedBy,omitempty"`
+	Reason     *string                `json:"reason,omitempty"`
+	Entity     *coalitiongraph.Entity `json:"entity"`
+}
+
 type EvidenceInput struct {
 	Source       string  `json:"source"`
 	Quote        string  `json:"quote"`
@@ -174,11 +185,23 @@ type RetractCommitmentInput struct {
 }
 
 type SourceInput struct {
-	ID        string  `json:"id"`
+	ID string `json:"id"`
+	// A plain file name: no path separators, no '..'.
 	File      *string `json:"file,omitempty"`
 	Outlet    *string `json:"outlet,omitempty"`
 	Title     *string `json:"title,omitempty"`
 	Published *string `json:"published,omitempty"`
+	// The article's text (required; at most 256 KiB). Quotes of new evidence must appear in it verbatim; it cannot change once set.
+	Text *string `json:"text,omitempty"`
+}
+
+// One version of a source, as a put left it.
+type SourceVersion struct {
+	Version    int                    `json:"version"`
+	RecordedAt *time.Time             `json:"recordedAt,omitempty"`
+	RecordedBy *string                `json:"recordedBy,omitempty"`
+	Reason     *string                `json:"reason,omitempty"`
+	Source     *coalitiongraph.Source `json:"source"`
 }
 
 type Subscription struct {

@@ -42,6 +42,8 @@ func RunWrites(t *testing.T, newStore func(t *testing.T) cg.WritableStore) {
 	t.Run("BadWritesChangeNothing", func(t *testing.T) { badWritesChangeNothing(t, h(t, false)) })
 	t.Run("MutationOverGETIs405", func(t *testing.T) { mutationOverGETIs405(t, h(t, false)) })
 	t.Run("SubscriptionSeesChanges", func(t *testing.T) { subscriptionSeesChanges(t, h(t, false)) })
+	t.Run("QuotesAreFoundInTheText", func(t *testing.T) { quotesAreFoundInTheText(t, h(t, false)) })
+	t.Run("PutsKeepVersions", func(t *testing.T) { putsKeepVersions(t, h(t, false)) })
 }
 
 // writableHandler serves s with alice's and bob's keys.
@@ -186,6 +188,16 @@ func badWritesChangeNothing(t *testing.T, h http.Handler) {
 		{"bad date", "BAD_USER_INPUT", "input.date", with("date", "Aug 2025")},
 		{"unknown source", "BAD_USER_INPUT", "input.evidence[0].source", with("evidence", []any{map[string]any{"source": "src-999", "quote": "x"}})},
 		{"existing id", "CONFLICT", "input.id", dup},
+		{"id of 40,000 characters", "BAD_USER_INPUT", "input.id", with("id", strings.Repeat("c", 40000))},
+		{"request id too long", "BAD_USER_INPUT", "input.requestId", with("requestId", strings.Repeat("r", cg.MaxIDLen+1))},
+		{"quote not in the source", "BAD_USER_INPUT", "input.evidence[0].quote",
+			with("evidence", []any{map[string]any{"source": "src-000", "quote": "Poland will send a brigade to Kyiv"}})},
+		{"quote too long", "BAD_USER_INPUT", "input.evidence[0].quote",
+			with("evidence", []any{map[string]any{"source": "src-000", "quote": strings.Repeat("q", cg.MaxQuoteLen+1)}})},
+		{"too many evidence items", "BAD_USER_INPUT", "input.evidence", with("evidence", repeat(
+			map[string]any{"source": "src-000", "quote": "Poland clarified it will not send forces into Ukraine"}, cg.MaxList+1))},
+		{"too many conditions", "BAD_USER_INPUT", "input.conditions", with("conditions", repeat("if asked", cg.MaxList+1))},
+		{"summary too long", "BAD_USER_INPUT", "input.summary", with("summary", strings.Repeat("s", cg.MaxTextLen+1))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,8 +214,108 @@ func badWritesChangeNothing(t *testing.T, h http.Handler) {
 			}
 		})
 	}
+	// Entities and sources are refused the same way.
+	const putSource = `mutation($in: SourceInput!) { putSource(input: $in) { id file } }`
+	const putEntity = `mutation($in: EntityInput!) { putEntity(input: $in) { id name } }`
+	source := func(edit func(map[string]any)) map[string]any {
+		in := map[string]any{"id": "src-new", "file": "new.txt", "title": "New", "text": "A new article.\n"}
+		edit(in)
+		return in
+	}
+	entity := func(edit func(map[string]any)) map[string]any {
+		in := map[string]any{"id": "tusk", "kind": "PERSON", "name": "Donald Tusk"}
+		edit(in)
+		return in
+	}
+	puts := []struct {
+		name, mutation, field string
+		in                    map[string]any
+	}{
+		{"source: a path as file", putSource, "input.file", source(func(in map[string]any) { in["file"] = "../../../../etc/passwd" })},
+		{"source: a curated source moved to a path", putSource, "input.file", source(func(in map[string]any) { in["id"], in["file"] = "src-000", "../../../../etc/passwd" })},
+		{"source: no text", putSource, "input.text", source(func(in map[string]any) { delete(in, "text") })},
+		{"source: a curated source's text changed", putSource, "input.text", source(func(in map[string]any) { in["id"] = "src-000" })},
+		{"source: id of 40,000 characters", putSource, "input.id", source(func(in map[string]any) { in["id"] = strings.Repeat("s", 40000) })},
+		{"entity: id of 40,000 characters", putEntity, "input.id", entity(func(in map[string]any) { in["id"] = strings.Repeat("e", 40000) })},
+		{"entity: too many aliases", putEntity, "input.aliases", entity(func(in map[string]any) { in["aliases"] = repeat("Donek", cg.MaxList+1) })},
+		{"entity: name too long", putEntity, "input.name", entity(func(in map[string]any) { in["name"] = strings.Repeat("n", cg.MaxNameLen+1) })},
+		{"entity: quote not in the source", putEntity, "input.evidence[0].quote", entity(func(in map[string]any) {
+			in["evidence"] = []any{map[string]any{"source": "src-000", "quote": "Tusk was hacked"}}
+		})},
+	}
+	for _, tt := range puts {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := PostAs(t, h, aliceKey, tt.mutation, map[string]any{"in": tt.in})
+			if len(resp.Errors) != 1 {
+				t.Fatalf("errors %+v", resp.Errors)
+			}
+			if e := resp.Errors[0]; e.Code() != "BAD_USER_INPUT" || e.Extensions["field"] != tt.field {
+				t.Errorf("code %s field %v, want BAD_USER_INPUT %s (%s)", e.Code(), e.Extensions["field"], tt.field, e.Message)
+			}
+		})
+	}
 	if after := snapshot(); after != before {
 		t.Errorf("rejected writes changed the data")
+	}
+	var src struct{ Sources []struct{ ID, File string } }
+	MustData(t, Post(t, h, `{ sources { id file } }`, nil), &src)
+	for _, s := range src.Sources {
+		if strings.ContainsAny(s.File, `/\`) {
+			t.Errorf("source %s has file %q", s.ID, s.File)
+		}
+	}
+}
+
+func repeat[T any](v T, n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
+// quotesAreFoundInTheText checks that sources serve their text, that a
+// quote on a write is found in it, and that the line the API answers is
+// where the quote is, for a curated source and one the API created.
+func quotesAreFoundInTheText(t *testing.T, h http.Handler) {
+	var cur struct{ Source struct{ Text string } }
+	MustData(t, Post(t, h, `{ source(id: "src-000") { text } }`, nil), &cur)
+	if len(cur.Source.Text) < 1000 {
+		t.Fatalf("src-000 serves %d bytes of text, want its article", len(cur.Source.Text))
+	}
+	const text = "Warsaw, 26 August.\nTusk said Poland would send a brigade.\n"
+	MustData(t, PostAs(t, h, aliceKey, `mutation($in: SourceInput!) { putSource(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"id": "src-api", "file": "api.txt", "title": "Warsaw decides", "text": text}}), &struct{}{})
+	for _, tt := range []struct {
+		source, quote, text string
+	}{
+		{"src-000", "Poland clarified it will not send forces into Ukraine", cur.Source.Text},
+		{"src-api", "Poland would send a brigade", text},
+	} {
+		t.Run(tt.source, func(t *testing.T) {
+			in := newCommitmentInput("c-quoted-" + tt.source)
+			in["evidence"] = []any{map[string]any{"source": tt.source, "quote": tt.quote}}
+			var got struct {
+				RecordCommitment struct {
+					Evidence []struct {
+						Quote string
+						Line  int
+					}
+				}
+			}
+			MustData(t, PostAs(t, h, aliceKey, `mutation($in: RecordCommitmentInput!) { recordCommitment(input: $in) { evidence { quote line } } }`,
+				map[string]any{"in": in}), &got)
+			ev := got.RecordCommitment.Evidence
+			i := strings.Index(tt.text, tt.quote)
+			if len(ev) != 1 || i < 0 || ev[0].Line != 1+strings.Count(tt.text[:i], "\n") {
+				t.Errorf("evidence %+v, want %q on line %d", ev, tt.quote, 1+strings.Count(tt.text[:max(i, 0)], "\n"))
+			}
+		})
+	}
+	var back struct{ Source struct{ Text string } }
+	MustData(t, Post(t, h, `{ source(id: "src-api") { text } }`, nil), &back)
+	if back.Source.Text != text {
+		t.Errorf("src-api serves text %q, want %q", back.Source.Text, text)
 	}
 }
 
@@ -303,6 +415,33 @@ func subscriptionSeesChanges(t *testing.T, h http.Handler) {
 		t.Fatalf("got %s %s", r.m.Type, r.m.Payload)
 	}
 
+	// A retry of that request (same requestId) changes nothing and
+	// publishes nothing: the next event for its commitment would be a
+	// second RECORDED for one record.
+	var first struct {
+		Data struct {
+			CommitmentChanged struct{ Commitment struct{ ID string } }
+		}
+	}
+	if err := json.Unmarshal(r.m.Payload, &first); err != nil || first.Data.CommitmentChanged.Commitment.ID == "" {
+		t.Fatalf("event payload %s: %v", r.m.Payload, err)
+	}
+	replayed := first.Data.CommitmentChanged.Commitment.ID
+	MustData(t, PostAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput(replayed)}), &struct{}{})
+	MustData(t, PostAs(t, h, aliceKey, recordMutation, map[string]any{"in": newCommitmentInput("c-live-after-replay")}), &struct{}{})
+	for {
+		m, err := read()
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if strings.Contains(string(m.Payload), `"id":"`+replayed+`"`) {
+			t.Fatalf("a replayed request published another event: %s", m.Payload)
+		}
+		if strings.Contains(string(m.Payload), `"id":"c-live-after-replay"`) {
+			break
+		}
+	}
+
 	// Each event is resolved afresh: a rename between two events shows in
 	// the second, however long the connection has been open.
 	MustData(t, PostAs(t, h, aliceKey, `mutation { putEntity(input: {id: "POL", kind: COUNTRY, name: "Republic of Poland"}) { name } }`, nil), &struct{}{})
@@ -319,5 +458,52 @@ func subscriptionSeesChanges(t *testing.T, h http.Handler) {
 			t.Fatalf("the event after the rename shows %s", m.Payload)
 		}
 		break
+	}
+}
+
+// putsKeepVersions renames a curated entity and a curated source's title
+// through the API and reads their history, whole and as of a time before
+// the put.
+func putsKeepVersions(t *testing.T, h http.Handler) {
+	before := time.Now().UTC()
+	var cur struct {
+		Entity struct{ Name string }
+		Source struct{ Title, Text string }
+	}
+	MustData(t, Post(t, h, `{ entity(id: "POL") { name } source(id: "src-000") { title text } }`, nil), &cur)
+	MustData(t, PostAs(t, h, aliceKey, `mutation { putEntity(input: {id: "POL", kind: COUNTRY, name: "Hacked"}) { name } }`, nil), &struct{}{})
+	MustData(t, PostAs(t, h, aliceKey, `mutation($in: SourceInput!) { putSource(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"id": "src-000", "file": "renamed.txt", "title": "A new title", "text": cur.Source.Text}}), &struct{}{})
+	type version struct {
+		Version    int
+		RecordedBy *string
+		Entity     *struct{ Name string }
+		Source     *struct{ File, Title string }
+	}
+	var got struct {
+		Entity struct{ History, Before []version }
+		Source struct{ History, Before []version }
+	}
+	MustData(t, Post(t, h, `query($before: Time) {
+  entity(id: "POL") { history { version recordedBy entity { name } } before: history(asOf: $before) { version entity { name } } }
+  source(id: "src-000") { history { version recordedBy source { file title } } before: history(asOf: $before) { version source { title } } }
+}`, map[string]any{"before": before.Format(time.RFC3339Nano)}), &got)
+	eh, sh := got.Entity.History, got.Source.History
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{"entity: two versions", len(eh) == 2},
+		{"entity: the curated name first", len(eh) == 2 && eh[0].Version == 1 && eh[0].Entity.Name == cur.Entity.Name && eh[0].RecordedBy == nil},
+		{"entity: the new name by alice", len(eh) == 2 && eh[1].Version == 2 && eh[1].Entity.Name == "Hacked" && eh[1].RecordedBy != nil && *eh[1].RecordedBy == "alice"},
+		{"entity: as of before the put", len(got.Entity.Before) == 1 && got.Entity.Before[0].Entity.Name == cur.Entity.Name},
+		{"source: the old file kept", len(sh) == 2 && sh[0].Source.Title == cur.Source.Title && sh[0].Source.File != "renamed.txt" && sh[1].Source.File == "renamed.txt"},
+		{"source: as of before the put", len(got.Source.Before) == 1 && got.Source.Before[0].Source.Title == cur.Source.Title},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !tc.ok {
+				t.Errorf("history %+v", got)
+			}
+		})
 	}
 }
