@@ -222,7 +222,7 @@ func (d depthLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.O
 		return nil
 	}
 	depth, path := selectionDepth(op.SelectionSet, opCtx.Doc.Fragments, nil, map[string]bool{})
-	if depth <= d.max || (introspectionOnly(op) && depth <= introspectionMaxDepth) {
+	if depth <= d.max {
 		return nil
 	}
 	err := &gqlerror.Error{

@@ -4,38 +4,7 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
-
-	"github.com/vektah/gqlparser/v2/ast"
 )
-
-// introspectionMaxDepth bounds operations that select only __schema, __type
-// and __typename at the top. graphql-js's getIntrospectionQuery (what
-// GraphiQL, Apollo, graphql-codegen and Python's gql send) nests 15 fields
-// deep through its TypeRef fragment, past the limit for data; the schema's
-// own types are finite, so this bound still holds such a query to a fixed size.
-//
-// Until the limits work lands this is the only exemption from the depth
-// limit, and it is still a limit.
-const introspectionMaxDepth = 16
-
-// introspectionOnly reports whether op reads nothing but the schema.
-func introspectionOnly(op *ast.OperationDefinition) bool {
-	if op.Operation != ast.Query || len(op.SelectionSet) == 0 {
-		return false
-	}
-	for _, sel := range op.SelectionSet {
-		f, ok := sel.(*ast.Field)
-		if !ok {
-			return false
-		}
-		switch f.Name {
-		case "__schema", "__type", "__typename":
-		default:
-			return false
-		}
-	}
-	return true
-}
 
 // graphQLOverHTTP adjusts gqlgen's answers to a request that could not be
 // executed (parse, validation, variable coercion, limits; 405 for a
