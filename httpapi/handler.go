@@ -46,6 +46,8 @@ type Config struct {
 	// Limits bound a document before validation; zero fields take
 	// DefaultDocLimits.
 	Limits DocLimits
+	// RateLimit is off unless a rate is set.
+	RateLimit RateLimit
 }
 
 // Defaults are the limits of a public deployment.
@@ -95,7 +97,11 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	gql := newGraphQLServer(cfg, store, writer, graph.NewBroker(), m)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(cfg.APIKeys, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var rl *rateLimiter
+	if cfg.RateLimit.on() {
+		rl = newRateLimiter(cfg.RateLimit)
+	}
+	mux.Handle("/graphql", authenticate(cfg.APIKeys, limitRate(rl, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !allowedMethod(w, r) {
 			return
 		}
@@ -123,7 +129,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
 		serveWithin(w, r.WithContext(ctx), gql)
-	})))
+	}))))
 	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery == "" {
