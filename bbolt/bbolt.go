@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -59,40 +60,56 @@ type Store struct {
 var _ cg.WritableStore = (*Store)(nil)
 
 // Open opens the database file at path, creating it and its directories as
-// needed. A new (empty) file is seeded with seed, which must load into an
-// inmem store (nil seeds an empty graph); once a file is seeded, the seed
-// argument is ignored and everything is loaded from the file. Open fails
+// needed. Only a missing file is a first start: a new file is built and
+// seeded with seed (which must load into an inmem store; nil seeds an empty
+// graph) beside path and renamed into place once complete, so a crash
+// during seeding leaves no file. An existing file is never seeded: one that
+// is empty, truncated, corrupt or without the store's layout fails with an
+// error wrapping ErrDamaged that names the file and what to do. Open fails
 // with an error wrapping ErrLocked within about a second when another
 // process has the file open.
 func Open(path string, seed *cg.Dataset) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("bbolt: creating the directory of %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("bbolt: opening %s: %w (no lock within %s)", path, ErrLocked, lockTimeout)
+	_, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := create(path, seed); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("bbolt: %s: %w", path, err)
 	}
+	if err := inspect(path); err != nil {
+		return nil, err
+	}
+	db, err := openBolt(path, &bolt.Options{Timeout: lockTimeout})
 	if err != nil {
-		return nil, fmt.Errorf("bbolt: opening %s: %w", path, err)
+		return nil, err
 	}
 	s := &Store{db: db}
-	if err := s.load(seed); err != nil {
+	if err := guard(path, s.read); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("bbolt: %s: %w", path, err)
+		if errors.Is(err, ErrDamaged) {
+			return nil, err
+		}
+		return nil, damaged(path, "%v", err)
 	}
 	return s, nil
 }
 
-// load seeds an empty file, then reads the file into memory.
-func (s *Store) load(seed *cg.Dataset) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		if meta != nil {
-			if f := string(meta.Get(keyFormat)); f != format {
-				return fmt.Errorf("file format %q, want %q", f, format)
-			}
-			return nil
-		}
+// create builds a seeded file at path.new and renames it to path.
+func create(path string, seed *cg.Dataset) error {
+	tmp := path + ".new"
+	// A .new file is what a crash during an earlier first start left.
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("bbolt: removing %s: %w", tmp, err)
+	}
+	db, err := openBolt(tmp, &bolt.Options{Timeout: lockTimeout})
+	if err != nil {
+		return err
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucket(name); err != nil {
 				return fmt.Errorf("creating bucket %s: %w", name, err)
@@ -110,12 +127,49 @@ func (s *Store) load(seed *cg.Dataset) error {
 		}
 		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(format))
 	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("bbolt: creating %s: %w", path, err)
+	}
+	return nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// read checks the file's layout and loads it into memory.
+func (s *Store) read() error {
 	var ds cg.Dataset
 	var log []inmem.Change
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return errors.New("no meta bucket: not a coalitiongraph file, or its first start did not finish")
+		}
+		if f := string(meta.Get(keyFormat)); f != format {
+			return fmt.Errorf("file format %q, want %q", f, format)
+		}
+		for _, name := range allBuckets {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("bucket %s is missing", name)
+			}
+		}
 		return errors.Join(
 			each(tx, bucketSources, func(v *cg.Source) { ds.Sources = append(ds.Sources, v) }),
 			each(tx, bucketEntities, func(v *cg.Entity) { ds.Entities = append(ds.Entities, v) }),

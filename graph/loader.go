@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -127,8 +128,15 @@ func (l *loader[K, V]) Load(key K) (V, error) {
 		}
 	}
 	l.mu.Unlock()
-	<-b.done
-	return b.vals[key], b.err
+	// A caller whose response is abandoned (deadline, disconnect) stops
+	// waiting; the batch still completes for any other waiter.
+	select {
+	case <-b.done:
+		return b.vals[key], b.err
+	case <-l.ctx.Done():
+		var zero V
+		return zero, fmt.Errorf("graph: waiting for a batch: %w", l.ctx.Err())
+	}
 }
 
 // LoadNow loads one key without waiting for others to batch with: for root
@@ -173,7 +181,11 @@ func (l *loader[K, V]) dispatch(b *batch[K, V]) {
 	l.run(b)
 }
 
+// run fetches a batch. It may run in a goroutine of its own, where a panic
+// would kill the process: it becomes the batch's error (INTERNAL), logged
+// with the rest of the request's errors, and every waiter is released.
 func (l *loader[K, V]) run(b *batch[K, V]) {
+	defer close(b.done)
+	defer recoverInto(&b.err)
 	b.vals, b.err = l.fetch(l.ctx, b.keys)
-	close(b.done)
 }

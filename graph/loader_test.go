@@ -2,9 +2,13 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
 // TestLoaderSet checks that values set on a loader are served without a
@@ -81,5 +85,35 @@ func TestLoaderSet(t *testing.T) {
 				t.Errorf("fetched %q, want %q", fetches, tt.wantFetches)
 			}
 		})
+	}
+}
+
+// A panicking batch releases every waiter with an INTERNAL error, and a
+// caller whose request is over stops waiting for a batch that hangs.
+func TestLoaderPanicsAndCancellation(t *testing.T) {
+	l := newLoader(t.Context(), func(ctx context.Context, keys []string) (map[string]int, error) { panic("boom") })
+	var wg sync.WaitGroup
+	for _, k := range []string{"a", "b", "c"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := l.Load(k)
+			var ce *cg.Error
+			if !errors.As(err, &ce) || ce.Code != cg.CodeInternal || strings.Contains(ce.Message, "boom") {
+				t.Errorf("Load(%s) after a panic: %v; want INTERNAL", k, err)
+			}
+		}()
+	}
+	wg.Wait()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	release := make(chan struct{})
+	defer close(release)
+	h := newLoader(ctx, func(ctx context.Context, keys []string) (map[string]int, error) { <-release; return nil, nil })
+	done := make(chan error, 1)
+	go func() { _, err := h.LoadNow("a"); done <- err }()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Load after the request ended: %v; want context.Canceled", err)
 	}
 }

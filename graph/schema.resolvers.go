@@ -547,6 +547,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 	eventsDone := make(chan struct{})
 	go func() {
 		defer close(eventsDone)
+		defer recoverInto(&eventsErr)
 		events, eventsErr = r.Store.Entities(ctx, cg.EntityFilter{Kinds: []cg.EntityKind{cg.KindEvent}, From: lo, To: hi})
 	}()
 	page := listingPage(ctx, cg.Page{Order: cg.OrderDateAsc})

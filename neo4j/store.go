@@ -9,7 +9,6 @@ package neo4j
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -100,13 +99,39 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Ready reports whether Neo4j answers within ctx and the schema is in
-// place, creating the schema the first time it can.
+// readyQuery is the transaction Ready runs: a connection check alone
+// passes while the database is still starting (after a restart it did so
+// seconds before any transaction could run).
+const readyQuery = `RETURN 1 AS ok`
+
+// Ready reports whether a read transaction on the database succeeds within
+// ctx and the schema is in place, creating the schema the first time it
+// can. Any failure, a slow answer included, is STORE_UNAVAILABLE: the store
+// is not ready.
 func (s *Store) Ready(ctx context.Context) error {
-	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+	sess := s.session(ctx, nd.AccessModeRead)
+	defer sess.Close(context.Background())
+	_, err := sess.ExecuteRead(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, readyQuery, nil)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return rec.Values[0], nil
+	})
+	if err != nil {
 		return unavailable("ready", err)
 	}
-	return s.ensureSchema(ctx)
+	if err := s.ensureSchema(ctx); err != nil {
+		if cg.ErrorCode(err) == cg.CodeTimeout {
+			return unavailable("ready", err)
+		}
+		return err
+	}
+	return nil
 }
 
 // ensureSchema creates the constraints and indexes once; after a failure
@@ -156,6 +181,13 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 	if s.db != "" {
 		opts = append(opts, nd.ExecuteQueryWithDatabase(s.db))
 	}
+	// Neo4j does not know the caller gave up: without a transaction
+	// time-out a query past the deadline keeps a core busy to its end.
+	if d, ok := ctx.Deadline(); ok {
+		if left := time.Until(d); left > 0 {
+			opts = append(opts, nd.ExecuteQueryWithTransactionConfig(nd.WithTxTimeout(left)))
+		}
+	}
 	res, err := nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
 	if err != nil {
 		return nil, classify(op, err)
@@ -190,64 +222,4 @@ func (s *Store) clear(ctx context.Context) error {
 		return classify("clear", err)
 	}
 	return nil
-}
-
-// unavailable is the error for a Neo4j that cannot be reached or did not
-// answer in time.
-func unavailable(op string, err error) error {
-	return &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the graph store is unavailable",
-		Err: fmt.Errorf("neo4j: %s: %w", op, err)}
-}
-
-// classify turns a driver error into STORE_UNAVAILABLE when it means Neo4j
-// could not be reached or did not answer in time; anything else (a Cypher
-// error is a bug here) stays an internal error with context.
-func classify(op string, err error) error {
-	if isUnavailable(err) {
-		return unavailable(op, err)
-	}
-	return fmt.Errorf("neo4j: %s: %w", op, err)
-}
-
-func isUnavailable(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return true
-	}
-	var conn *nd.ConnectivityError
-	if errors.As(err, &conn) {
-		return true
-	}
-	var auth *nd.InvalidAuthenticationError
-	if errors.As(err, &auth) {
-		return true
-	}
-	var expired *nd.TokenExpiredError
-	if errors.As(err, &expired) {
-		return true
-	}
-	// The retry loop gives up with the errors of each attempt, which do not
-	// unwrap; it gave up because of time or of the errors below.
-	var limit *nd.TransactionExecutionLimit
-	if errors.As(err, &limit) {
-		if strings.Contains(limit.Cause, "timeout") || strings.Contains(limit.Cause, "context") {
-			return true
-		}
-		for _, e := range limit.Errors {
-			if isUnavailable(e) {
-				return true
-			}
-		}
-		return false
-	}
-	var ne *nd.Neo4jError
-	if errors.As(err, &ne) {
-		// Transient errors (database unavailable, leader switch, lock
-		// timeouts) and a database that does not exist or is stopped all
-		// mean the store cannot serve now; a wrong password too.
-		return strings.HasPrefix(ne.Code, "Neo.TransientError.") ||
-			strings.HasPrefix(ne.Code, "Neo.ClientError.Security.") ||
-			ne.Code == "Neo.ClientError.Database.DatabaseNotFound" ||
-			ne.Code == "Neo.ClientError.Database.DatabaseUnavailable"
-	}
-	return false
 }

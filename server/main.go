@@ -125,6 +125,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) > 0 && args[0] == "hash-key" {
 		return hashKey(args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "check" {
+		return checkCmd(args[1:], getenv, stdout)
+	}
+	if len(args) > 0 && args[0] == "backup" {
+		return backupCmd(args[1:], getenv, stdout)
+	}
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
 		return err
@@ -144,8 +150,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hcfg.APIKeys = cfg.apiKeys
 	hcfg.ReadsNeedKey = cfg.readsNeedKey
 	hcfg.RateLimit = cfg.rateLimit
+	var handler http.Handler = httpapi.NewHandler(store, hcfg)
+	if b, ok := store.(*bbolt.Store); ok {
+		mux := http.NewServeMux()
+		mux.Handle("/", handler)
+		mux.Handle("GET /admin/backup", backupHandler(b, cfg.apiKeys, log))
+		handler = mux
+	}
 	srv := &http.Server{
-		Handler:           httpapi.NewHandler(store, hcfg),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      cfg.requestTimeout + 5*time.Second,
