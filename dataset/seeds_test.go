@@ -2,7 +2,9 @@ package dataset
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,21 +18,75 @@ import (
 // sharedSeeds is the original article directory, outside the module.
 const sharedSeeds = "../../shared/seeds"
 
-// seedsDir returns sharedSeeds, which a checkout of the module alone does
-// not have; CI has it, and there its absence is a failure.
-func seedsDir(t *testing.T) string {
+// recordedSeeds are the SHA-256 sums of the original articles. A clone of
+// the module alone has no sharedSeeds; there the embedded copies are checked
+// against these sums instead, so a drifted copy still fails.
+var recordedSeeds = map[string]string{
+	"000_7a6dea6409ba7262.txt": "308778ca790a4e2216eac54c3e6456287d30b6db43a9b82f6d507ae49d4785a4",
+	"001_5551da8d7998cf34.txt": "10124179d05f4c66d3cb777e834f8b2153baee2c716814de43a83128100d241f",
+	"002_c7c84230df0db919.txt": "c9b6a444bc0074fab1300ff87ff379be9b31e35342d8723fd31d1564b579ffdb",
+	"003_f7cc6cf0b39218d2.txt": "ec23cd94f344c2c16ef68e8dd9fe1d8f70d14629f20315609a86372b2dc731a6",
+	"004_197bfae8d1a8e2c1.txt": "d421509fe0d7440f547dfd5cd527f1c965a1bee45b84635736d139538441259a",
+}
+
+// seeds returns the original articles: sharedSeeds when it exists (CI
+// requires it), otherwise the embedded copies once they match recordedSeeds.
+func seeds(t *testing.T) (fs.FS, string) {
 	t.Helper()
-	if _, err := os.Stat(sharedSeeds); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared seeds: %v", err)
-		}
-		t.Skipf("shared seeds not present (%v); with CI=true this fails", err)
+	if _, err := os.Stat(sharedSeeds); err == nil {
+		return os.DirFS(sharedSeeds), sharedSeeds
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("shared seeds (required with CI=true): %v", err)
 	}
-	return sharedSeeds
+	copies, err := fs.Sub(data.FS, "sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRecorded(t, copies, "seed/data/sources")
+	return copies, "seed/data/sources (hash-checked)"
+}
+
+// checkRecorded fails unless dir holds exactly the recorded articles.
+func checkRecorded(t *testing.T, dir fs.FS, name string) {
+	t.Helper()
+	entries, err := fs.ReadDir(dir, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".txt") {
+			continue
+		}
+		seen[e.Name()] = true
+		b, err := fs.ReadFile(dir, e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, ok := recordedSeeds[e.Name()]
+		got := fmt.Sprintf("%x", sha256.Sum256(b))
+		switch {
+		case !ok:
+			t.Errorf("%s/%s has no recorded hash in recordedSeeds", name, e.Name())
+		case got != want:
+			t.Errorf("%s/%s: sha256 %s, recorded %s", name, e.Name(), got, want)
+		}
+	}
+	for f := range recordedSeeds {
+		if !seen[f] {
+			t.Errorf("%s has no %s", name, f)
+		}
+	}
+}
+
+// TestRecordedSeeds keeps recordedSeeds honest where the originals exist.
+func TestRecordedSeeds(t *testing.T) {
+	dir, name := seeds(t)
+	checkRecorded(t, dir, name)
 }
 
 func TestSourceCopiesMatchSharedSeeds(t *testing.T) {
-	dir := seedsDir(t)
+	dir, name := seeds(t)
 	copies, err := fs.ReadDir(data.FS, "sources")
 	if err != nil {
 		t.Fatal(err)
@@ -45,22 +101,22 @@ func TestSourceCopiesMatchSharedSeeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := os.ReadFile(filepath.Join(dir, c.Name()))
+		want, err := fs.ReadFile(dir, c.Name())
 		if err != nil {
 			t.Errorf("copy %s has no original: %v", c.Name(), err)
 			continue
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("seed/data/sources/%s differs from %s/%s", c.Name(), dir, c.Name())
+			t.Errorf("seed/data/sources/%s differs from %s/%s", c.Name(), name, c.Name())
 		}
 	}
-	originals, err := os.ReadDir(dir)
+	originals, err := fs.ReadDir(dir, ".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range originals {
 		if strings.HasSuffix(o.Name(), ".txt") && !seen[o.Name()] {
-			t.Errorf("%s/%s has no copy in seed/data/sources", dir, o.Name())
+			t.Errorf("%s/%s has no copy in seed/data/sources", name, o.Name())
 		}
 	}
 }
@@ -69,7 +125,7 @@ func TestSourceCopiesMatchSharedSeeds(t *testing.T) {
 // original articles rather than the copies the loader used, so a drifted
 // copy cannot vouch for itself.
 func TestDefaultDatasetQuotesVerbatim(t *testing.T) {
-	dir := seedsDir(t)
+	dir, _ := seeds(t)
 	ds, err := Default()
 	if err != nil {
 		t.Fatalf("embedded dataset does not load:\n%v", err)
@@ -91,7 +147,7 @@ func TestDefaultDatasetQuotesVerbatim(t *testing.T) {
 			}
 			text, ok := texts[name]
 			if !ok {
-				b, err := os.ReadFile(filepath.Join(dir, name))
+				b, err := fs.ReadFile(dir, name)
 				if err != nil {
 					t.Errorf("%s: %v", what, err)
 					continue

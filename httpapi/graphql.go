@@ -59,6 +59,11 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	if cfg.TrustedDocuments != nil {
+		srv.Use(trustedDocuments{docs: cfg.TrustedDocuments})
+	} else {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	}
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(complexityLimit{max: cfg.MaxComplexity})
 	// Fresh dataloaders for every response: one per query, and one per
@@ -217,7 +222,7 @@ func (d depthLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.O
 		return nil
 	}
 	depth, path := selectionDepth(op.SelectionSet, opCtx.Doc.Fragments, nil, map[string]bool{})
-	if depth <= d.max {
+	if depth <= d.max || (introspectionOnly(op) && depth <= introspectionMaxDepth) {
 		return nil
 	}
 	err := &gqlerror.Error{

@@ -48,6 +48,9 @@ type Config struct {
 	Limits DocLimits
 	// RateLimit is off unless a rate is set.
 	RateLimit RateLimit
+	// TrustedDocuments, when set (ParseTrustedDocuments), is the allow-list:
+	// only these documents run. Without it, automatic persisted queries are on.
+	TrustedDocuments map[string]string
 }
 
 // Defaults are the limits of a public deployment.
@@ -128,7 +131,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
-		serveWithin(w, r.WithContext(ctx), gql)
+		serveWithin(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx), gql)
 	}))))
 	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {
@@ -139,6 +142,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		}
 		graphiql(w, r)
 	})
+	mux.HandleFunc("GET /schema.graphql", serveSchema(cfg))
 	mux.Handle("/dashboard", dashboard.Handler())
 	mux.Handle("/dashboard/", dashboard.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

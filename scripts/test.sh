@@ -1,36 +1,86 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project, installing what they need first
 # (Neo4j's jars through Maven, chromium, the Python virtual environment).
-# This is the README's test command and what CI runs.
-set -euo pipefail
+# This is the README's test command and what CI runs (.ci/run sets CI=true).
+#
+# Every step runs even when an earlier one fails; the failures are listed at
+# the end and the exit status is 1 if there was any. No `set -e`: it would
+# hide the steps after the first failure.
+set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 start=$SECONDS
-step() { printf '\n== %s (%ss)\n' "$*" "$((SECONDS - start))"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+failures=()
+step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - start))"; }
+# run NAME CMD...: one step; its failure is recorded, not fatal.
+run() {
+	local name=$1
+	shift
+	step "$name"
+	if ! "$@"; then
+		echo "FAIL: $name" >&2
+		failures+=("$name")
+	fi
+}
 
-step "gofmt"
-unformatted=$(gofmt -l $(git ls-files '*.go') 2>&1)
-[ -z "$unformatted" ] || fail "gofmt would change: $unformatted"
+# What this script needs and cannot install itself. It installs chromium with
+# apt-get only on Debian/Ubuntu as root; elsewhere it says so and that step fails.
+prereqs() {
+	local missing=0 tool
+	for tool in go java mvn node npm python3 git; do
+		if ! command -v "$tool" >/dev/null 2>&1; then
+			echo "missing prerequisite: $tool (see README.md, Prerequisites; this script cannot install it)" >&2
+			missing=1
+		fi
+	done
+	if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+		echo "missing prerequisite: python3 venv/ensurepip (Debian: apt-get install python3-venv)" >&2
+		missing=1
+	fi
+	if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+		if [ -r /etc/debian_version ] && [ "$(id -u)" = 0 ]; then
+			echo "chromium is not installed: the dashboard step installs it with apt-get"
+		else
+			echo "missing prerequisite: chromium at ${CHROMIUM:-/usr/bin/chromium}: this script installs it only on Debian as root;" >&2
+			echo "  install chromium yourself and set CHROMIUM=/path/to/chromium" >&2
+			missing=1
+		fi
+	fi
+	return $missing
+}
 
-step "go vet"
-go vet ./...
+gofmt_clean() {
+	local unformatted
+	unformatted=$(gofmt -l $(git ls-files '*.go') 2>&1)
+	[ -z "$unformatted" ] || { echo "gofmt would change: $unformatted" >&2; return 1; }
+}
 
-step "generated code is current"
-before=$(cat schema.graphqls gqlgen.yml graph/generated.go graph/model/models_gen.go graph/schema.resolvers.go | sha256sum)
-go generate .
-after=$(cat schema.graphqls gqlgen.yml graph/generated.go graph/model/models_gen.go graph/schema.resolvers.go | sha256sum)
-[ "$before" = "$after" ] || fail "gqlgen output was stale; 'go generate .' has regenerated it: commit the result"
+generated_current() {
+	local files="schema.graphqls gqlgen.yml graph/generated.go graph/model/models_gen.go graph/schema.resolvers.go"
+	local before after
+	before=$(cat $files | sha256sum)
+	go generate . || return 1
+	after=$(cat $files | sha256sum)
+	[ "$before" = "$after" ] || { echo "gqlgen output was stale; 'go generate .' has regenerated it: commit the result" >&2; return 1; }
+}
 
-step "Neo4j test harness jars"
-scripts/neo4j-deps.sh >/dev/null
+run "prerequisites" prereqs
+run "gofmt" gofmt_clean
+run "go vet" go vet ./...
+run "generated code is current" generated_current
+run "Neo4j test harness jars" sh -c 'scripts/neo4j-deps.sh >/dev/null'
+run "Go tests (the Neo4j tests start a real Neo4j in-process)" go test -count=1 -timeout 30m ./...
 
-step "Go tests (the Neo4j tests start a real Neo4j in-process)"
-go test -count=1 -timeout 30m ./...
-
-for extra in scripts/test-dashboard.sh; do
+# Further suites: each is its own step, run even when the Go tests failed.
+for extra in scripts/test-dashboard.sh scripts/test-clients.sh; do
 	if [ -x "$extra" ]; then
-		step "$extra"
-		"$extra"
+		run "$extra" "$extra"
 	fi
 done
-step "all tests passed"
+
+step "done in $((SECONDS - start))s"
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "${#failures[@]} step(s) failed:" >&2
+	printf '  - %s\n' "${failures[@]}" >&2
+	exit 1
+fi
+echo "all tests passed"

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,6 +53,8 @@ type config struct {
 	requestTimeout time.Duration
 	shutdownGrace  time.Duration
 	rateLimit      httpapi.RateLimit
+	// trustedDocuments is the allow-list file, empty for none.
+	trustedDocuments string
 }
 
 func parseConfig(args []string, getenv func(string) string) (config, error) {
@@ -72,16 +75,25 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var c config
 	fs.StringVar(&c.addr, "addr", addr, "listen address (env PORT sets the port)")
 	fs.BoolVar(&c.introspection, "introspection", introspection, "allow schema introspection (env INTROSPECTION)")
-	fs.DurationVar(&c.requestTimeout, "request-timeout", 10*time.Second, "deadline of each request, passed down to the store")
-	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests get to finish on shutdown")
+	requestTimeout, err := envDuration(getenv, "COALITIONGRAPH_REQUEST_TIMEOUT", 10*time.Second)
+	if err != nil {
+		return config{}, err
+	}
+	shutdownGrace, err := envDuration(getenv, "COALITIONGRAPH_SHUTDOWN_GRACE", 10*time.Second)
+	if err != nil {
+		return config{}, err
+	}
+	fs.DurationVar(&c.requestTimeout, "request-timeout", requestTimeout, "deadline of each request, passed down to the store (env COALITIONGRAPH_REQUEST_TIMEOUT)")
+	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", shutdownGrace, "how long in-flight requests get to finish on shutdown (env COALITIONGRAPH_SHUTDOWN_GRACE)")
 	dataDir := getenv("COALITIONGRAPH_DATA_DIR")
 	if dataDir == "" {
 		dataDir = "data"
 	}
 	fs.StringVar(&c.dataDir, "data-dir", dataDir, "where the embedded store keeps its database (env COALITIONGRAPH_DATA_DIR)")
-	fs.BoolVar(&c.memory, "memory", false, "keep the embedded store in memory only: writes are lost on exit")
+	fs.BoolVar(&c.memory, "memory", getenv("COALITIONGRAPH_MEMORY") == "true", "keep the embedded store in memory only: writes are lost on exit (env COALITIONGRAPH_MEMORY=true)")
 	c.neo4j = neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"), Password: getenv("NEO4J_PASSWORD"), Database: getenv("NEO4J_DATABASE")}
 	keysFile := fs.String("api-keys-file", getenv("COALITIONGRAPH_API_KEYS_FILE"), "file of API keys, one name:sha256:<hex> a line (env COALITIONGRAPH_API_KEYS_FILE)")
+	fs.StringVar(&c.trustedDocuments, "trusted-documents", getenv("COALITIONGRAPH_TRUSTED_DOCUMENTS"), "run only the documents of this JSON file of sha256 id to document; without it, automatic persisted queries are on (env COALITIONGRAPH_TRUSTED_DOCUMENTS)")
 	fs.BoolVar(&c.readsNeedKey, "reads-need-key", getenv("COALITIONGRAPH_READS_NEED_KEY") == "true", "require an API key for queries too (env COALITIONGRAPH_READS_NEED_KEY=true)")
 	rates := map[string]*float64{"COALITIONGRAPH_RATE_REQUESTS": &c.rateLimit.RequestsPerSecond, "COALITIONGRAPH_RATE_COMPLEXITY": &c.rateLimit.ComplexityPerSecond}
 	for env, dst := range rates {
@@ -96,6 +108,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.Float64Var(&c.rateLimit.RequestsPerSecond, "rate-requests", c.rateLimit.RequestsPerSecond, "GraphQL requests a second per API key or client address, 0 for no limit (env COALITIONGRAPH_RATE_REQUESTS)")
 	fs.Float64Var(&c.rateLimit.ComplexityPerSecond, "rate-complexity", c.rateLimit.ComplexityPerSecond, "query complexity a second per API key or client address, 0 for no limit (env COALITIONGRAPH_RATE_COMPLEXITY)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return config{}, helpRequested{usage(fs)}
+		}
 		return config{}, fmt.Errorf("parse flags: %w", err)
 	}
 	if c.rateLimit.ComplexityPerSecond > 0 {
@@ -132,6 +147,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return backupCmd(args[1:], getenv, stdout)
 	}
 	cfg, err := parseConfig(args, getenv)
+	if h := (helpRequested{}); errors.As(err, &h) {
+		_, err := io.WriteString(stdout, h.text)
+		return err
+	}
 	if err != nil {
 		return err
 	}
@@ -150,6 +169,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hcfg.APIKeys = cfg.apiKeys
 	hcfg.ReadsNeedKey = cfg.readsNeedKey
 	hcfg.RateLimit = cfg.rateLimit
+	if cfg.trustedDocuments != "" {
+		b, err := os.ReadFile(cfg.trustedDocuments)
+		if err != nil {
+			return fmt.Errorf("read trusted documents: %w", err)
+		}
+		if hcfg.TrustedDocuments, err = httpapi.ParseTrustedDocuments(b, cfg.trustedDocuments); err != nil {
+			return err
+		}
+	}
 	var handler http.Handler = httpapi.NewHandler(store, hcfg)
 	if b, ok := store.(*bbolt.Store); ok {
 		mux := http.NewServeMux()
@@ -230,4 +258,41 @@ func hashKey(args []string, stdout io.Writer) error {
 	}
 	_, err := fmt.Fprintf(stdout, "%s:%s\n", args[0], httpapi.HashKey(args[1]))
 	return err
+}
+
+// helpRequested carries the usage text of --help, which is an answer, not
+// a failure: run prints it and exits 0.
+type helpRequested struct{ text string }
+
+func (h helpRequested) Error() string { return "help requested" }
+
+// usage lists every flag with its default and environment variable, and the
+// variables that have no flag.
+func usage(fs *flag.FlagSet) string {
+	var b strings.Builder
+	b.WriteString("Usage: server [flags]\n       server hash-key NAME SECRET\n\nFlags (each also set by the environment variable named in its description):\n")
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	b.WriteString(`
+Environment without a flag:
+  NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
+        serve from Neo4j instead of the embedded store when NEO4J_URI is set
+  COALITIONGRAPH_API_KEYS
+        API keys inline, name:sha256:<hex> separated by commas or newlines
+`)
+	return b.String()
+}
+
+// envDuration reads a duration from the environment, def when unset.
+func envDuration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q: want a duration such as 10s: %w", name, v, err)
+	}
+	return d, nil
 }

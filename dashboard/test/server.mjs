@@ -25,7 +25,9 @@ const CHROMIUM_ARGS = [
 
 /**
  * Builds ./server into a temporary directory (or takes the binary named by
- * DASHBOARD_SERVER_BIN) and starts it on 127.0.0.1:0.
+ * DASHBOARD_SERVER_BIN) and starts it on 127.0.0.1:0 with its own temporary
+ * data directory: never the repository's ./data, whose writes would leak into
+ * a developer's server and into the next run.
  */
 export async function startServer(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), "dashboard-server-"));
@@ -34,7 +36,12 @@ export async function startServer(env = {}) {
     bin = join(dir, "server");
     execFileSync("go", ["build", "-o", bin, "./server"], { cwd: repoDir, stdio: ["ignore", "inherit", "inherit"] });
   }
-  const child = spawn(bin, ["--addr", "127.0.0.1:0"], { cwd: repoDir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const dataDir = join(dir, "data");
+  const child = spawn(bin, ["--addr", "127.0.0.1:0", "--data-dir", dataDir], {
+    cwd: dir,
+    env: { ...process.env, PORT: "", COALITIONGRAPH_DATA_DIR: "", COALITIONGRAPH_MEMORY: "", NEO4J_URI: "", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout });
   const addr = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("server did not log its address within 60 s")), 60_000);
@@ -55,6 +62,7 @@ export async function startServer(env = {}) {
   // Keep reading the log so that the server never blocks on a full pipe.
   return {
     url: `http://${addr}`,
+    dataDir,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
