@@ -46,6 +46,8 @@ type Config struct {
 	// Limits bound a document before validation; zero fields take
 	// DefaultDocLimits.
 	Limits DocLimits
+	// RateLimit is off unless a rate is set.
+	RateLimit RateLimit
 	// TrustedDocuments, when set (ParseTrustedDocuments), is the allow-list:
 	// only these documents run. Without it, automatic persisted queries are on.
 	TrustedDocuments map[string]string
@@ -98,7 +100,11 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	gql := newGraphQLServer(cfg, store, writer, graph.NewBroker(), m)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(cfg.APIKeys, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var rl *rateLimiter
+	if cfg.RateLimit.on() {
+		rl = newRateLimiter(cfg.RateLimit)
+	}
+	mux.Handle("/graphql", authenticate(cfg.APIKeys, limitRate(rl, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !allowedMethod(w, r) {
 			return
 		}
@@ -126,7 +132,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
 		serveWithin(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx), gql)
-	})))
+	}))))
 	graphiql := playground.Handler("coalitiongraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery == "" {
