@@ -37,6 +37,7 @@ var ErrorCodes = []ErrorCode{
 	{"INTROSPECTION_LIMIT_EXCEEDED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
 	{"INTROSPECTION_DISABLED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
 	{codeResultLimit, "200 (GraphQL, in errors[])"},
+	{"RATE_LIMITED", "429 (with Retry-After)"},
 }
 
 // ErrorCode is one entry of ErrorCodes.

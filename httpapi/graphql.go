@@ -290,7 +290,7 @@ func (c complexityLimit) MutateOperationContext(ctx context.Context, opCtx *grap
 	}
 	total := complexity.Calculate(ctx, complexitySchema, op, opCtx.Variables)
 	if total <= c.max {
-		return nil
+		return chargeComplexity(ctx, total)
 	}
 	var worst ast.Path
 	worstCost := -1

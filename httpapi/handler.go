@@ -44,6 +44,8 @@ type Config struct {
 	// Limits bound a document before validation; zero fields take
 	// DefaultDocLimits.
 	Limits DocLimits
+	// RateLimit is off unless a rate is set.
+	RateLimit RateLimit
 	// TrustedDocuments, when set (ParseTrustedDocuments), is the allow-list:
 	// only these documents run. Without it, automatic persisted queries are on.
 	TrustedDocuments map[string]string
@@ -96,7 +98,11 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	gql := newGraphQLServer(cfg, store, writer, graph.NewBroker(), m)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(cfg.APIKeys, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var rl *rateLimiter
+	if cfg.RateLimit.on() {
+		rl = newRateLimiter(cfg.RateLimit)
+	}
+	mux.Handle("/graphql", authenticate(cfg.APIKeys, limitRate(rl, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !allowedMethod(w, r) {
 			return
 		}
@@ -124,7 +130,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
 		serveWithin(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx), gql)
-	})))
+	}))))
 	graphiqlPage, graphiqlAssets := graphiqlHandler()
 	mux.Handle("GET /graphiql", graphiqlPage)
 	mux.Handle("GET /graphiql/assets/", graphiqlAssets)

@@ -259,3 +259,31 @@ func TestPastItsDeadlineARequestAnswersTimeout(t *testing.T) {
 	}
 	healthy(t, h)
 }
+
+func TestRateLimitsAnswer429WithRetryAfter(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		limit httpapi.RateLimit
+	}{
+		{"requests", httpapi.RateLimit{RequestsPerSecond: 0.001, RequestBurst: 2}},
+		{"complexity", httpapi.RateLimit{ComplexityPerSecond: 0.001, ComplexityBurst: 30}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := httpapi.Defaults()
+			cfg.RateLimit = tc.limit
+			h := httpapi.NewHandler(seedStore(t), cfg)
+			q := gqlBody(t, "{ sources { id } }") // complexity 21
+			if r := do(t, h, "POST", q); r.status != 200 || len(r.Errors) > 0 {
+				t.Fatalf("first request: %d %s", r.status, r.body)
+			}
+			if tc.name == "requests" {
+				do(t, h, "POST", q)
+			}
+			r := do(t, h, "POST", q)
+			if r.status != http.StatusTooManyRequests || r.code() != "RATE_LIMITED" || r.header.Get("Retry-After") == "" {
+				t.Fatalf("over the limit: %d %q Retry-After %q: %s", r.status, r.code(), r.header.Get("Retry-After"), r.body)
+			}
+			healthy(t, h)
+		})
+	}
+}

@@ -70,6 +70,9 @@ run "generated code is current" generated_current
 run "GraphiQL's vendored files match the pinned packages" scripts/graphiql-vendor.sh --check
 run "Neo4j test harness jars" sh -c 'scripts/neo4j-deps.sh >/dev/null'
 run "Go tests (the Neo4j tests start a real Neo4j in-process)" go test -count=1 -timeout 30m ./...
+# Brief fuzzing of the two parsers of outside input, from their committed corpora.
+run "fuzz the GraphQL endpoint (20s)" go test ./httpapi -run '^$' -fuzz '^FuzzGraphQL$' -fuzztime 20s
+run "fuzz the dataset loader (20s)" go test ./dataset -run '^$' -fuzz '^FuzzLoad$' -fuzztime 20s
 
 # Further suites: each is its own step, run even when the Go tests failed.
 for extra in scripts/test-dashboard.sh scripts/test-clients.sh scripts/test-python-client.sh; do

@@ -52,6 +52,7 @@ type config struct {
 	neo4j          neo4j.Config
 	requestTimeout time.Duration
 	shutdownGrace  time.Duration
+	rateLimit      httpapi.RateLimit
 	// trustedDocuments is the allow-list file, empty for none.
 	trustedDocuments string
 }
@@ -94,11 +95,27 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	keysFile := fs.String("api-keys-file", getenv("COALITIONGRAPH_API_KEYS_FILE"), "file of API keys, one name:sha256:<hex> a line (env COALITIONGRAPH_API_KEYS_FILE)")
 	fs.StringVar(&c.trustedDocuments, "trusted-documents", getenv("COALITIONGRAPH_TRUSTED_DOCUMENTS"), "run only the documents of this JSON file of sha256 id to document; without it, automatic persisted queries are on (env COALITIONGRAPH_TRUSTED_DOCUMENTS)")
 	fs.BoolVar(&c.readsNeedKey, "reads-need-key", getenv("COALITIONGRAPH_READS_NEED_KEY") == "true", "require an API key for queries too (env COALITIONGRAPH_READS_NEED_KEY=true)")
+	rates := map[string]*float64{"COALITIONGRAPH_RATE_REQUESTS": &c.rateLimit.RequestsPerSecond, "COALITIONGRAPH_RATE_COMPLEXITY": &c.rateLimit.ComplexityPerSecond}
+	for env, dst := range rates {
+		if v := getenv(env); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				return config{}, fmt.Errorf("%s=%q: want a rate a second, 0 for none", env, v)
+			}
+			*dst = f
+		}
+	}
+	fs.Float64Var(&c.rateLimit.RequestsPerSecond, "rate-requests", c.rateLimit.RequestsPerSecond, "GraphQL requests a second per API key or client address, 0 for no limit (env COALITIONGRAPH_RATE_REQUESTS)")
+	fs.Float64Var(&c.rateLimit.ComplexityPerSecond, "rate-complexity", c.rateLimit.ComplexityPerSecond, "query complexity a second per API key or client address, 0 for no limit (env COALITIONGRAPH_RATE_COMPLEXITY)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return config{}, helpRequested{usage(fs)}
 		}
 		return config{}, fmt.Errorf("parse flags: %w", err)
+	}
+	if c.rateLimit.ComplexityPerSecond > 0 {
+		// One operation of the largest admitted complexity must fit.
+		c.rateLimit.ComplexityBurst = max(int(c.rateLimit.ComplexityPerSecond), httpapi.Defaults().MaxComplexity)
 	}
 	keys, err := httpapi.ParseAPIKeys(getenv("COALITIONGRAPH_API_KEYS"), "COALITIONGRAPH_API_KEYS")
 	if err != nil {
@@ -151,6 +168,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hcfg.RequestTimeout = cfg.requestTimeout
 	hcfg.APIKeys = cfg.apiKeys
 	hcfg.ReadsNeedKey = cfg.readsNeedKey
+	hcfg.RateLimit = cfg.rateLimit
 	if cfg.trustedDocuments != "" {
 		b, err := os.ReadFile(cfg.trustedDocuments)
 		if err != nil {

@@ -113,3 +113,34 @@ func TestHashKeyPrintsAConfigLine(t *testing.T) {
 		t.Errorf("hash-key printed %q", line)
 	}
 }
+
+func TestParseRateLimits(t *testing.T) {
+	for _, tt := range []struct {
+		name           string
+		args           []string
+		env            map[string]string
+		requests, cost float64
+		wantErr        string
+	}{
+		{name: "off by default"},
+		{name: "env", env: map[string]string{"COALITIONGRAPH_RATE_REQUESTS": "5", "COALITIONGRAPH_RATE_COMPLEXITY": "1000"}, requests: 5, cost: 1000},
+		{name: "flag beats env", args: []string{"--rate-requests", "2"}, env: map[string]string{"COALITIONGRAPH_RATE_REQUESTS": "5"}, requests: 2},
+		{name: "bad env", env: map[string]string{"COALITIONGRAPH_RATE_COMPLEXITY": "lots"}, wantErr: "COALITIONGRAPH_RATE_COMPLEXITY"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.rateLimit.RequestsPerSecond != tt.requests || c.rateLimit.ComplexityPerSecond != tt.cost {
+				t.Errorf("got %+v", c.rateLimit)
+			}
+		})
+	}
+}
