@@ -132,14 +132,12 @@ func parseAsOf(vs []string) (time.Time, error) {
 	if len(vs) > 1 {
 		return time.Time{}, badParam("asOf", "asOf may be given once")
 	}
-	if t, err := time.Parse(time.RFC3339, vs[0]); err == nil {
-		return t, nil
-	}
-	d, err := time.Parse(time.DateOnly, vs[0])
+	// The same reading as the API's Time: a day is the start of that day, UTC.
+	t, err := cg.ParseInstant(vs[0])
 	if err != nil {
-		return time.Time{}, badParam("asOf", fmt.Sprintf("asOf %q: want an RFC 3339 instant or a day, YYYY-MM-DD", vs[0]))
+		return time.Time{}, badParam("asOf", fmt.Sprintf("asOf %q: want an RFC 3339 instant or a day, YYYY-MM-DD (its start, UTC)", vs[0]))
 	}
-	return d.AddDate(0, 0, 1).Add(-time.Nanosecond), nil
+	return t, nil
 }
 
 func badParam(field, msg string) error {

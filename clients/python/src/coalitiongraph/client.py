@@ -146,7 +146,7 @@ class Client:
         if as_of is not None:
             params["asOf"] = as_of
         t = pq.read_table(io.BytesIO(self.export(f"tables/{name}.parquet", params)))
-        return t.to_pandas(date_as_object=False)
+        return cast("pandas.DataFrame", t.to_pandas(date_as_object=False))
 
     def graph(self, as_of: str | None = None, **filters: str | Sequence[str]) -> networkx.MultiDiGraph:
         """The GraphML export read by networkx: typed attributes, no JSON to decode."""
