@@ -101,6 +101,20 @@ func TestIssue12Corrections(t *testing.T) {
 				t.Errorf("src-003 outlet = %q; the article only says %q", got, "reports 24brussels")
 			}
 		}},
+		{"inferred dates are marked inferred, with their reasoning", func(t *testing.T) {
+			inferred := map[string]bool{"c-usa-proposes-art5": true, "c-rus-opposes-guarantees": true, "c-nato-mc-supports-ukr": true}
+			for _, c := range ds.Commitments {
+				if inferred[c.ID] {
+					delete(inferred, c.ID)
+					if !strings.Contains(c.Summary, "Date inferred: ") {
+						t.Errorf("%s: date %s is inferred from other sentences but its summary does not say so: %q", c.ID, c.Date, c.Summary)
+					}
+				}
+			}
+			for id := range inferred {
+				t.Errorf("no commitment %s", id)
+			}
+		}},
 		{"every stated title, outlet and date is in its article", func(t *testing.T) {
 			for _, s := range ds.Sources {
 				body := text(t, s.ID)
