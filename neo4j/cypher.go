@@ -31,6 +31,25 @@ var (
 	edgeTypes       = commitmentTypes + "|" + relationTypes
 )
 
+// commitmentTypesFor is the pattern's type alternation for a kind filter:
+// only the kinds asked for, so that Neo4j expands relationships of those
+// types instead of reading every commitment and testing type(r). The
+// types come from cg.CommitmentKinds, never from the filter's strings; a
+// filter naming no commitment kind keeps every type, and its
+// `type(r) IN $kinds` condition then matches nothing, as it should.
+func commitmentTypesFor(kinds []cg.EdgeKind) string {
+	var ks []cg.EdgeKind
+	for _, k := range cg.CommitmentKinds {
+		if slices.Contains(kinds, k) {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		return commitmentTypes
+	}
+	return joinKinds(ks)
+}
+
 // evidenceOf collects the evidence of the fact whose id idExpr gives, in
 // dataset order.
 func evidenceOf(idExpr string) string {

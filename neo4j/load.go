@@ -65,14 +65,31 @@ const (
 	ImportReason     = "changed in the dataset"
 )
 
+// atomicRows is the largest load (in rows of all sections) that Load
+// writes in one transaction, all or nothing. Larger loads commit batch by
+// batch, so that no transaction holds more than one batch's state and a
+// million commitments load under Neo4j's default memory settings (the
+// default dbms.memory.transaction.total.max is 70% of the heap; one
+// transaction of 100k commitments needed several GB).
+const atomicRows = 10_000
+
 // Load upserts the dataset: nodes and edges are merged on their stable ids
 // and their properties set, so loading an edited dataset updates in place
 // and loading the same one twice changes nothing; a changed fact's evidence
 // is replaced. Items whose content hash matches the stored one are not
-// rewritten, so a reload of a large unchanged dataset stays cheap. Everything happens in one write transaction: if any statement
-// fails, or ctx ends, nothing is written. progress, if not nil, is called
-// after each batch with the items done so far and the total; if the driver
-// retries the transaction, progress starts again from zero.
+// rewritten, so a reload of a large unchanged dataset stays cheap.
+//
+// A load of at most atomicRows rows (the curated dataset is a few hundred)
+// happens in one write transaction: if any statement fails, or ctx ends,
+// nothing is written, and if the driver retries the transaction, progress
+// starts again from zero. A larger load commits each batch (s.batchSize
+// rows of one section) in a transaction of its own, in a fixed order
+// (edges that moved are pruned first, then sources, entities, relations,
+// commitments, claims), so memory is bounded by a batch; a load that stops
+// half-way leaves the batches it committed, and running it again converges
+// on the same graph as one uninterrupted load, the committed batches
+// costing only their hash comparison. progress, if not nil, is called
+// after each batch with the items done so far and the total.
 //
 // Items are not deleted when they leave the dataset: Load adds and updates.
 func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, total int)) (LoadStats, error) {
@@ -87,55 +104,118 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
 
+	limit := atomicRows
+	if s.atomicRows > 0 {
+		limit = s.atomicRows
+	}
+	// groups are the steps of each transaction.
+	groups := [][]step{plan.steps}
+	if plan.rows > limit {
+		groups = groups[:0]
+		for _, st := range plan.steps {
+			groups = append(groups, []step{st})
+		}
+	}
+
 	var failed string // the step that failed, for the message
-	var written, versions, kept int
-	now := time.Now().UTC()
-	moved, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
-		// Errors are returned as the driver gave them, unwrapped, so that
-		// it can tell which ones are worth a retry.
+	var tally loadTally
+	// prune deletes the edges that moved: in the one transaction of an
+	// atomic load, or committed on its own before the first batch.
+	prune := func(tx nd.ManagedTransaction, t *loadTally) error {
 		failed = "prune moved edges"
 		moved, err := pruneMoved(ctx, tx, plan.edges)
-		if err != nil {
-			return nil, err
-		}
-		done := 0
-		written, versions, kept = 0, 0, 0
-		for _, st := range plan.steps {
-			failed = st.what
-			res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows, "now": now, "by": ImportRecordedBy, "reason": ImportReason})
-			if err != nil {
-				return nil, err
-			}
-			rec, err := res.Single(ctx)
-			if err != nil {
-				return nil, err
-			}
-			// A row whose endpoints are missing matches nothing and would
-			// vanish silently; planLoad checks references, this is the
-			// backstop.
-			if n := toInt(rec.AsMap()["n"]); n != len(st.rows) {
-				return nil, fmt.Errorf("wrote %d of %d rows", n, len(st.rows))
-			}
-			written += toInt(rec.AsMap()["written"])
-			versions += toInt(rec.AsMap()["versions"])
-			kept += toInt(rec.AsMap()["keptRetracted"])
-			done += len(st.rows)
-			if progress != nil {
-				progress(done, plan.rows)
-			}
-		}
-		return moved, nil
-	})
-	if err != nil {
-		return LoadStats{}, classify("load: "+failed, err)
+		t.moved = moved
+		return err
 	}
-	if written > 0 || moved.(int) > 0 {
+	if len(groups) > 1 {
+		var t loadTally
+		_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+			return nil, prune(tx, &t)
+		})
+		if err != nil {
+			return LoadStats{}, classify("load: "+failed, err)
+		}
+		tally.add(t)
+	}
+	now := time.Now().UTC()
+	done := 0
+	for _, steps := range groups {
+		var t loadTally
+		_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+			// Errors are returned as the driver gave them, unwrapped, so
+			// that it can tell which ones are worth a retry.
+			t = loadTally{}
+			if len(groups) == 1 {
+				if err := prune(tx, &t); err != nil {
+					return nil, err
+				}
+			}
+			d := done
+			for _, st := range steps {
+				failed = st.what
+				if err := runStep(ctx, tx, st, now, &t); err != nil {
+					return nil, err
+				}
+				d += len(st.rows)
+				if progress != nil && len(groups) == 1 {
+					progress(d, plan.rows)
+				}
+			}
+			return nil, nil
+		})
+		if err != nil {
+			return LoadStats{}, classify("load: "+failed, err)
+		}
+		tally.add(t)
+		for _, st := range steps {
+			done += len(st.rows)
+		}
+		// A batched load reports a batch once it is committed.
+		if progress != nil && len(groups) > 1 {
+			progress(done, plan.rows)
+		}
+	}
+	if tally.written > 0 || tally.moved > 0 {
 		s.resampleIndexes(ctx)
 	}
 	stats := plan.stats
-	stats.Moved, stats.Written, stats.Versions, stats.KeptRetracted = moved.(int), written, versions, kept
+	stats.Moved, stats.Written, stats.Versions, stats.KeptRetracted = tally.moved, tally.written, tally.versions, tally.kept
 	stats.Duration = time.Since(start)
 	return stats, nil
+}
+
+// loadTally counts what one transaction of a load wrote; it is added to
+// the load's total only once the transaction committed, so a retried
+// transaction is not counted twice.
+type loadTally struct{ written, versions, kept, moved int }
+
+func (t *loadTally) add(o loadTally) {
+	t.written += o.written
+	t.versions += o.versions
+	t.kept += o.kept
+	t.moved += o.moved
+}
+
+// runStep sends one batched statement and checks that every row matched.
+func runStep(ctx context.Context, tx nd.ManagedTransaction, st step, now time.Time, t *loadTally) error {
+	res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows, "now": now, "by": ImportRecordedBy, "reason": ImportReason})
+	if err != nil {
+		return err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return err
+	}
+	m := rec.AsMap()
+	// A row whose endpoints are missing matches nothing and would vanish
+	// silently; planLoad checks references, this is the backstop.
+	if n := toInt(m["n"]); n != len(st.rows) {
+		return fmt.Errorf("wrote %d of %d rows", n, len(st.rows))
+	}
+	t.written += toInt(m["written"])
+	t.versions += toInt(m["versions"])
+	t.kept += toInt(m["keptRetracted"])
+	return nil
 }
 
 // resampleIndexes asks Neo4j to refresh the statistics of the indexes a

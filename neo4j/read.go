@@ -301,7 +301,7 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 		if whole {
 			template = commitmentsTemplate + wholeTotal
 		}
-		cypher = fmt.Sprintf(template, commitmentTypes, where(conds), where(pageConds), orderBy[order], commitmentProjection)
+		cypher = fmt.Sprintf(template, commitmentTypesFor(f.Kinds), where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	}
 	switch {
 	case p.WithRelated && p.RelatedWithoutEvidence:
@@ -392,7 +392,7 @@ func aggregateQuery(f cg.CommitmentFilter, current, asOf string) (string, map[st
 		return fmt.Sprintf(asOf, idCond, andConds(conds)), params
 	}
 	conds, params := commitmentConds(f)
-	return fmt.Sprintf(current, commitmentTypes, where(conds)), params
+	return fmt.Sprintf(current, commitmentTypesFor(f.Kinds), where(conds)), params
 }
 
 // Counts returns the number of matching commitments per kind and status

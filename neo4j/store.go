@@ -53,6 +53,8 @@ type Store struct {
 	schemaDone bool
 
 	batchSize int
+	// atomicRows overrides the package's atomicRows (tests).
+	atomicRows int
 
 	// Test hooks for the retry behaviour of writes: run each write's
 	// transaction again after it committed, as the driver would after

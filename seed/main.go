@@ -122,10 +122,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	// Small loads finish before the first line is due; long ones report
 	// about once per interval, and then the last batch too.
-	last, printed := time.Now(), false
+	began := time.Now()
+	last, printed := began, false
 	st, err := store.Load(ctx, ds, func(done, total int) {
 		if now := time.Now(); now.Sub(last) >= o.progress || printed && done == total {
-			fmt.Fprintf(stderr, "loaded %d/%d items\n", done, total)
+			fmt.Fprintln(stderr, progressLine(done, total, now.Sub(began)))
 			last, printed = now, true
 		}
 	})
@@ -226,4 +227,20 @@ func waitReady(ctx context.Context, store *neo4j.Store, wait time.Duration, stde
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// progressLine says how far a load is, how fast it goes and, from that
+// rate, when it should end.
+func progressLine(done, total int, elapsed time.Duration) string {
+	line := fmt.Sprintf("loaded %d/%d items (%.0f%%)", done, total, 100*float64(done)/float64(max(total, 1)))
+	if done <= 0 || elapsed <= 0 {
+		return line
+	}
+	rate := float64(done) / elapsed.Seconds()
+	line += fmt.Sprintf(", %.0f items/s", rate)
+	if done < total {
+		eta := time.Duration(float64(total-done) / rate * float64(time.Second))
+		line += fmt.Sprintf(", about %v left", eta.Round(time.Second))
+	}
+	return line
 }
