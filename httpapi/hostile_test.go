@@ -30,6 +30,10 @@ var hostileDocs = []struct {
 	{"21 repeats in inline fragments", "{ sources { " + strings.Repeat("... on Source { id } ", 21) + "} }", "FIELD_REPEAT_LIMIT_EXCEEDED"},
 	{"21 spreads of a fragment", "{ sources { " + strings.Repeat("...F ", 21) + "} } fragment F on Source { id }", "FIELD_REPEAT_LIMIT_EXCEEDED"},
 	{"nested repeats (20×20×20)", nestedRepeats(), "FIELD_REPEAT_LIMIT_EXCEEDED"},
+	// Found by FuzzGraphQL: a fragment spread inside its own expansion one
+	// field down expanded level after level until the request's deadline.
+	{"fragment cycle through a field", "{ sources { ...A } } fragment A on Source { commitments { ...A } }", "GRAPHQL_VALIDATION_FAILED"},
+	{"fragment cycle through two fragments", "{ sources { ...A } } fragment A on Source { commitments { ...B } } fragment B on Commitment { target { ...A } }", "GRAPHQL_VALIDATION_FAILED"},
 	{"11 directives", "{ sources { id " + strings.Repeat("@include(if: true) ", 11) + "} }", "DIRECTIVE_LIMIT_EXCEEDED"},
 	{"101 aliases", "{ sources { " + aliases(101, "id") + "} }", "ALIAS_LIMIT_EXCEEDED"},
 	{"3 aliases of __schema", "{ " + aliases(3, "__schema { description }") + "}", "INTROSPECTION_LIMIT_EXCEEDED"},

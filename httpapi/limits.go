@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -194,15 +195,57 @@ type merger struct {
 	budget int
 }
 
-func (m *merger) group(sets []ast.SelectionSet, path ast.Path) *gqlerror.Error {
-	byKey := map[string][]*ast.Field{}
+// chain is a persistent list: the fragments spread on the way to a field,
+// or the response keys above a group. Persistent, so that each field keeps
+// its own without copying, and a path is built only for an error.
+type chain struct {
+	name string
+	up   *chain
+}
+
+func (c *chain) has(name string) bool {
+	for ; c != nil; c = c.up {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *chain) path() ast.Path {
+	var p ast.Path
+	for ; c != nil; c = c.up {
+		p = append(p, ast.PathName(c.name))
+	}
+	slices.Reverse(p)
+	return p
+}
+
+// origin is a selection set to merge with the fragments spread on the way
+// to it: a fragment spread again inside its own expansion, at any depth,
+// is a cycle (a validation error of its own) and is not expanded again.
+type origin struct {
+	ss    ast.SelectionSet
+	frags *chain
+}
+
+func (m *merger) group(sets []ast.SelectionSet, path *chain) *gqlerror.Error {
+	origins := make([]origin, len(sets))
+	for i, ss := range sets {
+		origins[i] = origin{ss: ss}
+	}
+	return m.groupFrom(origins, path)
+}
+
+func (m *merger) groupFrom(sets []origin, path *chain) *gqlerror.Error {
+	byKey := map[string][]origin{}
 	var keys []string
 	spreads := map[string]int{}
-	var collect func(ss ast.SelectionSet, visiting map[string]bool) *gqlerror.Error
-	collect = func(ss ast.SelectionSet, visiting map[string]bool) *gqlerror.Error {
+	var collect func(ss ast.SelectionSet, frags *chain) *gqlerror.Error
+	collect = func(ss ast.SelectionSet, frags *chain) *gqlerror.Error {
 		for _, sel := range ss {
 			if m.budget--; m.budget < 0 {
-				return limitError("SELECTION_LIMIT_EXCEEDED", "selections", 10*m.l.MaxTokens, path,
+				return limitError("SELECTION_LIMIT_EXCEEDED", "selections", 10*m.l.MaxTokens, path.path(),
 					fmt.Sprintf("fragments expand to more than %d selections, the limit", 10*m.l.MaxTokens), nil)
 			}
 			switch s := sel.(type) {
@@ -211,51 +254,48 @@ func (m *merger) group(sets []ast.SelectionSet, path ast.Path) *gqlerror.Error {
 				if byKey[k] == nil {
 					keys = append(keys, k)
 				}
-				byKey[k] = append(byKey[k], s)
+				byKey[k] = append(byKey[k], origin{ss: s.SelectionSet, frags: frags})
 				if len(byKey[k]) > m.l.MaxFieldRepeats {
 					return limitError("FIELD_REPEAT_LIMIT_EXCEEDED", "fieldRepeats", m.l.MaxFieldRepeats,
-						append(append(ast.Path{}, path...), ast.PathName(k)),
+						(&chain{name: k, up: path}).path(),
 						fmt.Sprintf("%q appears more than %d times in one selection set (fragments and repeats of the enclosing field merge), the limit", k, m.l.MaxFieldRepeats), locs(s.Position))
 				}
 			case *ast.InlineFragment:
-				if err := collect(s.SelectionSet, visiting); err != nil {
+				if err := collect(s.SelectionSet, frags); err != nil {
 					return err
 				}
 			case *ast.FragmentSpread:
 				if spreads[s.Name]++; spreads[s.Name] > m.l.MaxFieldRepeats {
-					return limitError("FIELD_REPEAT_LIMIT_EXCEEDED", "fieldRepeats", m.l.MaxFieldRepeats, path,
+					return limitError("FIELD_REPEAT_LIMIT_EXCEEDED", "fieldRepeats", m.l.MaxFieldRepeats, path.path(),
 						fmt.Sprintf("fragment %q is spread more than %d times in one selection set, the limit", s.Name, m.l.MaxFieldRepeats), locs(s.Position))
 				}
 				f := m.frags.ForName(s.Name)
-				if f == nil || visiting[s.Name] {
+				if f == nil || frags.has(s.Name) {
 					continue // unknown fragments and cycles are validation errors
 				}
-				visiting[s.Name] = true
-				err := collect(f.SelectionSet, visiting)
-				delete(visiting, s.Name)
-				if err != nil {
+				if err := collect(f.SelectionSet, &chain{name: s.Name, up: frags}); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	}
-	for _, ss := range sets {
-		if err := collect(ss, map[string]bool{}); err != nil {
+	for _, o := range sets {
+		if err := collect(o.ss, o.frags); err != nil {
 			return err
 		}
 	}
 	for _, k := range keys {
-		var children []ast.SelectionSet
-		for _, f := range byKey[k] {
-			if len(f.SelectionSet) > 0 {
-				children = append(children, f.SelectionSet)
+		var children []origin
+		for _, o := range byKey[k] {
+			if len(o.ss) > 0 {
+				children = append(children, o)
 			}
 		}
 		if len(children) == 0 {
 			continue
 		}
-		if err := m.group(children, append(append(ast.Path{}, path...), ast.PathName(k))); err != nil {
+		if err := m.groupFrom(children, &chain{name: k, up: path}); err != nil {
 			return err
 		}
 	}
