@@ -9,6 +9,7 @@ package neo4j
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -146,22 +147,21 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 	}
 	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
-	// Schema commands may share a transaction with each other, though not
-	// with data writes, so the whole schema is one round of retries.
-	_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
-		for _, stmt := range schemaStatements {
+	// One transaction per schema command: when a command's transaction
+	// outlives its caller (a deadline on a busy server) and a later call
+	// creates the same index, Neo4j answers "already exists" in spite of
+	// IF NOT EXISTS. That answer means the schema is there: go on.
+	for _, stmt := range schemaStatements {
+		_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
 			res, err := tx.Run(ctx, stmt, nil)
 			if err != nil {
 				return nil, err
 			}
-			if _, err := res.Consume(ctx); err != nil {
-				return nil, err
-			}
+			return res.Consume(ctx)
+		})
+		if err != nil && !schemaExists(err) {
+			return classify("create schema", err)
 		}
-		return nil, nil
-	})
-	if err != nil {
-		return classify("create schema", err)
 	}
 	s.schemaDone = true
 	return nil
@@ -224,4 +224,11 @@ func (s *Store) clear(ctx context.Context) error {
 		return classify("clear", err)
 	}
 	return nil
+}
+
+// schemaExists tells an error that says a schema rule of that name or shape
+// exists already (Neo.ClientError.Schema.*AlreadyExists).
+func schemaExists(err error) bool {
+	var ne *nd.Neo4jError
+	return errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Schema.") && strings.HasSuffix(ne.Code, "AlreadyExists")
 }
