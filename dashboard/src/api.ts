@@ -144,9 +144,12 @@ export interface Capabilities {
   subscription: boolean;
 }
 
+// Two introspection fields: the server refuses documents with more.
 const CAPABILITIES = `query DashboardCapabilities {
-  __schema { subscriptionType { fields { name } } }
-  query: __type(name: "Query") { fields { name args { name type { name kind ofType { name } } } } }
+  __schema {
+    subscriptionType { fields { name } }
+    queryType { fields { name args { name type { name kind ofType { name } } } } }
+  }
   filter: __type(name: "CommitmentFilter") { inputFields { name } }
 }`;
 
@@ -157,8 +160,10 @@ interface TypeRef {
 }
 
 interface CapabilityData {
-  __schema: { subscriptionType: { fields: { name: string }[] } | null };
-  query: { fields: { name: string; args: { name: string; type: TypeRef }[] }[] } | null;
+  __schema: {
+    subscriptionType: { fields: { name: string }[] } | null;
+    queryType: { fields: { name: string; args: { name: string; type: TypeRef }[] }[] } | null;
+  };
   filter: { inputFields: { name: string }[] | null } | null;
 }
 
@@ -170,7 +175,7 @@ interface CapabilityData {
 export async function capabilities(): Promise<Capabilities> {
   try {
     const d = await gql<CapabilityData>(CAPABILITIES);
-    const matrix = d.query?.fields.find((f) => f.name === "matrix");
+    const matrix = d.__schema.queryType?.fields.find((f) => f.name === "matrix");
     const arg = matrix?.args.find((a) => a.name === "asOf");
     const argType = arg && (arg.type.kind === "NON_NULL" ? `${arg.type.ofType?.name}!` : arg.type.name);
     const asOf = arg && argType ? "arg" : d.filter?.inputFields?.some((f) => f.name === "asOf") ? "filter" : null;
@@ -228,20 +233,45 @@ const COMMITMENT_DETAIL = `
   id kind status summary conditions date { text }
   actor { id name kind }
   statedBy { id name }
-  target { id name kind claims { topic disputed claims { id text ${EVIDENCE} } } }
+  target { id name kind }
   ${EVIDENCE}`;
 
-export function fetchCell(actor: string, kind: string): Promise<{ commitments: { nodes: Commitment[] } }> {
-  return gql(
+const TARGET_CLAIMS = `claims { topic disputed claims { id text ${EVIDENCE} } }`;
+
+// The claims about each commitment's target come in one query per distinct
+// target: asked for inside a page of commitments they would be counted once
+// per commitment, and the page would cost more than the server allows.
+async function withTargetClaims(cs: Commitment[]): Promise<Commitment[]> {
+  const ids = [...new Set(cs.map((c) => c.target.id))];
+  const found = await Promise.all(
+    ids.map(async (id) => {
+      const d = await gql<{ entity: { claims: ClaimTopic[] } | null }>(
+        `query DashboardTargetClaims($id: ID!) { entity(id: $id) { ${TARGET_CLAIMS} } }`,
+        { id },
+      );
+      return [id, d.entity?.claims ?? []] as const;
+    }),
+  );
+  const claims = new Map<string, ClaimTopic[]>(found);
+  return cs.map((c) => ({ ...c, target: { ...c.target, claims: claims.get(c.target.id) } }));
+}
+
+export async function fetchCell(actor: string, kind: string): Promise<{ commitments: { nodes: Commitment[] } }> {
+  const d = await gql<{ commitments: { nodes: Commitment[] } }>(
     `query DashboardCell($actor: ID!, $kind: CommitmentKind!) {
       commitments(filter: { actors: [$actor], kinds: [$kind] }, first: 100) { nodes { ${COMMITMENT_DETAIL} } }
     }`,
     { actor, kind },
   );
+  return { commitments: { nodes: await withTargetClaims(d.commitments.nodes) } };
 }
 
-export function fetchCommitment(id: string): Promise<{ commitment: Commitment | null }> {
-  return gql(`query DashboardCommitment($id: ID!) { commitment(id: $id) { ${COMMITMENT_DETAIL} } }`, { id });
+export async function fetchCommitment(id: string): Promise<{ commitment: Commitment | null }> {
+  const d = await gql<{ commitment: Commitment | null }>(
+    `query DashboardCommitment($id: ID!) { commitment(id: $id) { ${COMMITMENT_DETAIL} } }`,
+    { id },
+  );
+  return { commitment: d.commitment && (await withTargetClaims([d.commitment]))[0] };
 }
 
 export function fetchProposals(): Promise<{ entities: EntityRef[] }> {
