@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -51,24 +52,12 @@ func DefaultDocLimits() DocLimits {
 
 func (l DocLimits) withDefaults() DocLimits {
 	d := DefaultDocLimits()
-	if l.MaxTokens == 0 {
-		l.MaxTokens = d.MaxTokens
-	}
-	if l.MaxAliases == 0 {
-		l.MaxAliases = d.MaxAliases
-	}
-	if l.MaxFieldRepeats == 0 {
-		l.MaxFieldRepeats = d.MaxFieldRepeats
-	}
-	if l.MaxDirectives == 0 {
-		l.MaxDirectives = d.MaxDirectives
-	}
-	if l.MaxIntrospection == 0 {
-		l.MaxIntrospection = d.MaxIntrospection
-	}
-	if l.MaxResolvedFields == 0 {
-		l.MaxResolvedFields = d.MaxResolvedFields
-	}
+	l.MaxTokens = cmp.Or(l.MaxTokens, d.MaxTokens)
+	l.MaxAliases = cmp.Or(l.MaxAliases, d.MaxAliases)
+	l.MaxFieldRepeats = cmp.Or(l.MaxFieldRepeats, d.MaxFieldRepeats)
+	l.MaxDirectives = cmp.Or(l.MaxDirectives, d.MaxDirectives)
+	l.MaxIntrospection = cmp.Or(l.MaxIntrospection, d.MaxIntrospection)
+	l.MaxResolvedFields = cmp.Or(l.MaxResolvedFields, d.MaxResolvedFields)
 	return l
 }
 
