@@ -66,13 +66,15 @@ func TestRunServesAndShutsDown(t *testing.T) {
 
 func TestParseConfig(t *testing.T) {
 	tests := []struct {
-		name    string
-		args    []string
-		env     map[string]string
-		addr    string
-		intro   bool
-		keys    int
-		wantErr string
+		name  string
+		args  []string
+		env   map[string]string
+		addr  string
+		intro bool
+		keys  int
+		// requests and cost are the rate limits per second (0: off).
+		requests, cost float64
+		wantErr        string
 	}{
 		{name: "defaults", addr: ":8080", intro: true},
 		{name: "PORT", env: map[string]string{"PORT": "9000"}, addr: ":9000", intro: true},
@@ -83,6 +85,9 @@ func TestParseConfig(t *testing.T) {
 		{name: "api keys", env: map[string]string{"COALITIONGRAPH_API_KEYS": "alice:sha256:" + strings.Repeat("ab", 32)}, addr: ":8080", intro: true, keys: 1},
 		{name: "plaintext key refused", env: map[string]string{"COALITIONGRAPH_API_KEYS": "alice:hunter2"}, wantErr: "COALITIONGRAPH_API_KEYS: entry 1"},
 		{name: "missing keys file", args: []string{"--api-keys-file", "/nonexistent/keys"}, wantErr: "read API keys"},
+		{name: "rate limits from env", env: map[string]string{"COALITIONGRAPH_RATE_REQUESTS": "5", "COALITIONGRAPH_RATE_COMPLEXITY": "1000"}, addr: ":8080", intro: true, requests: 5, cost: 1000},
+		{name: "rate flag beats env", args: []string{"--rate-requests", "2"}, env: map[string]string{"COALITIONGRAPH_RATE_REQUESTS": "5"}, addr: ":8080", intro: true, requests: 2},
+		{name: "bad rate env", env: map[string]string{"COALITIONGRAPH_RATE_COMPLEXITY": "lots"}, wantErr: "COALITIONGRAPH_RATE_COMPLEXITY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +104,9 @@ func TestParseConfig(t *testing.T) {
 			if c.addr != tt.addr || c.introspection != tt.intro || len(c.apiKeys) != tt.keys {
 				t.Errorf("got addr %q introspection %v", c.addr, c.introspection)
 			}
+			if c.rateLimit.RequestsPerSecond != tt.requests || c.rateLimit.ComplexityPerSecond != tt.cost {
+				t.Errorf("got rate limits %+v", c.rateLimit)
+			}
 		})
 	}
 }
@@ -111,36 +119,5 @@ func TestHashKeyPrintsAConfigLine(t *testing.T) {
 	line := strings.TrimSpace(out.String())
 	if strings.Contains(line, "s3cret") || !strings.HasPrefix(line, "alice:sha256:") || len(line) != len("alice:sha256:")+64 {
 		t.Errorf("hash-key printed %q", line)
-	}
-}
-
-func TestParseRateLimits(t *testing.T) {
-	for _, tt := range []struct {
-		name           string
-		args           []string
-		env            map[string]string
-		requests, cost float64
-		wantErr        string
-	}{
-		{name: "off by default"},
-		{name: "env", env: map[string]string{"COALITIONGRAPH_RATE_REQUESTS": "5", "COALITIONGRAPH_RATE_COMPLEXITY": "1000"}, requests: 5, cost: 1000},
-		{name: "flag beats env", args: []string{"--rate-requests", "2"}, env: map[string]string{"COALITIONGRAPH_RATE_REQUESTS": "5"}, requests: 2},
-		{name: "bad env", env: map[string]string{"COALITIONGRAPH_RATE_COMPLEXITY": "lots"}, wantErr: "COALITIONGRAPH_RATE_COMPLEXITY"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] })
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.rateLimit.RequestsPerSecond != tt.requests || c.rateLimit.ComplexityPerSecond != tt.cost {
-				t.Errorf("got %+v", c.rateLimit)
-			}
-		})
 	}
 }
