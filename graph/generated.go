@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"math"
@@ -374,20 +375,20 @@ type PathResolver interface {
 	Nodes(ctx context.Context, obj *coalitiongraph.Path) ([]*coalitiongraph.Entity, error)
 }
 type QueryResolver interface {
+	Vocabulary(ctx context.Context) (*model.Vocabulary, error)
+	Coalition(ctx context.Context, id string, alsoTargets []string) (*model.Coalition, error)
+	Matrix(ctx context.Context, filter *model.CommitmentFilter) (*model.CommitmentMatrix, error)
+	Commitment(ctx context.Context, id string) (*coalitiongraph.Commitment, error)
+	Commitments(ctx context.Context, filter *model.CommitmentFilter, orderBy *coalitiongraph.CommitmentOrder, first *int, after *string) (*model.CommitmentConnection, error)
+	Counts(ctx context.Context, filter *model.CommitmentFilter) ([]*coalitiongraph.Count, error)
 	Entity(ctx context.Context, id string) (*coalitiongraph.Entity, error)
 	Entities(ctx context.Context, kinds []coalitiongraph.EntityKind, first *int) ([]*coalitiongraph.Entity, error)
 	Search(ctx context.Context, query string, kinds []coalitiongraph.EntityKind, first *int) ([]*coalitiongraph.Entity, error)
-	Commitment(ctx context.Context, id string) (*coalitiongraph.Commitment, error)
-	Commitments(ctx context.Context, filter *model.CommitmentFilter, orderBy *coalitiongraph.CommitmentOrder, first *int, after *string) (*model.CommitmentConnection, error)
-	Coalition(ctx context.Context, id string, alsoTargets []string) (*model.Coalition, error)
-	Matrix(ctx context.Context, filter *model.CommitmentFilter) (*model.CommitmentMatrix, error)
-	Counts(ctx context.Context, filter *model.CommitmentFilter) ([]*coalitiongraph.Count, error)
-	Timeline(ctx context.Context, from *string, to *string) ([]*model.TimelineEntry, error)
-	Source(ctx context.Context, id string) (*coalitiongraph.Source, error)
-	Sources(ctx context.Context) ([]*coalitiongraph.Source, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int) ([]*coalitiongraph.Path, error)
 	Subgraph(ctx context.Context, id string, depth *int) (*coalitiongraph.Subgraph, error)
-	Vocabulary(ctx context.Context) (*model.Vocabulary, error)
+	Source(ctx context.Context, id string) (*coalitiongraph.Source, error)
+	Sources(ctx context.Context) ([]*coalitiongraph.Source, error)
+	Timeline(ctx context.Context, from *string, to *string) ([]*model.TimelineEntry, error)
 }
 type RelationResolver interface {
 	From(ctx context.Context, obj *coalitiongraph.Relation) (*coalitiongraph.Entity, error)
@@ -1644,551 +1645,29 @@ func newExecutionContext(
 	}
 }
 
+//go:embed "coalition.graphqls" "commitment.graphqls" "date.graphqls" "entity.graphqls" "mutation.graphqls" "paths.graphqls" "relation.graphqls" "schema.graphqls" "source.graphqls" "subscription.graphqls" "timeline.graphqls"
+var sourcesFS embed.FS
+
+func sourceData(filename string) string {
+	data, err := sourcesFS.ReadFile(filename)
+	if err != nil {
+		panic(fmt.Sprintf("codegen problem: %s not available", filename))
+	}
+	return string(data)
+}
+
 var sources = []*ast.Source{
-	{Name: "../schema.graphqls", Input: `"""
-coalitiongraph: who proposed what, who offered troops or air support, who
-refused, who opposed, when, and according to which source.
-
-Every commitment, relation and claim carries evidence: a source article, a
-quote that appears verbatim in it, and whom the article credits. Where
-articles disagree, each report is kept: look for ` + "`" + `disputed` + "`" + ` claim topics and
-commitments with evidence from several sources.
-"""
-schema {
-  query: Query
-  mutation: Mutation
-  subscription: Subscription
-}
-
-"An instant, RFC 3339: 2025-08-19T00:00:00Z."
-scalar Time
-
-type Query {
-  "One entity (country, person, organisation, group, proposal, event, agreement) by id."
-  entity(id: ID!): Entity
-  "Entities, by kind, ordered by name."
-  entities(kinds: [EntityKind!], first: Int = 100): [Entity!]!
-  "Search names and aliases (\"Rome\", \"Kyiv\", \"the Kremlin\"), best matches first."
-  search(query: String!, kinds: [EntityKind!], first: Int = 10): [Entity!]!
-
-  "One commitment by id."
-  commitment(id: ID!): Commitment
-  "Commitments matching a filter, with keyset cursor pagination (first at most 100)."
-  commitments(filter: CommitmentFilter, orderBy: CommitmentOrder = DATE_ASC, first: Int = 20, after: String): CommitmentConnection!
-
-  """
-  A proposal's (or group's) coalition: every commitment that targets it,
-  grouped into who proposes, supports, offers what, considers, refuses and
-  opposes. ` + "`" + `alsoTargets` + "`" + ` widens it to commitments aimed at related entities
-  (the beneficiary, a coalition group).
-  """
-  coalition(id: ID!, alsoTargets: [ID!]): Coalition!
-
-  "The actor × commitment-kind matrix for dashboards."
-  matrix(filter: CommitmentFilter): CommitmentMatrix!
-  "Number of commitments per kind and status."
-  counts(filter: CommitmentFilter): [CommitmentCount!]!
-
-  "Events and commitments between two dates (YYYY, YYYY-MM or YYYY-MM-DD; either may be omitted), in date order."
-  timeline(from: String, to: String): [TimelineEntry!]!
-
-  "One source article."
-  source(id: ID!): Source
-  "All source articles."
-  sources: [Source!]!
-
-  "Shortest paths between two entities, of at most maxHops edges (1 to 6), following edges either way."
-  paths(from: ID!, to: ID!, maxHops: Int = 3): [Path!]!
-  "The entities within depth edges (0 to 6) of an entity, and the edges among them, for visualisation."
-  subgraph(id: ID!, depth: Int = 1): Subgraph!
-
-  "The closed vocabulary, with descriptions, for legends and forms."
-  vocabulary: Vocabulary!
-}
-
-enum EntityKind {
-  COUNTRY
-  PERSON
-  ORGANISATION
-  GROUP
-  PROPOSAL
-  EVENT
-  AGREEMENT
-}
-
-"What an actor offers, refuses or says about a target."
-enum CommitmentKind {
-  PROPOSES
-  SUPPORTS
-  OFFERS_TROOPS
-  CONSIDERS_TROOPS
-  REFUSES_TROOPS
-  OFFERS_AIR_SUPPORT
-  OFFERS_LOGISTICS
-  OFFERS_EQUIPMENT
-  OFFERS_SURVEILLANCE
-  OFFERS_VENUE
-  OFFERS_SUPPORT
-  DEMANDS
-  OPPOSES
-  PROTESTS
-}
-
-"Structural edges."
-enum RelationKind {
-  HOLDS_OFFICE
-  MEMBER_OF
-  PARTICIPATED_IN
-  SIGNED
-}
-
-"Any edge kind, commitment or structural."
-enum EdgeKind {
-  PROPOSES
-  SUPPORTS
-  OFFERS_TROOPS
-  CONSIDERS_TROOPS
-  REFUSES_TROOPS
-  OFFERS_AIR_SUPPORT
-  OFFERS_LOGISTICS
-  OFFERS_EQUIPMENT
-  OFFERS_SURVEILLANCE
-  OFFERS_VENUE
-  OFFERS_SUPPORT
-  DEMANDS
-  OPPOSES
-  PROTESTS
-  HOLDS_OFFICE
-  MEMBER_OF
-  PARTICIPATED_IN
-  SIGNED
-}
-
-"""
-Where a commitment stands. Offers move PROPOSED → CONSIDERING → OFFERED →
-PLEDGED → DELIVERED; refusals are REFUSED; stances are STATED; anything may
-become WITHDRAWN.
-"""
-enum Status {
-  PROPOSED
-  CONSIDERING
-  OFFERED
-  PLEDGED
-  DELIVERED
-  REFUSED
-  STATED
-  WITHDRAWN
-}
-
-enum DatePrecision {
-  DAY
-  MONTH
-  YEAR
-  UNKNOWN
-}
-
-enum CommitmentOrder {
-  DATE_ASC
-  DATE_DESC
-  ID
-}
-
-"A date known to the day, the month or the year."
-type PartialDate {
-  "The date at its precision: 2025-08-20, 2025-08 or 2025."
-  text: String!
-  precision: DatePrecision!
-  year: Int!
-  month: Int
-  day: Int
-}
-
-type Entity {
-  id: ID!
-  kind: EntityKind!
-  name: String!
-  aliases: [String!]!
-  description: String
-  "When an event happened, an agreement was signed or a proposal was first made."
-  date: PartialDate
-  "Evidence for the entity itself (proposals, events, agreements)."
-  evidence: [Evidence!]!
-  "Every version of this entity, oldest first: putEntity adds one and overwrites nothing (version 1 of a curated entity has no recordedAt). With asOf, only the versions recorded by then: the last is the one in effect."
-  history(asOf: Time): [EntityVersion!]!
-
-  "Offices this person holds."
-  offices: [Relation!]!
-  "People holding office in this country or organisation."
-  officeHolders: [Relation!]!
-  "Organisations and groups this entity is a member of."
-  memberships: [Relation!]!
-  "Members of this organisation or group."
-  members: [Relation!]!
-  "Events this actor took part in."
-  events: [Relation!]!
-  "Who took part in this event."
-  participants: [Relation!]!
-  "Agreements this actor signed, or signatories of this agreement."
-  signatures: [Relation!]!
-
-  "Commitments this entity made, optionally only of some kinds or statuses."
-  commitmentsMade(kinds: [CommitmentKind!], statuses: [Status!]): [Commitment!]!
-  "Commitments aimed at this entity."
-  commitmentsReceived(kinds: [CommitmentKind!], statuses: [Status!]): [Commitment!]!
-  "Commitments this person stated on behalf of an actor."
-  commitmentsStated: [Commitment!]!
-  "What the sources report about this entity, grouped by topic; several claims on a topic mean the sources disagree."
-  claims: [ClaimTopic!]!
-}
-
-type Commitment {
-  id: ID!
-  kind: CommitmentKind!
-  actor: Entity!
-  target: Entity!
-  status: Status!
-  date: PartialDate
-  "The person who stated it, where a source names one."
-  statedBy: Entity
-  conditions: [String!]!
-  summary: String
-  evidence: [Evidence!]!
-  evidenceCount: Int!
-  "The distinct sources of its evidence, in id order."
-  sources: [Source!]!
-
-  "The version shown, from 1 (a curated fact). Updates name the version they are based on."
-  version: Int!
-  "When this version was recorded, by which API key, and why; null for curated facts."
-  recordedAt: Time
-  recordedBy: String
-  reason: String
-  "When this version took effect in the world, when recorded."
-  validFrom: Time
-  "True for a version that withdrew the record itself (shown only in history)."
-  retracted: Boolean!
-  "Every version, oldest first: nothing is overwritten."
-  history: [Commitment!]!
-}
-
-type Relation {
-  id: ID!
-  kind: RelationKind!
-  from: Entity!
-  to: Entity!
-  "The office held, or the part played in an event."
-  role: String
-  date: PartialDate
-  evidence: [Evidence!]!
-}
-
-"One source's account of something about an entity."
-type Claim {
-  id: ID!
-  subject: Entity!
-  topic: String!
-  text: String!
-  evidence: [Evidence!]!
-}
-
-type ClaimTopic {
-  topic: String!
-  claims: [Claim!]!
-  "True when sources give more than one account of this topic."
-  disputed: Boolean!
-}
-
-"A quote from a source article that supports a fact."
-type Evidence {
-  source: Source!
-  "Appears verbatim in the source file."
-  quote: String!
-  "Whom the article credits: Bloomberg, sources familiar with the discussions …"
-  attributedTo: String
-  "The line of the source file where the quote starts."
-  line: Int
-}
-
-type Source {
-  id: ID!
-  "File name of the article in the seeds directory."
-  file: String!
-  outlet: String
-  title: String
-  published: PartialDate
-  "The article's text, byte for byte: every evidence quote citing this source appears in it, and evidence lines count its lines."
-  text: String!
-  "Every version of this source, oldest first, as for Entity.history."
-  history(asOf: Time): [SourceVersion!]!
-  "Every fact this source supports."
-  commitments: [Commitment!]!
-  relations: [Relation!]!
-  claims: [Claim!]!
-  factCount: Int!
-}
-
-input CommitmentFilter {
-  ids: [ID!]
-  kinds: [CommitmentKind!]
-  statuses: [Status!]
-  actors: [ID!]
-  targets: [ID!]
-  sources: [ID!]
-  statedBy: [ID!]
-  "Earliest date, YYYY, YYYY-MM or YYYY-MM-DD."
-  from: String
-  "Latest date, YYYY, YYYY-MM or YYYY-MM-DD."
-  to: String
-  "Read the commitments as they stood at this instant: the version then in effect, nothing retracted or not yet in effect."
-  asOf: Time
-}
-
-type CommitmentConnection {
-  edges: [CommitmentEdge!]!
-  nodes: [Commitment!]!
-  pageInfo: PageInfo!
-  "All matches, ignoring pagination."
-  totalCount: Int!
-}
-
-type CommitmentEdge {
-  cursor: String!
-  node: Commitment!
-}
-
-type PageInfo {
-  hasNextPage: Boolean!
-  hasPreviousPage: Boolean!
-  startCursor: String
-  endCursor: String
-}
-
-type Coalition {
-  "The proposal or group whose coalition this is."
-  subject: Entity!
-  proposers: [Commitment!]!
-  supporters: [Commitment!]!
-  "Offers of troops, air support, logistics, surveillance, equipment, venue or other support."
-  offers: [Commitment!]!
-  considering: [Commitment!]!
-  refusals: [Commitment!]!
-  opponents: [Commitment!]!
-  "Everything, grouped by commitment kind in vocabulary order."
-  byKind: [CommitmentGroup!]!
-  "The distinct actors, by name."
-  actors: [Entity!]!
-}
-
-type CommitmentGroup {
-  kind: CommitmentKind!
-  commitments: [Commitment!]!
-}
-
-type CommitmentMatrix {
-  "The columns, in vocabulary order."
-  kinds: [CommitmentKind!]!
-  "One row per actor with at least one commitment, by actor id."
-  rows: [MatrixRow!]!
-}
-
-type MatrixRow {
-  actor: Entity!
-  "Number of commitments in the row."
-  total: Int!
-  "The non-empty cells of the row, in column order."
-  cells: [MatrixCell!]!
-}
-
-type MatrixCell {
-  kind: CommitmentKind!
-  "The firmest status among the cell's commitments."
-  status: Status!
-  commitmentCount: Int!
-  evidenceCount: Int!
-  commitments: [Commitment!]!
-}
-
-type CommitmentCount {
-  kind: CommitmentKind!
-  status: Status!
-  count: Int!
-}
-
-enum TimelineEntryType {
-  EVENT
-  COMMITMENT
-}
-
-type TimelineEntry {
-  date: PartialDate!
-  type: TimelineEntryType!
-  event: Entity
-  commitment: Commitment
-}
-
-type Path {
-  length: Int!
-  nodes: [Entity!]!
-  edges: [GraphEdge!]!
-}
-
-type Subgraph {
-  nodes: [Entity!]!
-  edges: [GraphEdge!]!
-}
-
-"An edge of either family, for paths and visualisation."
-type GraphEdge {
-  id: ID!
-  kind: EdgeKind!
-  from: ID!
-  to: ID!
-  "Set when the edge is a commitment."
-  commitment: Commitment
-  "Set when the edge is a structural relation."
-  relation: Relation
-}
-
-type Vocabulary {
-  entityKinds: [EntityKind!]!
-  commitmentKinds: [KindInfo!]!
-  relationKinds: [RelationKind!]!
-  statuses: [Status!]!
-}
-
-type KindInfo {
-  kind: CommitmentKind!
-  description: String!
-  "The nearest CAMEO event code, for interoperability with event data."
-  cameo: String
-  "Statuses this kind may take."
-  statuses: [Status!]!
-}
-
-"""
-Recording new facts. Every mutation needs a bearer API key
-(Authorization: Bearer <key>) and evidence for what it records. Nothing is
-overwritten: a change adds a version and keeps the prior ones. A mutation
-with the same requestId as one already applied returns that first result,
-so a retried request never duplicates.
-"""
-type Mutation {
-  "Record a new commitment, as version 1."
-  recordCommitment(input: RecordCommitmentInput!): Commitment!
-  "Move a commitment to a new status, with new evidence. Fails with CONFLICT if baseVersion is not the current version."
-  changeCommitmentStatus(input: ChangeCommitmentStatusInput!): Commitment!
-  "Retract a commitment that was wrongly recorded; it leaves current reads and stays in history."
-  retractCommitment(input: RetractCommitmentInput!): Commitment!
-  "Create an entity or update the one with this id."
-  putEntity(input: EntityInput!): Entity!
-  "Create a source or update the one with this id."
-  putSource(input: SourceInput!): Source!
-}
-
-input EvidenceInput {
-  source: ID!
-  quote: String!
-  attributedTo: String
-}
-
-input RecordCommitmentInput {
-  "Makes the request idempotent: a retry with the same requestId returns the first result."
-  requestId: String
-  id: ID!
-  kind: CommitmentKind!
-  actor: ID!
-  target: ID!
-  status: Status!
-  "YYYY, YYYY-MM or YYYY-MM-DD."
-  date: String
-  statedBy: ID
-  conditions: [String!]
-  summary: String
-  evidence: [EvidenceInput!]!
-  "When the commitment took effect (for asOf reads); defaults to the start of its date, or to now when it has none."
-  effectiveAt: Time
-  reason: String
-}
-
-input ChangeCommitmentStatusInput {
-  requestId: String
-  id: ID!
-  "The version this change is based on."
-  baseVersion: Int!
-  status: Status!
-  date: String
-  conditions: [String!]
-  summary: String
-  evidence: [EvidenceInput!]!
-  "When the change took effect (for asOf reads); defaults to the start of the new date if one is given, else to now."
-  effectiveAt: Time
-  reason: String
-}
-
-input RetractCommitmentInput {
-  requestId: String
-  id: ID!
-  baseVersion: Int!
-  reason: String!
-}
-
-input EntityInput {
-  id: ID!
-  kind: EntityKind!
-  name: String!
-  aliases: [String!]
-  description: String
-  date: String
-  evidence: [EvidenceInput!]
-}
-
-input SourceInput {
-  id: ID!
-  "A plain file name: no path separators, no '..'."
-  file: String
-  outlet: String
-  title: String
-  published: String
-  "The article's text (required; at most 256 KiB). Quotes of new evidence must appear in it verbatim; it cannot change once set."
-  text: String
-}
-
-type Subscription {
-  "Commitments as they are recorded, changed or retracted, optionally only some actors' or kinds'."
-  commitmentChanged(actors: [ID!], kinds: [CommitmentKind!]): CommitmentChange!
-}
-
-enum ChangeType {
-  RECORDED
-  STATUS_CHANGED
-  RETRACTED
-}
-
-type CommitmentChange {
-  type: ChangeType!
-  commitment: Commitment!
-}
-
-"One version of an entity, as a put left it."
-type EntityVersion {
-  version: Int!
-  "When the version was recorded; null for the curated version 1."
-  recordedAt: Time
-  "The API key that put it; null for the curated version 1."
-  recordedBy: String
-  reason: String
-  entity: Entity!
-}
-
-"One version of a source, as a put left it."
-type SourceVersion {
-  version: Int!
-  recordedAt: Time
-  recordedBy: String
-  reason: String
-  source: Source!
-}
-`, BuiltIn: false},
+	{Name: "coalition.graphqls", Input: sourceData("coalition.graphqls"), BuiltIn: false},
+	{Name: "commitment.graphqls", Input: sourceData("commitment.graphqls"), BuiltIn: false},
+	{Name: "date.graphqls", Input: sourceData("date.graphqls"), BuiltIn: false},
+	{Name: "entity.graphqls", Input: sourceData("entity.graphqls"), BuiltIn: false},
+	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
+	{Name: "paths.graphqls", Input: sourceData("paths.graphqls"), BuiltIn: false},
+	{Name: "relation.graphqls", Input: sourceData("relation.graphqls"), BuiltIn: false},
+	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "source.graphqls", Input: sourceData("source.graphqls"), BuiltIn: false},
+	{Name: "subscription.graphqls", Input: sourceData("subscription.graphqls"), BuiltIn: false},
+	{Name: "timeline.graphqls", Input: sourceData("timeline.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -6450,6 +5929,258 @@ func (ec *executionContext) fieldContext_Path_edges(_ context.Context, field gra
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_vocabulary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_vocabulary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Vocabulary(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocabulary) graphql.Marshaler {
+			return ec.marshalNVocabulary2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVocabulary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_vocabulary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Vocabulary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coalition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coalition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coalition(ctx, fc.Args["id"].(string), fc.Args["alsoTargets"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Coalition) graphql.Marshaler {
+			return ec.marshalNCoalition2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCoalition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coalition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coalition(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coalition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Matrix(ctx, fc.Args["filter"].(*model.CommitmentFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentMatrix) graphql.Marshaler {
+			return ec.marshalNCommitmentMatrix2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentMatrix(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitmentMatrix(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_commitment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_commitment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Commitment(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Commitment) graphql.Marshaler {
+			return ec.marshalOCommitment2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_commitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commitment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_commitment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_commitments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_commitments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Commitments(ctx, fc.Args["filter"].(*model.CommitmentFilter), fc.Args["orderBy"].(*coalitiongraph.CommitmentOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+			return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_commitments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_counts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Counts(ctx, fc.Args["filter"].(*model.CommitmentFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Count) graphql.Marshaler {
+			return ec.marshalNCommitmentCount2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_counts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitmentCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_counts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_entity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6582,346 +6313,6 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_commitment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_commitment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Commitment(ctx, fc.Args["id"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Commitment) graphql.Marshaler {
-			return ec.marshalOCommitment2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitment(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_commitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Commitment(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_commitment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_commitments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_commitments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Commitments(ctx, fc.Args["filter"].(*model.CommitmentFilter), fc.Args["orderBy"].(*coalitiongraph.CommitmentOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
-			return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CommitmentConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_commitments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_coalition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_coalition(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Coalition(ctx, fc.Args["id"].(string), fc.Args["alsoTargets"].([]string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Coalition) graphql.Marshaler {
-			return ec.marshalNCoalition2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCoalition(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_coalition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Coalition(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_coalition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_matrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_matrix(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Matrix(ctx, fc.Args["filter"].(*model.CommitmentFilter))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentMatrix) graphql.Marshaler {
-			return ec.marshalNCommitmentMatrix2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentMatrix(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_matrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CommitmentMatrix(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_matrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_counts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_counts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Counts(ctx, fc.Args["filter"].(*model.CommitmentFilter))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Count) graphql.Marshaler {
-			return ec.marshalNCommitmentCount2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_counts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CommitmentCount(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_counts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_timeline(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*string), fc.Args["to"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
-			return ec.marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TimelineEntry(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_source(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Source(ctx, fc.Args["id"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Source) graphql.Marshaler {
-			return ec.marshalOSource2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_source(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Source(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_source_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Sources(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSourceᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Source(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7010,34 +6401,122 @@ func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_vocabulary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_source(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_vocabulary(ctx, field)
+			return ec.fieldContext_Query_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Vocabulary(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Source(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocabulary) graphql.Marshaler {
-			return ec.marshalNVocabulary2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVocabulary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Source) graphql.Marshaler {
+			return ec.marshalOSource2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSource(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_vocabulary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_source(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Vocabulary(ctx, field)
+			return ec.childFields_Source(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_source_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Sources(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*string), fc.Args["to"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+			return ec.marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12264,6 +11743,138 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "vocabulary":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_vocabulary(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "coalition":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_coalition(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "matrix":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_matrix(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "commitment":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_commitment(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "commitments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_commitments(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "counts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_counts(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "entity":
 			field := field
 
@@ -12330,7 +11941,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "commitment":
+		case "paths":
 			field := field
 
 			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
@@ -12339,29 +11950,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 						ec.Error(ctx, ec.Recover(ctx, r))
 					}
 				}()
-				res = ec._Query_commitment(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "commitments":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_commitments(ctx, field)
+				res = ec._Query_paths(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -12374,7 +11963,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "coalition":
+		case "subgraph":
 			field := field
 
 			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
@@ -12383,73 +11972,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 						ec.Error(ctx, ec.Recover(ctx, r))
 					}
 				}()
-				res = ec._Query_coalition(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "matrix":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_matrix(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "counts":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_counts(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "timeline":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_timeline(ctx, field)
+				res = ec._Query_subgraph(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -12506,7 +12029,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "paths":
+		case "timeline":
 			field := field
 
 			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
@@ -12515,51 +12038,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 						ec.Error(ctx, ec.Recover(ctx, r))
 					}
 				}()
-				res = ec._Query_paths(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "subgraph":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_subgraph(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "vocabulary":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_vocabulary(ctx, field)
+				res = ec._Query_timeline(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
@@ -14,14 +15,22 @@ import (
 )
 
 // TestSchemaSDL checks that /schema.graphql is a schema a client can load,
-// with every type, field and argument of schema.graphqls and their
+// with every type, field and argument of graph/*.graphqls and their
 // descriptions, and that it is hidden with introspection.
 func TestSchemaSDL(t *testing.T) {
-	src, err := os.ReadFile("../schema.graphqls")
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob("../graph/*.graphqls")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("schema files: %v (%d found)", err, len(files))
 	}
-	want := gqlparser.MustLoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(src)})
+	var sources []*ast.Source
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, &ast.Source{Name: f, Input: string(src)})
+	}
+	want := gqlparser.MustLoadSchema(sources...)
 
 	for _, tc := range []struct {
 		introspection bool

@@ -55,11 +55,11 @@ gofmt_clean() {
 }
 
 generated_current() {
-	local files="schema.graphqls gqlgen.yml graph/generated.go graph/model/models_gen.go graph/schema.resolvers.go client/schema.graphql client/generated.go"
+	local files="gqlgen.yml graph/*.graphqls graph/*.resolvers.go graph/generated.go graph/model/models_gen.go client/schema.graphql client/generated.go"
 	local before after
-	before=$(cat $files | sha256sum)
+	before=$( (ls graph; cat $files) | sha256sum)
 	go generate . ./client || return 1
-	after=$(cat $files | sha256sum)
+	after=$( (ls graph; cat $files) | sha256sum)
 	[ "$before" = "$after" ] || { echo "gqlgen or genqlient output was stale; 'go generate . ./client' has regenerated it: commit the result" >&2; return 1; }
 }
 
