@@ -1,0 +1,70 @@
+package inmem
+
+import (
+	"fmt"
+	"slices"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// putCommitment adds c or replaces the commitment with its id. It touches
+// only the index lists of the old and new values' keys; this is the write
+// path the store's update API builds on. The caller holds s.mu for writing
+// and must not change c afterwards.
+func (s *Store) putCommitment(c *cg.Commitment) error {
+	if err := s.checkCommitment(c); err != nil {
+		return err
+	}
+	if _, ok := s.commitments[c.ID]; !ok {
+		if _, taken := s.entities[c.ID]; taken {
+			return fmt.Errorf("inmem: commitment %s: id taken by an entity", c.ID)
+		}
+	}
+	s.indexCommitment(c)
+	return nil
+}
+
+// indexCommitment makes c the current version of its commitment, replacing
+// the old one in the indexes. The caller holds s.mu for writing and has
+// checked c.
+func (s *Store) indexCommitment(c *cg.Commitment) {
+	if old, ok := s.commitments[c.ID]; ok {
+		s.unindexCommitment(old)
+	}
+	s.commitments[c.ID] = c
+	s.byActor.insert(c.ActorID, c, commitmentID)
+	s.byTarget.insert(c.TargetID, c, commitmentID)
+	s.byKind.insert(string(c.Kind), c, commitmentID)
+	s.byStatus.insert(string(c.Status), c, commitmentID)
+	for _, src := range evidenceSources(c.Evidence) {
+		s.bySource.insert(src, c, commitmentID)
+	}
+	if c.StatedByID != "" {
+		s.byStatedBy.insert(c.StatedByID, c, commitmentID)
+	}
+	for _, o := range orders {
+		list := s.ordered[o]
+		i, _ := slices.BinarySearchFunc(list, c, cg.CompareCommitments(o))
+		s.ordered[o] = slices.Insert(list, i, c)
+	}
+}
+
+func (s *Store) unindexCommitment(c *cg.Commitment) {
+	delete(s.commitments, c.ID)
+	s.byActor.remove(c.ActorID, c.ID, commitmentID)
+	s.byTarget.remove(c.TargetID, c.ID, commitmentID)
+	s.byKind.remove(string(c.Kind), c.ID, commitmentID)
+	s.byStatus.remove(string(c.Status), c.ID, commitmentID)
+	for _, src := range evidenceSources(c.Evidence) {
+		s.bySource.remove(src, c.ID, commitmentID)
+	}
+	if c.StatedByID != "" {
+		s.byStatedBy.remove(c.StatedByID, c.ID, commitmentID)
+	}
+	for _, o := range orders {
+		list := s.ordered[o]
+		if i, found := slices.BinarySearchFunc(list, c, cg.CompareCommitments(o)); found {
+			s.ordered[o] = slices.Delete(list, i, i+1)
+		}
+	}
+}
