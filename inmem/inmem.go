@@ -6,7 +6,7 @@
 // entities, commitments and other values that queries return are the
 // store's own. Callers must treat them as read-only. The store never changes
 // a value it has published either; an update replaces the value (see
-// putCommitment), so a caller holding an old value keeps a consistent one.
+// indexCommitment), so a caller holding an old value keeps a consistent one.
 //
 // The store implements coalitiongraph.Writer in memory (see write.go); a
 // durable wrapper persists each write through WithCommit before it becomes

@@ -170,7 +170,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		byID = append(byID, c)
 		s.commitments[c.ID] = c
 		// Bulk load appends in id order, which keeps every list sorted
-		// without the per-item binary insertion putCommitment does.
+		// without the per-item binary insertion indexCommitment does.
 		s.byActor[c.ActorID] = append(s.byActor[c.ActorID], c)
 		s.byTarget[c.TargetID] = append(s.byTarget[c.TargetID], c)
 		s.byKind[string(c.Kind)] = append(s.byKind[string(c.Kind)], c)

@@ -1,28 +1,10 @@
 package inmem
 
 import (
-	"fmt"
 	"slices"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
-
-// putCommitment adds c or replaces the commitment with its id. It touches
-// only the index lists of the old and new values' keys; this is the write
-// path the store's update API builds on. The caller holds s.mu for writing
-// and must not change c afterwards.
-func (s *Store) putCommitment(c *cg.Commitment) error {
-	if err := s.checkCommitment(c); err != nil {
-		return err
-	}
-	if _, ok := s.commitments[c.ID]; !ok {
-		if _, taken := s.entities[c.ID]; taken {
-			return fmt.Errorf("inmem: commitment %s: id taken by an entity", c.ID)
-		}
-	}
-	s.indexCommitment(c)
-	return nil
-}
 
 // indexCommitment makes c the current version of its commitment, replacing
 // the old one in the indexes. The caller holds s.mu for writing and has
