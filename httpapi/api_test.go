@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -113,9 +114,13 @@ func TestHTTPProtocol(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
-		if resp.StatusCode < 400 {
-			t.Errorf("status %d for a 2 MiB body", resp.StatusCode)
+		defer resp.Body.Close()
+		var got gqlResponse
+		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+			t.Fatalf("status %d, body not JSON: %v", resp.StatusCode, err)
+		}
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || len(got.Errors) != 1 || got.Errors[0].Code() != "REQUEST_TOO_LARGE" {
+			t.Errorf("a 2 MiB body: status %d, errors %+v; want 413 and REQUEST_TOO_LARGE", resp.StatusCode, got.Errors)
 		}
 	})
 }
