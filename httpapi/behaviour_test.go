@@ -197,6 +197,28 @@ func TestMetricsCountOperationsAndStoreCalls(t *testing.T) {
 	}
 }
 
+// Requests are counted by the route that served them, the export tables
+// and the dashboard's assets included; a path no route serves is "other".
+func TestMetricsLabelRequestsByRoute(t *testing.T) {
+	h := newHandler(seedStore(t))
+	for _, path := range []string{"/healthz", "/export/tables/commitments.csv", "/export/tables/commitments.csv", "/export/", "/no/such/path"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		`coalitiongraph_http_requests_total{code="200",path="/healthz"} 1`,
+		`coalitiongraph_http_requests_total{code="200",path="/export/tables/commitments.csv"} 2`,
+		`coalitiongraph_http_requests_total{code="200",path="/export/{$}"} 1`,
+		`coalitiongraph_http_requests_total{code="404",path="other"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
 // notReadyStore fails Ready the way a driver does: a coded error wrapping
 // text with addresses.
 type notReadyStore struct {

@@ -7,7 +7,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -183,13 +182,13 @@ func (e *exporter) serve(contentType, filename string, body func(ctx context.Con
 	return func(w http.ResponseWriter, r *http.Request) {
 		if e.readsNeedKey && principal(e.keys, r.Header.Get("Authorization")) == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="coalitiongraph"`)
-			writeExportError(w, &cg.Error{Code: cg.CodeUnauthenticated,
+			writeError(w, &cg.Error{Code: cg.CodeUnauthenticated,
 				Message: "exports need a valid API key: send Authorization: Bearer <key>"})
 			return
 		}
 		f, err := parseExportFilter(r.URL.Query())
 		if err != nil {
-			writeExportError(w, err)
+			writeError(w, err)
 			return
 		}
 		s := &stream{w: w, rc: http.NewResponseController(w), contentType: contentType, filename: filename}
@@ -202,7 +201,7 @@ func (e *exporter) serve(contentType, filename string, body func(ctx context.Con
 			if cg.ErrorCode(err) == cg.CodeInternal {
 				e.log.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "err", err)
 			}
-			writeExportError(w, err)
+			writeError(w, exportFailure(err))
 			return
 		}
 		e.log.ErrorContext(r.Context(), "export failed mid-stream; cutting the connection", "path", r.URL.Path, "err", err)
@@ -222,36 +221,11 @@ func abort(rc *http.ResponseController) {
 	panic(http.ErrAbortHandler)
 }
 
-// writeExportError answers in the GraphQL error shape, so that clients of
-// both parse one kind of error.
-func writeExportError(w http.ResponseWriter, err error) {
-	status, code, msg, field := http.StatusInternalServerError, string(cg.CodeInternal), "internal error", ""
-	var coded *cg.Error
-	switch {
-	case errors.As(err, &coded) && coded.Code != cg.CodeInternal:
-		code, msg, field = string(coded.Code), coded.Message, coded.Field
-		switch coded.Code {
-		case cg.CodeBadInput:
-			status = http.StatusBadRequest
-		case cg.CodeNotFound:
-			status = http.StatusNotFound
-		case cg.CodeUnauthenticated:
-			status = http.StatusUnauthorized
-		case cg.CodeStoreUnavailable:
-			status = http.StatusServiceUnavailable
-		case cg.CodeTimeout:
-			status = http.StatusGatewayTimeout
-		}
-	case errors.Is(err, context.DeadlineExceeded):
-		status, code, msg = http.StatusGatewayTimeout, string(cg.CodeTimeout), "the export took too long"
+// exportFailure names a deadline the export itself ran into (an uncoded
+// context error) as TIMEOUT, so that it is not answered as INTERNAL.
+func exportFailure(err error) error {
+	if cg.ErrorCode(err) == cg.CodeInternal && errors.Is(err, context.DeadlineExceeded) {
+		return &cg.Error{Code: cg.CodeTimeout, Message: "the export took too long", Err: err}
 	}
-	ext := map[string]any{"code": code}
-	if field != "" {
-		ext["field"] = field
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []any{map[string]any{"message": msg, "extensions": ext}},
-	})
+	return err
 }

@@ -10,26 +10,20 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/export"
 )
 
-// The tidy export's routes: /export/ lists what there is; each table is
-// /export/tables/<name>.csv and .parquet beside datapackage.json (whose
-// relative paths then resolve); /export/dataset.zip is all of it.
-func (e *exporter) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /export/{$}", e.index)
-	mux.HandleFunc("GET /export/tables/datapackage.json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(export.DataPackage())
-	})
-	for _, t := range export.Tables {
-		mux.HandleFunc("GET /export/tables/"+t.Name+".csv", e.serve("text/csv; charset=utf-8", t.Name+".csv", e.table(t, export.WriteCSV)))
-		mux.HandleFunc("GET /export/tables/"+t.Name+".parquet", e.serve("application/vnd.apache.parquet", t.Name+".parquet", e.table(t, export.WriteParquet)))
+// serveDataPackage answers the tidy tables' datapackage.json, whose
+// relative paths resolve beside the tables under /export/tables/.
+func serveDataPackage(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(export.DataPackage())
+}
+
+// zip writes every table, read from one snapshot.
+func (e *exporter) zip(ctx context.Context, f cg.CommitmentFilter, w io.Writer) error {
+	s, err := e.Snapshot(ctx, f)
+	if err != nil {
+		return err
 	}
-	mux.HandleFunc("GET /export/dataset.zip", e.serve("application/zip", "coalitiongraph.zip", func(ctx context.Context, f cg.CommitmentFilter, w io.Writer) error {
-		s, err := e.Snapshot(ctx, f)
-		if err != nil {
-			return err
-		}
-		return export.WriteZip(w, s)
-	}))
+	return export.WriteZip(w, s)
 }
 
 // table reads the snapshot before writing, so a failing store gets an

@@ -16,9 +16,8 @@ import (
 //go:embed graphiql/index.html graphiql/init.js graphiql/dist
 var graphiqlFiles embed.FS
 
-// graphiqlHandler serves the page (with the example queries) at /graphiql
-// and its assets under /graphiql/assets/.
-func graphiqlHandler() (page, assets http.Handler) {
+// graphiqlPage serves the page, with the example queries, at /graphiql.
+func graphiqlPage() http.HandlerFunc {
 	tmpl := template.Must(template.ParseFS(graphiqlFiles, "graphiql/index.html"))
 	examples, err := json.Marshal(exampleQueries)
 	if err != nil {
@@ -30,14 +29,18 @@ func graphiqlHandler() (page, assets http.Handler) {
 		panic(err)
 	}
 	html := b.Bytes()
-	page = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:")
 		_, _ = w.Write(html)
-	})
+	}
+}
+
+// graphiqlAssets serves the page's assets under /graphiql/assets/.
+func graphiqlAssets() http.Handler {
 	dist, _ := fs.Sub(graphiqlFiles, "graphiql")
 	files := http.FileServerFS(dist)
-	assets = http.StripPrefix("/graphiql/assets/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.StripPrefix("/graphiql/assets/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "init.js" {
 			files.ServeHTTP(w, withPath(r, "/init.js"))
 			return
@@ -45,7 +48,6 @@ func graphiqlHandler() (page, assets http.Handler) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, withPath(r, "/dist/"+r.URL.Path))
 	}))
-	return page, assets
 }
 
 func withPath(r *http.Request, p string) *http.Request {

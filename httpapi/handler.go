@@ -1,13 +1,12 @@
 // Package httpapi serves the API over HTTP: GraphQL at /graphql, GraphiQL
-// at /graphiql, health, readiness and Prometheus metrics. Every route is
-// registered in NewHandler.
+// at /graphiql, exports, health, readiness and Prometheus metrics. Every
+// route is listed in routes.go.
 package httpapi
 
 import (
 	"bytes"
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,10 +15,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/dashboard"
 	"github.com/coalitiongraph/coalitiongraph/graph"
 )
 
@@ -95,14 +92,25 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	m := newMetrics(cfg.Registry)
 	writer, _ := store.(cg.Writer)
 	store = m.instrument(store)
-	gql := newGraphQLServer(cfg, store, writer, graph.NewBroker(), m)
-
-	mux := http.NewServeMux()
 	var rl *rateLimiter
 	if cfg.RateLimit.on() {
 		rl = newRateLimiter(cfg.RateLimit)
 	}
-	mux.Handle("/graphql", authenticate(cfg.APIKeys, limitRate(rl, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux := http.NewServeMux()
+	routes(mux, service{
+		cfg:   cfg,
+		store: store,
+		gql:   newGraphQLServer(cfg, store, writer, graph.NewBroker(), m),
+		rl:    rl,
+		ex:    newExporter(store, cfg),
+	})
+	return m.wrap(logRequests(cfg.Logger, recoverPanics(cfg.Logger, mux)))
+}
+
+// serveGraphQL answers /graphql: methods, the body's size and shape, then
+// gqlgen within the request deadline.
+func serveGraphQL(cfg Config, gql http.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		if !allowedMethod(w, r) {
 			return
 		}
@@ -111,13 +119,12 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 			// than one of gqlgen's decode errors.
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes))
 			if err != nil {
-				writeRequestError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE",
-					fmt.Sprintf("request body exceeds %d bytes", cfg.MaxBodyBytes))
+				writeError(w, &cg.Error{Code: codeRequestTooLarge, Message: fmt.Sprintf("request body exceeds %d bytes", cfg.MaxBodyBytes)})
 				return
 			}
 			if isBatch(body) {
-				writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST",
-					"batched requests (a JSON array) are not supported: send one JSON object with query, operationName and variables per request")
+				writeError(w, &cg.Error{Code: codeBadRequest,
+					Message: "batched requests (a JSON array) are not supported: send one JSON object with query, operationName and variables per request"})
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -130,21 +137,20 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
 		serveWithin(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx), gql)
-	}))))
-	graphiqlPage, graphiqlAssets := graphiqlHandler()
-	mux.Handle("GET /graphiql", graphiqlPage)
-	mux.Handle("GET /graphiql/assets/", graphiqlAssets)
-	mux.HandleFunc("GET /schema.graphql", serveSchema(cfg))
-	mux.Handle("/dashboard", dashboard.Handler())
-	mux.Handle("/dashboard/", dashboard.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	}
+}
+
+func serveHealth(w http.ResponseWriter, r *http.Request) {
+	fmt.Fprintln(w, "ok")
+}
+
+// serveReady answers /readyz from the store's own readiness check.
+func serveReady(store cg.Store, log *slog.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := store.Ready(ctx); err != nil {
-			cfg.Logger.WarnContext(ctx, "not ready", "err", err)
+			log.WarnContext(ctx, "not ready", "err", err)
 			// The coded message only: probes are often reachable from
 			// outside, and the driver's error names hosts and ports.
 			reason := "the store is not ready"
@@ -156,14 +162,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 			return
 		}
 		fmt.Fprintln(w, "ready")
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
-	ex := newExporter(store, cfg)
-	mux.HandleFunc("GET /export/commitments.csv", ex.serve("text/csv; charset=utf-8", "commitments.csv", ex.CommitmentsCSV))
-	mux.HandleFunc("GET /export/graph.graphml", ex.serve("application/graphml+xml; charset=utf-8", "graph.graphml", ex.GraphML))
-	mux.HandleFunc("GET /export/graph.json", ex.serve("application/json", "graph.json", ex.GraphJSON))
-	ex.routes(mux)
-	return m.wrap(logRequests(cfg.Logger, recoverPanics(cfg.Logger, mux)))
+	}
 }
 
 // recoverPanics turns a panic outside the resolvers into a 500 instead of a
@@ -208,13 +207,3 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the underlying writer (flushes,
 // WebSocket hijacking).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// writeRequestError answers a request that never reached GraphQL execution
-// in the GraphQL response shape, so clients parse one kind of error.
-func writeRequestError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}},
-	})
-}

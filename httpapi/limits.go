@@ -17,6 +17,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
 // DocLimits bound a GraphQL document before gqlgen validates it. Validation
@@ -341,8 +343,7 @@ func allowedMethod(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	w.Header().Set("Allow", "GET, POST, OPTIONS")
-	writeRequestError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
-		fmt.Sprintf("method %s is not allowed on /graphql: use POST, or GET for queries", r.Method))
+	writeError(w, &cg.Error{Code: codeMethodNotAllowed, Message: fmt.Sprintf("method %s is not allowed on /graphql: use POST, or GET for queries", r.Method)})
 	return false
 }
 

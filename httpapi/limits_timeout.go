@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
 // answerMargin is how long after its deadline a request may still answer
@@ -62,7 +64,7 @@ func serveWithin(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		bw.mu.Lock()
 		bw.timedOut = true
 		bw.mu.Unlock()
-		writeRequestError(w, http.StatusOK, "TIMEOUT", "the request took too long")
+		writeExecutionError(w, &cg.Error{Code: cg.CodeTimeout, Message: "the request took too long"})
 	}
 }
 

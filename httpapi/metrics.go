@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,20 +42,28 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	return m
 }
 
-// knownPaths keeps the path label's cardinality bounded.
-var knownPaths = map[string]bool{"/graphql": true, "/graphiql": true, "/healthz": true, "/readyz": true, "/metrics": true,
-	"/export/commitments.csv": true, "/export/graph.graphml": true, "/export/graph.json": true, "/dashboard/": true}
-
+// wrap counts requests by route pattern (routes.go), which keeps the path
+// label's cardinality bounded by the routes: the mux sets r.Pattern on the
+// request it is handed, so it is known here once next returns. Requests
+// that match no route are "other".
 func (m *metrics) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		path := r.URL.Path
-		if !knownPaths[path] {
-			path = "other"
-		}
-		m.requests.WithLabelValues(path, strconv.Itoa(sw.status)).Inc()
+		m.requests.WithLabelValues(routeLabel(r.Pattern), strconv.Itoa(sw.status)).Inc()
 	})
+}
+
+// routeLabel is a pattern without its method ("GET /healthz" is
+// "/healthz"), as the label was before patterns carried methods.
+func routeLabel(pattern string) string {
+	if pattern == "" {
+		return "other"
+	}
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		return path
+	}
+	return pattern
 }
 
 func (m *metrics) aroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

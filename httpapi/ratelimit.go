@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
 
+	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph"
 )
 
@@ -106,8 +107,7 @@ func limitRate(rl *rateLimiter, next http.Handler) http.Handler {
 		if c.requests != nil {
 			if wait, ok := reserve(c.requests, 1); !ok {
 				w.Header().Set("Retry-After", retryAfter(wait))
-				writeRequestError(w, http.StatusTooManyRequests, "RATE_LIMITED",
-					fmt.Sprintf("too many requests: at most %g a second; retry after %s s", rl.cfg.RequestsPerSecond, retryAfter(wait)))
+				writeError(w, &cg.Error{Code: codeRateLimited, Message: fmt.Sprintf("too many requests: at most %g a second; retry after %s s", rl.cfg.RequestsPerSecond, retryAfter(wait))})
 				return
 			}
 		}
