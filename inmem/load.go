@@ -9,16 +9,19 @@ import (
 )
 
 // New indexes ds. It takes ownership: the caller must not change ds or
-// anything it points to afterwards. It rejects duplicate ids and references
-// to unknown entities or sources, which the indexes could not represent.
+// anything it points to afterwards. It rejects what cg.Dataset.Check
+// rejects, which the indexes could not represent.
 //
 // ds.Commitments may hold several versions of a commitment (as a durable
-// store reloads them): each version once, numbered 1, 2, … without gaps.
-// The latest is the current one unless it is retracted. A commitment given
-// once with Version 0 (a hand-built dataset) is taken as version 1.
+// store reloads them; see Check). The latest is the current one unless it
+// is retracted. A commitment given once with Version 0 (a hand-built
+// dataset) is taken as version 1.
 func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 	if ds == nil {
 		ds = &cg.Dataset{}
+	}
+	if err := ds.Check(); err != nil {
+		return nil, fmt.Errorf("inmem: %w", err)
 	}
 	s := &Store{
 		requests:        map[string]Change{},
@@ -43,44 +46,19 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		bySource:        index[*cg.Commitment]{},
 		byStatedBy:      index[*cg.Commitment]{},
 	}
-	// All sections share one id space; edges of both families meet in
-	// paths, so a clash would make an edge id ambiguous.
-	seen := map[string]string{}
-	s.section = seen
-	claim := func(section, id string) error {
-		if id == "" {
-			return fmt.Errorf("inmem: %s with an empty id", section)
-		}
-		if prev, ok := seen[id]; ok {
-			return fmt.Errorf("inmem: duplicate id %q (%s and %s)", id, prev, section)
-		}
-		seen[id] = section
-		return nil
-	}
+	// All sections share one id space (Check made sure of it); section
+	// keeps it for the writes.
+	s.section = make(map[string]string, len(ds.Sources)+len(ds.Entities)+len(ds.Relations)+len(ds.Commitments)+len(ds.Claims))
 
 	for _, src := range ds.Sources {
-		if src == nil {
-			return nil, fmt.Errorf("inmem: nil source")
-		}
-		if err := claim("source", src.ID); err != nil {
-			return nil, err
-		}
+		s.section[src.ID] = "source"
 		s.sources[src.ID] = src
 		s.sourceIDs = append(s.sourceIDs, src.ID)
 	}
 	slices.Sort(s.sourceIDs)
 
-	ents, err := sortedCopy("entity", ds.Entities, func(e *cg.Entity) string { return e.ID })
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range ents {
-		if err := claim("entity", e.ID); err != nil {
-			return nil, err
-		}
-		if err := s.checkEvidence("entity "+e.ID, e.Evidence); err != nil {
-			return nil, err
-		}
+	for _, e := range sortedCopy(ds.Entities, func(e *cg.Entity) string { return e.ID }) {
+		s.section[e.ID] = "entity"
 		rec := &entity{Entity: e, lowerName: strings.ToLower(e.Name)}
 		rec.lowerNames = append(rec.lowerNames, rec.lowerName)
 		for _, a := range e.Aliases {
@@ -91,20 +69,8 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		s.entitiesByKind[string(e.Kind)] = append(s.entitiesByKind[string(e.Kind)], rec)
 	}
 
-	rels, err := sortedCopy("relation", ds.Relations, relationID)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range rels {
-		if err := claim("relation", r.ID); err != nil {
-			return nil, err
-		}
-		if err := s.checkEnds("relation "+r.ID, r.FromID, r.ToID); err != nil {
-			return nil, err
-		}
-		if err := s.checkEvidence("relation "+r.ID, r.Evidence); err != nil {
-			return nil, err
-		}
+	for _, r := range sortedCopy(ds.Relations, relationID) {
+		s.section[r.ID] = "relation"
 		s.relations[r.ID] = r
 		s.relationList = append(s.relationList, r)
 		// Lists stay sorted because relations arrive in id order.
@@ -116,20 +82,8 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		}
 	}
 
-	claims, err := sortedCopy("claim", ds.Claims, claimID)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range claims {
-		if err := claim("claim", c.ID); err != nil {
-			return nil, err
-		}
-		if _, ok := s.entities[c.SubjectID]; !ok {
-			return nil, fmt.Errorf("inmem: claim %s: unknown subject %q", c.ID, c.SubjectID)
-		}
-		if err := s.checkEvidence("claim "+c.ID, c.Evidence); err != nil {
-			return nil, err
-		}
+	for _, c := range sortedCopy(ds.Claims, claimID) {
+		s.section[c.ID] = "claim"
 		s.claims[c.ID] = c
 		s.claimList = append(s.claimList, c)
 		s.claimsBySubject[c.SubjectID] = append(s.claimsBySubject[c.SubjectID], c)
@@ -138,30 +92,17 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		}
 	}
 
-	all, err := sortedCopy("commitment", ds.Commitments, commitmentID)
-	if err != nil {
-		return nil, err
-	}
+	all := sortedCopy(ds.Commitments, commitmentID)
 	var byID []*cg.Commitment // the current versions
 	for len(all) > 0 {
 		n := 1
 		for n < len(all) && all[n].ID == all[0].ID {
 			n++
 		}
-		versions, err := versionsOf(all[:n])
-		if err != nil {
-			return nil, err
-		}
+		versions := versionsOf(all[:n])
 		all = all[n:]
 		id := versions[0].ID
-		if err := claim("commitment", id); err != nil {
-			return nil, err
-		}
-		for _, v := range versions {
-			if err := s.checkCommitment(v); err != nil {
-				return nil, err
-			}
-		}
+		s.section[id] = "commitment"
 		s.history[id] = versions
 		c := cg.InEffect(versions, nil)
 		if c == nil {
@@ -193,69 +134,26 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// versionsOf orders the versions of one commitment and checks that they
-// are numbered 1…n; a lone version 0 becomes version 1 (on a copy, as the
+// versionsOf orders the versions of one commitment, which Check found
+// numbered 1…n; a lone version 0 becomes version 1 (on a copy, as the
 // dataset is not the store's to change).
-func versionsOf(group []*cg.Commitment) ([]*cg.Commitment, error) {
+func versionsOf(group []*cg.Commitment) []*cg.Commitment {
 	if len(group) == 1 && group[0].Version == 0 {
 		c := *group[0]
 		c.Version = 1
-		return []*cg.Commitment{&c}, nil
+		return []*cg.Commitment{&c}
 	}
 	out := slices.Clone(group)
 	slices.SortFunc(out, func(a, b *cg.Commitment) int { return a.Version - b.Version })
-	for i, c := range out {
-		if c.Version != i+1 {
-			return nil, fmt.Errorf("inmem: duplicate id %q or a gap in its versions (version %d where %d belongs)", c.ID, c.Version, i+1)
-		}
-	}
-	return out, nil
+	return out
 }
 
 // sortedCopy orders a section by id, so that appending to index lists in
-// that order keeps them sorted. A nil item is an error: it has no id.
-func sortedCopy[T any](section string, items []*T, id func(*T) string) ([]*T, error) {
-	out := make([]*T, 0, len(items))
-	for _, it := range items {
-		if it == nil {
-			return nil, fmt.Errorf("inmem: nil %s", section)
-		}
-		out = append(out, it)
-	}
+// that order keeps them sorted.
+func sortedCopy[T any](items []*T, id func(*T) string) []*T {
+	out := slices.Clone(items)
 	slices.SortStableFunc(out, func(a, b *T) int { return strings.Compare(id(a), id(b)) })
-	return out, nil
-}
-
-func (s *Store) checkEnds(what, from, to string) error {
-	if _, ok := s.entities[from]; !ok {
-		return fmt.Errorf("inmem: %s: unknown entity %q", what, from)
-	}
-	if _, ok := s.entities[to]; !ok {
-		return fmt.Errorf("inmem: %s: unknown entity %q", what, to)
-	}
-	return nil
-}
-
-func (s *Store) checkEvidence(what string, ev []cg.Evidence) error {
-	for _, e := range ev {
-		if _, ok := s.sources[e.SourceID]; !ok {
-			return fmt.Errorf("inmem: %s: evidence cites unknown source %q", what, e.SourceID)
-		}
-	}
-	return nil
-}
-
-func (s *Store) checkCommitment(c *cg.Commitment) error {
-	what := "commitment " + c.ID
-	if err := s.checkEnds(what, c.ActorID, c.TargetID); err != nil {
-		return err
-	}
-	if c.StatedByID != "" {
-		if _, ok := s.entities[c.StatedByID]; !ok {
-			return fmt.Errorf("inmem: %s: unknown statedBy %q", what, c.StatedByID)
-		}
-	}
-	return s.checkEvidence(what, c.Evidence)
+	return out
 }
 
 // evidenceSources lists the distinct sources of the evidence, so that an

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -311,10 +310,9 @@ func orNilList(s []string) any {
 }
 
 // planLoad checks the dataset and turns it into batched statements. It
-// rejects what the graph could not represent faithfully: nil items, empty
-// or repeated ids (all sections share one id space), kinds outside the
-// vocabulary, dates that do not round-trip, and references to entities or
-// sources missing from the dataset.
+// rejects what the graph could not represent faithfully (cg.Dataset.Check)
+// and what Load does not import: a commitment given more than once, or a
+// retracted one.
 func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 	if ds == nil {
 		ds = &cg.Dataset{}
@@ -322,25 +320,8 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 	if batchSize < 1 {
 		batchSize = defaultBatchSize
 	}
-	var problems []string
-	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	seen := map[string]string{}
-	claim := func(section, id string) bool {
-		if id == "" {
-			bad("%s with an empty id", section)
-			return false
-		}
-		if prev, ok := seen[id]; ok {
-			bad("duplicate id %q (%s and %s)", id, prev, section)
-			return false
-		}
-		seen[id] = section
-		return true
-	}
-	checkDate := func(what string, d cg.Date) {
-		if back, err := cg.ParseDate(d.String()); err != nil || back != d {
-			bad("%s: date %+v is not a valid date", what, d)
-		}
+	if err := checkLoadable(ds); err != nil {
+		return nil, err
 	}
 
 	p := &loadPlan{edges: map[string]any{}, hashes: map[string]string{}}
@@ -358,18 +339,8 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		}
 	}
 
-	sources := map[string]bool{}
 	var sourceRows []any
 	for _, src := range ds.Sources {
-		if src == nil {
-			bad("nil source")
-			continue
-		}
-		if !claim("source", src.ID) {
-			continue
-		}
-		checkDate("source "+src.ID, src.Published)
-		sources[src.ID] = true
 		sourceRows = append(sourceRows, hashed(map[string]any{
 			"id": src.ID, "file": src.File, "outlet": orNilString(src.Outlet), "title": orNilString(src.Title),
 			"published": orNilString(src.Published.String()), "text": orNilString(src.Text),
@@ -378,13 +349,10 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 	add("sources", upsertSources, sourceRows)
 	p.stats.Sources = len(sourceRows)
 
-	// evidence checks a fact's evidence and returns it as rows.
-	evidence := func(what string, ev []cg.Evidence) []any {
+	// evidence returns a fact's evidence as rows.
+	evidence := func(ev []cg.Evidence) []any {
 		items := make([]any, 0, len(ev))
 		for i, e := range ev {
-			if !sources[e.SourceID] {
-				bad("%s: evidence cites unknown source %q", what, e.SourceID)
-			}
 			items = append(items, map[string]any{
 				"ord": int64(i), "sourceId": e.SourceID, "quote": e.Quote, "attributedTo": orNilString(e.AttributedTo), "line": int64(e.Line),
 			})
@@ -393,23 +361,8 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		return items
 	}
 
-	entities := map[string]bool{}
 	entityRows := map[cg.EntityKind][]any{}
 	for _, e := range ds.Entities {
-		if e == nil {
-			bad("nil entity")
-			continue
-		}
-		if !claim("entity", e.ID) {
-			continue
-		}
-		what := "entity " + e.ID
-		if !e.Kind.Valid() {
-			bad("%s: unknown kind %q", what, e.Kind)
-			continue
-		}
-		checkDate(what, e.Date)
-		entities[e.ID] = true
 		lowerNames := []string{strings.ToLower(e.Name)}
 		for _, a := range e.Aliases {
 			lowerNames = append(lowerNames, strings.ToLower(a))
@@ -419,7 +372,7 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 			"lowerName": lowerNames[0], "lowerNames": lowerNames,
 		}
 		dateRow(row, e.Date)
-		row["evidence"] = evidence(what, e.Evidence)
+		row["evidence"] = evidence(e.Evidence)
 		entityRows[e.Kind] = append(entityRows[e.Kind], hashed(row))
 		p.stats.Entities++
 	}
@@ -427,31 +380,11 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		add("entities "+k.Label(), upsertEntity[k], entityRows[k])
 	}
 
-	checkEnd := func(what, role, id string) {
-		if !entities[id] {
-			bad("%s: unknown %s %q", what, role, id)
-		}
-	}
 	relationRows := map[cg.EdgeKind][]any{}
 	for _, r := range ds.Relations {
-		if r == nil {
-			bad("nil relation")
-			continue
-		}
-		if !claim("relation", r.ID) {
-			continue
-		}
-		what := "relation " + r.ID
-		if !r.Kind.IsRelation() {
-			bad("%s: %q is not a relation kind", what, r.Kind)
-			continue
-		}
-		checkEnd(what, "from", r.FromID)
-		checkEnd(what, "to", r.ToID)
-		checkDate(what, r.Date)
 		row := map[string]any{"id": r.ID, "from": r.FromID, "to": r.ToID, "role": orNilString(r.Role)}
 		dateRow(row, r.Date)
-		row["evidence"] = evidence(what, r.Evidence)
+		row["evidence"] = evidence(r.Evidence)
 		relationRows[r.Kind] = append(relationRows[r.Kind], hashed(row))
 		p.edges[r.ID] = map[string]any{"kind": string(r.Kind), "from": r.FromID, "to": r.ToID}
 		p.stats.Relations++
@@ -462,39 +395,13 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 
 	commitmentRows := map[cg.EdgeKind][]any{}
 	for _, c := range ds.Commitments {
-		if c == nil {
-			bad("nil commitment")
-			continue
-		}
-		if !claim("commitment", c.ID) {
-			continue
-		}
-		what := "commitment " + c.ID
-		if !c.Kind.IsCommitment() {
-			bad("%s: %q is not a commitment kind", what, c.Kind)
-			continue
-		}
-		if !c.Status.Valid() {
-			bad("%s: unknown status %q", what, c.Status)
-		}
-		// Load imports facts; retracting one is a write of its own
-		// (RetractCommitment), which history records.
-		if c.Retracted {
-			bad("%s: a retracted version cannot be loaded", what)
-		}
-		checkEnd(what, "actor", c.ActorID)
-		checkEnd(what, "target", c.TargetID)
-		if c.StatedByID != "" {
-			checkEnd(what, "statedBy", c.StatedByID)
-		}
-		checkDate(what, c.Date)
 		row := map[string]any{
 			"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
 			"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions),
 			"summary": orNilString(c.Summary),
 		}
 		dateRow(row, c.Date)
-		row["evidence"] = evidence(what, c.Evidence)
+		row["evidence"] = evidence(c.Evidence)
 		// Version 1, as a curated fact is; the upsert numbers and stamps
 		// the versions of changed facts itself.
 		first := *c
@@ -519,32 +426,34 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 
 	var claimRows []any
 	for _, c := range ds.Claims {
-		if c == nil {
-			bad("nil claim")
-			continue
-		}
-		if !claim("claim", c.ID) {
-			continue
-		}
-		what := "claim " + c.ID
-		checkEnd(what, "subject", c.SubjectID)
 		claimRows = append(claimRows, hashed(map[string]any{"id": c.ID, "subject": c.SubjectID, "topic": c.Topic,
-			"text": c.Text, "evidence": evidence(what, c.Evidence)}))
+			"text": c.Text, "evidence": evidence(c.Evidence)}))
 		p.stats.Claims++
 	}
 	add("claims", upsertClaims, claimRows)
 	p.stats.Statements = len(p.steps)
-
-	if len(problems) > 0 {
-		const show = 10
-		msg := strings.Join(problems[:min(show, len(problems))], "; ")
-		if len(problems) > show {
-			msg += fmt.Sprintf("; and %d more", len(problems)-show)
-		}
-		return nil, &cg.Error{Code: cg.CodeBadInput, Message: "invalid dataset: " + msg, Err: errInvalidDataset}
-	}
 	return p, nil
 }
 
-// errInvalidDataset marks Load's rejection of a dataset before writing.
-var errInvalidDataset = errors.New("neo4j: invalid dataset")
+// checkLoadable adds Load's own rule to the domain's: Load imports facts,
+// one version each (it numbers the versions of changed facts itself), and
+// retracting one is a write of its own (RetractCommitment), which history
+// records.
+func checkLoadable(ds *cg.Dataset) error {
+	if err := ds.Check(); err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(ds.Commitments))
+	for _, c := range ds.Commitments {
+		switch {
+		case seen[c.ID]:
+			return &cg.Error{Code: cg.CodeBadInput, Err: cg.ErrInvalidDataset,
+				Message: fmt.Sprintf("invalid dataset: duplicate id %q (commitment and commitment): Load takes one version of each commitment", c.ID)}
+		case c.Retracted:
+			return &cg.Error{Code: cg.CodeBadInput, Err: cg.ErrInvalidDataset,
+				Message: fmt.Sprintf("invalid dataset: commitment %s: a retracted version cannot be loaded", c.ID)}
+		}
+		seen[c.ID] = true
+	}
+	return nil
+}
