@@ -271,7 +271,7 @@ type Subgraph struct {
 }
 
 // MaxHops bounds path and neighbourhood searches; longer searches touch most
-// of the graph and say little.
+// of the graph and say little. See graphsearch.go for the rules built on it.
 const MaxHops = 6
 
 // Store reads the graph. Each method is one batchable question, so that a

@@ -70,20 +70,20 @@ func (s *Store) distances(from string, limit int, stop string) map[string]int {
 
 func (s *Store) checkEntity(field, id string) error {
 	if _, ok := s.entities[id]; !ok {
-		return &cg.Error{Code: cg.CodeNotFound, Field: field, Message: fmt.Sprintf("no entity %q", id)}
+		return cg.UnknownEnd(field, id)
 	}
 	return nil
 }
 
 // Paths returns every shortest path from fromID to toID of at most maxHops
-// edges (at most maxPaths of them), ordered by their sequences of edge ids.
+// edges (at most cg.MaxPaths of them), ordered by their sequences of edge ids.
 // A path from an entity to itself has no edges.
 func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]cg.Path, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("inmem: paths: %w", err)
 	}
-	if maxHops < 1 || maxHops > cg.MaxHops {
-		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "maxHops", Message: fmt.Sprintf("maxHops must be between 1 and %d", cg.MaxHops)}
+	if err := cg.CheckHops(maxHops); err != nil {
+		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -117,7 +117,7 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 			return
 		}
 		for _, e := range s.edgesAt(u) {
-			if len(paths) >= maxPaths {
+			if len(paths) >= cg.MaxPaths {
 				return
 			}
 			v := otherEnd(e, u)
@@ -142,8 +142,8 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, depth int) (*cg.Su
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("inmem: neighbourhood: %w", err)
 	}
-	if depth < 0 || depth > cg.MaxHops {
-		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "depth", Message: fmt.Sprintf("depth must be between 0 and %d", cg.MaxHops)}
+	if err := cg.CheckDepth(depth); err != nil {
+		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -20,11 +20,6 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// maxPaths caps Paths: between well-connected entities the shortest paths
-// multiply (every parallel commitment doubles them) and a client can show
-// only a few.
-const maxPaths = 25
-
 // Store is the in-memory store. It is safe for concurrent use.
 type Store struct {
 	// mu guards everything below for reads; changing anything takes both

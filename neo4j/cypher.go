@@ -442,10 +442,6 @@ var (
 	}
 )
 
-// maxPaths caps Paths as the embedded store does: between well-connected
-// entities shortest paths multiply with every parallel edge.
-const maxPaths = 25
-
 var (
 	entityExists = `OPTIONAL MATCH (a:Entity {id: $from})
 OPTIONAL MATCH (b:Entity {id: $to})

@@ -414,18 +414,18 @@ func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, 
 }
 
 func notFound(field, id string) error {
-	return &cg.Error{Code: cg.CodeNotFound, Field: field, Message: fmt.Sprintf("no entity %q", id)}
+	return cg.UnknownEnd(field, id)
 }
 
 // Paths returns every shortest path from fromID to toID of at most maxHops
-// edges in either direction (at most 25), ordered by their sequences of
+// edges in either direction (at most cg.MaxPaths), ordered by their sequences of
 // edge ids. A path from an entity to itself has no edges.
 func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]cg.Path, error) {
-	cypher, ok := pathsQuery[maxHops]
-	if !ok {
-		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "maxHops", Message: fmt.Sprintf("maxHops must be between 1 and %d", cg.MaxHops)}
+	if err := cg.CheckHops(maxHops); err != nil {
+		return nil, err
 	}
-	params := map[string]any{"from": fromID, "to": toID, "maxPaths": int64(maxPaths)}
+	cypher := pathsQuery[maxHops]
+	params := map[string]any{"from": fromID, "to": toID, "maxPaths": int64(cg.MaxPaths)}
 	if fromID == toID {
 		// allShortestPaths refuses equal ends; the answer needs no search.
 		cypher = entityExists
@@ -465,10 +465,10 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 // Neighbourhood returns the entities within depth edges of id and the
 // commitments and relations among them, each ordered by id.
 func (s *Store) Neighbourhood(ctx context.Context, id string, depth int) (*cg.Subgraph, error) {
-	cypher, ok := neighbourhoodQuery[depth]
-	if !ok {
-		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "depth", Message: fmt.Sprintf("depth must be between 0 and %d", cg.MaxHops)}
+	if err := cg.CheckDepth(depth); err != nil {
+		return nil, err
 	}
+	cypher := neighbourhoodQuery[depth]
 	recs, err := s.read(ctx, "neighbourhood", cypher, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
