@@ -7,23 +7,15 @@ import (
 
 func TestClonesShareNoSlices(t *testing.T) {
 	c := &Commitment{ID: "c", Conditions: []string{"a"}, Evidence: []Evidence{{SourceID: "s", Quote: "q"}}}
-	cc := c.Clone()
-	if !reflect.DeepEqual(c, cc) {
-		t.Fatalf("clone %+v differs from %+v", cc, c)
+	e := &Entity{ID: "e", Aliases: []string{"a"}, Evidence: []Evidence{{SourceID: "s", Quote: "q"}}}
+	cc, ec := c.Clone(), e.Clone()
+	if !reflect.DeepEqual(c, cc) || !reflect.DeepEqual(e, ec) {
+		t.Fatalf("clones %+v, %+v differ from %+v, %+v", cc, ec, c, e)
 	}
 	cc.Conditions[0], cc.Evidence[0].Quote = "changed", "changed"
-	if c.Conditions[0] != "a" || c.Evidence[0].Quote != "q" {
-		t.Errorf("changing the commitment's clone changed it: %+v", c)
-	}
-
-	e := &Entity{ID: "e", Aliases: []string{"a"}, Evidence: []Evidence{{SourceID: "s", Quote: "q"}}}
-	ec := e.Clone()
-	if !reflect.DeepEqual(e, ec) {
-		t.Fatalf("clone %+v differs from %+v", ec, e)
-	}
 	ec.Aliases[0], ec.Evidence[0].Quote = "changed", "changed"
-	if e.Aliases[0] != "a" || e.Evidence[0].Quote != "q" {
-		t.Errorf("changing the entity's clone changed it: %+v", e)
+	if c.Conditions[0] != "a" || c.Evidence[0].Quote != "q" || e.Aliases[0] != "a" || e.Evidence[0].Quote != "q" {
+		t.Errorf("changing a clone changed its original: %+v, %+v", c, e)
 	}
 }
 

@@ -2,36 +2,23 @@ package graph
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
+// loadSchema is the schema as gqlgen embedded it from graph/*.graphqls,
+// parsed by gqlparser (go generate keeps it current; CI checks).
 func loadSchema(t *testing.T) *ast.Schema {
 	t.Helper()
-	files, err := filepath.Glob("*.graphqls")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("schema files: %v (%d found)", err, len(files))
-	}
-	var sources []*ast.Source
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sources = append(sources, &ast.Source{Name: f, Input: string(src)})
-	}
-	s, gerr := gqlparser.LoadSchema(sources...)
-	if gerr != nil {
-		t.Fatal(gerr)
+	s := NewExecutableSchema(Config{}).Schema()
+	if s == nil || s.Query == nil {
+		t.Fatal("no schema")
 	}
 	return s
 }

@@ -9,45 +9,28 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
 
-// planLoad refuses, without a server, what the domain's Check refuses and
-// what Load does not import; the fixture plans.
+// planLoad refuses, without a server, what the domain's Check refuses
+// (with its error) and what Load does not import; the fixture plans.
 func TestPlanLoadChecks(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		edit func(ds *cg.Dataset)
-		want []string
-	}{
-		{"the fixture", func(*cg.Dataset) {}, nil},
-		{"the domain's rules", func(ds *cg.Dataset) {
-			ds.Commitments[0].TargetID = "nope"
-			ds.Relations[0].Kind = cg.OffersTroops
-		}, []string{`unknown target "nope"`, "is not a relation kind"}},
-		{"a second version", func(ds *cg.Dataset) {
-			v2 := *ds.Commitments[0]
-			v2.Version = 2
-			ds.Commitments = append(ds.Commitments, &v2)
-		}, []string{`duplicate id "c01-fra-troops"`, "one version of each commitment"}},
-		{"a retracted version", func(ds *cg.Dataset) { ds.Commitments[0].Retracted = true }, []string{"a retracted version cannot be loaded"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ds := storetest.Fixture()
-			tc.edit(ds)
-			p, err := planLoad(ds, 0)
-			if tc.want == nil {
-				if err != nil || p.stats.Commitments != len(ds.Commitments) {
-					t.Fatalf("planLoad = %+v, %v", p, err)
-				}
-				return
-			}
-			if cg.ErrorCode(err) != cg.CodeBadInput || !errors.Is(err, cg.ErrInvalidDataset) {
-				t.Fatalf("planLoad = %v; want BAD_USER_INPUT wrapping cg.ErrInvalidDataset", err)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("planLoad = %v\nwant it to name %q", err, w)
-				}
-			}
-		})
+	if p, err := planLoad(storetest.Fixture(), 0); err != nil || p.stats.Commitments != 21 {
+		t.Fatalf("the fixture: %+v, %v", p, err)
+	}
+	broken := storetest.Fixture()
+	broken.Commitments[0].TargetID = "nope"
+	if _, err := planLoad(broken, 0); err == nil || err.Error() != broken.Check().Error() {
+		t.Errorf("planLoad = %v; want the domain's %v", err, broken.Check())
+	}
+	twice := storetest.Fixture()
+	v2 := *twice.Commitments[0]
+	v2.Version = 2
+	twice.Commitments = append(twice.Commitments, &v2)
+	retracted := storetest.Fixture()
+	retracted.Commitments[0].Retracted = true
+	for ds, want := range map[*cg.Dataset]string{twice: "one version of each commitment", retracted: "a retracted version cannot be loaded"} {
+		_, err := planLoad(ds, 0)
+		if cg.ErrorCode(err) != cg.CodeBadInput || !errors.Is(err, cg.ErrInvalidDataset) || !strings.Contains(err.Error(), want) {
+			t.Errorf("planLoad = %v; want BAD_USER_INPUT wrapping cg.ErrInvalidDataset, naming %q", err, want)
+		}
 	}
 }
 
