@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/seed/data"
+	"github.com/coalitiongraph/coalitiongraph/dataset/data"
 )
 
 // TestIssue12Corrections holds one check per data correction of issue 12.

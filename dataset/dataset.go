@@ -12,12 +12,12 @@ import (
 	"strings"
 
 	"github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/seed/data"
+	"github.com/coalitiongraph/coalitiongraph/dataset/data"
 )
 
 // embeddedPrefix names the embedded files the way a curator finds them in
 // the repository, so messages from Default point straight at the file.
-const embeddedPrefix = "seed/data/"
+const embeddedPrefix = "dataset/data/"
 
 // File is one dataset file's content and the name problems are reported
 // under.
@@ -101,7 +101,7 @@ func LoadWith(extra []string) (*coalitiongraph.Dataset, error) {
 	return LoadAll(append(fl, more...), src)
 }
 
-// Embedded returns the embedded dataset files (named seed/data/<file>) and
+// Embedded returns the embedded dataset files (named dataset/data/<file>) and
 // the embedded article copies, for callers that combine them with files of
 // their own before LoadAll.
 func Embedded() ([]File, fs.FS, error) {

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/seed/data"
+	"github.com/coalitiongraph/coalitiongraph/dataset/data"
 )
 
 // sharedSeeds is the original article directory, outside the module.
@@ -42,8 +42,8 @@ func seeds(t *testing.T) (fs.FS, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRecorded(t, copies, "seed/data/sources")
-	return copies, "seed/data/sources (hash-checked)"
+	checkRecorded(t, copies, "dataset/data/sources")
+	return copies, "dataset/data/sources (hash-checked)"
 }
 
 // checkRecorded fails unless dir holds exactly the recorded articles.
@@ -107,7 +107,7 @@ func TestSourceCopiesMatchSharedSeeds(t *testing.T) {
 			continue
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("seed/data/sources/%s differs from %s/%s", c.Name(), name, c.Name())
+			t.Errorf("dataset/data/sources/%s differs from %s/%s", c.Name(), name, c.Name())
 		}
 	}
 	originals, err := fs.ReadDir(dir, ".")
@@ -116,7 +116,7 @@ func TestSourceCopiesMatchSharedSeeds(t *testing.T) {
 	}
 	for _, o := range originals {
 		if strings.HasSuffix(o.Name(), ".txt") && !seen[o.Name()] {
-			t.Errorf("%s/%s has no copy in seed/data/sources", name, o.Name())
+			t.Errorf("%s/%s has no copy in dataset/data/sources", name, o.Name())
 		}
 	}
 }
@@ -258,7 +258,7 @@ func TestLoadWithDuplicateOfEmbedded(t *testing.T) {
 		t.Fatalf("LoadWith = %v, want *Errors", err)
 	}
 	for _, p := range errs.Problems {
-		if p.File == extra && p.Line == 2 && strings.Contains(p.Msg, `duplicate id "src-000": the first is the source at seed/data/sources.yaml:`) {
+		if p.File == extra && p.Line == 2 && strings.Contains(p.Msg, `duplicate id "src-000": the first is the source at dataset/data/sources.yaml:`) {
 			return
 		}
 	}

@@ -12,14 +12,14 @@ mkdirSync(artifacts, { recursive: true });
 
 /** The evidence of a commitment as the dataset has it, so the test follows the data. */
 function datasetEvidence(id) {
-  const yaml = readFileSync(join(repoDir, "seed/data/commitments.yaml"), "utf8");
+  const yaml = readFileSync(join(repoDir, "dataset/data/commitments.yaml"), "utf8");
   const start = yaml.indexOf(`- id: ${id}\n`);
-  assert.ok(start >= 0, `commitment ${id} in seed/data/commitments.yaml`);
+  assert.ok(start >= 0, `commitment ${id} in dataset/data/commitments.yaml`);
   const next = yaml.indexOf("\n  - id: ", start + 1);
   const block = yaml.slice(start, next < 0 ? undefined : next);
   const quote = /quote: "([^"]+)"/.exec(block)?.[1];
   const source = /source: (\S+)/.exec(block)?.[1];
-  const sources = readFileSync(join(repoDir, "seed/data/sources.yaml"), "utf8");
+  const sources = readFileSync(join(repoDir, "dataset/data/sources.yaml"), "utf8");
   const file = new RegExp(`id: ${source}\\s+file: (\\S+)`).exec(sources)?.[1];
   assert.ok(quote && file, `quote and source file of ${id}`);
   return { quote, source, file };
