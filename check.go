@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ErrInvalidDataset marks a dataset refused by Check, before a store
@@ -31,52 +32,51 @@ func (ds *Dataset) Check() error {
 	if ds == nil {
 		return nil
 	}
-	c := &datasetCheck{seen: map[string]string{}, sources: map[string]bool{}, entities: map[string]bool{}}
+	n := len(ds.Sources) + len(ds.Entities) + len(ds.Relations) + len(ds.Commitments) + len(ds.Claims)
+	c := &datasetCheck{seen: make(map[string]string, n),
+		sources: make(map[string]bool, len(ds.Sources)), entities: make(map[string]bool, len(ds.Entities))}
 	for _, src := range ds.Sources {
-		if c.item("source", src == nil, func() string { return src.ID }) {
+		if c.item("source", src == nil) && c.claim("source", src.ID) {
 			c.sources[src.ID] = true
-			c.date("source "+src.ID, src.Published)
+			c.date("source", src.ID, src.Published)
 		}
 	}
 	for _, e := range ds.Entities {
-		if !c.item("entity", e == nil, func() string { return e.ID }) {
+		if !c.item("entity", e == nil) || !c.claim("entity", e.ID) {
 			continue
 		}
-		what := "entity " + e.ID
 		c.entities[e.ID] = true
 		if !e.Kind.Valid() {
-			c.bad("%s: unknown kind %q", what, e.Kind)
+			c.bad("entity %s: unknown kind %q", e.ID, e.Kind)
 		}
-		c.date(what, e.Date)
+		c.date("entity", e.ID, e.Date)
 	}
 	// Evidence and ends are checked once every source and entity is known,
 	// so that the order of the sections does not matter.
 	for _, e := range ds.Entities {
 		if e != nil {
-			c.evidence("entity "+e.ID, e.Evidence)
+			c.evidence("entity", e.ID, e.Evidence)
 		}
 	}
 	for _, r := range ds.Relations {
-		if !c.item("relation", r == nil, func() string { return r.ID }) {
+		if !c.item("relation", r == nil) || !c.claim("relation", r.ID) {
 			continue
 		}
-		what := "relation " + r.ID
 		if !r.Kind.IsRelation() {
-			c.bad("%s: %q is not a relation kind", what, r.Kind)
+			c.bad("relation %s: %q is not a relation kind", r.ID, r.Kind)
 		}
-		c.end(what, "from", r.FromID)
-		c.end(what, "to", r.ToID)
-		c.date(what, r.Date)
-		c.evidence(what, r.Evidence)
+		c.end("relation", r.ID, "from", r.FromID)
+		c.end("relation", r.ID, "to", r.ToID)
+		c.date("relation", r.ID, r.Date)
+		c.evidence("relation", r.ID, r.Evidence)
 	}
 	c.commitments(ds.Commitments)
 	for _, cl := range ds.Claims {
-		if !c.item("claim", cl == nil, func() string { return cl.ID }) {
+		if !c.item("claim", cl == nil) || !c.claim("claim", cl.ID) {
 			continue
 		}
-		what := "claim " + cl.ID
-		c.end(what, "subject", cl.SubjectID)
-		c.evidence(what, cl.Evidence)
+		c.end("claim", cl.ID, "subject", cl.SubjectID)
+		c.evidence("claim", cl.ID, cl.Evidence)
 	}
 	return c.err()
 }
@@ -91,14 +91,12 @@ func (c *datasetCheck) bad(format string, args ...any) {
 	c.problems = append(c.problems, fmt.Sprintf(format, args...))
 }
 
-// item checks that an item exists and claims its id; it reports whether
-// the item can be checked further.
-func (c *datasetCheck) item(section string, isNil bool, id func() string) bool {
+// item reports whether an item is there to be checked.
+func (c *datasetCheck) item(section string, isNil bool) bool {
 	if isNil {
 		c.bad("nil %s", section)
-		return false
 	}
-	return c.claim(section, id())
+	return !isNil
 }
 
 func (c *datasetCheck) claim(section, id string) bool {
@@ -114,64 +112,67 @@ func (c *datasetCheck) claim(section, id string) bool {
 	return true
 }
 
-func (c *datasetCheck) date(what string, d Date) {
-	if back, err := ParseDate(d.String()); err != nil || back != d {
-		c.bad("%s: date %+v is not a valid date", what, d)
+// The checks below name the item as "section id" only when reporting, so
+// that a valid dataset costs no strings.
+
+func (c *datasetCheck) date(section, id string, d Date) {
+	if !d.roundTrips() {
+		c.bad("%s %s: date %+v is not a valid date", section, id, d)
 	}
 }
 
-func (c *datasetCheck) end(what, role, id string) {
-	if !c.entities[id] {
-		c.bad("%s: unknown %s %q", what, role, id)
+func (c *datasetCheck) end(section, id, role, ref string) {
+	if !c.entities[ref] {
+		c.bad("%s %s: unknown %s %q", section, id, role, ref)
 	}
 }
 
-func (c *datasetCheck) evidence(what string, ev []Evidence) {
+func (c *datasetCheck) evidence(section, id string, ev []Evidence) {
 	for _, e := range ev {
 		if !c.sources[e.SourceID] {
-			c.bad("%s: evidence cites unknown source %q", what, e.SourceID)
+			c.bad("%s %s: evidence cites unknown source %q", section, id, e.SourceID)
 		}
 	}
 }
 
-// commitments checks each commitment's versions as a group: the id is
-// claimed once for all of them.
+// commitments checks each commitment's versions as a group, in id order:
+// the id is claimed once for all of them.
 func (c *datasetCheck) commitments(all []*Commitment) {
-	groups := map[string][]*Commitment{}
-	var order []string
+	sorted := make([]*Commitment, 0, len(all))
 	for _, cm := range all {
-		if cm == nil {
-			c.bad("nil commitment")
-			continue
+		if c.item("commitment", cm == nil) {
+			sorted = append(sorted, cm)
 		}
-		if _, ok := groups[cm.ID]; !ok {
-			order = append(order, cm.ID)
-		}
-		groups[cm.ID] = append(groups[cm.ID], cm)
 	}
-	for _, id := range order {
-		versions := groups[id]
+	slices.SortStableFunc(sorted, func(a, b *Commitment) int { return strings.Compare(a.ID, b.ID) })
+	for len(sorted) > 0 {
+		n := 1
+		for n < len(sorted) && sorted[n].ID == sorted[0].ID {
+			n++
+		}
+		versions := sorted[:n]
+		sorted = sorted[n:]
+		id := versions[0].ID
 		if !c.claim("commitment", id) {
 			continue
 		}
 		if err := checkVersions(versions); err != nil {
 			c.bad("%v", err)
 		}
-		what := "commitment " + id
 		for _, v := range versions {
 			if !v.Kind.IsCommitment() {
-				c.bad("%s: %q is not a commitment kind", what, v.Kind)
+				c.bad("commitment %s: %q is not a commitment kind", id, v.Kind)
 			}
 			if !v.Status.Valid() {
-				c.bad("%s: unknown status %q", what, v.Status)
+				c.bad("commitment %s: unknown status %q", id, v.Status)
 			}
-			c.end(what, "actor", v.ActorID)
-			c.end(what, "target", v.TargetID)
+			c.end("commitment", id, "actor", v.ActorID)
+			c.end("commitment", id, "target", v.TargetID)
 			if v.StatedByID != "" {
-				c.end(what, "statedBy", v.StatedByID)
+				c.end("commitment", id, "statedBy", v.StatedByID)
 			}
-			c.date(what, v.Date)
-			c.evidence(what, v.Evidence)
+			c.date("commitment", id, v.Date)
+			c.evidence("commitment", id, v.Evidence)
 		}
 	}
 }
@@ -179,7 +180,7 @@ func (c *datasetCheck) commitments(all []*Commitment) {
 // checkVersions requires the versions of one commitment to be numbered
 // 1…n, in any order; a lone version 0 counts as version 1.
 func checkVersions(group []*Commitment) error {
-	if len(group) == 1 && group[0].Version == 0 {
+	if len(group) == 1 && group[0].Version <= 1 && group[0].Version >= 0 {
 		return nil
 	}
 	nums := make([]int, len(group))
@@ -204,4 +205,22 @@ func (c *datasetCheck) err() error {
 		msg += fmt.Sprintf("; and %d more", len(c.problems)-maxProblems)
 	}
 	return &Error{Code: CodeBadInput, Message: "invalid dataset: " + msg, Err: ErrInvalidDataset}
+}
+
+// roundTrips reports whether ParseDate(d.String()) gives d back, which is
+// what a store that keeps dates as text needs, without formatting one.
+func (d Date) roundTrips() bool {
+	switch {
+	case d.Year == 0:
+		return d.Month == 0 && d.Day == 0
+	case d.Year < 1 || d.Year > 9999:
+		return false
+	case d.Month == 0:
+		return d.Day == 0
+	case d.Month < 1 || d.Month > 12:
+		return false
+	case d.Day == 0:
+		return true
+	}
+	return d.Day >= 1 && time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC).Day() == d.Day
 }

@@ -96,3 +96,16 @@ func BenchmarkWrite(b *testing.B) {
 		return s
 	})
 }
+
+// BenchmarkNew is the time to check and index a 100,000-commitment dataset
+// (what a bbolt store does at every start).
+//
+//	go test ./inmem -run '^$' -bench 'New$' -count 5
+func BenchmarkNew(b *testing.B) {
+	ds := storetest.Synthetic(100_000, 2000, 1)
+	for b.Loop() {
+		if _, err := inmem.New(ds); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
