@@ -9,15 +9,16 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// Op names the kind of a write.
-type Op string
+// Op names the kind of a write: the domain's names, which every store's
+// request log shares.
+type Op = cg.Operation
 
 const (
-	OpRecord    Op = "RECORD_COMMITMENT"
-	OpChange    Op = "CHANGE_COMMITMENT"
-	OpRetract   Op = "RETRACT_COMMITMENT"
-	OpPutEntity Op = "PUT_ENTITY"
-	OpPutSource Op = "PUT_SOURCE"
+	OpRecord    = cg.OpRecordCommitment
+	OpChange    = cg.OpChangeCommitment
+	OpRetract   = cg.OpRetractCommitment
+	OpPutEntity = cg.OpPutEntity
+	OpPutSource = cg.OpPutSource
 )
 
 // Change is one validated write, as the commit hook (WithCommit) sees it
@@ -197,7 +198,7 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 		if err := cg.ValidateMeta(m); err != nil {
 			return Change{}, err
 		}
-		cc := cloneCommitment(c)
+		cc := c.Clone()
 		cc.Evidence = cg.Located(cc.Evidence, s.lookup())
 		return Change{Commitment: cg.FirstVersion(cc, m)}, nil
 	})
@@ -282,7 +283,7 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 		if err := cg.ValidateMeta(m); err != nil {
 			return Change{}, err
 		}
-		stored := cloneEntity(e)
+		stored := e.Clone()
 		stored.Evidence = cg.Located(stored.Evidence, s.lookup())
 		return Change{Entity: stored, EntityVersions: s.entityVersions(stored, m)}, nil
 	})
@@ -361,20 +362,6 @@ func (s *Store) Export() (*cg.Dataset, []Change) {
 	}
 	slices.SortFunc(log, func(a, b Change) int { return strings.Compare(a.RequestID, b.RequestID) })
 	return ds, log
-}
-
-func cloneCommitment(c *cg.Commitment) *cg.Commitment {
-	out := *c
-	out.Conditions = slices.Clone(c.Conditions)
-	out.Evidence = slices.Clone(c.Evidence)
-	return &out
-}
-
-func cloneEntity(e *cg.Entity) *cg.Entity {
-	out := *e
-	out.Aliases = slices.Clone(e.Aliases)
-	out.Evidence = slices.Clone(e.Evidence)
-	return &out
 }
 
 var _ cg.WritableStore = (*Store)(nil)

@@ -33,16 +33,3 @@ func TestPlanLoadChecks(t *testing.T) {
 		}
 	}
 }
-
-// The request log's operation names are the domain's (cg.Operations);
-// until write.go takes them from cg, this keeps the copies equal.
-func TestOperationNamesAreTheDomains(t *testing.T) {
-	for op, want := range map[string]cg.Operation{
-		opRecord: cg.OpRecordCommitment, opChange: cg.OpChangeCommitment, opRetract: cg.OpRetractCommitment,
-		opPutEntity: cg.OpPutEntity, opPutSource: cg.OpPutSource,
-	} {
-		if op != string(want) {
-			t.Errorf("neo4j %s, the domain %s", op, want)
-		}
-	}
-}

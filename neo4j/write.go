@@ -32,13 +32,14 @@ import (
 // duplicate either, since a change based on the version it already made is
 // refused (CONFLICT) and an id already recorded is taken.
 
-// Operation names, as the request log keeps them (the embedded store's).
+// Operation names, as the request log keeps them: the domain's, which
+// every store's log shares.
 const (
-	opRecord    = "RECORD_COMMITMENT"
-	opChange    = "CHANGE_COMMITMENT"
-	opRetract   = "RETRACT_COMMITMENT"
-	opPutEntity = "PUT_ENTITY"
-	opPutSource = "PUT_SOURCE"
+	opRecord    = string(cg.OpRecordCommitment)
+	opChange    = string(cg.OpChangeCommitment)
+	opRetract   = string(cg.OpRetractCommitment)
+	opPutEntity = string(cg.OpPutEntity)
+	opPutSource = string(cg.OpPutSource)
 )
 
 // constraintFailed is the code of a uniqueness constraint refusing a write:
@@ -362,7 +363,7 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 	if c == nil {
 		return nil, badNil("commitment")
 	}
-	c = cloneCommitment(c)
+	c = c.Clone()
 	entities := []string{c.ActorID, c.TargetID}
 	if c.StatedByID != "" {
 		entities = append(entities, c.StatedByID)
@@ -442,7 +443,7 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 	if e == nil {
 		return nil, badNil("entity")
 	}
-	e = cloneEntity(e)
+	e = e.Clone()
 	w := writeOp{op: opPutEntity, requestID: m.RequestID, target: e.ID, lock: true,
 		state: stateQuery{entities: []string{e.ID}, sources: sourceIDs(e.Evidence), taken: e.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Entity, error) {
@@ -542,18 +543,6 @@ func (s *Store) CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitm
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-func cloneCommitment(c *cg.Commitment) *cg.Commitment {
-	out := *c
-	out.Conditions, out.Evidence = slices.Clone(c.Conditions), slices.Clone(c.Evidence)
-	return &out
-}
-
-func cloneEntity(e *cg.Entity) *cg.Entity {
-	out := *e
-	out.Aliases, out.Evidence = slices.Clone(e.Aliases), slices.Clone(e.Evidence)
-	return &out
 }
 
 var _ cg.WritableStore = (*Store)(nil)
