@@ -151,7 +151,7 @@ func (v *EntitiesEntitiesEntity) GetName() string { return v.Name }
 
 // EntitiesResponse is returned by Entities on success.
 type EntitiesResponse struct {
-	// Entities, by kind, ordered by name.
+	// Entities, by kind, ordered by id.
 	Entities []EntitiesEntitiesEntity `json:"entities"`
 }
 

@@ -89,6 +89,24 @@ func (r *commitmentResolver) History(ctx context.Context, obj *cg.Commitment) ([
 	return r.Writer.CommitmentHistory(ctx, obj.ID)
 }
 
+// HistoryConnection is the resolver for the historyConnection field.
+func (r *commitmentResolver) HistoryConnection(ctx context.Context, obj *cg.Commitment, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	w, err := window(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := r.History(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	version := func(c *cg.Commitment) int { return c.Version }
+	p, err := cg.Apply(versions, w, cg.VersionCursors(version))
+	if err != nil {
+		return nil, err
+	}
+	return commitmentEdges(p, func(c *cg.Commitment) string { return cg.VersionCursor(c.Version) }), nil
+}
+
 // Commitment is the resolver for the commitment field.
 func (r *queryResolver) Commitment(ctx context.Context, id string) (*cg.Commitment, error) {
 	return loadersFor(ctx).commitment.LoadNow(id)

@@ -74,10 +74,28 @@ func (r *entityResolver) CommitmentsMade(ctx context.Context, obj *cg.Entity, ki
 	return filterCommitments(cs, kinds, statuses), err
 }
 
+// CommitmentsMadeConnection is the resolver for the commitmentsMadeConnection field.
+func (r *entityResolver) CommitmentsMadeConnection(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	cs, err := loadersFor(ctx).madeBy.Load(obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return commitmentConnection(filterCommitments(cs, kinds, statuses), orderBy, first, after, last, before)
+}
+
 // CommitmentsReceived is the resolver for the commitmentsReceived field.
 func (r *entityResolver) CommitmentsReceived(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status) ([]*cg.Commitment, error) {
 	cs, err := loadersFor(ctx).aimedAt.Load(obj.ID)
 	return filterCommitments(cs, kinds, statuses), err
+}
+
+// CommitmentsReceivedConnection is the resolver for the commitmentsReceivedConnection field.
+func (r *entityResolver) CommitmentsReceivedConnection(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	cs, err := loadersFor(ctx).aimedAt.Load(obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return commitmentConnection(filterCommitments(cs, kinds, statuses), orderBy, first, after, last, before)
 }
 
 // CommitmentsStated is the resolver for the commitmentsStated field.
@@ -109,6 +127,33 @@ func (r *queryResolver) Entities(ctx context.Context, kinds []cg.EntityKind, fir
 	es, err := r.Store.Entities(ctx, cg.EntityFilter{Kinds: kinds, Limit: n})
 	loadersFor(ctx).primeEntities(es)
 	return es, err
+}
+
+// EntitiesConnection is the resolver for the entitiesConnection field.
+func (r *queryResolver) EntitiesConnection(ctx context.Context, kinds []cg.EntityKind, first *int, after *string, last *int, before *string) (*model.EntityConnection, error) {
+	w, err := window(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	// The stores list entities by id (a search aside); the window is cut
+	// here so that both count and page alike.
+	es, err := r.Store.Entities(ctx, cg.EntityFilter{Kinds: kinds})
+	if err != nil {
+		return nil, err
+	}
+	entityID := func(e *cg.Entity) string { return e.ID }
+	p, err := cg.Apply(es, w, cg.IDCursors(entityID))
+	if err != nil {
+		return nil, err
+	}
+	loadersFor(ctx).primeEntities(p.Items)
+	cursor := func(e *cg.Entity) string { return cg.IDCursor(e.ID) }
+	conn := &model.EntityConnection{Nodes: nonNil(p.Items), Edges: make([]*model.EntityEdge, len(p.Items)),
+		TotalCount: p.Total, PageInfo: pageInfo(p, cursor)}
+	for i, e := range p.Items {
+		conn.Edges[i] = &model.EntityEdge{Cursor: cursor(e), Node: e}
+	}
+	return conn, nil
 }
 
 // Search is the resolver for the search field.

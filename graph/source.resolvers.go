@@ -79,6 +79,29 @@ func (r *sourceResolver) Claims(ctx context.Context, obj *cg.Source) ([]*cg.Clai
 	return nonNil(cs), err
 }
 
+// Facts is the resolver for the facts field.
+func (r *sourceResolver) Facts(ctx context.Context, obj *cg.Source, first *int, after *string, last *int, before *string) (*model.FactConnection, error) {
+	w, err := window(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := sourceFacts(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := cg.Apply(facts, w, cg.IDCursors(factID))
+	if err != nil {
+		return nil, err
+	}
+	cursor := func(f model.Fact) string { return cg.IDCursor(factID(f)) }
+	conn := &model.FactConnection{Nodes: nonNil(p.Items), Edges: make([]*model.FactEdge, len(p.Items)),
+		TotalCount: p.Total, PageInfo: pageInfo(p, cursor)}
+	for i, f := range p.Items {
+		conn.Edges[i] = &model.FactEdge{Cursor: cursor(f), Node: f}
+	}
+	return conn, nil
+}
+
 // FactCount is the resolver for the factCount field.
 func (r *sourceResolver) FactCount(ctx context.Context, obj *cg.Source) (int, error) {
 	l := loadersFor(ctx)

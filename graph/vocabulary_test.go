@@ -101,6 +101,15 @@ func TestSchemaDefaultsAreWithinTheLimits(t *testing.T) {
 			continue
 		}
 		firsts++
+		if f.Arguments.ForName("last") != nil {
+			// A Relay connection: a default first would cut a last
+			// window short, so the page size applies only when neither is
+			// given, and the description says so.
+			if !strings.Contains(f.Description, fmt.Sprintf("first defaults to %d", DefaultPage)) {
+				t.Errorf("Query.%s documents %q; without first or last it answers DefaultPage = %d", f.Name, f.Description, DefaultPage)
+			}
+			continue
+		}
 		if n := intDefault(f.Name, a); n < 1 || n > MaxFirst {
 			t.Errorf("Query.%s(first) defaults to %d, outside 1..%d (MaxFirst)", f.Name, n, MaxFirst)
 		}

@@ -332,4 +332,30 @@ func setComplexity(c *graph.ComplexityRoot) {
 	}
 	c.Query.Entities = func(child int, _ []cg.EntityKind, first *int) int { return pageCost(child, first, graph.MaxFirst) }
 	c.Query.Search = func(child int, _ string, _ []cg.EntityKind, first *int) int { return pageCost(child, first, 10) }
+	// A Relay connection answers first or last items (last, when given,
+	// bounds the page as first does), defaultPage when neither is given.
+	windowCost := func(child int, first, last *int) int {
+		if first == nil && last == nil {
+			return pageCost(child, nil, graph.DefaultPage)
+		}
+		if first == nil || (last != nil && *last > 0 && *last < *first) {
+			first = last
+		}
+		return pageCost(child, first, graph.DefaultPage)
+	}
+	c.Query.EntitiesConnection = func(child int, _ []cg.EntityKind, first *int, _ *string, last *int, _ *string) int {
+		return windowCost(child, first, last)
+	}
+	commitments := func(child int, _ []cg.EdgeKind, _ []cg.Status, _ *cg.CommitmentOrder, first *int, _ *string, last *int, _ *string) int {
+		return windowCost(child, first, last)
+	}
+	c.Entity.CommitmentsMadeConnection, c.Entity.CommitmentsReceivedConnection = commitments, commitments
+	c.Commitment.HistoryConnection = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return windowCost(child, first, last)
+	}
+	c.Source.Facts = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return windowCost(child, first, last)
+	}
+	// nodes answers one object an id, at most MaxFirst of them.
+	c.Query.Nodes = func(child int, ids []string) int { return 1 + min(len(ids), graph.MaxFirst)*child }
 }

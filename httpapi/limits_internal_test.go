@@ -12,7 +12,8 @@ import (
 // like one object and nested lists would escape the complexity limit.
 func TestEveryListHasAnAssumedSize(t *testing.T) {
 	paginated := map[string]bool{"Query.commitments": true, "Query.entities": true, "Query.search": true,
-		"CommitmentConnection.edges": true, "CommitmentConnection.nodes": true}
+		"CommitmentConnection.edges": true, "CommitmentConnection.nodes": true, "Query.nodes": true,
+		"EntityConnection.edges": true, "EntityConnection.nodes": true, "FactConnection.edges": true, "FactConnection.nodes": true}
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	for name, def := range schema.Types {
 		if strings.HasPrefix(name, "__") || def.Kind != "OBJECT" {

@@ -96,6 +96,20 @@ type CommitmentMatrix struct {
 	Rows []*MatrixRow `json:"rows"`
 }
 
+// Entities, ordered by id.
+type EntityConnection struct {
+	Edges    []*EntityEdge            `json:"edges"`
+	Nodes    []*coalitiongraph.Entity `json:"nodes"`
+	PageInfo *PageInfo                `json:"pageInfo"`
+	// All matches, ignoring pagination.
+	TotalCount int `json:"totalCount"`
+}
+
+type EntityEdge struct {
+	Cursor string                 `json:"cursor"`
+	Node   *coalitiongraph.Entity `json:"node"`
+}
+
 type EntityInput struct {
 	ID          string                    `json:"id"`
 	Kind        coalitiongraph.EntityKind `json:"kind"`
@@ -121,6 +135,20 @@ type EvidenceInput struct {
 	Source       string  `json:"source"`
 	Quote        string  `json:"quote"`
 	AttributedTo *string `json:"attributedTo,omitempty"`
+}
+
+// A source's facts, ordered by id (one id space, so the order is total).
+type FactConnection struct {
+	Edges    []*FactEdge `json:"edges"`
+	Nodes    []Fact      `json:"nodes"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+	// All the source's facts, ignoring pagination.
+	TotalCount int `json:"totalCount"`
+}
+
+type FactEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Fact   `json:"node"`
 }
 
 type KindInfo struct {

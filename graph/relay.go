@@ -1,0 +1,169 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/graph/model"
+)
+
+// DefaultPage is the page size of a connection asked for with neither
+// first nor last.
+const DefaultPage = 20
+
+// window reads a connection's Relay arguments: first and last each 1 to
+// MaxFirst, and first defaultPage when neither is given, so that no
+// connection answers more than a page.
+func window(first *int, after *string, last *int, before *string) (cg.Window, error) {
+	var w cg.Window
+	if first == nil && last == nil {
+		w.First = DefaultPage
+	}
+	for _, a := range []struct {
+		field string
+		arg   *int
+		dst   *int
+	}{{"first", first, &w.First}, {"last", last, &w.Last}} {
+		if a.arg == nil {
+			continue
+		}
+		if *a.arg < 1 || *a.arg > MaxFirst {
+			return w, &cg.Error{Code: cg.CodeBadInput, Field: a.field,
+				Message: fmt.Sprintf("%s must be between 1 and %d, got %d", a.field, MaxFirst, *a.arg)}
+		}
+		*a.dst = *a.arg
+	}
+	if after != nil {
+		w.After = *after
+	}
+	if before != nil {
+		w.Before = *before
+	}
+	return w, nil
+}
+
+func pageInfo[T any](p *cg.WindowPage[T], cursor func(T) string) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: p.HasNext, HasPreviousPage: p.HasPrevious}
+	if n := len(p.Items); n > 0 {
+		start, end := cursor(p.Items[0]), cursor(p.Items[n-1])
+		info.StartCursor, info.EndCursor = &start, &end
+	}
+	return info
+}
+
+// commitmentConnection pages a list of commitments (in any order) in the
+// order asked for.
+func commitmentConnection(cs []*cg.Commitment, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	w, err := window(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	order := cg.OrderDateAsc
+	if orderBy != nil {
+		order = *orderBy
+	}
+	if !order.Valid() {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "orderBy", Message: "unknown order " + string(order)}
+	}
+	sorted := slices.SortedFunc(slices.Values(cs), cg.CompareCommitments(order))
+	p, err := cg.Apply(sorted, w, cg.CommitmentCursors(order))
+	if err != nil {
+		return nil, err
+	}
+	cursor := func(c *cg.Commitment) string { return cg.EncodeCursor(c, order) }
+	return commitmentEdges(p, cursor), nil
+}
+
+func commitmentEdges(p *cg.WindowPage[*cg.Commitment], cursor func(*cg.Commitment) string) *model.CommitmentConnection {
+	conn := &model.CommitmentConnection{Nodes: nonNil(p.Items), Edges: make([]*model.CommitmentEdge, len(p.Items)),
+		TotalCount: p.Total, PageInfo: pageInfo(p, cursor)}
+	for i, c := range p.Items {
+		conn.Edges[i] = &model.CommitmentEdge{Cursor: cursor(c), Node: c}
+	}
+	return conn
+}
+
+// nodes finds the objects with the global ids, through the entity,
+// commitment and source loaders at once: ids are unique across types, so
+// at most one of them knows an id.
+func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > MaxFirst {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "ids", Message: fmt.Sprintf("at most %d ids, got %d", MaxFirst, len(ids))}
+	}
+	l := loadersFor(ctx)
+	var (
+		wg         sync.WaitGroup
+		es         []*cg.Entity
+		cs         []*cg.Commitment
+		ss         []*cg.Source
+		eE, cE, sE error
+	)
+	wg.Add(3)
+	go func() { defer wg.Done(); es, eE = l.entity.LoadAll(ids) }()
+	go func() { defer wg.Done(); cs, cE = l.commitment.LoadAll(ids) }()
+	go func() { defer wg.Done(); ss, sE = l.source.LoadAll(ids) }()
+	wg.Wait()
+	for _, err := range []error{eE, cE, sE} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]model.Node, len(ids))
+	for i := range ids {
+		switch {
+		case es[i] != nil:
+			out[i] = es[i]
+		case cs[i] != nil:
+			out[i] = cs[i]
+		case ss[i] != nil:
+			out[i] = ss[i]
+		}
+	}
+	return out, nil
+}
+
+// factID is the id of a source's fact.
+func factID(f model.Fact) string {
+	switch f := f.(type) {
+	case *cg.Commitment:
+		return f.ID
+	case *cg.Relation:
+		return f.ID
+	case *cg.Claim:
+		return f.ID
+	}
+	panic(fmt.Sprintf("graph: %T is not a fact", f))
+}
+
+// sourceFacts merges what a source supports into one listing by id.
+func sourceFacts(ctx context.Context, sourceID string) ([]model.Fact, error) {
+	l := loadersFor(ctx)
+	cs, err := l.bySource.Load(sourceID)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := l.relationsCiting.Load(sourceID)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := l.claimsCiting.Load(sourceID)
+	if err != nil {
+		return nil, err
+	}
+	facts := make([]model.Fact, 0, len(cs)+len(rs)+len(cl))
+	for _, c := range cs {
+		facts = append(facts, c)
+	}
+	for _, r := range rs {
+		facts = append(facts, r)
+	}
+	for _, c := range cl {
+		facts = append(facts, c)
+	}
+	slices.SortFunc(facts, func(a, b model.Fact) int { return strings.Compare(factID(a), factID(b)) })
+	return facts, nil
+}
