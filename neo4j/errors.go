@@ -137,3 +137,62 @@ func classify(op string, err error) error {
 
 // isUnavailable reports whether err means Neo4j cannot be reached.
 func isUnavailable(err error) bool { return judge(err) == unreachable }
+
+// acquisitionFailed reports whether err is a failure to get a connection
+// from a Neo4j that did not refuse one: the pool's borrow time-out (every
+// connection busy, or a new one slow to open) or a connect that timed out,
+// with no refused connect, lost connection or server error beside it. Such
+// a call never reached a transaction, so running it again is safe for
+// writes too.
+func acquisitionFailed(err error) bool {
+	var acquire, other bool
+	var visit func(e error, depth int)
+	visit = func(e error, depth int) {
+		if e == nil || depth > 16 {
+			return
+		}
+		var op *net.OpError
+		switch {
+		case errors.Is(e, syscall.ECONNREFUSED), errors.Is(e, syscall.ECONNRESET), errors.Is(e, syscall.EPIPE),
+			errors.Is(e, io.EOF), errors.Is(e, io.ErrUnexpectedEOF):
+			other = true
+			return
+		case errors.As(e, &op) && op.Op == "dial" && op.Timeout():
+			acquire = true
+			return
+		}
+		switch v := e.(type) {
+		case *nd.Neo4jError:
+			other = true
+			return
+		case *nd.ConnectivityError:
+			visit(v.Inner, depth+1)
+			return
+		case *nd.TransactionExecutionLimit:
+			for _, inner := range v.Errors {
+				visit(inner, depth+1)
+			}
+			return
+		}
+		if t := reflect.TypeOf(e); t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
+			if t.Elem().Name() == "PoolTimeout" {
+				acquire = true
+				return
+			}
+			if t.Elem().Name() == "CommitFailedDeadError" {
+				other = true
+				return
+			}
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			visit(u.Unwrap(), depth+1)
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				visit(inner, depth+1)
+			}
+		}
+	}
+	visit(err, 0)
+	return acquire && !other
+}

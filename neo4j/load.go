@@ -130,7 +130,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 		var t loadTally
 		_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
 			return nil, prune(tx, &t)
-		})
+		}, txTimeout(ctx)...)
 		if err != nil {
 			return LoadStats{}, classify("load: "+failed, err)
 		}
@@ -161,7 +161,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 				}
 			}
 			return nil, nil
-		})
+		}, txTimeout(ctx)...)
 		if err != nil {
 			return LoadStats{}, classify("load: "+failed, err)
 		}

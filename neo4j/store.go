@@ -67,6 +67,11 @@ type Store struct {
 // server is not an error (Ready reports it); a malformed URI is. The schema
 // is created by the first Ready or Load that reaches the server.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
+	return open(ctx, cfg, nil)
+}
+
+// open is Open with the driver's configuration adjusted by tune (tests).
+func open(_ context.Context, cfg Config, tune func(*config.Config)) (*Store, error) {
 	auth := nd.NoAuth()
 	if cfg.User != "" {
 		auth = nd.BasicAuth(cfg.User, cfg.Password, "")
@@ -75,6 +80,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		c.ConnectionAcquisitionTimeout = connectionAcquisitionTimeout
 		c.SocketConnectTimeout = socketConnectTimeout
 		c.MaxTransactionRetryTime = maxTransactionRetryTime
+		if tune != nil {
+			tune(c)
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: open %q: %w", redact(cfg.URI), err)
@@ -102,20 +110,24 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// readyQuery is the transaction Ready runs: a connection check alone
-// passes while the database is still starting (after a restart it did so
-// seconds before any transaction could run).
-const readyQuery = `RETURN 1 AS ok`
+// readyProbe is the transaction Ready runs: a write that leaves nothing
+// behind but commits like any other. A connection check alone passed while
+// the database was still starting, and a read answered within 0.3 s of a
+// restart while writes still hung for seconds; a committed write is what
+// the service needs to work.
+// It borrows the label of the write locks (lockID), whose nodes never
+// outlive their transaction, so the graph gains no label of its own.
+const readyProbe = `CREATE (p:IdLock) WITH p DELETE p RETURN 1 AS ok`
 
-// Ready reports whether a read transaction on the database succeeds within
+// Ready reports whether a write transaction on the database commits within
 // ctx and the schema is in place, creating the schema the first time it
 // can. Any failure, a slow answer included, is STORE_UNAVAILABLE: the store
 // is not ready.
 func (s *Store) Ready(ctx context.Context) error {
-	sess := s.session(ctx, nd.AccessModeRead)
+	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
-	_, err := sess.ExecuteRead(ctx, func(tx nd.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, readyQuery, nil)
+	_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, readyProbe, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +136,7 @@ func (s *Store) Ready(ctx context.Context) error {
 			return nil, err
 		}
 		return rec.Values[0], nil
-	})
+	}, txTimeout(ctx)...)
 	if err != nil {
 		return unavailable("ready", err)
 	}
@@ -135,6 +147,53 @@ func (s *Store) Ready(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// txTimeoutMargin is how much sooner than its caller's deadline a
+// transaction times out on the server, so that Neo4j ends it (and says so)
+// before the caller stops waiting.
+const txTimeoutMargin = 100 * time.Millisecond
+
+// txTimeout gives a transaction the time its caller has left, less a
+// margin: Neo4j does not know the caller gave up, so without it a query
+// past the deadline keeps a core busy to its end and a write waiting on a
+// lock waits on. No deadline, no time-out (the server's default).
+func txTimeout(ctx context.Context) []func(*nd.TransactionConfig) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return nil
+	}
+	left := time.Until(d)
+	left -= min(left/10, txTimeoutMargin)
+	// Zero would mean no time-out at all: a spent deadline gets the
+	// shortest one the server keeps.
+	return []func(*nd.TransactionConfig){nd.WithTxTimeout(max(left, time.Millisecond))}
+}
+
+// retryAcquisition runs call again while its failures are failures to get
+// a connection from a Neo4j that accepts them (a cold pool on a busy
+// machine: the pool's borrow time-out, a connect that timed out) and the
+// caller's deadline leaves time: the driver's own retries stop after
+// maxTransactionRetryTime, which would turn a slow first connection into
+// STORE_UNAVAILABLE while Neo4j is up. A refused connect is a Neo4j that is
+// down, and comes back at once.
+func retryAcquisition[T any](ctx context.Context, call func() (T, error)) (T, error) {
+	pause := 50 * time.Millisecond
+	for {
+		out, err := call()
+		if err == nil || !acquisitionFailed(err) {
+			return out, err
+		}
+		if d, ok := ctx.Deadline(); ok && time.Until(d) < 2*pause {
+			return out, err
+		}
+		select {
+		case <-ctx.Done():
+			return out, err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
 }
 
 // ensureSchema creates the constraints and indexes once; after a failure
@@ -158,7 +217,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 				return nil, err
 			}
 			return res.Consume(ctx)
-		})
+		}, txTimeout(ctx)...)
 		if err != nil && !schemaExists(err) {
 			return classify("create schema", err)
 		}
@@ -183,14 +242,10 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 	if s.db != "" {
 		opts = append(opts, nd.ExecuteQueryWithDatabase(s.db))
 	}
-	// Neo4j does not know the caller gave up: without a transaction
-	// time-out a query past the deadline keeps a core busy to its end.
-	if d, ok := ctx.Deadline(); ok {
-		if left := time.Until(d); left > 0 {
-			opts = append(opts, nd.ExecuteQueryWithTransactionConfig(nd.WithTxTimeout(left)))
-		}
-	}
-	res, err := nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
+	opts = append(opts, nd.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
+	res, err := retryAcquisition(ctx, func() (*nd.EagerResult, error) {
+		return nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
+	})
 	if err != nil {
 		return nil, classify(op, err)
 	}

@@ -319,10 +319,10 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 	defer sess.Close(context.Background())
 	what := strings.ToLower(w.op)
 	for attempt := 1; ; attempt++ {
-		res, err := sess.ExecuteWrite(ctx, work)
+		res, err := retryAcquisition(ctx, func() (any, error) { return sess.ExecuteWrite(ctx, work, txTimeout(ctx)...) })
 		if err == nil && s.replayAfterCommit {
 			// As the driver would after losing the commit's answer.
-			res, err = sess.ExecuteWrite(ctx, work)
+			res, err = sess.ExecuteWrite(ctx, work, txTimeout(ctx)...)
 		}
 		if err == nil {
 			return res.(*T), nil
