@@ -49,25 +49,44 @@ func curated(t testing.TB) *cg.Dataset {
 	return ds
 }
 
-// loadedStore opens the store on uri, empties the database and loads the
-// curated dataset, so that nothing another test wrote changes the answers.
+// loadedStore opens the store on uri, waits until it is ready, empties the
+// database and loads the curated dataset, so that nothing another test
+// wrote changes the answers. The budget is generous: a freshly started JVM
+// on a busy 2-core machine took minutes to plan the load's statements.
 func loadedStore(t testing.TB, uri string) *neo4j.Store {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	s, err := neo4j.Open(ctx, neo4j.Config{URI: uri})
 	if err != nil {
 		t.Fatalf("open Neo4j store: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	if err := s.Ready(ctx); err != nil {
-		t.Fatalf("Neo4j at %s not ready: %v", uri, err)
-	}
+	waitStoreReady(t, ctx, s)
 	clearDatabase(t, ctx, uri)
 	if _, err := s.Load(ctx, curated(t), nil); err != nil {
 		t.Fatalf("load the curated dataset: %v", err)
 	}
 	return s
+}
+
+// waitStoreReady polls s.Ready until it succeeds, failing when ctx ends. One
+// Ready gives up after the driver's retry time, which a database still
+// starting can outlast.
+func waitStoreReady(t testing.TB, ctx context.Context, s *neo4j.Store) {
+	t.Helper()
+	for {
+		rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
+		err := s.Ready(rctx)
+		rcancel()
+		if err == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("Neo4j not ready: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // clearDatabase deletes every node and relationship. The store keeps its

@@ -34,7 +34,7 @@ const (
 	// connections): the driver's pool must notice the server is back and a
 	// cold JVM plan the first queries, which on a busy 2-core machine took
 	// tens of seconds.
-	recoveryDeadline = 2 * time.Minute
+	recoveryDeadline = 5 * time.Minute
 )
 
 // polandQuery is answered by every healthy store with Poland's commitments.
@@ -78,12 +78,13 @@ func TestOutage(t *testing.T) {
 			Nodes      []struct{ ID string }
 		}
 	}
-	apitest.MustData(t, apitest.Post(t, h, polandQuery, nil), &before)
+	// A fresh JVM may need longer than the short request timeout for its
+	// first queries: wait for an answer instead of racing it.
+	waitReady(t, func() (int, string) { return readyz(h) })
+	_, first := waitAnswer(t, func() apitest.Response { return apitest.Post(t, h, polandQuery, nil) })
+	apitest.MustData(t, first, &before)
 	if before.Commitments.TotalCount == 0 {
 		t.Fatalf("Poland has no commitments in Neo4j: the check after the restart would prove nothing")
-	}
-	if code, body := readyz(h); code != http.StatusOK {
-		t.Fatalf("/readyz %d before the outage: %s", code, body)
 	}
 
 	neo.Stop()
@@ -170,18 +171,25 @@ func TestOutage(t *testing.T) {
 				Nodes      []struct{ ID string }
 			}
 		}
-		attempts := waitAnswer(t, func() apitest.Response { return apitest.Post(t, h, polandQuery, nil) })
+		attempts, resp := waitAnswer(t, func() apitest.Response { return apitest.Post(t, h, polandQuery, nil) })
 		t.Logf("handler answered %v after Neo4j restarted, at attempt %d", time.Since(start).Round(time.Millisecond), attempts)
-		apitest.MustData(t, apitest.Post(t, h, polandQuery, nil), &after)
+		apitest.MustData(t, resp, &after)
 		if fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Errorf("after the restart %+v, before %+v", after, before)
 		}
 
 		waitReady(t, proc.readyz)
-		waitAnswer(t, func() apitest.Response { return proc.post(t, polandQuery) })
+		_, resp = waitAnswer(t, func() apitest.Response { return proc.post(t, polandQuery) })
 		t.Logf("server process ready and answering %v after Neo4j restarted", time.Since(start).Round(time.Millisecond))
-		if body := proc.graphql(t, polandQuery); !strings.Contains(body, before.Commitments.Nodes[0].ID) {
-			t.Errorf("server process after the restart answered %s", body)
+		var fromProc struct {
+			Commitments struct {
+				TotalCount int
+				Nodes      []struct{ ID string }
+			}
+		}
+		apitest.MustData(t, resp, &fromProc)
+		if fmt.Sprint(fromProc) != fmt.Sprint(before) {
+			t.Errorf("server process after the restart answered %+v, before %+v", fromProc, before)
 		}
 	})
 }
@@ -237,16 +245,16 @@ func waitReady(t *testing.T, readyz func() (int, string)) {
 }
 
 // waitAnswer repeats a query until it answers without errors, failing after
-// recoveryDeadline; it returns how many attempts it took. Errors on the way
+// recoveryDeadline; it returns how many attempts it took and the answer. Errors on the way
 // must still be STORE_UNAVAILABLE, or TIMEOUT: a Neo4j that is back but
 // still warming up may answer after the request's deadline.
-func waitAnswer(t *testing.T, query func() apitest.Response) int {
+func waitAnswer(t *testing.T, query func() apitest.Response) (int, apitest.Response) {
 	t.Helper()
 	deadline := time.Now().Add(recoveryDeadline)
 	for attempt := 1; ; attempt++ {
 		resp := query()
 		if len(resp.Errors) == 0 {
-			return attempt
+			return attempt, resp
 		}
 		c := resp.Errors[0].Code()
 		if c != "STORE_UNAVAILABLE" && c != "TIMEOUT" {
