@@ -1,8 +1,9 @@
 // Package bbolt is the durable embedded store: the graph in one bbolt file,
 // served from an inmem.Store that it loads at open. Every write is
-// committed to the file (bbolt fsyncs each transaction) before it becomes
-// visible in memory, through inmem's commit hook; a write that fails to
-// persist changes nothing. Reads never touch the file.
+// committed to the file (bbolt fsyncs each transaction; writes committed
+// at the same time share one) before it becomes visible in memory, through
+// inmem's commit hook; a write that fails to persist changes nothing.
+// Reads never touch the file.
 //
 // The file holds the current state, not a log: a bucket per section
 // (sources, entities, relations, claims), every version of every
@@ -195,7 +196,7 @@ func (s *Store) read() error {
 	if err != nil {
 		return fmt.Errorf("reading: %w", err)
 	}
-	mem, err := inmem.New(&ds, inmem.WithCommit(s.persist), inmem.WithRequests(log), inmem.WithPutHistory(entityVersions, sourceVersions))
+	mem, err := inmem.New(&ds, inmem.WithGroupCommit(s.persist), inmem.WithRequests(log), inmem.WithPutHistory(entityVersions, sourceVersions))
 	if err != nil {
 		return fmt.Errorf("loading: %w", err)
 	}
@@ -288,38 +289,60 @@ func put(tx *bolt.Tx, bucket, key []byte, v any) error {
 	return nil
 }
 
-// persist is inmem's commit hook: one bbolt transaction per write, synced
-// to disk when Update returns.
-func (s *Store) persist(ch inmem.Change) error {
+// persist is inmem's group commit hook: the writes planned while the
+// previous transaction ran go into one bbolt transaction, synced to disk
+// once when Update returns, so durable writes/s grows with concurrent
+// writers instead of costing one fsync each. A change that fails must not
+// fail the others: after a failed transaction each is committed alone.
+func (s *Store) persist(changes []inmem.Change) []error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		var err error
-		switch {
-		case ch.Commitment != nil:
-			key := versionKey(ch.Commitment)
-			// Memory and file move together, so the version is new to
-			// both; finding it means they have parted.
-			if tx.Bucket(bucketCommitments).Get(key) != nil {
-				return fmt.Errorf("commitment %s version %d is already in the file", ch.Commitment.ID, ch.Commitment.Version)
+		for _, ch := range changes {
+			if err := store(tx, ch); err != nil {
+				return err
 			}
-			err = put(tx, bucketCommitments, key, ch.Commitment)
-		case ch.Entity != nil:
-			err = errors.Join(put(tx, bucketEntities, []byte(ch.Entity.ID), ch.Entity),
-				putVersions(tx, bucketEntityVersions, ch.EntityVersions, func(v cg.EntityVersion) []byte { return putVersionKey(v.Entity.ID, v.Version) }))
-		case ch.Source != nil:
-			err = errors.Join(put(tx, bucketSources, []byte(ch.Source.ID), ch.Source),
-				putVersions(tx, bucketSourceVersions, ch.SourceVersions, func(v cg.SourceVersion) []byte { return putVersionKey(v.Source.ID, v.Version) }))
-		default:
-			err = fmt.Errorf("a change with nothing to store (%s)", ch.Op)
 		}
-		if err == nil && ch.RequestID != "" {
-			err = put(tx, bucketRequests, []byte(ch.RequestID), ch)
-		}
-		return err
+		return nil
 	})
-	if err != nil {
-		return &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the write could not be saved", Err: err}
+	if err == nil {
+		return nil
 	}
-	return nil
+	errs := make([]error, len(changes))
+	for i, ch := range changes {
+		if len(changes) > 1 {
+			err = s.db.Update(func(tx *bolt.Tx) error { return store(tx, ch) })
+		}
+		if err != nil {
+			errs[i] = &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the write could not be saved", Err: err}
+		}
+	}
+	return errs
+}
+
+// store writes one change into tx.
+func store(tx *bolt.Tx, ch inmem.Change) error {
+	var err error
+	switch {
+	case ch.Commitment != nil:
+		key := versionKey(ch.Commitment)
+		// Memory and file move together, so the version is new to
+		// both; finding it means they have parted.
+		if tx.Bucket(bucketCommitments).Get(key) != nil {
+			return fmt.Errorf("commitment %s version %d is already in the file", ch.Commitment.ID, ch.Commitment.Version)
+		}
+		err = put(tx, bucketCommitments, key, ch.Commitment)
+	case ch.Entity != nil:
+		err = errors.Join(put(tx, bucketEntities, []byte(ch.Entity.ID), ch.Entity),
+			putVersions(tx, bucketEntityVersions, ch.EntityVersions, func(v cg.EntityVersion) []byte { return putVersionKey(v.Entity.ID, v.Version) }))
+	case ch.Source != nil:
+		err = errors.Join(put(tx, bucketSources, []byte(ch.Source.ID), ch.Source),
+			putVersions(tx, bucketSourceVersions, ch.SourceVersions, func(v cg.SourceVersion) []byte { return putVersionKey(v.Source.ID, v.Version) }))
+	default:
+		err = fmt.Errorf("a change with nothing to store (%s)", ch.Op)
+	}
+	if err == nil && ch.RequestID != "" {
+		err = put(tx, bucketRequests, []byte(ch.RequestID), ch)
+	}
+	return err
 }
 
 // Ready reports STORE_UNAVAILABLE once the store is closed.

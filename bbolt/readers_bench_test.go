@@ -3,6 +3,7 @@ package bbolt_test
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,19 +20,27 @@ import (
 //
 //	go test ./bbolt -run '^$' -bench WritesBesideReaders -benchtime 3s
 func BenchmarkWritesBesideReaders(b *testing.B) {
-	for _, tc := range []struct{ writers, readers, admitted int }{
-		{1, 0, 0}, {1, 64, 0}, {1, 64, 4}, {1, 64, 1}, {8, 0, 0}, {8, 64, 0}, {8, 64, 4}, {8, 64, 1},
+	for _, tc := range []struct {
+		writers, readers, admitted int
+		yield                      bool
+	}{
+		{1, 0, 0, false}, {1, 64, 0, false}, {1, 64, 0, true},
+		{8, 0, 0, false}, {8, 64, 0, false}, {8, 64, 0, true},
+		{64, 0, 0, false}, {64, 64, 0, false}, {64, 64, 0, true}, {64, 64, 1, false},
 	} {
 		writers, readers := tc.writers, tc.readers
 		// admitted > 0 lets only that many readers run at once (the
 		// others wait on a channel, not for the CPU), as an admission
-		// limit in front of the store would.
+		// limit in front of the store would. yield has each reader give
+		// up its processor after each read, as a server's handler does
+		// when it waits for the network between requests; without it a
+		// reader runs until preempted (10 ms).
 		var admit chan struct{}
 		if tc.admitted > 0 {
 			admit = make(chan struct{}, tc.admitted)
 		}
 		{
-			b.Run(fmt.Sprintf("writers=%d/readers=%d/admitted=%d", writers, readers, tc.admitted), func(b *testing.B) {
+			b.Run(fmt.Sprintf("writers=%d/readers=%d/admitted=%d/yield=%v", writers, readers, tc.admitted, tc.yield), func(b *testing.B) {
 				s, err := bbolt.Open(filepath.Join(b.TempDir(), "graph.db"), storetest.Fixture())
 				if err != nil {
 					b.Fatal(err)
@@ -61,6 +70,9 @@ func BenchmarkWritesBesideReaders(b *testing.B) {
 								return
 							}
 							reads.Add(1)
+							if tc.yield {
+								runtime.Gosched()
+							}
 						}
 					})
 				}

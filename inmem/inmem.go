@@ -25,12 +25,23 @@ type Store struct {
 	// mu guards everything below for reads; changing anything takes both
 	// wmu and mu (see write).
 	mu sync.RWMutex
-	// wmu serialises writes. A write is planned under wmu alone, so that
-	// reads go on while it is validated and committed (a durable commit
-	// may take an fsync), and takes mu only to apply it.
+	// wmu serialises planning and applying writes. A write is planned
+	// under wmu alone, so that reads go on while it is validated, and
+	// takes mu only to apply it; it is committed (a durable commit may
+	// take an fsync) outside both, in a group with the writes planned
+	// meanwhile (see write).
 	wmu sync.Mutex
-	// commit, when set, persists a planned write before it is applied.
-	commit func(Change) error
+	// settled is signalled (on wmu) whenever changes leave inflight.
+	settled *sync.Cond
+	// inflight holds the target and request ids of the changes being
+	// committed; reads and recording collect what a plan looks up.
+	inflight  inflight
+	reads     []string
+	recording bool
+	group     group
+	// commit, when set, persists a group of planned writes before they
+	// are applied, and says which failed.
+	commit func([]Change) []error
 	// requests remembers every applied write that had a request id.
 	requests map[string]Change
 	// section names what each id of the shared id space belongs to.
@@ -92,12 +103,29 @@ var orders = []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID}
 type Option func(*Store)
 
 // WithCommit has the store call commit with every write it has validated,
-// before applying it, while holding the write lock (writes are serialised,
-// so commit sees them in the order they become visible; reads go on
-// meanwhile). If commit fails, the write fails with its error and nothing
-// changes. A durable wrapper persists the change here. Commit must not call
-// the store's write methods.
+// before applying it. If commit fails, the write fails with its error and
+// nothing changes. A durable wrapper persists the change here. Commit runs
+// without the store's locks, one call at a time, and must not call the
+// store's write methods. WithGroupCommit is the same for a store that can
+// persist several writes at once.
 func WithCommit(commit func(Change) error) Option {
+	return WithGroupCommit(func(changes []Change) []error {
+		errs := make([]error, len(changes))
+		for i, ch := range changes {
+			errs[i] = commit(ch)
+		}
+		return errs
+	})
+}
+
+// WithGroupCommit has the store call commit with the writes it has
+// validated while the previous call ran (at least one), in the order they
+// become visible; commit returns each one's error (nil or a shorter slice
+// for none). Writes of one id, and a write and another that depends on
+// it, are never in one group: the second is planned once the first is
+// applied. One call at a time, without the store's locks; commit must not
+// call the store's write methods.
+func WithGroupCommit(commit func([]Change) []error) Option {
 	return func(s *Store) { s.commit = commit }
 }
 

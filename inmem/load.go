@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -24,6 +25,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("inmem: %w", err)
 	}
 	s := &Store{
+		inflight:        inflight{},
 		requests:        map[string]Change{},
 		history:         make(map[string][]*cg.Commitment, len(ds.Commitments)),
 		sources:         make(map[string]*cg.Source, len(ds.Sources)),
@@ -46,6 +48,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		bySource:        index[*cg.Commitment]{},
 		byStatedBy:      index[*cg.Commitment]{},
 	}
+	s.settled = sync.NewCond(&s.wmu)
 	// All sections share one id space (Check made sure of it); section
 	// keeps it for the writes.
 	s.section = make(map[string]string, len(ds.Sources)+len(ds.Entities)+len(ds.Relations)+len(ds.Commitments)+len(ds.Claims))

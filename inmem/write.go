@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -58,8 +59,22 @@ func (ch Change) target() string {
 // write runs one write: a retry of a request id already applied returns the
 // logged change; otherwise plan validates the write against the current
 // state and builds the change, commit persists it, and apply makes it
-// visible. Only writers change the state and they hold wmu, so plan can
-// read without mu while readers go on; mu is held just to apply.
+// visible. Only writers change the state, and they plan and apply under
+// wmu, so plan can read without mu while readers go on; mu is held just to
+// apply.
+//
+// Writes that arrive while others are being committed are committed
+// together (group commit: one transaction, one fsync, for a durable
+// store) and applied together, under one mu.Lock: beside many readers each
+// fsync and each wait for the readers to let go of mu costs a scheduling
+// round, which one write each made the bottleneck. While a change is being
+// committed its target id and request id are in flight, and a write that
+// would read either (its own target or request id, or an entity or source
+// its plan looks up) waits until that change is applied or has failed, then
+// plans again. A plan that reads nothing in flight gives what it would give
+// after those changes, which touch nothing it read. So writes of one id
+// stay in order, each sees the versions before it, and nothing becomes
+// visible before it is durable.
 func (s *Store) write(ctx context.Context, op Op, requestID, target string, plan func() (Change, error)) (Change, error) {
 	if err := ctx.Err(); err != nil {
 		return Change{}, fmt.Errorf("inmem: %s: %w", strings.ToLower(string(op)), err)
@@ -71,30 +86,164 @@ func (s *Store) write(ctx context.Context, op Op, requestID, target string, plan
 		return Change{}, err
 	}
 	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if requestID != "" {
-		if prior, ok := s.requests[requestID]; ok {
-			if prior.Op != op || prior.target() != target {
-				return Change{}, cg.RequestReused(requestID)
+	var ch Change
+	for {
+		if requestID != "" {
+			if prior, ok := s.requests[requestID]; ok {
+				s.wmu.Unlock()
+				if prior.Op != op || prior.target() != target {
+					return Change{}, cg.RequestReused(requestID)
+				}
+				cg.MarkReplayed(ctx)
+				return prior, nil
 			}
-			cg.MarkReplayed(ctx)
-			return prior, nil
 		}
-	}
-	ch, err := plan()
-	if err != nil {
-		return Change{}, err
+		if s.inflight.has(target) || (requestID != "" && s.inflight.has(requestKey(requestID))) {
+			s.settled.Wait()
+			continue
+		}
+		s.reads = s.reads[:0]
+		s.recording = true
+		var err error
+		ch, err = plan()
+		s.recording = false
+		if s.inflight.hasAny(s.reads) {
+			s.settled.Wait()
+			continue
+		}
+		if err != nil {
+			s.wmu.Unlock()
+			return Change{}, err
+		}
+		break
 	}
 	ch.Op, ch.RequestID = op, requestID
+	p := &pending{ch: ch, keys: []string{target}, done: make(chan bool, 1)}
+	if requestID != "" {
+		p.keys = append(p.keys, requestKey(requestID))
+	}
+	s.inflight.add(p.keys)
+	s.wmu.Unlock()
+	if err := s.group.join(p, s.commitAndApply); err != nil {
+		return Change{}, fmt.Errorf("inmem: committing %s %q: %w", op, target, err)
+	}
+	return ch, nil
+}
+
+// commitAndApply commits a group of planned changes, applies those that
+// were committed under one mu.Lock, and lets the writers they held back
+// plan again.
+func (s *Store) commitAndApply(batch []*pending) {
+	changes := make([]Change, len(batch))
+	for i, p := range batch {
+		changes[i] = p.ch
+	}
+	var errs []error
 	if s.commit != nil {
-		if err := s.commit(ch); err != nil {
-			return Change{}, fmt.Errorf("inmem: committing %s %q: %w", op, target, err)
+		errs = s.commit(changes)
+	}
+	s.wmu.Lock()
+	s.mu.Lock()
+	for i, p := range batch {
+		if i < len(errs) && errs[i] != nil {
+			p.err = errs[i]
+			continue
+		}
+		s.apply(p.ch)
+	}
+	s.mu.Unlock()
+	for _, p := range batch {
+		s.inflight.remove(p.keys)
+	}
+	s.settled.Broadcast()
+	s.wmu.Unlock()
+}
+
+// group is the queue of planned changes waiting to be committed.
+type group struct {
+	mu    sync.Mutex
+	queue []*pending
+	busy  bool // a leader is committing
+}
+
+// pending is one planned change; done says false once err is its outcome,
+// true when its writer is to lead the next group.
+type pending struct {
+	ch   Change
+	keys []string // in flight until it is applied or failed
+	err  error
+	done chan bool
+}
+
+// join queues p and returns its outcome. The first writer to find no group
+// being committed leads: it takes the queue, itself included, and runs it
+// through commit; writers arriving meanwhile wait for the next group,
+// which the leader hands to the first of them, so that no caller waits
+// for more than the group before its own.
+func (g *group) join(p *pending, commit func([]*pending)) error {
+	g.mu.Lock()
+	g.queue = append(g.queue, p)
+	lead := !g.busy
+	g.busy = true
+	g.mu.Unlock()
+	if !lead && !<-p.done {
+		return p.err
+	}
+	g.mu.Lock()
+	batch := g.queue
+	g.queue = nil
+	g.mu.Unlock()
+	commit(batch)
+	for _, q := range batch {
+		if q != p {
+			q.done <- false
 		}
 	}
-	s.mu.Lock()
-	s.apply(ch)
-	s.mu.Unlock()
-	return ch, nil
+	g.mu.Lock()
+	if len(g.queue) > 0 {
+		next := g.queue[0]
+		g.mu.Unlock()
+		next.done <- true
+	} else {
+		g.busy = false
+		g.mu.Unlock()
+	}
+	return p.err
+}
+
+// requestKey is a request id's key among the ids in flight, apart from the
+// items' id space.
+func requestKey(id string) string { return "\x00request\x00" + id }
+
+// inflight counts the keys of the changes being committed.
+type inflight map[string]int
+
+func (f inflight) has(key string) bool { return f[key] > 0 }
+
+func (f inflight) hasAny(keys []string) bool {
+	if len(f) == 0 {
+		return false
+	}
+	for _, k := range keys {
+		if f[k] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (f inflight) add(keys []string) {
+	for _, k := range keys {
+		f[k]++
+	}
+}
+
+func (f inflight) remove(keys []string) {
+	for _, k := range keys {
+		if f[k]--; f[k] <= 0 {
+			delete(f, k)
+		}
+	}
 }
 
 // apply makes a planned change visible. It cannot fail: plan checked
@@ -160,15 +309,28 @@ func (s *Store) putEntity(e *cg.Entity) {
 
 // lookup answers the shared validation's questions from the current state.
 // The caller holds wmu or mu.
+// During a plan it records the ids it is asked for (see write).
 func (s *Store) lookup() cg.Lookup {
 	return cg.Lookup{
 		Entity: func(id string) (*cg.Entity, bool) {
+			s.read(id)
 			if e, ok := s.entities[id]; ok {
 				return e.Entity, true
 			}
 			return nil, false
 		},
-		Source: func(id string) (*cg.Source, bool) { src, ok := s.sources[id]; return src, ok },
+		Source: func(id string) (*cg.Source, bool) {
+			s.read(id)
+			src, ok := s.sources[id]
+			return src, ok
+		},
+	}
+}
+
+// read records an id a plan looked up. The caller holds wmu.
+func (s *Store) read(id string) {
+	if s.recording {
+		s.reads = append(s.reads, id)
 	}
 }
 
