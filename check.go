@@ -76,6 +76,18 @@ func (ds *Dataset) Check() error {
 			continue
 		}
 		c.end("claim", cl.ID, "subject", cl.SubjectID)
+		if cl.Position != "" && !ValidPosition(cl.Position) {
+			c.bad("claim %s: position %q is not normalised (lower-case words joined by hyphens, at most %d bytes)", cl.ID, cl.Position, MaxPositionLen)
+		}
+		if st := cl.Stance; st != nil {
+			c.end("claim", cl.ID, "stance actor", st.ActorID)
+			if st.Kind != "" && !st.Kind.IsCommitment() {
+				c.bad("claim %s: stance kind %q is not a commitment kind", cl.ID, st.Kind)
+			}
+			if !st.State.Valid() {
+				c.bad("claim %s: unknown stance state %q", cl.ID, st.State)
+			}
+		}
 		c.evidence("claim", cl.ID, cl.Evidence)
 	}
 	return c.err()

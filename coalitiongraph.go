@@ -125,7 +125,16 @@ type Claim struct {
 	SubjectID string
 	Topic     string
 	Text      string
-	Evidence  []Evidence
+	// Position is the claim's answer to its topic, normalised to a short
+	// value ("similar", "meloni", "8") so that accounts compare: claims on
+	// one subject and topic with the same position corroborate each other,
+	// different positions are a disagreement (see Topics).
+	Position string
+	// Stance, when set, is a stance the claim records: a position an actor
+	// takes, or something others discussed about it, which the matrix
+	// shows as its own state beside commitments.
+	Stance   *Stance
+	Evidence []Evidence
 }
 
 // Dataset is everything a store is loaded from.

@@ -47,6 +47,11 @@ func (l *loader) check() {
 	}
 	for _, r := range l.claims {
 		l.entity(r.it, r.subject, true)
+		if r.c.Stance != nil {
+			if a := l.entity(r.it, r.actor, true); a != nil && a.kind.Valid() && !a.kind.IsActor() {
+				r.it.errf(r.actor.line, "stance actor %s is of kind %s; want a COUNTRY, PERSON, ORGANISATION or GROUP", r.actor.id, a.kind)
+			}
+		}
 		l.checkEvidence(r.ev, files)
 	}
 }

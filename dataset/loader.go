@@ -27,7 +27,8 @@ var (
 	entityFields   = []string{"id", "kind", "name", "aliases", "description", "date", "evidence"}
 	relationFields = []string{"id", "kind", "from", "to", "role", "date", "evidence"}
 	commitFields   = []string{"id", "kind", "actor", "target", "status", "date", "statedBy", "conditions", "summary", "evidence"}
-	claimFields    = []string{"id", "subject", "topic", "text", "evidence"}
+	claimFields    = []string{"id", "subject", "topic", "text", "position", "stance", "evidence"}
+	stanceFields   = []string{"actor", "kind", "state", "discussedBy"}
 	evidenceFields = []string{"source", "quote", "attributedTo"}
 )
 
@@ -114,6 +115,7 @@ type claimRec struct {
 	it      *item
 	c       *cg.Claim
 	subject ref
+	actor   ref // the stance's, when there is one
 	ev      []*evRec
 }
 
@@ -342,6 +344,13 @@ func (l *loader) parseItem(file, section string, n *yaml.Node) {
 		if r.c.Text, tl = it.str("text"); strings.TrimSpace(r.c.Text) == "" {
 			it.missing("text", tl, "missing text")
 		}
+		switch r.c.Position, tl = it.str("position"); {
+		case r.c.Position == "":
+			it.missing("position", tl, "missing position: the claim's answer to its topic, normalised (\"similar\", \"meloni\", \"8\"), so that agreeing claims share it")
+		case !cg.ValidPosition(r.c.Position):
+			it.errf(tl, "position %q is not normalised: lower-case words of letters and digits joined by single hyphens, at most %d bytes", r.c.Position, cg.MaxPositionLen)
+		}
+		r.c.Stance, r.actor = it.stance()
 		r.c.Evidence, r.ev = it.evidence(true)
 		l.claims = append(l.claims, r)
 	}
@@ -490,6 +499,42 @@ func (it *item) edgeKind(commitment bool) (cg.EdgeKind, int) {
 		it.errf(line, "%s is a commitment kind; put it under commitments, or use a relation kind (%s)", s, edgeKinds(want))
 	}
 	return k, line
+}
+
+// stance reads a claim's optional stance and the reference to its actor.
+func (it *item) stance() (*cg.Stance, ref) {
+	v, ok := it.m["stance"]
+	if !ok || isNull(v) {
+		return nil, ref{}
+	}
+	if v.Kind != yaml.MappingNode {
+		it.errf(v.Line, "stance: want a mapping with actor, kind, state and discussedBy, got %s", describe(v))
+		return nil, ref{}
+	}
+	m := it.l.fields(it.file, v, it.what+": stance", stanceFields)
+	st := &cg.Stance{}
+	var line int
+	st.ActorID, line = it.l.scalar(it, m, "actor", v.Line)
+	actor := ref{field: "stance actor", id: st.ActorID, line: line}
+	var s string
+	s, line = it.l.scalar(it, m, "kind", v.Line)
+	if st.Kind = cg.EdgeKind(s); s != "" && !st.Kind.IsCommitment() {
+		it.errf(line, "stance kind %q: want the commitment kind of the matrix column it shows in (%s), or none", s, edgeKinds(cg.CommitmentKinds))
+	}
+	s, line = it.l.scalar(it, m, "state", v.Line)
+	if st.State = cg.StanceState(s); !st.State.Valid() {
+		it.errf(line, "stance state %q: want one of %s", s, stanceStates())
+	}
+	st.DiscussedBy, _ = it.l.scalar(it, m, "discussedBy", v.Line)
+	return st, actor
+}
+
+func stanceStates() string {
+	out := make([]string, len(cg.StanceStates))
+	for i, s := range cg.StanceStates {
+		out[i] = string(s)
+	}
+	return strings.Join(out, ", ")
 }
 
 // evidence reads the evidence list; required says whether the item must

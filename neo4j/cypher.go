@@ -165,7 +165,9 @@ MERGE (c:Claim {id: row.id})
 WITH c, s, row
 CALL (c, s, row) {
   WITH c, s, row WHERE c.hash IS NULL OR c.hash <> row.hash
-  SET c.topic = row.topic, c.text = row.text, c.hash = row.hash
+  SET c.topic = row.topic, c.text = row.text, c.position = row.position, c.stanceActor = row.stanceActor,
+      c.stanceKind = row.stanceKind, c.stanceState = row.stanceState, c.stanceDiscussedBy = row.stanceDiscussedBy,
+      c.hash = row.hash
   WITH c, s, row
   CALL (c, s) {
     OPTIONAL MATCH (c)-[old:ABOUT]->(x)
@@ -339,7 +341,8 @@ ORDER BY r.id`
 
 	claimsTemplate = `MATCH (c:Claim)-[:ABOUT]->(s:Entity)
 %s
-RETURN c {.id, subject: s.id, .topic, .text, evidence: ` + evidenceOf("c.id") + `} AS claim
+RETURN c {.id, subject: s.id, .topic, .text, .position, .stanceActor, .stanceKind, .stanceState, .stanceDiscussedBy,
+  evidence: ` + evidenceOf("c.id") + `} AS claim
 ORDER BY c.id`
 
 	// commitmentsTotalTemplate and commitmentsTemplate count the matches

@@ -342,8 +342,17 @@ func claimFields(stored, want *cg.Claim) []FieldDiff {
 	f.add("subject", stored.SubjectID, want.SubjectID)
 	f.add("topic", stored.Topic, want.Topic)
 	f.add("text", stored.Text, want.Text)
+	f.add("position", stored.Position, want.Position)
+	f.add("stance", stanceString(stored.Stance), stanceString(want.Stance))
 	f.evidence(stored.Evidence, want.Evidence)
 	return f
+}
+
+func stanceString(st *cg.Stance) string {
+	if st == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %s %s %q", st.ActorID, st.Kind, st.State, st.DiscussedBy)
 }
 
 func formatTime(t time.Time) string {

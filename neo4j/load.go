@@ -426,8 +426,15 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 
 	var claimRows []any
 	for _, c := range ds.Claims {
-		claimRows = append(claimRows, hashed(map[string]any{"id": c.ID, "subject": c.SubjectID, "topic": c.Topic,
-			"text": c.Text, "evidence": evidence(c.Evidence)}))
+		row := map[string]any{"id": c.ID, "subject": c.SubjectID, "topic": c.Topic,
+			"text": c.Text, "position": c.Position, "evidence": evidence(c.Evidence)}
+		// A claim without a stance stores nulls, so that a stance taken
+		// away on reload leaves nothing behind.
+		row["stanceActor"], row["stanceKind"], row["stanceState"], row["stanceDiscussedBy"] = nil, nil, nil, nil
+		if st := c.Stance; st != nil {
+			row["stanceActor"], row["stanceKind"], row["stanceState"], row["stanceDiscussedBy"] = st.ActorID, string(st.Kind), string(st.State), st.DiscussedBy
+		}
+		claimRows = append(claimRows, hashed(row))
 		p.stats.Claims++
 	}
 	add("claims", upsertClaims, claimRows)

@@ -177,10 +177,15 @@ func (s *Store) Claims(ctx context.Context, f cg.ClaimFilter) ([]*cg.Claim, erro
 	for _, rec := range recs {
 		v, _ := rec.Get("claim")
 		m := asMap(v)
-		out = append(out, &cg.Claim{
+		c := &cg.Claim{
 			ID: toString(m["id"]), SubjectID: toString(m["subject"]), Topic: toString(m["topic"]),
-			Text: toString(m["text"]), Evidence: decodeEvidence(m["evidence"]),
-		})
+			Text: toString(m["text"]), Position: toString(m["position"]), Evidence: decodeEvidence(m["evidence"]),
+		}
+		if m["stanceState"] != nil {
+			c.Stance = &cg.Stance{ActorID: toString(m["stanceActor"]), Kind: cg.EdgeKind(toString(m["stanceKind"])),
+				State: cg.StanceState(toString(m["stanceState"])), DiscussedBy: toString(m["stanceDiscussedBy"])}
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }

@@ -119,11 +119,12 @@ func Fixture() *cg.Dataset {
 				Evidence: []cg.Evidence{c("France first raised troops in February", 14)}},
 		},
 		Claims: []*cg.Claim{
-			{ID: "cl-ita-plan-art5-a", SubjectID: "prop-ita-24h", Topic: "relation to Article 5", Text: "resembles NATO's Article 5",
+			{ID: "cl-ita-plan-art5-a", SubjectID: "prop-ita-24h", Topic: "relation to Article 5", Text: "resembles NATO's Article 5", Position: "similar",
 				Evidence: []cg.Evidence{ev("src-a", "the plan resembles NATO’s Article 5 commitment", "Bloomberg", 12)}},
-			{ID: "cl-ita-plan-art5-c", SubjectID: "prop-ita-24h", Topic: "relation to Article 5", Text: "would stop short of Article 5",
+			{ID: "cl-ita-plan-art5-c", SubjectID: "prop-ita-24h", Topic: "relation to Article 5", Text: "would stop short of Article 5", Position: "stops-short",
 				Evidence: []cg.Evidence{c("would stop short of Article 5", 4)}},
-			{ID: "cl-coalition-size-b", SubjectID: "coalition", Topic: "size", Text: "about 10 European states",
+			{ID: "cl-coalition-size-b", SubjectID: "coalition", Topic: "size", Text: "about 10 European states", Position: "about-10",
+				Stance:   &cg.Stance{ActorID: "coalition", Kind: cg.OffersTroops, State: cg.StanceUnderDiscussion, DiscussedBy: "European capitals"},
 				Evidence: []cg.Evidence{b("about 10 European states", 8)}},
 		},
 	}
