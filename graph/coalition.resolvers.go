@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
@@ -16,6 +17,11 @@ import (
 // Commitments is the resolver for the commitments field.
 func (r *matrixCellResolver) Commitments(ctx context.Context, obj *model.MatrixCell) ([]*cg.Commitment, error) {
 	return loadersFor(ctx).cell.Load(cellKey{filter: obj.Filter, actor: obj.ActorID, kind: obj.Kind})
+}
+
+// Kind is the resolver for the kind field.
+func (r *matrixStanceResolver) Kind(ctx context.Context, obj *cg.StanceCell) (*cg.EdgeKind, error) {
+	return optionalKind(obj.Kind), nil
 }
 
 // Coalition is the resolver for the coalition field.
@@ -84,21 +90,41 @@ func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilt
 		return nil, err
 	}
 	loadersFor(ctx).setEntities(matrix.Actors)
+	// The stance layer comes from the claims, shaped by the domain's one
+	// rule, whichever store answered.
+	claims, err := r.Store.Claims(ctx, cg.ClaimFilter{SourceIDs: f.SourceIDs})
+	if err != nil {
+		return nil, err
+	}
+	stances := cg.StanceCells(claims, f)
 	key := encodeFilter(f)
 	m := &model.CommitmentMatrix{Kinds: cg.CommitmentKinds, Rows: []*model.MatrixRow{}}
-	var ids []string
 	rows := map[string]*model.MatrixRow{}
-	for _, c := range matrix.Cells {
-		row, ok := rows[c.ActorID]
+	row := func(actor string) *model.MatrixRow {
+		row, ok := rows[actor]
 		if !ok {
-			row = &model.MatrixRow{}
-			rows[c.ActorID] = row
-			ids = append(ids, c.ActorID)
-			m.Rows = append(m.Rows, row)
+			row = &model.MatrixRow{Cells: []*model.MatrixCell{}, Stances: []*cg.StanceCell{}}
+			rows[actor] = row
 		}
+		return row
+	}
+	for _, c := range matrix.Cells {
+		row := row(c.ActorID)
 		row.Total += c.Commitments
 		row.Cells = append(row.Cells, &model.MatrixCell{MatrixCell: c, Filter: key})
 		loadersFor(ctx).cell.Prime(cellKey{filter: key, actor: c.ActorID, kind: c.Kind})
+	}
+	for i := range stances {
+		row := row(stances[i].ActorID)
+		row.Stances = append(row.Stances, &stances[i])
+	}
+	ids := make([]string, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		m.Rows = append(m.Rows, rows[id])
 	}
 	actors, err := loadersFor(ctx).entity.LoadAll(ids)
 	if err != nil {
@@ -113,4 +139,10 @@ func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilt
 // MatrixCell returns MatrixCellResolver implementation.
 func (r *Resolver) MatrixCell() MatrixCellResolver { return &matrixCellResolver{r} }
 
-type matrixCellResolver struct{ *Resolver }
+// MatrixStance returns MatrixStanceResolver implementation.
+func (r *Resolver) MatrixStance() MatrixStanceResolver { return &matrixStanceResolver{r} }
+
+type (
+	matrixCellResolver   struct{ *Resolver }
+	matrixStanceResolver struct{ *Resolver }
+)

@@ -54,6 +54,21 @@ func (r *commitmentResolver) Sources(ctx context.Context, obj *cg.Commitment) ([
 	return loadersFor(ctx).source.LoadAll(ids)
 }
 
+// Corroboration is the resolver for the corroboration field.
+func (r *commitmentResolver) Corroboration(ctx context.Context, obj *cg.Commitment) (int, error) {
+	return len(cg.Accounts(obj.Evidence)), nil
+}
+
+// Accounts is the resolver for the accounts field.
+func (r *commitmentResolver) Accounts(ctx context.Context, obj *cg.Commitment) ([]*cg.Account, error) {
+	accounts := cg.Accounts(obj.Evidence)
+	out := make([]*cg.Account, len(accounts))
+	for i := range accounts {
+		out[i] = &accounts[i]
+	}
+	return out, nil
+}
+
 // RecordedAt is the resolver for the recordedAt field.
 func (r *commitmentResolver) RecordedAt(ctx context.Context, obj *cg.Commitment) (*time.Time, error) {
 	if obj.RecordedAt.IsZero() {
@@ -163,7 +178,18 @@ func (r *queryResolver) Counts(ctx context.Context, filter *model.CommitmentFilt
 	return out, nil
 }
 
+// Source is the resolver for the source field.
+func (r *sourceAccountResolver) Source(ctx context.Context, obj *cg.Account) (*cg.Source, error) {
+	return loadersFor(ctx).source.Load(obj.SourceID)
+}
+
 // Commitment returns CommitmentResolver implementation.
 func (r *Resolver) Commitment() CommitmentResolver { return &commitmentResolver{r} }
 
-type commitmentResolver struct{ *Resolver }
+// SourceAccount returns SourceAccountResolver implementation.
+func (r *Resolver) SourceAccount() SourceAccountResolver { return &sourceAccountResolver{r} }
+
+type (
+	commitmentResolver    struct{ *Resolver }
+	sourceAccountResolver struct{ *Resolver }
+)

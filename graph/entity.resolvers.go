@@ -105,12 +105,12 @@ func (r *entityResolver) CommitmentsStated(ctx context.Context, obj *cg.Entity) 
 }
 
 // Claims is the resolver for the claims field.
-func (r *entityResolver) Claims(ctx context.Context, obj *cg.Entity) ([]*model.ClaimTopic, error) {
+func (r *entityResolver) Claims(ctx context.Context, obj *cg.Entity) ([]*cg.Topic, error) {
 	cs, err := loadersFor(ctx).claimsAbout.Load(obj.ID)
 	if err != nil {
 		return nil, err
 	}
-	return groupClaims(cs), nil
+	return nonNil(cg.Topics(cs)), nil
 }
 
 // Entity is the resolver for the entity field.
@@ -168,6 +168,16 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []cg.Ent
 	es, err := r.Store.Entities(ctx, cg.EntityFilter{Search: query, Kinds: kinds, Limit: n})
 	loadersFor(ctx).primeEntities(es)
 	return es, err
+}
+
+// Disputes is the resolver for the disputes field.
+func (r *queryResolver) Disputes(ctx context.Context, subjects []string) ([]*cg.Topic, error) {
+	claims, err := r.Store.Claims(ctx, cg.ClaimFilter{SubjectIDs: subjects})
+	if err != nil {
+		return nil, err
+	}
+	loadersFor(ctx).primeClaims(claims)
+	return nonNil(cg.Disputes(claims)), nil
 }
 
 // Entity returns EntityResolver implementation.

@@ -32,17 +32,22 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Claim() ClaimResolver
+	ClaimPosition() ClaimPositionResolver
+	ClaimTopic() ClaimTopicResolver
 	Commitment() CommitmentResolver
 	Entity() EntityResolver
 	Evidence() EvidenceResolver
 	GraphEdge() GraphEdgeResolver
 	MatrixCell() MatrixCellResolver
+	MatrixStance() MatrixStanceResolver
 	Mutation() MutationResolver
 	PartialDate() PartialDateResolver
 	Path() PathResolver
 	Query() QueryResolver
 	Relation() RelationResolver
 	Source() SourceResolver
+	SourceAccount() SourceAccountResolver
+	Stance() StanceResolver
 	Subgraph() SubgraphResolver
 	Subscription() SubscriptionResolver
 }
@@ -52,17 +57,29 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Claim struct {
-		Evidence func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Subject  func(childComplexity int) int
-		Text     func(childComplexity int) int
-		Topic    func(childComplexity int) int
+		Corroboration func(childComplexity int) int
+		Evidence      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Position      func(childComplexity int) int
+		Stance        func(childComplexity int) int
+		Subject       func(childComplexity int) int
+		Text          func(childComplexity int) int
+		Topic         func(childComplexity int) int
+	}
+
+	ClaimPosition struct {
+		Claims        func(childComplexity int) int
+		Corroboration func(childComplexity int) int
+		Position      func(childComplexity int) int
+		Sources       func(childComplexity int) int
 	}
 
 	ClaimTopic struct {
-		Claims   func(childComplexity int) int
-		Disputed func(childComplexity int) int
-		Topic    func(childComplexity int) int
+		Claims    func(childComplexity int) int
+		Disputed  func(childComplexity int) int
+		Positions func(childComplexity int) int
+		Subject   func(childComplexity int) int
+		Topic     func(childComplexity int) int
 	}
 
 	Coalition struct {
@@ -78,8 +95,10 @@ type ComplexityRoot struct {
 	}
 
 	Commitment struct {
+		Accounts          func(childComplexity int) int
 		Actor             func(childComplexity int) int
 		Conditions        func(childComplexity int) int
+		Corroboration     func(childComplexity int) int
 		Date              func(childComplexity int) int
 		Evidence          func(childComplexity int) int
 		EvidenceCount     func(childComplexity int) int
@@ -220,9 +239,17 @@ type ComplexityRoot struct {
 	}
 
 	MatrixRow struct {
-		Actor func(childComplexity int) int
-		Cells func(childComplexity int) int
-		Total func(childComplexity int) int
+		Actor   func(childComplexity int) int
+		Cells   func(childComplexity int) int
+		Stances func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	MatrixStance struct {
+		Claims      func(childComplexity int) int
+		DiscussedBy func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		State       func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -259,6 +286,7 @@ type ComplexityRoot struct {
 		Commitment         func(childComplexity int, id string) int
 		Commitments        func(childComplexity int, filter *model.CommitmentFilter, orderBy *coalitiongraph.CommitmentOrder, first *int, after *string) int
 		Counts             func(childComplexity int, filter *model.CommitmentFilter) int
+		Disputes           func(childComplexity int, subjects []string) int
 		Entities           func(childComplexity int, kinds []coalitiongraph.EntityKind, first *int) int
 		EntitiesConnection func(childComplexity int, kinds []coalitiongraph.EntityKind, first *int, after *string, last *int, before *string) int
 		Entity             func(childComplexity int, id string) int
@@ -299,12 +327,24 @@ type ComplexityRoot struct {
 		Title       func(childComplexity int) int
 	}
 
+	SourceAccount struct {
+		Evidence func(childComplexity int) int
+		Source   func(childComplexity int) int
+	}
+
 	SourceVersion struct {
 		Reason     func(childComplexity int) int
 		RecordedAt func(childComplexity int) int
 		RecordedBy func(childComplexity int) int
 		Source     func(childComplexity int) int
 		Version    func(childComplexity int) int
+	}
+
+	Stance struct {
+		Actor       func(childComplexity int) int
+		DiscussedBy func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		State       func(childComplexity int) int
 	}
 
 	Subgraph struct {
@@ -337,6 +377,14 @@ type ComplexityRoot struct {
 
 type ClaimResolver interface {
 	Subject(ctx context.Context, obj *coalitiongraph.Claim) (*coalitiongraph.Entity, error)
+
+	Corroboration(ctx context.Context, obj *coalitiongraph.Claim) (int, error)
+}
+type ClaimPositionResolver interface {
+	Sources(ctx context.Context, obj *coalitiongraph.Position) ([]*coalitiongraph.Source, error)
+}
+type ClaimTopicResolver interface {
+	Subject(ctx context.Context, obj *coalitiongraph.Topic) (*coalitiongraph.Entity, error)
 }
 type CommitmentResolver interface {
 	Actor(ctx context.Context, obj *coalitiongraph.Commitment) (*coalitiongraph.Entity, error)
@@ -349,6 +397,8 @@ type CommitmentResolver interface {
 
 	EvidenceCount(ctx context.Context, obj *coalitiongraph.Commitment) (int, error)
 	Sources(ctx context.Context, obj *coalitiongraph.Commitment) ([]*coalitiongraph.Source, error)
+	Corroboration(ctx context.Context, obj *coalitiongraph.Commitment) (int, error)
+	Accounts(ctx context.Context, obj *coalitiongraph.Commitment) ([]*coalitiongraph.Account, error)
 
 	RecordedAt(ctx context.Context, obj *coalitiongraph.Commitment) (*time.Time, error)
 	RecordedBy(ctx context.Context, obj *coalitiongraph.Commitment) (*string, error)
@@ -375,7 +425,7 @@ type EntityResolver interface {
 	CommitmentsReceived(ctx context.Context, obj *coalitiongraph.Entity, kinds []coalitiongraph.EdgeKind, statuses []coalitiongraph.Status) ([]*coalitiongraph.Commitment, error)
 	CommitmentsReceivedConnection(ctx context.Context, obj *coalitiongraph.Entity, kinds []coalitiongraph.EdgeKind, statuses []coalitiongraph.Status, orderBy *coalitiongraph.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
 	CommitmentsStated(ctx context.Context, obj *coalitiongraph.Entity) ([]*coalitiongraph.Commitment, error)
-	Claims(ctx context.Context, obj *coalitiongraph.Entity) ([]*model.ClaimTopic, error)
+	Claims(ctx context.Context, obj *coalitiongraph.Entity) ([]*coalitiongraph.Topic, error)
 }
 type EvidenceResolver interface {
 	Source(ctx context.Context, obj *coalitiongraph.Evidence) (*coalitiongraph.Source, error)
@@ -389,6 +439,9 @@ type GraphEdgeResolver interface {
 }
 type MatrixCellResolver interface {
 	Commitments(ctx context.Context, obj *model.MatrixCell) ([]*coalitiongraph.Commitment, error)
+}
+type MatrixStanceResolver interface {
+	Kind(ctx context.Context, obj *coalitiongraph.StanceCell) (*coalitiongraph.EdgeKind, error)
 }
 type MutationResolver interface {
 	RecordCommitment(ctx context.Context, input model.RecordCommitmentInput) (*coalitiongraph.Commitment, error)
@@ -419,6 +472,7 @@ type QueryResolver interface {
 	Entities(ctx context.Context, kinds []coalitiongraph.EntityKind, first *int) ([]*coalitiongraph.Entity, error)
 	EntitiesConnection(ctx context.Context, kinds []coalitiongraph.EntityKind, first *int, after *string, last *int, before *string) (*model.EntityConnection, error)
 	Search(ctx context.Context, query string, kinds []coalitiongraph.EntityKind, first *int) ([]*coalitiongraph.Entity, error)
+	Disputes(ctx context.Context, subjects []string) ([]*coalitiongraph.Topic, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int) ([]*coalitiongraph.Path, error)
 	Subgraph(ctx context.Context, id string, depth *int) (*coalitiongraph.Subgraph, error)
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -444,6 +498,15 @@ type SourceResolver interface {
 	Claims(ctx context.Context, obj *coalitiongraph.Source) ([]*coalitiongraph.Claim, error)
 	Facts(ctx context.Context, obj *coalitiongraph.Source, first *int, after *string, last *int, before *string) (*model.FactConnection, error)
 	FactCount(ctx context.Context, obj *coalitiongraph.Source) (int, error)
+}
+type SourceAccountResolver interface {
+	Source(ctx context.Context, obj *coalitiongraph.Account) (*coalitiongraph.Source, error)
+}
+type StanceResolver interface {
+	Actor(ctx context.Context, obj *coalitiongraph.Stance) (*coalitiongraph.Entity, error)
+	Kind(ctx context.Context, obj *coalitiongraph.Stance) (*coalitiongraph.EdgeKind, error)
+
+	DiscussedBy(ctx context.Context, obj *coalitiongraph.Stance) (*string, error)
 }
 type SubgraphResolver interface {
 	Nodes(ctx context.Context, obj *coalitiongraph.Subgraph) ([]*coalitiongraph.Entity, error)
@@ -471,6 +534,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Claim.corroboration":
+		if e.ComplexityRoot.Claim.Corroboration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.Corroboration(childComplexity), true
 	case "Claim.evidence":
 		if e.ComplexityRoot.Claim.Evidence == nil {
 			break
@@ -483,6 +552,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Claim.ID(childComplexity), true
+	case "Claim.position":
+		if e.ComplexityRoot.Claim.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.Position(childComplexity), true
+	case "Claim.stance":
+		if e.ComplexityRoot.Claim.Stance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.Stance(childComplexity), true
 	case "Claim.subject":
 		if e.ComplexityRoot.Claim.Subject == nil {
 			break
@@ -502,6 +583,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Claim.Topic(childComplexity), true
 
+	case "ClaimPosition.claims":
+		if e.ComplexityRoot.ClaimPosition.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimPosition.Claims(childComplexity), true
+	case "ClaimPosition.corroboration":
+		if e.ComplexityRoot.ClaimPosition.Corroboration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimPosition.Corroboration(childComplexity), true
+	case "ClaimPosition.position":
+		if e.ComplexityRoot.ClaimPosition.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimPosition.Position(childComplexity), true
+	case "ClaimPosition.sources":
+		if e.ComplexityRoot.ClaimPosition.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimPosition.Sources(childComplexity), true
+
 	case "ClaimTopic.claims":
 		if e.ComplexityRoot.ClaimTopic.Claims == nil {
 			break
@@ -514,6 +620,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClaimTopic.Disputed(childComplexity), true
+	case "ClaimTopic.positions":
+		if e.ComplexityRoot.ClaimTopic.Positions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimTopic.Positions(childComplexity), true
+	case "ClaimTopic.subject":
+		if e.ComplexityRoot.ClaimTopic.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimTopic.Subject(childComplexity), true
 	case "ClaimTopic.topic":
 		if e.ComplexityRoot.ClaimTopic.Topic == nil {
 			break
@@ -576,6 +694,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Coalition.Supporters(childComplexity), true
 
+	case "Commitment.accounts":
+		if e.ComplexityRoot.Commitment.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.Accounts(childComplexity), true
 	case "Commitment.actor":
 		if e.ComplexityRoot.Commitment.Actor == nil {
 			break
@@ -588,6 +712,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.Conditions(childComplexity), true
+	case "Commitment.corroboration":
+		if e.ComplexityRoot.Commitment.Corroboration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.Corroboration(childComplexity), true
 	case "Commitment.date":
 		if e.ComplexityRoot.Commitment.Date == nil {
 			break
@@ -1181,12 +1311,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatrixRow.Cells(childComplexity), true
+	case "MatrixRow.stances":
+		if e.ComplexityRoot.MatrixRow.Stances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixRow.Stances(childComplexity), true
 	case "MatrixRow.total":
 		if e.ComplexityRoot.MatrixRow.Total == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MatrixRow.Total(childComplexity), true
+
+	case "MatrixStance.claims":
+		if e.ComplexityRoot.MatrixStance.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixStance.Claims(childComplexity), true
+	case "MatrixStance.discussedBy":
+		if e.ComplexityRoot.MatrixStance.DiscussedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixStance.DiscussedBy(childComplexity), true
+	case "MatrixStance.kind":
+		if e.ComplexityRoot.MatrixStance.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixStance.Kind(childComplexity), true
+	case "MatrixStance.state":
+		if e.ComplexityRoot.MatrixStance.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixStance.State(childComplexity), true
 
 	case "Mutation.changeCommitmentStatus":
 		if e.ComplexityRoot.Mutation.ChangeCommitmentStatus == nil {
@@ -1363,6 +1524,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Counts(childComplexity, args["filter"].(*model.CommitmentFilter)), true
+	case "Query.disputes":
+		if e.ComplexityRoot.Query.Disputes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_disputes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Disputes(childComplexity, args["subjects"].([]string)), true
 	case "Query.entities":
 		if e.ComplexityRoot.Query.Entities == nil {
 			break
@@ -1624,6 +1796,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.Title(childComplexity), true
 
+	case "SourceAccount.evidence":
+		if e.ComplexityRoot.SourceAccount.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceAccount.Evidence(childComplexity), true
+	case "SourceAccount.source":
+		if e.ComplexityRoot.SourceAccount.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceAccount.Source(childComplexity), true
+
 	case "SourceVersion.reason":
 		if e.ComplexityRoot.SourceVersion.Reason == nil {
 			break
@@ -1654,6 +1839,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SourceVersion.Version(childComplexity), true
+
+	case "Stance.actor":
+		if e.ComplexityRoot.Stance.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Actor(childComplexity), true
+	case "Stance.discussedBy":
+		if e.ComplexityRoot.Stance.DiscussedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.DiscussedBy(childComplexity), true
+	case "Stance.kind":
+		if e.ComplexityRoot.Stance.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Kind(childComplexity), true
+	case "Stance.state":
+		if e.ComplexityRoot.Stance.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.State(childComplexity), true
 
 	case "Subgraph.edges":
 		if e.ComplexityRoot.Subgraph.Edges == nil {
@@ -1877,18 +2087,42 @@ func (ec *executionContext) childFields_Claim(ctx context.Context, field graphql
 		return ec.fieldContext_Claim_topic(ctx, field)
 	case "text":
 		return ec.fieldContext_Claim_text(ctx, field)
+	case "position":
+		return ec.fieldContext_Claim_position(ctx, field)
+	case "corroboration":
+		return ec.fieldContext_Claim_corroboration(ctx, field)
+	case "stance":
+		return ec.fieldContext_Claim_stance(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Claim_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Claim", field.Name)
 }
 
+func (ec *executionContext) childFields_ClaimPosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "position":
+		return ec.fieldContext_ClaimPosition_position(ctx, field)
+	case "claims":
+		return ec.fieldContext_ClaimPosition_claims(ctx, field)
+	case "sources":
+		return ec.fieldContext_ClaimPosition_sources(ctx, field)
+	case "corroboration":
+		return ec.fieldContext_ClaimPosition_corroboration(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClaimPosition", field.Name)
+}
+
 func (ec *executionContext) childFields_ClaimTopic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "subject":
+		return ec.fieldContext_ClaimTopic_subject(ctx, field)
 	case "topic":
 		return ec.fieldContext_ClaimTopic_topic(ctx, field)
 	case "claims":
 		return ec.fieldContext_ClaimTopic_claims(ctx, field)
+	case "positions":
+		return ec.fieldContext_ClaimTopic_positions(ctx, field)
 	case "disputed":
 		return ec.fieldContext_ClaimTopic_disputed(ctx, field)
 	}
@@ -1945,6 +2179,10 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 		return ec.fieldContext_Commitment_evidenceCount(ctx, field)
 	case "sources":
 		return ec.fieldContext_Commitment_sources(ctx, field)
+	case "corroboration":
+		return ec.fieldContext_Commitment_corroboration(ctx, field)
+	case "accounts":
+		return ec.fieldContext_Commitment_accounts(ctx, field)
 	case "version":
 		return ec.fieldContext_Commitment_version(ctx, field)
 	case "recordedAt":
@@ -2213,8 +2451,24 @@ func (ec *executionContext) childFields_MatrixRow(ctx context.Context, field gra
 		return ec.fieldContext_MatrixRow_total(ctx, field)
 	case "cells":
 		return ec.fieldContext_MatrixRow_cells(ctx, field)
+	case "stances":
+		return ec.fieldContext_MatrixRow_stances(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MatrixRow", field.Name)
+}
+
+func (ec *executionContext) childFields_MatrixStance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_MatrixStance_kind(ctx, field)
+	case "state":
+		return ec.fieldContext_MatrixStance_state(ctx, field)
+	case "discussedBy":
+		return ec.fieldContext_MatrixStance_discussedBy(ctx, field)
+	case "claims":
+		return ec.fieldContext_MatrixStance_claims(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatrixStance", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2309,6 +2563,16 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
 
+func (ec *executionContext) childFields_SourceAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_SourceAccount_source(ctx, field)
+	case "evidence":
+		return ec.fieldContext_SourceAccount_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceAccount", field.Name)
+}
+
 func (ec *executionContext) childFields_SourceVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "version":
@@ -2323,6 +2587,20 @@ func (ec *executionContext) childFields_SourceVersion(ctx context.Context, field
 		return ec.fieldContext_SourceVersion_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SourceVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_Stance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_Stance_actor(ctx, field)
+	case "kind":
+		return ec.fieldContext_Stance_kind(ctx, field)
+	case "state":
+		return ec.fieldContext_Stance_state(ctx, field)
+	case "discussedBy":
+		return ec.fieldContext_Stance_discussedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Stance", field.Name)
 }
 
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2871,6 +3149,20 @@ func (ec *executionContext) field_Query_counts_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_disputes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "subjects",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subjects"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_entitiesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3348,6 +3640,84 @@ func (ec *executionContext) fieldContext_Claim_text(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Claim", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Claim_position(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Claim", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Claim_corroboration(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_corroboration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Claim().Corroboration(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_corroboration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Claim", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Claim_stance(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_stance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Stance) graphql.Marshaler {
+			return ec.marshalOStance2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_stance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Claim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Claim_evidence(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Claim) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3380,7 +3750,149 @@ func (ec *executionContext) fieldContext_Claim_evidence(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _ClaimTopic_topic(ctx context.Context, field graphql.CollectedField, obj *model.ClaimTopic) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClaimPosition_position(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimPosition_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimPosition_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimPosition", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ClaimPosition_claims(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimPosition_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claims, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimPosition_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimPosition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimPosition_sources(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimPosition_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClaimPosition().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimPosition_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimPosition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimPosition_corroboration(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimPosition_corroboration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Corroboration(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimPosition_corroboration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimPosition", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ClaimTopic_subject(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimTopic_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClaimTopic().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimTopic_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimTopic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimTopic_topic(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Topic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3403,7 +3915,7 @@ func (ec *executionContext) fieldContext_ClaimTopic_topic(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ClaimTopic", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _ClaimTopic_claims(ctx context.Context, field graphql.CollectedField, obj *model.ClaimTopic) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClaimTopic_claims(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Topic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3435,7 +3947,39 @@ func (ec *executionContext) fieldContext_ClaimTopic_claims(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _ClaimTopic_disputed(ctx context.Context, field graphql.CollectedField, obj *model.ClaimTopic) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClaimTopic_positions(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimTopic_positions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Position) graphql.Marshaler {
+			return ec.marshalNClaimPosition2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimTopic_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimTopic",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimPosition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimTopic_disputed(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Topic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3444,7 +3988,7 @@ func (ec *executionContext) _ClaimTopic_disputed(ctx context.Context, field grap
 			return ec.fieldContext_ClaimTopic_disputed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Disputed, nil
+			return obj.Disputed(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -3455,7 +3999,7 @@ func (ec *executionContext) _ClaimTopic_disputed(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ClaimTopic_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClaimTopic", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClaimTopic", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Coalition_subject(ctx context.Context, field graphql.CollectedField, obj *model.Coalition) (ret graphql.Marshaler) {
@@ -4071,6 +4615,61 @@ func (ec *executionContext) fieldContext_Commitment_sources(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Commitment_corroboration(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_corroboration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Commitment().Corroboration(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_corroboration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commitment", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Commitment_accounts(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Commitment().Accounts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Account) graphql.Marshaler {
+			return ec.marshalNSourceAccount2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐAccountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commitment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceAccount(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5365,8 +5964,8 @@ func (ec *executionContext) _Entity_claims(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Entity().Claims(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ClaimTopic) graphql.Marshaler {
-			return ec.marshalNClaimTopic2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐClaimTopicᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Topic) graphql.Marshaler {
+			return ec.marshalNClaimTopic2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐTopicᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6399,6 +6998,139 @@ func (ec *executionContext) fieldContext_MatrixRow_cells(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _MatrixRow_stances(ctx context.Context, field graphql.CollectedField, obj *model.MatrixRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixRow_stances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stances, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.StanceCell) graphql.Marshaler {
+			return ec.marshalNMatrixStance2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStanceCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixRow_stances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatrixRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatrixStance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatrixStance_kind(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.StanceCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixStance_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MatrixStance().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.EdgeKind) graphql.Marshaler {
+			return ec.marshalOCommitmentKind2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEdgeKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixStance_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixStance", field, true, true, errors.New("field of type CommitmentKind does not have child fields"))
+}
+
+func (ec *executionContext) _MatrixStance_state(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.StanceCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixStance_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v coalitiongraph.StanceState) graphql.Marshaler {
+			return ec.marshalNStanceState2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStanceState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixStance_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixStance", field, false, false, errors.New("field of type StanceState does not have child fields"))
+}
+
+func (ec *executionContext) _MatrixStance_discussedBy(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.StanceCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixStance_discussedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscussedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixStance_discussedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixStance", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MatrixStance_claims(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.StanceCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixStance_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claims, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixStance_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatrixStance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_recordCommitment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7341,6 +8073,50 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_disputes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Disputes(ctx, fc.Args["subjects"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Topic) graphql.Marshaler {
+			return ec.marshalNClaimTopic2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐTopicᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_disputes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimTopic(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_disputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8264,6 +9040,70 @@ func (ec *executionContext) fieldContext_Source_factCount(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _SourceAccount_source(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceAccount_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SourceAccount().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceAccount_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourceAccount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SourceAccount_evidence(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceAccount_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coalitiongraph.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceAccount_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourceAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SourceVersion_version(ctx context.Context, field graphql.CollectedField, obj *model.SourceVersion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8386,6 +9226,107 @@ func (ec *executionContext) fieldContext_SourceVersion_source(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Stance_actor(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Stance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stance_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stance().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stance_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stance_kind(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Stance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stance_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stance().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.EdgeKind) graphql.Marshaler {
+			return ec.marshalOCommitmentKind2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEdgeKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Stance_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stance", field, true, true, errors.New("field of type CommitmentKind does not have child fields"))
+}
+
+func (ec *executionContext) _Stance_state(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Stance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stance_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v coalitiongraph.StanceState) graphql.Marshaler {
+			return ec.marshalNStanceState2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStanceState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stance_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stance", field, false, false, errors.New("field of type StanceState does not have child fields"))
+}
+
+func (ec *executionContext) _Stance_discussedBy(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Stance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stance_discussedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stance().DiscussedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Stance_discussedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stance", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Subgraph) (ret graphql.Marshaler) {
@@ -10448,6 +11389,54 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "position":
+			out.Values[i] = ec._Claim_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "corroboration":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Claim_corroboration(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "stance":
+			out.Values[i] = ec._Claim_stance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "evidence":
 			out.Values[i] = ec._Claim_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10474,9 +11463,95 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var claimPositionImplementors = []string{"ClaimPosition"}
+
+func (ec *executionContext) _ClaimPosition(ctx context.Context, sel ast.SelectionSet, obj *coalitiongraph.Position) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, claimPositionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClaimPosition")
+		case "position":
+			out.Values[i] = ec._ClaimPosition_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.Values[i] = ec._ClaimPosition_claims(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ClaimPosition_sources(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "corroboration":
+			out.Values[i] = ec._ClaimPosition_corroboration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var claimTopicImplementors = []string{"ClaimTopic"}
 
-func (ec *executionContext) _ClaimTopic(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimTopic) graphql.Marshaler {
+func (ec *executionContext) _ClaimTopic(ctx context.Context, sel ast.SelectionSet, obj *coalitiongraph.Topic) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, claimTopicImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -10486,20 +11561,63 @@ func (ec *executionContext) _ClaimTopic(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ClaimTopic")
+		case "subject":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ClaimTopic_subject(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "topic":
 			out.Values[i] = ec._ClaimTopic_topic(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "claims":
 			out.Values[i] = ec._ClaimTopic_claims(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "positions":
+			out.Values[i] = ec._ClaimTopic_positions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "disputed":
 			out.Values[i] = ec._ClaimTopic_disputed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10875,6 +11993,82 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 					}
 				}()
 				res = ec._Commitment_sources(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "corroboration":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Commitment_corroboration(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "accounts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Commitment_accounts(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -12803,6 +13997,97 @@ func (ec *executionContext) _MatrixRow(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "stances":
+			out.Values[i] = ec._MatrixRow_stances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var matrixStanceImplementors = []string{"MatrixStance"}
+
+func (ec *executionContext) _MatrixStance(ctx context.Context, sel ast.SelectionSet, obj *coalitiongraph.StanceCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matrixStanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatrixStance")
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MatrixStance_kind(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "state":
+			out.Values[i] = ec._MatrixStance_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discussedBy":
+			out.Values[i] = ec._MatrixStance_discussedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.Values[i] = ec._MatrixStance_claims(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13485,6 +14770,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_search(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "disputes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_disputes(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -14276,6 +15583,82 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var sourceAccountImplementors = []string{"SourceAccount"}
+
+func (ec *executionContext) _SourceAccount(ctx context.Context, sel ast.SelectionSet, obj *coalitiongraph.Account) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceAccount")
+		case "source":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SourceAccount_source(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "evidence":
+			out.Values[i] = ec._SourceAccount_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var sourceVersionImplementors = []string{"SourceVersion"}
 
 func (ec *executionContext) _SourceVersion(ctx context.Context, sel ast.SelectionSet, obj *model.SourceVersion) graphql.Marshaler {
@@ -14313,6 +15696,158 @@ func (ec *executionContext) _SourceVersion(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var stanceImplementors = []string{"Stance"}
+
+func (ec *executionContext) _Stance(ctx context.Context, sel ast.SelectionSet, obj *coalitiongraph.Stance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Stance")
+		case "actor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stance_actor(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stance_kind(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "state":
+			out.Values[i] = ec._Stance_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discussedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stance_discussedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15018,11 +16553,11 @@ func (ec *executionContext) marshalNClaim2ᚖgithubᚗcomᚋcoalitiongraphᚋcoa
 	return ec._Claim(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNClaimTopic2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐClaimTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClaimTopic) graphql.Marshaler {
+func (ec *executionContext) marshalNClaimPosition2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.Position) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNClaimTopic2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐClaimTopic(ctx, sel, v[i])
+		return ec.marshalNClaimPosition2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐPosition(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15034,7 +16569,33 @@ func (ec *executionContext) marshalNClaimTopic2ᚕᚖgithubᚗcomᚋcoalitiongra
 	return ret
 }
 
-func (ec *executionContext) marshalNClaimTopic2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐClaimTopic(ctx context.Context, sel ast.SelectionSet, v *model.ClaimTopic) graphql.Marshaler {
+func (ec *executionContext) marshalNClaimPosition2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐPosition(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.Position) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ClaimPosition(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClaimTopic2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.Topic) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClaimTopic2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐTopic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClaimTopic2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐTopic(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.Topic) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -15695,6 +17256,32 @@ func (ec *executionContext) marshalNMatrixRow2ᚖgithubᚗcomᚋcoalitiongraph�
 	return ec._MatrixRow(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMatrixStance2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStanceCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.StanceCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatrixStance2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStanceCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMatrixStance2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStanceCell(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.StanceCell) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MatrixStance(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15860,6 +17447,32 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcoalitiongraphᚋco
 	return ec._Source(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSourceAccount2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.Account) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceAccount2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSourceAccount2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐAccount(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.Account) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SourceAccount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15889,6 +17502,23 @@ func (ec *executionContext) marshalNSourceVersion2ᚖgithubᚗcomᚋcoalitiongra
 		return graphql.Null
 	}
 	return ec._SourceVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStanceState2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStanceState(ctx context.Context, v any) (coalitiongraph.StanceState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := coalitiongraph.StanceState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStanceState2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStanceState(ctx context.Context, sel ast.SelectionSet, v coalitiongraph.StanceState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNStatus2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStatus(ctx context.Context, v any) (coalitiongraph.Status, error) {
@@ -16260,6 +17890,25 @@ func (ec *executionContext) marshalOCommitmentKind2ᚕgithubᚗcomᚋcoalitiongr
 	return ret
 }
 
+func (ec *executionContext) unmarshalOCommitmentKind2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEdgeKind(ctx context.Context, v any) (*coalitiongraph.EdgeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := coalitiongraph.EdgeKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCommitmentKind2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEdgeKind(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.EdgeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOCommitmentOrder2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitmentOrder(ctx context.Context, v any) (*coalitiongraph.CommitmentOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -16436,6 +18085,13 @@ func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋcoalitiongraphᚋco
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStance2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStance(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.Stance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Stance(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOStatus2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStatusᚄ(ctx context.Context, v any) ([]coalitiongraph.Status, error) {

@@ -16,6 +16,27 @@ func (r *claimResolver) Subject(ctx context.Context, obj *cg.Claim) (*cg.Entity,
 	return loadersFor(ctx).entity.Load(obj.SubjectID)
 }
 
+// Corroboration is the resolver for the corroboration field.
+func (r *claimResolver) Corroboration(ctx context.Context, obj *cg.Claim) (int, error) {
+	// The claim's siblings on its topic come from the subject's claims,
+	// which one batched load fetches for every claim of a response.
+	siblings, err := loadersFor(ctx).claimsAbout.Load(obj.SubjectID)
+	if err != nil {
+		return 0, err
+	}
+	return claimCorroboration(obj, siblings), nil
+}
+
+// Sources is the resolver for the sources field.
+func (r *claimPositionResolver) Sources(ctx context.Context, obj *cg.Position) ([]*cg.Source, error) {
+	return loadersFor(ctx).source.LoadAll(obj.SourceIDs)
+}
+
+// Subject is the resolver for the subject field.
+func (r *claimTopicResolver) Subject(ctx context.Context, obj *cg.Topic) (*cg.Entity, error) {
+	return loadersFor(ctx).entity.Load(obj.SubjectID)
+}
+
 // From is the resolver for the from field.
 func (r *relationResolver) From(ctx context.Context, obj *cg.Relation) (*cg.Entity, error) {
 	return loadersFor(ctx).entity.Load(obj.FromID)
@@ -36,13 +57,40 @@ func (r *relationResolver) Date(ctx context.Context, obj *cg.Relation) (*cg.Date
 	return knownDate(obj.Date), nil
 }
 
+// Actor is the resolver for the actor field.
+func (r *stanceResolver) Actor(ctx context.Context, obj *cg.Stance) (*cg.Entity, error) {
+	return loadersFor(ctx).entity.Load(obj.ActorID)
+}
+
+// Kind is the resolver for the kind field.
+func (r *stanceResolver) Kind(ctx context.Context, obj *cg.Stance) (*cg.EdgeKind, error) {
+	return optionalKind(obj.Kind), nil
+}
+
+// DiscussedBy is the resolver for the discussedBy field.
+func (r *stanceResolver) DiscussedBy(ctx context.Context, obj *cg.Stance) (*string, error) {
+	return nullable(obj.DiscussedBy), nil
+}
+
 // Claim returns ClaimResolver implementation.
 func (r *Resolver) Claim() ClaimResolver { return &claimResolver{r} }
+
+// ClaimPosition returns ClaimPositionResolver implementation.
+func (r *Resolver) ClaimPosition() ClaimPositionResolver { return &claimPositionResolver{r} }
+
+// ClaimTopic returns ClaimTopicResolver implementation.
+func (r *Resolver) ClaimTopic() ClaimTopicResolver { return &claimTopicResolver{r} }
 
 // Relation returns RelationResolver implementation.
 func (r *Resolver) Relation() RelationResolver { return &relationResolver{r} }
 
+// Stance returns StanceResolver implementation.
+func (r *Resolver) Stance() StanceResolver { return &stanceResolver{r} }
+
 type (
-	claimResolver    struct{ *Resolver }
-	relationResolver struct{ *Resolver }
+	claimResolver         struct{ *Resolver }
+	claimPositionResolver struct{ *Resolver }
+	claimTopicResolver    struct{ *Resolver }
+	relationResolver      struct{ *Resolver }
+	stanceResolver        struct{ *Resolver }
 )

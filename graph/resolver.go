@@ -225,28 +225,27 @@ func relationsOfKind(rs []*cg.Relation, kind cg.EdgeKind, end func(*cg.Relation)
 func from(r *cg.Relation) string { return r.FromID }
 func to(r *cg.Relation) string   { return r.ToID }
 
-// groupClaims groups an entity's claims by topic, topics in order of first
-// appearance.
-func groupClaims(claims []*cg.Claim) []*model.ClaimTopic {
-	var out []*model.ClaimTopic
-	idx := map[string]*model.ClaimTopic{}
-	for _, c := range claims {
-		t, ok := idx[c.Topic]
-		if !ok {
-			t = &model.ClaimTopic{Topic: c.Topic}
-			idx[c.Topic] = t
-			out = append(out, t)
+// claimCorroboration is how many sources state c's position on its topic,
+// among its subject's claims.
+func claimCorroboration(c *cg.Claim, subjectClaims []*cg.Claim) int {
+	for _, t := range cg.Topics(subjectClaims) {
+		if t.Topic == c.Topic {
+			if p := t.PositionOf(c.ID); p != nil {
+				return p.Corroboration()
+			}
 		}
-		t.Claims = append(t.Claims, c)
 	}
-	for _, t := range out {
-		texts := map[string]bool{}
-		for _, c := range t.Claims {
-			texts[c.Text] = true
-		}
-		t.Disputed = len(texts) > 1
+	// Not among its subject's claims (a store answering two reads
+	// differently): it is at least its own sources.
+	return len(cg.Accounts(c.Evidence))
+}
+
+// optionalKind is null for a stance without a matrix column.
+func optionalKind(k cg.EdgeKind) *cg.EdgeKind {
+	if k == "" {
+		return nil
 	}
-	return out
+	return &k
 }
 
 // buildCoalition sorts the commitments aimed at a proposal or group into

@@ -47,6 +47,7 @@ func TestSchemaEnumsAreTheVocabulary(t *testing.T) {
 		{"RelationKind", names(cg.RelationKinds)},
 		{"EdgeKind", names(cg.CommitmentKinds, cg.RelationKinds)},
 		{"Status", names(cg.Statuses)},
+		{"StanceState", names(cg.StanceStates)},
 		{"CommitmentOrder", names([]cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID})},
 		{"DatePrecision", names([]cg.Precision{cg.PrecisionDay, cg.PrecisionMonth, cg.PrecisionYear, cg.PrecisionUnknown})},
 	} {

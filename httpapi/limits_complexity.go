@@ -28,6 +28,8 @@ var listSizes = map[string]int{
 	"CommitmentMatrix.rows": 30, "MatrixRow.cells": 10, "MatrixCell.commitments": 2,
 	"Path.nodes": 7, "Path.edges": 6, "Subgraph.nodes": 200, "Subgraph.edges": 400,
 	"Vocabulary.commitmentKinds": 20,
+	"Query.disputes":             20, "ClaimTopic.positions": 5, "ClaimPosition.claims": 5, "ClaimPosition.sources": 5,
+	"Commitment.accounts": 5, "SourceAccount.evidence": 5, "MatrixRow.stances": 5, "MatrixStance.claims": 3,
 }
 
 // assumeListSizes sets, for each "Type.field" of sizes, a complexity

@@ -27,13 +27,6 @@ type ChangeCommitmentStatusInput struct {
 	Reason      *string    `json:"reason,omitempty"`
 }
 
-type ClaimTopic struct {
-	Topic  string                  `json:"topic"`
-	Claims []*coalitiongraph.Claim `json:"claims"`
-	// True when sources give more than one account of this topic.
-	Disputed bool `json:"disputed"`
-}
-
 type Coalition struct {
 	// The proposal or group whose coalition this is.
 	Subject    *coalitiongraph.Entity       `json:"subject"`
@@ -92,7 +85,7 @@ type CommitmentGroup struct {
 type CommitmentMatrix struct {
 	// The columns, in vocabulary order.
 	Kinds []coalitiongraph.EdgeKind `json:"kinds"`
-	// One row per actor with at least one commitment, by actor id.
+	// One row per actor with at least one commitment or stance, by actor id.
 	Rows []*MatrixRow `json:"rows"`
 }
 
@@ -166,6 +159,10 @@ type MatrixRow struct {
 	Total int `json:"total"`
 	// The non-empty cells of the row, in column order.
 	Cells []*MatrixCell `json:"cells"`
+	// The row's stance layer, in column order (a stance without a column last):
+	// positions the actor takes and things others discussed about it, which are
+	// not commitments and never counted as one.
+	Stances []*coalitiongraph.StanceCell `json:"stances"`
 }
 
 // Recording new facts. Every mutation needs a bearer API key
