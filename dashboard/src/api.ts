@@ -75,6 +75,16 @@ export interface ClaimTopic {
   disputed: boolean;
   claims: Claim[];
 }
+/** One version of a commitment, oldest first in Commitment.history. */
+export interface CommitmentVersion {
+  version: number;
+  status: string;
+  recordedAt: string | null;
+  recordedBy: string | null;
+  reason: string | null;
+  validFrom: string | null;
+  retracted: boolean;
+}
 export interface Commitment {
   id: string;
   kind: string;
@@ -86,12 +96,21 @@ export interface Commitment {
   target: EntityRef & { claims?: ClaimTopic[] };
   statedBy: EntityRef | null;
   evidence: Evidence[];
+  version?: number;
+  history?: CommitmentVersion[];
+}
+/** A commitment as a matrix cell lists it: enough to name its target and place it on the timeline. */
+export interface CellCommitment {
+  id: string;
+  status: string;
+  target: EntityRef;
 }
 export interface MatrixCell {
   kind: string;
   status: string;
   commitmentCount: number;
   evidenceCount: number;
+  commitments: CellCommitment[];
 }
 export interface MatrixRow {
   actor: EntityRef;
@@ -223,14 +242,15 @@ export function fetchMatrix(q: MatrixQuery, caps: Capabilities): Promise<{ matri
   const query = `query DashboardMatrix($filter: CommitmentFilter${asArg ? `, $asOf: ${caps.asOfType}` : ""}) {
     matrix(filter: $filter${asArg ? ", asOf: $asOf" : ""}) {
       kinds
-      rows { actor { id name kind } total cells { kind status commitmentCount evidenceCount } }
+      rows { actor { id name kind } total cells { kind status commitmentCount evidenceCount commitments { id status target { id name } } } }
     }
   }`;
   return gql(query, asArg ? { filter, asOf } : { filter });
 }
 
 const COMMITMENT_DETAIL = `
-  id kind status summary conditions date { text }
+  id kind status summary conditions date { text } version
+  history { version status recordedAt recordedBy reason validFrom retracted }
   actor { id name kind }
   statedBy { id name }
   target { id name kind }
@@ -256,12 +276,15 @@ async function withTargetClaims(cs: Commitment[]): Promise<Commitment[]> {
   return cs.map((c) => ({ ...c, target: { ...c.target, claims: claims.get(c.target.id) } }));
 }
 
-export async function fetchCell(actor: string, kind: string): Promise<{ commitments: { nodes: Commitment[] } }> {
+/** A cell's commitments, as of a day when the server has the history API (so the panel matches the cell). */
+export async function fetchCell(actor: string, kind: string, asOf: string, caps: Capabilities): Promise<{ commitments: { nodes: Commitment[] } }> {
+  const filter: Record<string, unknown> = { actors: [actor], kinds: [kind] };
+  if (asOf && caps.asOf === "filter") filter.asOf = endOfDay(asOf);
   const d = await gql<{ commitments: { nodes: Commitment[] } }>(
-    `query DashboardCell($actor: ID!, $kind: CommitmentKind!) {
-      commitments(filter: { actors: [$actor], kinds: [$kind] }, first: 100) { nodes { ${COMMITMENT_DETAIL} } }
+    `query DashboardCell($filter: CommitmentFilter) {
+      commitments(filter: $filter, first: 100) { nodes { ${COMMITMENT_DETAIL} } }
     }`,
-    { actor, kind },
+    { filter },
   );
   return { commitments: { nodes: await withTargetClaims(d.commitments.nodes) } };
 }
@@ -272,6 +295,26 @@ export async function fetchCommitment(id: string): Promise<{ commitment: Commitm
     { id },
   );
   return { commitment: d.commitment && (await withTargetClaims([d.commitment]))[0] };
+}
+
+/** Commitments by id, for a network node: every edge that touches it. */
+export async function fetchCommitments(ids: string[]): Promise<Commitment[]> {
+  if (!ids.length) return [];
+  const d = await gql<{ commitments: { nodes: Commitment[] } }>(
+    `query DashboardCommitments($ids: [ID!]) {
+      commitments(filter: { ids: $ids }, first: 100) { nodes { ${COMMITMENT_DETAIL} } }
+    }`,
+    { ids },
+  );
+  return withTargetClaims(d.commitments.nodes);
+}
+
+export interface SourceText extends Source {
+  text: string;
+}
+
+export function fetchSource(id: string): Promise<{ source: SourceText | null }> {
+  return gql(`query DashboardSource($id: ID!) { source(id: $id) { id file outlet title published { text } text } }`, { id });
 }
 
 export function fetchProposals(): Promise<{ entities: EntityRef[] }> {
@@ -291,13 +334,14 @@ export function fetchCoalition(id: string, alsoTargets: string[]): Promise<{ coa
   );
 }
 
-export function fetchTimeline(): Promise<{ timeline: TimelineEntry[] }> {
-  return gql(`query DashboardTimeline {
-    timeline {
+/** Events and commitments up to a day (YYYY-MM-DD), or all of them. */
+export function fetchTimeline(to = ""): Promise<{ timeline: TimelineEntry[] }> {
+  return gql(`query DashboardTimeline($to: String) {
+    timeline(to: $to) {
       date { text }
       type
       event { id name description }
       commitment { id kind status summary actor { id name } target { id name } }
     }
-  }`);
+  }`, to ? { to } : {});
 }

@@ -2,8 +2,9 @@
 // disputed claims about its target laid out one column per source, so that
 // conflicting reports sit side by side.
 
-import type { ClaimTopic, Commitment, Evidence, Source } from "./api";
+import type { ClaimTopic, Commitment, CommitmentVersion, Evidence, Source } from "./api";
 import { h } from "./dom";
+import { sourceHref } from "./url";
 import { kindLabel, statusLook } from "./vocab";
 
 export function statusBadge(status: string, kind?: string): HTMLElement {
@@ -14,22 +15,71 @@ export function statusBadge(status: string, kind?: string): HTMLElement {
   return el;
 }
 
-function sourceLine(s: Source, line?: number | null): HTMLElement {
+/**
+ * A source as a reader knows it (outlet, title, date) linking to the article
+ * with the quoted line marked; the file name stays, small, for the curators.
+ */
+export function sourceLine(s: Source, line?: number | null, quoteText?: string): HTMLElement {
+  const name = s.outlet ?? s.title ?? "the article";
   return h("p", { class: "source" },
-    h("span", { class: "file", "data-file": s.file }, s.file + (line ? `:${line}` : "")),
-    s.outlet ? ` · ${s.outlet}` : null,
+    h("a", { class: "read", href: sourceHref(s.id, line, quoteText), "data-source": s.id },
+      `Read in context: ${name}${line ? `, line ${line}` : ""}`),
     s.published ? ` · ${s.published.text}` : null,
-    s.title ? h("span", { class: "title" }, ` · “${s.title}”`) : null,
+    s.title && s.outlet ? h("span", { class: "title" }, ` · “${s.title}”`) : null,
+    " · ",
+    h("span", { class: "file", "data-file": s.file }, s.file + (line ? `:${line}` : "")),
   );
 }
 
-function quote(e: Evidence, withSource = true): HTMLElement {
+export function quote(e: Evidence, withSource = true): HTMLElement {
   return h("figure", { class: "quote" },
     h("blockquote", {}, e.quote),
     h("figcaption", {},
       e.attributedTo ? h("p", { class: "attributed" }, `according to ${e.attributedTo}`) : null,
-      withSource ? sourceLine(e.source, e.line) : null,
+      withSource ? sourceLine(e.source, e.line, e.quote) : null,
     ),
+  );
+}
+
+/**
+ * One entry per quote: a status change that cites the quote it was based on
+ * repeats it (without its line) in the new version's evidence. The copy
+ * that knows its line is kept, in first-seen order.
+ */
+export function distinctEvidence(evidence: Evidence[]): Evidence[] {
+  const seen = new Map<string, number>();
+  const out: Evidence[] = [];
+  for (const e of evidence) {
+    const key = `${e.source.id}\u0000${e.quote}`;
+    const at = seen.get(key);
+    if (at === undefined) {
+      seen.set(key, out.length);
+      out.push(e);
+    } else if (!out[at].line && e.line) {
+      out[at] = e;
+    }
+  }
+  return out;
+}
+
+function when(v: CommitmentVersion): string {
+  if (!v.recordedAt) return "curated from the articles";
+  return `${v.recordedAt.replace("T", " ").replace(/(\.\d+)?Z$/, " UTC")}`;
+}
+
+/** Every version of the fact: who recorded it, when, why, and what it said. */
+function historyBlock(c: Commitment, open: boolean): HTMLElement | null {
+  const versions = c.history ?? [];
+  if (!versions.length) return null;
+  return h("details", { class: "history", open: open && versions.length > 1 },
+    h("summary", {}, `History (${versions.length} ${versions.length === 1 ? "version" : "versions"})`),
+    h("ol", { class: "versions" }, versions.map((v) => h("li", { "data-version": v.version },
+      h("span", { class: "v" }, `v${v.version}`), " ",
+      v.retracted ? h("strong", {}, "retracted") : statusBadge(v.status, c.kind),
+      h("span", { class: "who" }, ` ${when(v)}${v.recordedBy ? ` by ${v.recordedBy}` : ""}`),
+      v.validFrom ? h("span", { class: "valid" }, ` · in effect from ${v.validFrom.slice(0, 10)}`) : null,
+      v.reason ? h("p", { class: "reason" }, `Why: ${v.reason}`) : null,
+    ))),
   );
 }
 
@@ -46,10 +96,10 @@ function bySource<T>(items: T[], sourcesOf: (t: T) => Source[]): { source: Sourc
   return [...groups.values()].sort((a, b) => a.source.id.localeCompare(b.source.id));
 }
 
-function evidenceBlock(c: Commitment): HTMLElement {
-  const groups = bySource(c.evidence, (e) => [e.source]);
+function evidenceBlock(evidence: Evidence[]): HTMLElement {
+  const groups = bySource(evidence, (e) => [e.source]);
   if (groups.length <= 1) {
-    return h("div", { class: "evidence" }, c.evidence.map((e) => quote(e)));
+    return h("div", { class: "evidence" }, evidence.map((e) => quote(e)));
   }
   // Several sources report it: one column each.
   return h("div", { class: "columns", role: "list", "aria-label": "Reports by source" },
@@ -60,10 +110,10 @@ function evidenceBlock(c: Commitment): HTMLElement {
   );
 }
 
-function disputesBlock(topics: ClaimTopic[] | undefined, targetName: string): HTMLElement | null {
+function disputesBlock(topics: ClaimTopic[] | undefined, targetName: string, open: boolean): HTMLElement | null {
   const disputed = (topics ?? []).filter((t) => t.disputed);
   if (!disputed.length) return null;
-  return h("details", { class: "disputes", open: true },
+  return h("details", { class: "disputes", open },
     h("summary", {}, `Conflicting reports about ${targetName} (${disputed.length})`),
     disputed.map((t) => {
       const groups = bySource(t.claims, (c) => c.evidence.map((e) => e.source));
@@ -72,10 +122,9 @@ function disputesBlock(topics: ClaimTopic[] | undefined, targetName: string): HT
         h("div", { class: "columns", role: "list", "aria-label": `Accounts of ${t.topic}, by source` },
           groups.map((g) => h("div", { class: "column", role: "listitem" },
             g.source.outlet ? h("h6", {}, g.source.outlet) : null,
-            sourceLine(g.source),
             g.items.map((claim) => h("div", { class: "claim" },
               h("p", { class: "claim-text" }, claim.text),
-              claim.evidence.filter((e) => e.source.id === g.source.id).map((e) => quote(e, false)),
+              distinctEvidence(claim.evidence).filter((e) => e.source.id === g.source.id).map((e) => quote(e)),
             )),
           )),
         ),
@@ -84,7 +133,13 @@ function disputesBlock(topics: ClaimTopic[] | undefined, targetName: string): HT
   );
 }
 
-export function commitmentBlock(c: Commitment): HTMLElement {
+export interface BlockOptions {
+  /** Expand the disputes and a changed fact's history (the wide layout); a phone keeps them folded. */
+  expand: boolean;
+}
+
+export function commitmentBlock(c: Commitment, opts: BlockOptions = { expand: true }): HTMLElement {
+  const evidence = distinctEvidence(c.evidence);
   return h("article", { class: "commitment", "data-commitment": c.id },
     h("h4", {}, statusBadge(c.status, c.kind), " ", `${kindLabel(c.kind)} → ${c.target.name}`),
     c.summary ? h("p", { class: "summary" }, c.summary) : null,
@@ -93,9 +148,10 @@ export function commitmentBlock(c: Commitment): HTMLElement {
       h("dt", {}, "Stated by"), h("dd", { class: "stated-by" }, c.statedBy?.name ?? "not named in the sources"),
       c.conditions.length ? [h("dt", {}, "Conditions"), h("dd", {}, c.conditions.join("; "))] : null,
     ),
-    h("h5", {}, `Evidence (${c.evidence.length})`),
-    evidenceBlock(c),
-    disputesBlock(c.target.claims, c.target.name),
+    h("h5", {}, `Evidence (${evidence.length})`),
+    evidenceBlock(evidence),
+    historyBlock(c, opts.expand),
+    disputesBlock(c.target.claims, c.target.name, opts.expand),
   );
 }
 
@@ -104,6 +160,8 @@ export interface Panel {
   loading(title: string, returnFocus?: HTMLElement | null): void;
   close(): void;
   isOpen(): boolean;
+  /** Scrolls the panel to the top of the screen when it is out of view (the stacked phone layout). */
+  reveal(): void;
 }
 
 export function makePanel(aside: HTMLElement, titleEl: HTMLElement, body: HTMLElement, closeBtn: HTMLElement): Panel {
@@ -126,6 +184,11 @@ export function makePanel(aside: HTMLElement, titleEl: HTMLElement, body: HTMLEl
       back = null;
     },
     isOpen: () => !aside.hidden,
+    reveal() {
+      const r = aside.getBoundingClientRect();
+      if (r.top < 0 || r.top > window.innerHeight * 0.5) aside.scrollIntoView({ block: "start" });
+      titleEl.focus({ preventScroll: true });
+    },
   };
   closeBtn.addEventListener("click", () => panel.close());
   return panel;

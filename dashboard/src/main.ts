@@ -1,49 +1,58 @@
 import "./style.css";
 import {
-  capabilities, fetchCell, fetchCoalition, fetchCommitment, fetchMatrix, fetchProposals, fetchTimeline,
-  fetchVocabulary, type Capabilities, type Commitment, type KindInfo, type Matrix, type MatrixCell, type MatrixRow,
+  capabilities, fetchCell, fetchCoalition, fetchCommitment, fetchCommitments, fetchMatrix, fetchProposals, fetchTimeline,
+  fetchVocabulary, type Capabilities, type Commitment, type EntityRef, type KindInfo, type Matrix, type MatrixCell,
+  type MatrixRow, type TimelineEntry,
 } from "./api";
+import { showArticle } from "./article";
+import { fetchChanges } from "./changes";
+import { fetchDisputes } from "./disputes";
 import { byId, h } from "./dom";
 import { commitmentBlock, makePanel, statusBadge } from "./evidence";
 import { startLive, type LiveMode } from "./live";
-import { installGridKeys, renderMatrix, type SortKey } from "./matrix";
+import { installGridKeys, renderMatrix } from "./matrix";
+import type { NetworkEdge } from "./network";
 import { renderTimeline } from "./timeline";
+import { format, parse, sourceRoute, type Opened, type ViewState } from "./url";
+import { renderChanges, renderDisputes } from "./views";
 import { kindLabel } from "./vocab";
 
-const DEFAULT_PROPOSAL = "prop-ita-24h";
 const ALSO_TARGETS = ["UKR", "coalition-of-the-willing"];
 
-/** What the browser tests read: render timing and the live mode. */
+/** What the browser tests read: render timing, the live mode, the network's geometry. */
 interface DashboardProbe {
   matrixRenderedAt?: number;
   networkRenderedAt?: number;
+  /** Counts every network drawing, so a test can wait for the next one. */
+  networkRenders: number;
   refreshes: number;
   liveMode?: LiveMode;
   capabilities?: Capabilities;
+  networkProbe?: (id?: string) => { x: number; y: number; zoom: number; pan: { x: number; y: number } } | null;
+  /** Set once the state in the address has been applied (on load and after back/forward). */
+  settled: number;
 }
 declare global {
   interface Window {
     __dashboard: DashboardProbe;
   }
 }
-window.__dashboard = { refreshes: 0 };
+window.__dashboard = { refreshes: 0, networkRenders: 0, settled: 0 };
+
+const phone = window.matchMedia("(max-width: 600px)");
 
 const state = {
+  view: parse(location.search),
   caps: { asOf: null, subscription: false } as Capabilities,
   kinds: [] as KindInfo[],
   matrix: null as Matrix | null,
-  kind: "",
-  status: "",
-  sort: "total" as SortKey,
-  asOf: "",
-  proposal: DEFAULT_PROPOSAL,
-  also: true,
+  timeline: null as null | { to: string; entries: TimelineEntry[] },
   coalitionKey: "",
-  /** What the evidence panel shows, to refresh it in place. */
-  open: null as null | { type: "cell"; actor: string; actorName: string; kind: string } | { type: "commitment"; id: string },
+  network: { subject: null as EntityRef | null, edges: [] as NetworkEdge[] },
 };
 
 const table = byId<HTMLTableElement>("matrix");
+const cards = byId("cards");
 const errorBox = byId("error");
 const panel = makePanel(byId("panel"), byId("panel-title"), byId("panel-body"), byId("panel-close"));
 
@@ -57,6 +66,51 @@ function clearError(): void {
   errorBox.hidden = true;
 }
 
+// ---- the address ----
+
+/** Writes the view into the address as a new history entry (a user's step, undone by Back). */
+function pushView(): void {
+  const next = location.pathname + format(state.view);
+  if (next !== location.pathname + location.search) history.pushState(null, "", next);
+}
+
+function syncControls(): void {
+  const v = state.view;
+  byId<HTMLSelectElement>("f-kind").value = v.kind;
+  byId<HTMLSelectElement>("f-status").value = v.status;
+  byId<HTMLSelectElement>("f-sort").value = v.sort;
+  byId<HTMLInputElement>("f-asof").value = v.asOf;
+  byId<HTMLInputElement>("n-also").checked = v.ring;
+  byId<HTMLInputElement>("since").value = v.since;
+  const sel = byId<HTMLSelectElement>("n-proposal");
+  if ([...sel.options].some((o) => o.value === v.proposal)) sel.value = v.proposal;
+}
+
+// Restored from the back/forward cache: the page is as it was left.
+window.addEventListener("pageshow", (e) => {
+  if (e.persisted) window.__dashboard.settled++;
+});
+
+window.addEventListener("popstate", () => {
+  if (sourceRoute(location.pathname)) {
+    location.reload();
+    return;
+  }
+  const before = state.view;
+  const next = parse(location.search);
+  state.view = next;
+  syncControls();
+  const jobs: Promise<unknown>[] = [];
+  if (before.kind !== next.kind || before.status !== next.status || before.asOf !== next.asOf) jobs.push(reloadData());
+  else if (before.sort !== next.sort) drawMatrix();
+  if (before.proposal !== next.proposal || before.ring !== next.ring) jobs.push(reloadNetwork());
+  if (before.since !== next.since) jobs.push(loadChanges().catch((err) => showError("the changes", err)));
+  if (JSON.stringify(before.open) !== JSON.stringify(next.open)) {
+    jobs.push(Promise.all(jobs.slice()).then(() => restoreOpen(null)));
+  }
+  void Promise.all(jobs).finally(() => window.__dashboard.settled++);
+});
+
 // ---- matrix ----
 
 function drawMatrix(): void {
@@ -64,15 +118,16 @@ function drawMatrix(): void {
   renderMatrix(table, {
     matrix: state.matrix,
     kinds: state.kinds,
-    kindFilter: state.kind,
-    sort: state.sort,
-    onOpen: openCell,
+    kindFilter: state.view.kind,
+    sort: state.view.sort,
+    onOpen: (row, kind, cell) => void openCell(row, kind, cell),
     onSort: (s) => {
-      state.sort = s;
+      state.view.sort = s;
       byId<HTMLSelectElement>("f-sort").value = s;
+      pushView();
       drawMatrix();
     },
-  });
+  }, cards);
 }
 
 // Requests may finish out of order (a poll started before a filter change
@@ -80,8 +135,9 @@ function drawMatrix(): void {
 let matrixSeq = 0;
 async function loadMatrix(): Promise<void> {
   const seq = ++matrixSeq;
+  const v = state.view;
   const m = await fetchMatrix(
-    { kinds: state.kind ? [state.kind] : [], statuses: state.status ? [state.status] : [], asOf: state.asOf },
+    { kinds: v.kind ? [v.kind] : [], statuses: v.status ? [v.status] : [], asOf: v.asOf },
     state.caps,
   );
   if (seq !== matrixSeq) return;
@@ -93,7 +149,7 @@ function drawLegend(statuses: string[]): void {
   byId("legend").replaceChildren(
     h("span", { class: "legend-title" }, "Status:"),
     ...statuses.map((s) => h("span", { class: "legend-item" }, statusBadge(s))),
-    h("span", { class: "legend-item note" }, "stances (opposes, protests, demands, supports) show “stated” as opposed, protested, demanded, supported"),
+    h("span", { class: "legend-item note" }, "stances (opposes, protests, demands, supports) show “stated” as opposed, protested, demanded, supported; “→” names the target"),
   );
 }
 
@@ -102,12 +158,13 @@ function fillFilters(kinds: KindInfo[], statuses: string[]): void {
   kindSel.append(...kinds.map((k) => h("option", { value: k.kind }, kindLabel(k.kind))));
   const statusSel = byId<HTMLSelectElement>("f-status");
   statusSel.append(...statuses.map((s) => h("option", { value: s }, s.toLowerCase())));
-  kindSel.addEventListener("change", () => { state.kind = kindSel.value; void reloadMatrix(); });
-  statusSel.addEventListener("change", () => { state.status = statusSel.value; void reloadMatrix(); });
+  syncControls();
+  kindSel.addEventListener("change", () => { state.view.kind = kindSel.value; pushView(); void reloadData(); });
+  statusSel.addEventListener("change", () => { state.view.status = statusSel.value; pushView(); void reloadData(); });
   const sortSel = byId<HTMLSelectElement>("f-sort");
-  sortSel.addEventListener("change", () => { state.sort = sortSel.value as SortKey; drawMatrix(); });
+  sortSel.addEventListener("change", () => { state.view.sort = sortSel.value as ViewState["sort"]; pushView(); drawMatrix(); });
   const asOf = byId<HTMLInputElement>("f-asof");
-  asOf.addEventListener("change", () => { state.asOf = asOf.value; void reloadMatrix(); });
+  asOf.addEventListener("change", () => { state.view.asOf = asOf.value; pushView(); void reloadData(); });
 }
 
 function applyCapabilities(caps: Capabilities): void {
@@ -116,12 +173,14 @@ function applyCapabilities(caps: Capabilities): void {
   const asOf = byId<HTMLInputElement>("f-asof");
   const note = byId("asof-note");
   asOf.disabled = !caps.asOf;
-  note.textContent = caps.asOf ? "state of the matrix on that day" : "as-of needs the history API";
+  note.textContent = caps.asOf ? "state of the matrix, the evidence and the timeline on that day" : "as-of needs the history API";
 }
 
-async function reloadMatrix(): Promise<void> {
+/** The matrix and, after it, the timeline that follows its filters. */
+async function reloadData(): Promise<void> {
   try {
     await loadMatrix();
+    await loadTimeline();
     clearError();
   } catch (err) {
     showError("the matrix", err);
@@ -130,24 +189,49 @@ async function reloadMatrix(): Promise<void> {
 
 // ---- evidence ----
 
+function cellElement(actor: string, kind: string): HTMLElement | null {
+  const sel = phone.matches
+    ? `#cards li[data-actor="${CSS.escape(actor)}"] button[data-kind="${CSS.escape(kind)}"]`
+    : `#matrix tr[data-actor="${CSS.escape(actor)}"] td.cell[data-kind="${CSS.escape(kind)}"]`;
+  return document.querySelector<HTMLElement>(sel);
+}
+
+function setOpen(o: Opened | null): void {
+  state.view.open = o;
+  pushView();
+}
+
 async function openCell(row: MatrixRow, kind: string, cell: MatrixCell | undefined): Promise<void> {
-  const from = table.querySelector<HTMLElement>(`tr[data-actor="${CSS.escape(row.actor.id)}"] td.cell[data-kind="${CSS.escape(kind)}"]`);
-  const title = `${row.actor.name} — ${kindLabel(kind)}`;
-  state.open = { type: "cell", actor: row.actor.id, actorName: row.actor.name, kind };
+  setOpen({ type: "cell", actor: row.actor.id, kind });
+  await showCell(row.actor.id, kind, cell, cellElement(row.actor.id, kind), true);
+}
+
+async function showCell(actor: string, kind: string, cell: MatrixCell | undefined, from: HTMLElement | null, reveal: boolean): Promise<void> {
+  const name = state.matrix?.rows.find((r) => r.actor.id === actor)?.actor.name ?? actor;
+  const title = `${name} — ${kindLabel(kind)}`;
   if (!cell) {
-    panel.show(title, [h("p", { class: "note" }, `No ${kindLabel(kind).toLowerCase()} commitment by ${row.actor.name} is recorded.`)], from);
+    panel.show(title, [h("p", { class: "note" }, `No ${kindLabel(kind).toLowerCase()} commitment by ${name} is recorded.`)], from);
+    if (reveal && phone.matches) panel.reveal();
     return;
   }
   panel.loading(title, from);
-  await fillCell(row.actor.id, row.actor.name, kind);
+  if (reveal && phone.matches) panel.reveal();
+  await fillCell(actor, kind);
 }
 
-async function fillCell(actor: string, actorName: string, kind: string): Promise<void> {
-  const title = `${actorName} — ${kindLabel(kind)}`;
+const blocks = (cs: Commitment[]) => cs.map((c) => commitmentBlock(c, { expand: !phone.matches }));
+
+function isOpen(o: Opened): boolean {
+  return JSON.stringify(state.view.open) === JSON.stringify(o);
+}
+
+async function fillCell(actor: string, kind: string): Promise<void> {
+  const name = state.matrix?.rows.find((r) => r.actor.id === actor)?.actor.name ?? actor;
+  const title = `${name} — ${kindLabel(kind)}`;
   try {
-    const d = await fetchCell(actor, kind);
-    if (state.open?.type !== "cell" || state.open.actor !== actor || state.open.kind !== kind) return;
-    panel.show(title, d.commitments.nodes.length ? d.commitments.nodes.map(commitmentBlock)
+    const d = await fetchCell(actor, kind, state.view.asOf, state.caps);
+    if (!isOpen({ type: "cell", actor, kind })) return;
+    panel.show(title, d.commitments.nodes.length ? blocks(d.commitments.nodes)
       : [h("p", { class: "note" }, "No commitments (any more).")]);
   } catch (err) {
     panel.show(title, [h("p", { class: "error" }, `Could not load the evidence: ${(err as Error).message}`)]);
@@ -155,61 +239,183 @@ async function fillCell(actor: string, actorName: string, kind: string): Promise
 }
 
 async function openCommitment(id: string, from: HTMLElement | null): Promise<void> {
-  state.open = { type: "commitment", id };
+  setOpen({ type: "commitment", id });
   panel.loading("Commitment", from);
+  if (phone.matches) panel.reveal();
   await fillCommitment(id);
 }
 
 async function fillCommitment(id: string): Promise<void> {
   try {
     const d = await fetchCommitment(id);
-    if (state.open?.type !== "commitment" || state.open.id !== id) return;
+    if (!isOpen({ type: "commitment", id })) return;
     const c: Commitment | null = d.commitment;
     if (!c) {
       panel.show("Commitment", [h("p", { class: "note" }, "This commitment no longer exists.")]);
       return;
     }
-    panel.show(`${c.actor.name} — ${kindLabel(c.kind)}`, [commitmentBlock(c)]);
+    panel.show(`${c.actor.name} — ${kindLabel(c.kind)}`, blocks([c]));
   } catch (err) {
     panel.show("Commitment", [h("p", { class: "error" }, `Could not load the evidence: ${(err as Error).message}`)]);
   }
 }
 
+function nodeName(id: string): string {
+  const { subject, edges } = state.network;
+  if (subject?.id === id) return subject.name;
+  for (const x of edges) {
+    if (x.actor.id === id) return x.actor.name;
+    if (x.target.id === id) return x.target.name;
+  }
+  return id;
+}
+
+async function openNode(node: EntityRef): Promise<void> {
+  setOpen({ type: "node", id: node.id });
+  panel.loading(`${node.name} in this network`, byId("network"));
+  if (phone.matches) panel.reveal();
+  await fillNode(node.id);
+}
+
+/** A node's evidence: every commitment of the drawn network that it makes or receives. */
+async function fillNode(id: string): Promise<void> {
+  const title = `${nodeName(id)} in this network`;
+  const ids = state.network.edges.filter((x) => x.actor.id === id || x.target.id === id).map((x) => x.id);
+  try {
+    const cs = await fetchCommitments(ids);
+    if (!isOpen({ type: "node", id })) return;
+    panel.show(title, cs.length ? blocks(cs) : [h("p", { class: "note" }, "No commitment in this network touches it.")]);
+  } catch (err) {
+    panel.show(title, [h("p", { class: "error" }, `Could not load the evidence: ${(err as Error).message}`)]);
+  }
+}
+
+/** Shows what the address says is open, or closes the panel. */
+async function restoreOpen(from: HTMLElement | null): Promise<void> {
+  const o = state.view.open;
+  if (!o) {
+    panel.close();
+    return;
+  }
+  if (o.type === "cell") {
+    const cell = state.matrix?.rows.find((r) => r.actor.id === o.actor)?.cells.find((c) => c.kind === o.kind);
+    await showCell(o.actor, o.kind, cell, from ?? cellElement(o.actor, o.kind), false);
+  } else if (o.type === "commitment") {
+    panel.loading("Commitment", from);
+    await fillCommitment(o.id);
+  } else {
+    panel.loading(`${nodeName(o.id)} in this network`, from ?? byId("network"));
+    await fillNode(o.id);
+  }
+}
+
+function closePanel(): void {
+  if (!panel.isOpen()) return;
+  panel.close();
+  setOpen(null);
+}
+
 // ---- network ----
 
+let net: typeof import("./network") | null = null;
 let networkSeq = 0;
 async function loadNetwork(): Promise<void> {
   const seq = ++networkSeq;
-  const also = state.also ? ALSO_TARGETS : [];
-  const d = await fetchCoalition(state.proposal, also);
+  const { proposal, ring } = state.view;
+  const [own, wide] = await Promise.all([
+    fetchCoalition(proposal, []),
+    ring ? fetchCoalition(proposal, ALSO_TARGETS) : Promise.resolve(null),
+  ]);
   if (seq !== networkSeq) return;
+  net ??= await import("./network");
+  const { networkEdges, renderNetwork, probe } = net;
+  if (seq !== networkSeq) return;
+  const edges = networkEdges(own.coalition, wide?.coalition ?? null);
+  state.network = { subject: own.coalition.subject, edges };
   // Redraw only on a change, so a refresh does not reset what the user moved.
-  const key = JSON.stringify(d.coalition);
+  const key = JSON.stringify({ s: own.coalition.subject, edges });
   if (key === state.coalitionKey) return;
-  const { renderNetwork } = await import("./network");
-  if (seq !== networkSeq) return;
   state.coalitionKey = key;
-  await renderNetwork(byId("network"), byId("network-legend"), byId("network-summary"), d.coalition);
+  await renderNetwork(byId("network"), byId("network-legend"), byId("network-summary"), own.coalition.subject, edges, {
+    onEdge: (id) => void openCommitment(id, byId("network")),
+    onNode: (n) => void openNode(n),
+  });
+  window.__dashboard.networkProbe = probe;
+  window.__dashboard.networkRenders++;
   window.__dashboard.networkRenderedAt ??= performance.now();
+}
+
+function reloadNetwork(): Promise<void> {
+  return loadNetwork().then(clearError, (err) => showError("the coalition", err));
 }
 
 async function setupNetwork(): Promise<void> {
   const sel = byId<HTMLSelectElement>("n-proposal");
   const also = byId<HTMLInputElement>("n-also");
   const { entities } = await fetchProposals();
-  sel.replaceChildren(...entities.map((p) => h("option", { value: p.id, selected: p.id === state.proposal }, p.name)));
-  if (!entities.some((p) => p.id === state.proposal) && entities[0]) state.proposal = entities[0].id;
-  const reload = () => loadNetwork().then(clearError, (err) => showError("the coalition", err));
-  sel.addEventListener("change", () => { state.proposal = sel.value; void reload(); });
-  also.addEventListener("change", () => { state.also = also.checked; void reload(); });
+  sel.replaceChildren(...entities.map((p) => h("option", { value: p.id, selected: p.id === state.view.proposal }, p.name)));
+  if (!entities.some((p) => p.id === state.view.proposal) && entities[0]) state.view.proposal = entities[0].id;
+  sel.addEventListener("change", () => { state.view.proposal = sel.value; pushView(); void reloadNetwork(); });
+  also.addEventListener("change", () => { state.view.ring = also.checked; pushView(); void reloadNetwork(); });
+  // The buttons act at once once the network module is there (it is by the time anything is drawn).
+  const withNet = (f: (n: typeof import("./network")) => void) => () => {
+    if (net) f(net);
+    else void import("./network").then(f);
+  };
+  byId("n-zoom-in").addEventListener("click", withNet((n) => n.zoomBy(1.25)));
+  byId("n-zoom-out").addEventListener("click", withNet((n) => n.zoomBy(0.8)));
+  byId("n-fit").addEventListener("click", withNet((n) => n.fit()));
   await loadNetwork();
 }
 
 // ---- timeline ----
 
+/**
+ * The timeline of what the matrix shows: events up to the as-of day, and the
+ * commitments the matrix counts under the same filters and as-of, each with
+ * the status the matrix gives it.
+ */
 async function loadTimeline(): Promise<void> {
-  const d = await fetchTimeline();
-  renderTimeline(byId("timeline"), d.timeline, (id, from) => void openCommitment(id, from));
+  const to = state.view.asOf;
+  if (!state.timeline || state.timeline.to !== to) state.timeline = { to, entries: (await fetchTimeline(to)).timeline };
+  const v = state.view;
+  const filtered = !!(v.kind || v.status || v.asOf);
+  let entries = state.timeline.entries;
+  if (filtered && state.matrix) {
+    const shown = new Map<string, string>();
+    for (const r of state.matrix.rows) for (const c of r.cells) for (const x of c.commitments ?? []) shown.set(x.id, x.status);
+    entries = entries.flatMap((e) => {
+      if (e.type !== "COMMITMENT" || !e.commitment) return [e];
+      const status = shown.get(e.commitment.id);
+      return status ? [{ ...e, commitment: { ...e.commitment, status } }] : [];
+    });
+  }
+  const parts = [v.kind && `kind ${kindLabel(v.kind).toLowerCase()}`, v.status && `status ${v.status.toLowerCase()}`, v.asOf && `as of ${v.asOf}`].filter(Boolean);
+  byId("timeline-note").textContent = parts.length ? `Following the matrix: ${parts.join(", ")}.` : "";
+  renderTimeline(byId("timeline"), entries, (id, from) => void openCommitment(id, from));
+}
+
+// ---- disagreement and changes ----
+
+async function loadDisputes(): Promise<void> {
+  renderDisputes(byId("disputes"), await fetchDisputes());
+}
+
+async function loadChanges(): Promise<void> {
+  const since = state.view.since;
+  const changes = await fetchChanges(since);
+  if (since !== state.view.since) return;
+  renderChanges(byId("changes"), changes, since, (id, from) => void openCommitment(id, from));
+}
+
+function setupChanges(): void {
+  const since = byId<HTMLInputElement>("since");
+  since.value = state.view.since;
+  since.addEventListener("change", () => {
+    state.view.since = since.value;
+    pushView();
+    void loadChanges().catch((err) => showError("the changes", err));
+  });
 }
 
 // ---- refresh ----
@@ -220,10 +426,11 @@ async function refresh(): Promise<void> {
   refreshing = true;
   window.__dashboard.refreshes++;
   try {
-    await Promise.all([loadMatrix(), loadTimeline(), loadNetwork()]);
-    const o = state.open;
+    state.timeline = null;
+    await Promise.all([loadMatrix().then(loadTimeline), loadNetwork(), loadChanges()]);
+    const o = state.view.open;
     if (panel.isOpen() && o) {
-      await (o.type === "cell" ? fillCell(o.actor, o.actorName, o.kind) : fillCommitment(o.id));
+      await (o.type === "cell" ? fillCell(o.actor, o.kind) : o.type === "commitment" ? fillCommitment(o.id) : fillNode(o.id));
     }
     clearError();
   } catch (err) {
@@ -243,29 +450,47 @@ function setLiveStatus(mode: LiveMode, detail: string): void {
 // ---- start ----
 
 async function start(): Promise<void> {
+  const article = sourceRoute(location.pathname);
+  if (article) {
+    byId("dashboard").hidden = true;
+    const root = byId("article");
+    root.hidden = false;
+    await showArticle(root, article);
+    return;
+  }
+  // On a phone the controls start folded, so that the first screen shows data.
+  if (phone.matches) byId<HTMLDetailsElement>("controls").open = false;
+
   installGridKeys(table, (cell) => cell.click());
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && panel.isOpen()) {
       e.preventDefault();
-      state.open = null;
-      panel.close();
+      closePanel();
     }
   });
+  byId("panel-close").addEventListener("click", () => setOpen(null));
+  setupChanges();
 
   // The matrix goes first and alone: it is what the page is for. The
-  // vocabulary and the capabilities arrive alongside it.
+  // vocabulary and the capabilities arrive alongside it. An as-of or filter
+  // from the address waits for the capabilities, which say how to ask.
   const capsP = capabilities();
   const vocabP = fetchVocabulary();
+  const v = state.view;
+  const plain = !v.kind && !v.status && !v.asOf;
   try {
     const seq = ++matrixSeq;
-    const [m, v] = await Promise.all([fetchMatrix({}, state.caps), vocabP]);
-    state.kinds = v.vocabulary.commitmentKinds;
+    const [m, voc] = await Promise.all([plain ? fetchMatrix({}, state.caps) : capsP.then((c) => {
+      applyCapabilities(c);
+      return fetchMatrix({ kinds: v.kind ? [v.kind] : [], statuses: v.status ? [v.status] : [], asOf: v.asOf }, c);
+    }), vocabP]);
+    state.kinds = voc.vocabulary.commitmentKinds;
     if (seq === matrixSeq) state.matrix = m.matrix;
     drawMatrix();
     window.__dashboard.matrixRenderedAt = performance.now();
     performance.mark("matrix-rendered");
-    drawLegend(v.vocabulary.statuses);
-    fillFilters(v.vocabulary.commitmentKinds, v.vocabulary.statuses);
+    drawLegend(voc.vocabulary.statuses);
+    fillFilters(voc.vocabulary.commitmentKinds, voc.vocabulary.statuses);
   } catch (err) {
     showError("the matrix", err);
   }
@@ -275,7 +500,12 @@ async function start(): Promise<void> {
   await Promise.all([
     setupNetwork().catch((err) => showError("the coalition", err)),
     loadTimeline().catch((err) => showError("the timeline", err)),
+    loadDisputes().catch((err) => showError("the disagreements", err)),
+    loadChanges().catch((err) => showError("the changes", err)),
   ]);
+  syncControls();
+  if (state.view.open) await restoreOpen(null);
+  window.__dashboard.settled++;
 
   startLive({ subscription: caps.subscription, refresh: () => void refresh(), onMode: setLiveStatus });
 }

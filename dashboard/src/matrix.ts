@@ -30,7 +30,13 @@ interface Position {
 
 let active: Position | null = null;
 
-export function renderMatrix(table: HTMLTableElement, v: MatrixView): void {
+/** The distinct targets of a cell's commitments, by name. */
+export function cellTargets(cell: MatrixCell): string[] {
+  return [...new Set((cell.commitments ?? []).map((c) => c.target.name))];
+}
+
+export function renderMatrix(table: HTMLTableElement, v: MatrixView, cards?: HTMLElement): void {
+  if (cards) renderCards(cards, v);
   const hadFocus = table.contains(document.activeElement);
   const columns = v.kindFilter ? v.matrix.kinds.filter((k) => k === v.kindFilter) : v.matrix.kinds;
   const info = new Map(v.kinds.map((k) => [k.kind, k]));
@@ -48,7 +54,7 @@ export function renderMatrix(table: HTMLTableElement, v: MatrixView): void {
         sortButton("total", "Total")),
       columns.map((k) =>
         h("th", { scope: "col", class: "kind-col", title: info.get(k)?.description ?? k, "data-kind": k },
-          h("span", {}, kindLabel(k)))),
+          h("span", {}, headerLabel(k)))),
     ));
 
   const body = h("tbody", {});
@@ -95,19 +101,72 @@ function cellElement(
     });
   }
   const look = statusLook(cell.status, kind);
+  const targets = cellTargets(cell);
+  // The visible words are the cell's name, with the row and column before
+  // them and the counts after for screen readers (axe: label-content-name-mismatch).
   const td = h("td", {
     class: "cell filled", tabindex: -1, "data-kind": kind, "data-status": cell.status,
-    "aria-label": `${row.actor.name}, ${kindLabel(kind)}: ${look.label}, ${plural(cell.commitmentCount, "commitment")}, ${plural(cell.evidenceCount, "quote")}`,
-    title: `${look.label} — ${plural(cell.evidenceCount, "quote")}`,
+    title: `${look.label} → ${targets.join(", ")} — ${plural(cell.evidenceCount, "quote")}`,
     onclick: open,
   },
+    h("span", { class: "sr-only" }, `${row.actor.name}, ${kindLabel(kind)}: `),
     h("span", { class: "sym", "aria-hidden": "true" }, look.symbol),
-    h("span", { class: "lbl", "aria-hidden": "true" }, look.label),
-    cell.commitmentCount > 1 ? h("span", { class: "count", "aria-hidden": "true" }, `×${cell.commitmentCount}`) : null,
+    h("span", { class: "lbl" }, look.label,
+      cell.commitmentCount > 1 ? h("span", { class: "count", "aria-hidden": "true" }, ` ×${cell.commitmentCount}`) : null),
+    h("span", { class: "tgt" }, targets.map((t) => h("span", {}, h("span", { "aria-hidden": "true" }, "→ "), h("span", { class: "sr-only" }, " to "), t))),
+    h("span", { class: "sr-only" }, `; ${plural(cell.commitmentCount, "commitment")}, ${plural(cell.evidenceCount, "quote")}`),
   );
   td.style.setProperty("--fg", look.fg);
   td.style.setProperty("--bg", look.bg);
   return td;
+}
+
+/**
+ * The phone layout: one card per actor listing only its commitments, each a
+ * full-width button, instead of a grid of which two or three columns fit.
+ */
+function renderCards(list: HTMLElement, v: MatrixView): void {
+  const columns = v.kindFilter ? v.matrix.kinds.filter((k) => k === v.kindFilter) : v.matrix.kinds;
+  const rows = sortRows(v.matrix.rows, v.sort);
+  if (!rows.length) {
+    list.replaceChildren(h("li", { class: "note" }, "No commitments match the filters."));
+    return;
+  }
+  list.replaceChildren(...rows.map((row) => {
+    const cells = row.cells.filter((c) => columns.includes(c.kind));
+    return h("li", { class: "card", "data-actor": row.actor.id },
+      h("h3", {}, row.actor.name, h("span", { class: "note" }, ` · ${plural(row.total, "commitment")}`)),
+      h("ul", {}, cells.map((cell) => {
+        const look = statusLook(cell.status, cell.kind);
+        const targets = cellTargets(cell);
+        const btn = h("button", {
+          type: "button", class: "card-cell", "data-kind": cell.kind, "data-status": cell.status,
+          onclick: () => v.onOpen(row, cell.kind, cell),
+        },
+          h("span", { class: "badge", "data-status": cell.status }, h("span", { "aria-hidden": "true" }, look.symbol + " "), look.label),
+          h("span", { class: "k" }, ` ${kindLabel(cell.kind)}`),
+          h("span", { class: "tgt" }, ` → ${targets.join(", ")}`),
+          cell.commitmentCount > 1 ? h("span", { class: "count" }, ` (${cell.commitmentCount})`) : null,
+        );
+        const badge = btn.querySelector<HTMLElement>(".badge")!;
+        badge.style.setProperty("--fg", look.fg);
+        badge.style.setProperty("--bg", look.bg);
+        return h("li", {}, btn);
+      })),
+    );
+  }));
+}
+
+// Soft hyphens in the long one-word headers, so that all fourteen columns fit
+// beside the open evidence panel at 1440 px.
+const HYPHENATED: Record<string, string> = {
+  OFFERS_SURVEILLANCE: "Surveil\u00adlance",
+  OFFERS_EQUIPMENT: "Equip\u00adment",
+  OFFERS_LOGISTICS: "Logis\u00adtics",
+};
+
+function headerLabel(kind: string): string {
+  return HYPHENATED[kind] ?? kindLabel(kind);
 }
 
 function plural(n: number, word: string): string {

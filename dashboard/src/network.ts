@@ -1,13 +1,28 @@
 // The coalition network. cytoscape is loaded on demand (its own chunk) so
 // that the matrix renders without waiting for it.
+//
+// A proposal's own coalition is what targets the proposal itself. Related
+// targets (Ukraine, the coalition of the willing) are a separate ring,
+// drawn only when asked for and marked as such: mixed in, they made Russia's
+// guarantor proposal look as if Lithuania pledged troops to it.
 
-import type { Coalition, CoalitionCommitment } from "./api";
+import type { Coalition, CoalitionCommitment, EntityRef } from "./api";
 import { h } from "./dom";
 import { kindColour, kindLabel, statusLook } from "./vocab";
 
 type Cy = import("cytoscape").Core;
 
 let cy: Cy | null = null;
+let observer: ResizeObserver | null = null;
+
+/** Fits the network, without blowing a small one up past its natural size. */
+function fitCapped(c: Cy): void {
+  c.fit(undefined, 20);
+  if (c.zoom() > 1.4) {
+    c.zoom(1.4);
+    c.center();
+  }
+}
 
 const SHAPE: Record<string, string> = {
   PROPOSAL: "diamond",
@@ -21,34 +36,75 @@ export function commitmentsOf(c: Coalition): CoalitionCommitment[] {
   return c.byKind.flatMap((g) => g.commitments);
 }
 
-export async function renderNetwork(container: HTMLElement, legend: HTMLElement, summary: HTMLElement, c: Coalition): Promise<void> {
-  const commitments = commitmentsOf(c);
-  const nodes = new Map<string, { id: string; name: string; kind?: string; role: string }>();
-  nodes.set(c.subject.id, { ...c.subject, role: "subject" });
-  for (const x of commitments) {
-    if (!nodes.has(x.target.id)) nodes.set(x.target.id, { ...x.target, role: "target" });
-    if (!nodes.has(x.actor.id)) nodes.set(x.actor.id, { ...x.actor, role: "actor" });
-  }
-  const kinds = [...new Set(commitments.map((x) => x.kind))];
+export interface NetworkEdge extends CoalitionCommitment {
+  /** Aimed at a related target, not at the proposal itself. */
+  related: boolean;
+}
 
-  legend.replaceChildren(
+/** The own coalition's commitments, then, with the ring, the related ones not already in it. */
+export function networkEdges(own: Coalition, wide: Coalition | null): NetworkEdge[] {
+  const mine = commitmentsOf(own).map((x) => ({ ...x, related: false }));
+  if (!wide) return mine;
+  const ids = new Set(mine.map((x) => x.id));
+  return [...mine, ...commitmentsOf(wide).filter((x) => !ids.has(x.id)).map((x) => ({ ...x, related: true }))];
+}
+
+type Role = "subject" | "actor" | "related-target" | "related-actor";
+
+export interface NetworkHandlers {
+  onEdge: (id: string) => void;
+  onNode: (node: EntityRef) => void;
+}
+
+function describe(x: NetworkEdge): string {
+  return `${x.actor.name} ${kindLabel(x.kind).toLowerCase()} (${statusLook(x.status, x.kind).label}) → ${x.target.name}`;
+}
+
+export async function renderNetwork(
+  container: HTMLElement, legend: HTMLElement, summary: HTMLElement,
+  subject: EntityRef, edges: NetworkEdge[], on: NetworkHandlers,
+): Promise<void> {
+  const nodes = new Map<string, EntityRef & { role: Role }>();
+  nodes.set(subject.id, { ...subject, role: "subject" });
+  // The own coalition first, so an actor in both keeps its inner place.
+  for (const x of [...edges].sort((a, b) => Number(a.related) - Number(b.related))) {
+    if (!nodes.has(x.target.id)) nodes.set(x.target.id, { ...x.target, role: x.related ? "related-target" : "actor" });
+    if (!nodes.has(x.actor.id)) nodes.set(x.actor.id, { ...x.actor, role: x.related ? "related-actor" : "actor" });
+  }
+  const kinds = [...new Set(edges.map((x) => x.kind))];
+  const own = edges.filter((x) => !x.related);
+  const related = edges.filter((x) => x.related);
+
+  legend.replaceChildren(h("span", {},
     h("span", { class: "legend-title" }, "Edges:"),
     ...kinds.map((k) => h("span", { class: "legend-item" },
       h("span", { class: "swatch line", style: `background:${kindColour(k)}`, "aria-hidden": "true" }), kindLabel(k))),
-  );
-  summary.textContent = `${c.subject.name}: ${commitments.length} commitments by ${c.actors.length} actors. ` +
-    commitments.map((x) => `${x.actor.name} ${kindLabel(x.kind).toLowerCase()} (${statusLook(x.status, x.kind).label}) → ${x.target.name}`).join("; ") + ".";
+    related.length ? h("span", { class: "legend-item note" }, "faint edges: commitments to related targets (outer ring)") : null,
+  ));
+  const item = (x: NetworkEdge) => h("li", {},
+    h("button", { type: "button", class: "linklike", "data-commitment": x.id, onclick: () => on.onEdge(x.id) }, describe(x)));
+  summary.replaceChildren(h("div", {},
+    h("p", {}, `${subject.name}: ${own.length} commitments by ${new Set(own.map((x) => x.actor.id)).size} actors` +
+      (related.length ? `; ${related.length} more to related targets.` : ".")),
+    own.length ? h("ul", { class: "own" }, own.map(item)) : h("p", { class: "note" }, "Nothing in the sources targets this proposal directly."),
+    related.length ? h("h3", {}, "Related targets") : null,
+    related.length ? h("ul", { class: "related" }, related.map(item)) : null,
+  ));
 
   const { default: cytoscape } = await import("cytoscape");
+  // Rings from the inside out: the proposal, its own coalition, the related
+  // targets, the actors that only commit to those.
+  const LEVEL: Record<Role, number> = { subject: 4, actor: 3, "related-target": 2, "related-actor": 1 };
   const elements = [
     ...[...nodes.values()].map((n) => ({
-      data: { id: n.id, label: n.name, shape: SHAPE[n.kind ?? ""] ?? "ellipse", role: n.role },
+      data: { id: n.id, label: n.name, shape: SHAPE[n.kind ?? ""] ?? "ellipse", role: n.role, name: n.name, kind: n.kind },
     })),
-    ...commitments.map((x) => ({
+    ...edges.map((x) => ({
       data: {
         id: x.id, source: x.actor.id, target: x.target.id,
-        colour: kindColour(x.kind), label: kindLabel(x.kind),
+        colour: kindColour(x.kind), label: kindLabel(x.kind) + (x.related ? " (related)" : ""),
         dashed: x.status === "CONSIDERING" || x.status === "PROPOSED" ? "dashed" : "solid",
+        related: x.related ? "yes" : "no",
       },
     })),
   ];
@@ -56,20 +112,21 @@ export async function renderNetwork(container: HTMLElement, legend: HTMLElement,
   cy = cytoscape({
     container,
     elements,
-    // Concentric and in a fixed order, so the picture is the same on every
-    // load: the proposal and what else is targeted on the inner ring, the
-    // actors outside, edges running inwards.
+    // Concentric and in a fixed order, so the picture is the same on every load.
     layout: {
       name: "concentric",
-      concentric: (n: import("cytoscape").NodeSingular) => (n.data("role") === "actor" ? 1 : 2),
+      concentric: (n: import("cytoscape").NodeSingular) => LEVEL[n.data("role") as Role] ?? 1,
       levelWidth: () => 1,
-      minNodeSpacing: 70,
+      minNodeSpacing: 60,
       animate: false,
       padding: 20,
     },
-    userZoomingEnabled: false,
+    userZoomingEnabled: true,
+    userPanningEnabled: true,
+    minZoom: 0.2,
+    maxZoom: 4,
     boxSelectionEnabled: false,
-    autoungrabify: false,
+    autoungrabify: true,
     style: [
       {
         selector: "node",
@@ -91,7 +148,8 @@ export async function renderNetwork(container: HTMLElement, legend: HTMLElement,
         },
       },
       { selector: 'node[role = "subject"]', style: { "background-color": "#1f4e9c", width: 34, height: 34, "font-weight": "bold" } },
-      { selector: 'node[role = "target"]', style: { "background-color": "#37474f", width: 28, height: 28 } },
+      { selector: 'node[role = "related-target"]', style: { "background-color": "#37474f", width: 28, height: 28 } },
+      { selector: 'node[role = "related-actor"]', style: { "background-opacity": 0.6 } },
       {
         selector: "edge",
         style: {
@@ -110,6 +168,51 @@ export async function renderNetwork(container: HTMLElement, legend: HTMLElement,
           "text-background-padding": "1px",
         },
       },
+      { selector: 'edge[related = "yes"]', style: { opacity: 0.55, width: 1.5 } },
+      { selector: ":selected", style: { "overlay-color": "#d35400", "overlay-opacity": 0.25, "overlay-padding": 6 } },
     ],
   });
+  const c = cy;
+  fitCapped(c);
+  // The canvas follows its box (the evidence panel opening beside it narrows it).
+  observer?.disconnect();
+  let last = container.clientWidth;
+  observer = new ResizeObserver(() => {
+    if (container.clientWidth === last) return;
+    last = container.clientWidth;
+    c.resize();
+    fitCapped(c);
+  });
+  observer.observe(container);
+  c.on("tap", "edge", (e) => on.onEdge(e.target.id()));
+  c.on("tap", "node", (e) => {
+    const d = e.target.data();
+    on.onNode({ id: d.id, name: d.name, kind: d.kind });
+  });
+  c.on("mouseover", "node, edge", () => { container.style.cursor = "pointer"; });
+  c.on("mouseout", "node, edge", () => { container.style.cursor = ""; });
+}
+
+/** Zoom by a factor around the centre, for the buttons (wheel and pinch zoom around the pointer). */
+export function zoomBy(factor: number): void {
+  if (!cy) return;
+  const level = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
+  cy.zoom({ level, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+}
+
+export function fit(): void {
+  if (cy) fitCapped(cy);
+}
+
+/** Where an element is drawn, in page coordinates, and the zoom: for the browser tests. */
+export function probe(id?: string): { x: number; y: number; zoom: number; pan: { x: number; y: number } } | null {
+  if (!cy) return null;
+  const box = cy.container()!.getBoundingClientRect();
+  const zoom = cy.zoom();
+  const pan = cy.pan();
+  if (!id) return { x: box.left, y: box.top, zoom, pan };
+  const el = cy.getElementById(id);
+  if (el.empty()) return null;
+  const p = el.isEdge() ? (el as import("cytoscape").EdgeSingular).renderedMidpoint() : (el as import("cytoscape").NodeSingular).renderedPosition();
+  return { x: box.left + p.x, y: box.top + p.y, zoom, pan };
 }

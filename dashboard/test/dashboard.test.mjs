@@ -1,14 +1,14 @@
 // The dashboard in a real browser against the real server and the curated
-// dataset. Screenshots go to dashboard/test-artifacts/ (gitignored).
+// dataset. Screenshots go to $DASHBOARD_SCREENSHOTS (default
+// artifacts/screenshots, gitignored).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dashboardDir, repoDir, startBrowser, startServer, watchProblems } from "./server.mjs";
+import { repoDir, screenshotDir, startBrowser, startServer, watchProblems } from "./server.mjs";
 
-const artifacts = join(dashboardDir, "test-artifacts");
-mkdirSync(artifacts, { recursive: true });
+const artifacts = screenshotDir();
 
 /** The evidence of a commitment as the dataset has it, so the test follows the data. */
 function datasetEvidence(id) {
@@ -69,18 +69,23 @@ describe("dashboard", () => {
     t.diagnostic(line);
     assert.ok(timing.matrix > 0 && timing.matrix < 5000, `matrix rendered in ${timing.matrix} ms`);
     await page.screenshot({ path: join(artifacts, "desktop-1280x800.png") });
-    await page.screenshot({ path: join(artifacts, "desktop-full.png"), fullPage: true });
+    await page.screenshot({ path: join(artifacts, "desktop-1280-full.png"), fullPage: true });
     assert.deepEqual(problems, []);
   });
 
   test("the matrix shows who refuses, offers and opposes", async (t) => {
     const { page, problems } = await openDashboard(t);
-    const look = (actor, kind) => page.$eval(cell(actor, kind), (el) => ({ status: el.dataset.status, text: el.textContent }));
-    assert.deepEqual(await look("POL", "REFUSES_TROOPS"), { status: "REFUSED", text: "✖refused" });
+    // The visible text: the screen-reader words around it left out.
+    const look = (actor, kind) => page.$eval(cell(actor, kind), (el) => {
+      const copy = el.cloneNode(true);
+      for (const x of copy.querySelectorAll(".sr-only")) x.remove();
+      return { status: el.dataset.status, text: copy.textContent };
+    });
+    assert.deepEqual(await look("POL", "REFUSES_TROOPS"), { status: "REFUSED", text: "✖refused→ Ukraine" });
     const logistics = await look("POL", "OFFERS_LOGISTICS");
     assert.ok(["OFFERED", "PLEDGED"].includes(logistics.status), `Poland offers logistics: ${logistics.status}`);
-    assert.deepEqual(await look("USA", "OFFERS_AIR_SUPPORT"), { status: "OFFERED", text: "+offered" });
-    assert.deepEqual(await look("RUS", "OPPOSES"), { status: "STATED", text: "…opposed" });
+    assert.deepEqual(await look("USA", "OFFERS_AIR_SUPPORT"), { status: "OFFERED", text: "+offered→ Ukraine" });
+    assert.deepEqual(await look("RUS", "OPPOSES"), { status: "STATED", text: "…opposed→ Security guarantees for Ukraine" });
     assert.deepEqual(await look("RUS", "OFFERS_TROOPS"), { status: "", text: "" }, "an empty cell stays empty");
     // The legend names every status with its symbol.
     const legend = await page.$eval("#legend", (el) => el.textContent);
@@ -204,18 +209,21 @@ describe("dashboard", () => {
     await page.waitForFunction(() => window.__dashboard.networkRenderedAt !== undefined);
     assert.equal(await page.$eval("#n-proposal", (el) => el.value), "prop-ita-24h");
     assert.ok(await page.$("#network canvas"), "cytoscape drew on a canvas");
-    const summary = await page.$eval("#network-summary", (el) => el.textContent);
+    // By default only what aims at the plan itself.
+    assert.equal(await page.$eval("#n-also", (el) => el.checked), false);
+    assert.match(await page.$eval("#network-summary", (el) => el.textContent), /Italy proposes/);
+    assert.doesNotMatch(await page.$eval("#network-summary", (el) => el.textContent), /Poland/);
+
+    // The related targets come as their own ring, when asked for.
+    await page.check("#n-also");
+    await page.waitForFunction(() => document.getElementById("network-summary").textContent.includes("Poland"));
+    const summary = await page.$eval("#network-summary .related", (el) => el.textContent);
     assert.match(summary, /Poland refuses troops \(refused\) → Ukraine/);
     assert.match(summary, /Sweden surveillance \(offered\) → coalition of the willing/);
     const legend = await page.$eval("#network-legend", (el) => el.textContent);
     assert.ok(legend.includes("Refuses troops") && legend.includes("Air support"));
     await page.$eval("#network-section", (el) => el.scrollIntoView());
-    await page.screenshot({ path: join(artifacts, "desktop-network.png") });
-
-    // Without the wider targets only what aims at the plan itself remains.
-    await page.uncheck("#n-also");
-    await page.waitForFunction(() => !document.getElementById("network-summary").textContent.includes("Poland"));
-    assert.match(await page.$eval("#network-summary", (el) => el.textContent), /Italy proposes/);
+    await page.screenshot({ path: join(artifacts, "desktop-1280-network-ring.png") });
 
     const timeline = await page.$eval("#timeline", (el) => el.textContent);
     for (const s of ["Alaska summit", "2025-08-15", "Poland · refuses troops → Ukraine"]) assert.ok(timeline.includes(s), `timeline has ${s}`);
@@ -224,22 +232,23 @@ describe("dashboard", () => {
     assert.deepEqual(problems, []);
   });
 
-  test("at 390 px the body does not overflow; the matrix scrolls and panels stack", async (t) => {
-    const { page, problems } = await openDashboard(t, { width: 390, height: 844 });
+  test("at 390 px the body does not overflow; cards replace the grid and panels stack", async (t) => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const problems = watchProblems(page);
+    t.after(() => page.close());
+    await page.goto(`${server.url}/dashboard/`);
+    await page.waitForSelector("#cards li.card button.card-cell");
     await page.waitForFunction(() => window.__dashboard.networkRenderedAt !== undefined);
     const m = await page.evaluate(() => ({
       body: document.body.scrollWidth,
       doc: document.documentElement.scrollWidth,
       viewport: document.documentElement.clientWidth,
-      matrixScroll: document.getElementById("matrix-scroll").scrollWidth,
-      matrixBox: document.getElementById("matrix-scroll").clientWidth,
     }));
     assert.ok(m.body <= m.viewport && m.doc <= m.viewport, `no horizontal overflow: ${JSON.stringify(m)}`);
-    assert.ok(m.matrixScroll > m.matrixBox, "the matrix scrolls sideways inside its box");
-    await page.screenshot({ path: join(artifacts, "mobile-390.png") });
-    await page.screenshot({ path: join(artifacts, "mobile-390-full.png"), fullPage: true });
+    assert.equal(await page.isVisible("#matrix"), false, "the grid gives way to cards");
 
-    await page.click(cell("POL", "REFUSES_TROOPS"));
+    await page.click('#cards li[data-actor="POL"] button[data-kind="REFUSES_TROOPS"]');
     await page.waitForSelector('#panel:not([hidden]) article[data-commitment="c-pol-refuses-troops"]');
     const boxes = await page.evaluate(() => {
       const r = (id) => document.getElementById(id).getBoundingClientRect();
@@ -247,8 +256,7 @@ describe("dashboard", () => {
     });
     assert.ok(boxes.panel.top >= boxes.matrix.bottom && boxes.network.top >= boxes.panel.bottom, "matrix, evidence, network stack");
     assert.ok(boxes.doc <= 390, `no overflow with the panel open (${boxes.doc})`);
-    await page.$eval("#panel", (el) => el.scrollIntoView());
-    await page.screenshot({ path: join(artifacts, "mobile-390-evidence.png") });
+    await page.screenshot({ path: join(artifacts, "phone-390-evidence-poland.png") });
     assert.deepEqual(problems, []);
   });
 

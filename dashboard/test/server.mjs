@@ -1,7 +1,7 @@
 // Test fixtures: the real Go server on a free port, and Debian's chromium
 // driven by playwright-core (no downloaded browser).
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -107,4 +107,41 @@ export function watchProblems(page) {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
   return problems;
+}
+
+/**
+ * Where screenshots go: $DASHBOARD_SCREENSHOTS, else artifacts/screenshots
+ * at the repository root (gitignored; CI keeps the directory as artifacts).
+ */
+export function screenshotDir() {
+  const dir = process.env.DASHBOARD_SCREENSHOTS || join(repoDir, "artifacts", "screenshots");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A page at a size, its problems collected; closed when the test ends. */
+export async function openPage(t, browser, url, size = DESKTOP) {
+  const page = await browser.context.newPage();
+  await page.setViewportSize(size);
+  const problems = watchProblems(page);
+  t.after(() => page.close());
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** Waits until the dashboard has applied the state in its address (matrix, network, sections, open panel). */
+export async function settled(page, after = 0) {
+  await page.waitForFunction((n) => window.__dashboard?.settled > n, after, { timeout: 60_000 });
+}
+
+const axeSource = join(dashboardDir, "node_modules", "axe-core", "axe.min.js");
+
+/** Runs axe-core (WCAG 2.x A and AA rules) on the page; returns its violations, summarised. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")})`);
 }

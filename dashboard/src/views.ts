@@ -1,0 +1,48 @@
+// The "where sources disagree" and "changed since" sections.
+
+import type { Change } from "./changes";
+import type { DisputedTopic } from "./disputes";
+import { h } from "./dom";
+import { distinctEvidence, quote, statusBadge } from "./evidence";
+import { kindLabel } from "./vocab";
+
+export function renderDisputes(root: HTMLElement, topics: DisputedTopic[]): void {
+  if (!topics.length) {
+    root.replaceChildren(h("p", { class: "note" }, "The sources agree on every topic they share."));
+    return;
+  }
+  root.replaceChildren(...topics.map((t) =>
+    h("article", { class: "dispute-card", "data-subject": t.subject.id, "data-topic": t.topic },
+      h("h3", {}, `${t.subject.name}: ${t.topic}`),
+      h("p", { class: "note" }, `${t.accounts.length} accounts`),
+      h("div", { class: "columns", role: "list", "aria-label": `Accounts of ${t.topic}` },
+        t.accounts.map((a) => h("div", { class: "column account", role: "listitem", "data-position": a.position },
+          h("p", { class: "claim-text" }, a.claims[0]?.text ?? a.position),
+          h("p", { class: "note" }, `${a.sources.length} ${a.sources.length === 1 ? "source" : "sources"}`),
+          a.claims.flatMap((c) => distinctEvidence(c.evidence).map((e) => quote(e))),
+        )),
+      ),
+    )));
+}
+
+export function renderChanges(root: HTMLElement, changes: Change[], since: string, openCommitment: (id: string, from: HTMLElement) => void): void {
+  if (!changes.length) {
+    root.replaceChildren(h("p", { class: "note" }, since ? `Nothing was recorded on or after ${since}.` : "Nothing has been recorded since the curated dataset."));
+    return;
+  }
+  root.replaceChildren(h("ol", { class: "changes" }, changes.map((ch) => {
+    const c = ch.commitment;
+    const v = ch.version;
+    const what = v.retracted ? "retracted" : ch.before === null ? "new" : ch.before !== v.status ? "status changed" : "evidence or details changed";
+    const btn: HTMLButtonElement = h("button", { type: "button", class: "linklike", onclick: () => openCommitment(c.id, btn) },
+      `${c.actor.name} · ${kindLabel(c.kind).toLowerCase()} → ${c.target.name}`);
+    return h("li", { class: "change", "data-commitment": c.id, "data-version": v.version },
+      h("p", {}, h("strong", {}, what), " ", btn),
+      h("p", {},
+        ch.before && ch.before !== v.status ? [statusBadge(ch.before, c.kind), " → "] : null,
+        v.retracted ? null : statusBadge(v.status, c.kind),
+        h("span", { class: "note" }, ` v${v.version} · ${v.recordedAt?.replace("T", " ").replace(/(\.\d+)?Z$/, " UTC")}${v.recordedBy ? ` by ${v.recordedBy}` : ""}`)),
+      v.reason ? h("p", { class: "reason" }, `Why: ${v.reason}`) : null,
+    );
+  })));
+}
