@@ -26,7 +26,7 @@ func BenchmarkWritesBesideReaders(b *testing.B) {
 	}{
 		{1, 0, 0, false}, {1, 64, 0, false}, {1, 64, 0, true},
 		{8, 0, 0, false}, {8, 64, 0, false}, {8, 64, 0, true},
-		{64, 0, 0, false}, {64, 64, 0, false}, {64, 64, 0, true}, {64, 64, 1, false},
+		{64, 0, 0, false}, {64, 64, 0, false}, {64, 64, 0, true}, {64, 64, 1, false}, {64, 64, 2, false}, {1, 64, 2, false},
 	} {
 		writers, readers := tc.writers, tc.readers
 		// admitted > 0 lets only that many readers run at once (the
