@@ -70,10 +70,18 @@ export interface Claim {
   text: string;
   evidence: Evidence[];
 }
+export interface ClaimPosition {
+  position: string;
+  corroboration: number;
+  claims: Claim[];
+}
 export interface ClaimTopic {
   topic: string;
   disputed: boolean;
-  claims: Claim[];
+  /** Without the disagreement API: every claim is its own account. */
+  claims?: Claim[];
+  /** With it: the answers given, each with its claims. */
+  positions?: ClaimPosition[];
 }
 /** One version of a commitment, oldest first in Commitment.history. */
 export interface CommitmentVersion {
@@ -112,10 +120,26 @@ export interface MatrixCell {
   evidenceCount: number;
   commitments: CellCommitment[];
 }
+/** A claim as the stance layer lists it; its evidence comes on opening. */
+export interface StanceClaim {
+  id: string;
+  text: string;
+  subject: { id: string };
+}
+/** A position an actor takes, or something others discussed about it: not a commitment. */
+export interface MatrixStance {
+  /** The column; null when no commitment kind fits. */
+  kind: string | null;
+  state: string;
+  discussedBy: string[];
+  claims: StanceClaim[];
+}
 export interface MatrixRow {
   actor: EntityRef;
   total: number;
   cells: MatrixCell[];
+  /** Present when the server has the stance layer. */
+  stances?: MatrixStance[];
 }
 export interface Matrix {
   kinds: string[];
@@ -161,7 +185,17 @@ export interface Capabilities {
   asOfType?: string;
   /** Subscription.commitmentChanged exists. */
   subscription: boolean;
+  /** Claim positions, the root disputes query and the matrix's stance layer exist. */
+  disagreement?: boolean;
+  /** The root changes(since:) query exists. */
+  changes?: boolean;
 }
+
+/**
+ * What the last capability check found, for the queries that ask for more
+ * where the server has it (the stance layer, claim positions).
+ */
+export const server: { disagreement: boolean; changes: boolean } = { disagreement: false, changes: false };
 
 // Two introspection fields: the server refuses documents with more.
 const CAPABILITIES = `query DashboardCapabilities {
@@ -198,10 +232,15 @@ export async function capabilities(): Promise<Capabilities> {
     const arg = matrix?.args.find((a) => a.name === "asOf");
     const argType = arg && (arg.type.kind === "NON_NULL" ? `${arg.type.ofType?.name}!` : arg.type.name);
     const asOf = arg && argType ? "arg" : d.filter?.inputFields?.some((f) => f.name === "asOf") ? "filter" : null;
+    const root = new Set(d.__schema.queryType?.fields.map((f) => f.name));
+    server.disagreement = root.has("disputes");
+    server.changes = root.has("changes");
     return {
       asOf,
       asOfType: argType ?? undefined,
       subscription: !!d.__schema.subscriptionType?.fields.some((f) => f.name === "commitmentChanged"),
+      disagreement: server.disagreement,
+      changes: server.changes,
     };
   } catch {
     return { asOf: null, subscription: false };
@@ -242,7 +281,7 @@ export function fetchMatrix(q: MatrixQuery, caps: Capabilities): Promise<{ matri
   const query = `query DashboardMatrix($filter: CommitmentFilter${asArg ? `, $asOf: ${caps.asOfType}` : ""}) {
     matrix(filter: $filter${asArg ? ", asOf: $asOf" : ""}) {
       kinds
-      rows { actor { id name kind } total cells { kind status commitmentCount evidenceCount commitments { id status target { id name } } } }
+      rows { actor { id name kind } total cells { kind status commitmentCount evidenceCount commitments { id status target { id name } } }${caps.disagreement ? " stances { kind state discussedBy claims { id text subject { id } } }" : ""} }
     }
   }`;
   return gql(query, asArg ? { filter, asOf } : { filter });
@@ -256,7 +295,9 @@ const COMMITMENT_DETAIL = `
   target { id name kind }
   ${EVIDENCE}`;
 
-const TARGET_CLAIMS = `claims { topic disputed claims { id text ${EVIDENCE} } }`;
+const targetClaims = () => server.disagreement
+  ? `claims { topic disputed positions { position corroboration claims { id text ${EVIDENCE} } } }`
+  : `claims { topic disputed claims { id text ${EVIDENCE} } }`;
 
 // The claims about each commitment's target come in one query per distinct
 // target: asked for inside a page of commitments they would be counted once
@@ -266,7 +307,7 @@ async function withTargetClaims(cs: Commitment[]): Promise<Commitment[]> {
   const found = await Promise.all(
     ids.map(async (id) => {
       const d = await gql<{ entity: { claims: ClaimTopic[] } | null }>(
-        `query DashboardTargetClaims($id: ID!) { entity(id: $id) { ${TARGET_CLAIMS} } }`,
+        `query DashboardTargetClaims($id: ID!) { entity(id: $id) { ${targetClaims()} } }`,
         { id },
       );
       return [id, d.entity?.claims ?? []] as const;
@@ -307,6 +348,22 @@ export async function fetchCommitments(ids: string[]): Promise<Commitment[]> {
     { ids },
   );
   return withTargetClaims(d.commitments.nodes);
+}
+
+/**
+ * Claims with their evidence, by id: one query per subject (what an entity's
+ * claims cost is within the complexity limit; all claims at once are not).
+ */
+export async function fetchClaims(claims: StanceClaim[]): Promise<Map<string, Claim>> {
+  const subjects = [...new Set(claims.map((c) => c.subject.id))];
+  const found = await Promise.all(subjects.map((id) =>
+    gql<{ entity: { claims: { claims: Claim[] }[] } | null }>(
+      `query DashboardClaims($id: ID!) { entity(id: $id) { claims { claims { id text ${EVIDENCE} } } } }`,
+      { id },
+    )));
+  const out = new Map<string, Claim>();
+  for (const d of found) for (const t of d.entity?.claims ?? []) for (const c of t.claims) out.set(c.id, c);
+  return out;
 }
 
 export interface SourceText extends Source {

@@ -2,10 +2,10 @@
 // disputed claims about its target laid out one column per source, so that
 // conflicting reports sit side by side.
 
-import type { ClaimTopic, Commitment, CommitmentVersion, Evidence, Source } from "./api";
+import type { Claim, ClaimTopic, Commitment, CommitmentVersion, Evidence, MatrixStance, Source } from "./api";
 import { h } from "./dom";
 import { sourceHref } from "./url";
-import { kindLabel, statusLook } from "./vocab";
+import { kindLabel, stanceLook, statusLook } from "./vocab";
 
 export function statusBadge(status: string, kind?: string): HTMLElement {
   const look = statusLook(status, kind);
@@ -13,6 +13,28 @@ export function statusBadge(status: string, kind?: string): HTMLElement {
   el.style.setProperty("--fg", look.fg);
   el.style.setProperty("--bg", look.bg);
   return el;
+}
+
+export function stanceBadge(state: string): HTMLElement {
+  const look = stanceLook(state);
+  const el = h("span", { class: "badge stance", "data-stance": state }, h("span", { "aria-hidden": "true" }, look.symbol + " "), look.label);
+  el.style.setProperty("--fg", look.fg);
+  el.style.setProperty("--bg", look.bg);
+  return el;
+}
+
+/** A stance in the panel: its state, who discussed it, and each claim with its quotes. */
+export function stanceBlock(st: MatrixStance, claims: Map<string, Claim>): HTMLElement {
+  return h("article", { class: "stance-block", "data-stance": st.state },
+    h("h4", {}, stanceBadge(st.state), " ", "a stance, not a commitment"),
+    st.discussedBy.length ? h("p", { class: "summary" }, `Discussed by others: ${st.discussedBy.join("; ")}.`) : null,
+    st.claims.map((c) => {
+      const full = claims.get(c.id);
+      return h("div", { class: "claim", "data-claim": c.id },
+        h("p", { class: "claim-text" }, c.text),
+        distinctEvidence(full?.evidence ?? []).map((e) => quote(e)));
+    }),
+  );
 }
 
 /**
@@ -116,7 +138,22 @@ function disputesBlock(topics: ClaimTopic[] | undefined, targetName: string, ope
   return h("details", { class: "disputes", open },
     h("summary", {}, `Conflicting reports about ${targetName} (${disputed.length})`),
     disputed.map((t) => {
-      const groups = bySource(t.claims, (c) => c.evidence.map((e) => e.source));
+      if (t.positions) {
+        // The disagreement API: one column per answer, with how many sources give it.
+        return h("section", { class: "dispute", "data-topic": t.topic },
+          h("h5", {}, t.topic),
+          h("div", { class: "columns", role: "list", "aria-label": `Accounts of ${t.topic}, by position` },
+            t.positions.map((p) => h("div", { class: "column", role: "listitem", "data-position": p.position },
+              h("h6", {}, `${p.position.replace(/-/g, " ")} · ${p.corroboration} ${p.corroboration === 1 ? "source" : "sources"}`),
+              p.claims.map((claim) => h("div", { class: "claim" },
+                h("p", { class: "claim-text" }, claim.text),
+                distinctEvidence(claim.evidence).map((e) => quote(e)),
+              )),
+            )),
+          ),
+        );
+      }
+      const groups = bySource(t.claims ?? [], (c) => c.evidence.map((e) => e.source));
       return h("section", { class: "dispute", "data-topic": t.topic },
         h("h5", {}, t.topic),
         h("div", { class: "columns", role: "list", "aria-label": `Accounts of ${t.topic}, by source` },

@@ -1,6 +1,6 @@
 import "./style.css";
 import {
-  capabilities, fetchCell, fetchCoalition, fetchCommitment, fetchCommitments, fetchMatrix, fetchProposals, fetchTimeline,
+  capabilities, fetchCell, fetchClaims, fetchCoalition, fetchCommitment, fetchCommitments, fetchMatrix, fetchProposals, fetchTimeline,
   fetchVocabulary, type Capabilities, type Commitment, type EntityRef, type KindInfo, type Matrix, type MatrixCell,
   type MatrixRow, type TimelineEntry,
 } from "./api";
@@ -8,14 +8,14 @@ import { showArticle } from "./article";
 import { fetchChanges } from "./changes";
 import { fetchDisputes } from "./disputes";
 import { byId, h } from "./dom";
-import { commitmentBlock, makePanel, statusBadge } from "./evidence";
+import { commitmentBlock, makePanel, stanceBadge, stanceBlock, statusBadge } from "./evidence";
 import { startLive, type LiveMode } from "./live";
-import { installGridKeys, renderMatrix } from "./matrix";
+import { installGridKeys, renderMatrix, stancesIn } from "./matrix";
 import type { NetworkEdge } from "./network";
 import { renderTimeline } from "./timeline";
 import { format, parse, sourceRoute, type Opened, type ViewState } from "./url";
 import { renderChanges, renderDisputes } from "./views";
-import { kindLabel } from "./vocab";
+import { kindLabel, STANCE_LOOK } from "./vocab";
 
 const ALSO_TARGETS = ["UKR", "coalition-of-the-willing"];
 
@@ -145,12 +145,19 @@ async function loadMatrix(): Promise<void> {
   drawMatrix();
 }
 
+let lastStatuses: string[] = [];
 function drawLegend(statuses: string[]): void {
   byId("legend").replaceChildren(
     h("span", { class: "legend-title" }, "Status:"),
     ...statuses.map((s) => h("span", { class: "legend-item" }, statusBadge(s))),
     h("span", { class: "legend-item note" }, "stances (opposes, protests, demands, supports) show “stated” as opposed, protested, demanded, supported; “→” names the target"),
   );
+  if (state.caps.disagreement) {
+    byId("legend").append(
+      h("span", { class: "legend-title" }, "Stances, not commitments:"),
+      ...Object.keys(STANCE_LOOK).map((st) => h("span", { class: "legend-item" }, stanceBadge(st))),
+    );
+  }
 }
 
 function fillFilters(kinds: KindInfo[], statuses: string[]): void {
@@ -209,7 +216,8 @@ async function openCell(row: MatrixRow, kind: string, cell: MatrixCell | undefin
 async function showCell(actor: string, kind: string, cell: MatrixCell | undefined, from: HTMLElement | null, reveal: boolean): Promise<void> {
   const name = state.matrix?.rows.find((r) => r.actor.id === actor)?.actor.name ?? actor;
   const title = `${name} — ${kindLabel(kind)}`;
-  if (!cell) {
+  const row = state.matrix?.rows.find((r) => r.actor.id === actor);
+  if (!cell && !(row && stancesIn(row, kind).length)) {
     panel.show(title, [h("p", { class: "note" }, `No ${kindLabel(kind).toLowerCase()} commitment by ${name} is recorded.`)], from);
     if (reveal && phone.matches) panel.reveal();
     return;
@@ -228,11 +236,20 @@ function isOpen(o: Opened): boolean {
 async function fillCell(actor: string, kind: string): Promise<void> {
   const name = state.matrix?.rows.find((r) => r.actor.id === actor)?.actor.name ?? actor;
   const title = `${name} — ${kindLabel(kind)}`;
+  const row = state.matrix?.rows.find((r) => r.actor.id === actor);
+  const stances = row ? stancesIn(row, kind) : [];
+  const hasCell = !!row?.cells.some((c) => c.kind === kind);
   try {
-    const d = await fetchCell(actor, kind, state.view.asOf, state.caps);
+    const [d, claims] = await Promise.all([
+      hasCell || !stances.length ? fetchCell(actor, kind, state.view.asOf, state.caps) : Promise.resolve({ commitments: { nodes: [] } }),
+      stances.length ? fetchClaims(stances.flatMap((st) => st.claims)) : Promise.resolve(new Map()),
+    ]);
     if (!isOpen({ type: "cell", actor, kind })) return;
-    panel.show(title, d.commitments.nodes.length ? blocks(d.commitments.nodes)
-      : [h("p", { class: "note" }, "No commitments (any more).")]);
+    const content: Node[] = [
+      ...blocks(d.commitments.nodes),
+      ...stances.map((st) => stanceBlock(st, claims)),
+    ];
+    panel.show(title, content.length ? content : [h("p", { class: "note" }, "No commitments (any more).")]);
   } catch (err) {
     panel.show(title, [h("p", { class: "error" }, `Could not load the evidence: ${(err as Error).message}`)]);
   }
@@ -489,6 +506,7 @@ async function start(): Promise<void> {
     drawMatrix();
     window.__dashboard.matrixRenderedAt = performance.now();
     performance.mark("matrix-rendered");
+    lastStatuses = voc.vocabulary.statuses;
     drawLegend(voc.vocabulary.statuses);
     fillFilters(voc.vocabulary.commitmentKinds, voc.vocabulary.statuses);
   } catch (err) {
@@ -496,6 +514,10 @@ async function start(): Promise<void> {
   }
   const caps = await capsP;
   applyCapabilities(caps);
+  // The stance layer is asked for only where the server has it: a second
+  // matrix once the capabilities say so.
+  if (caps.disagreement && plain) await loadMatrix().catch((err) => showError("the matrix", err));
+  if (caps.disagreement && state.kinds.length) drawLegend(lastStatuses);
 
   await Promise.all([
     setupNetwork().catch((err) => showError("the coalition", err)),

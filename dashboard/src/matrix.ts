@@ -1,9 +1,9 @@
 // The actor × kind matrix as an ARIA grid with a roving tabindex: one cell
 // is in the tab order, arrow keys move between cells, Enter opens evidence.
 
-import type { KindInfo, Matrix, MatrixCell, MatrixRow } from "./api";
+import type { KindInfo, Matrix, MatrixCell, MatrixRow, MatrixStance } from "./api";
 import { h } from "./dom";
-import { kindLabel, statusLook } from "./vocab";
+import { kindLabel, POSITIONS, stanceLook, statusLook } from "./vocab";
 
 export type SortKey = "total" | "name";
 
@@ -30,6 +30,27 @@ interface Position {
 
 let active: Position | null = null;
 
+/** The stances of a row in a column; POSITIONS holds those that fit no kind. */
+export function stancesIn(row: MatrixRow, kind: string): MatrixStance[] {
+  return (row.stances ?? []).filter((s) => (s.kind ?? POSITIONS) === kind);
+}
+
+/** The columns shown: the kinds (or the filtered one), and the other positions when any row has one. */
+function columnsOf(v: MatrixView): string[] {
+  const kinds = v.kindFilter ? v.matrix.kinds.filter((k) => k === v.kindFilter) : v.matrix.kinds;
+  const positions = !v.kindFilter && v.matrix.rows.some((r) => stancesIn(r, POSITIONS).length);
+  return positions ? [...kinds, POSITIONS] : kinds;
+}
+
+function stanceTag(st: MatrixStance, withSr: boolean): HTMLElement {
+  const look = stanceLook(st.state);
+  return h("span", { class: "stance-tag", "data-stance": st.state },
+    h("span", { class: "sym", "aria-hidden": "true" }, look.symbol + " "),
+    withSr ? h("span", { class: "sr-only" }, "stance: ") : null,
+    look.label,
+    st.discussedBy.length ? h("span", { class: "by" }, ` (by ${st.discussedBy.join("; ")})`) : null);
+}
+
 /** The distinct targets of a cell's commitments, by name. */
 export function cellTargets(cell: MatrixCell): string[] {
   return [...new Set((cell.commitments ?? []).map((c) => c.target.name))];
@@ -38,7 +59,7 @@ export function cellTargets(cell: MatrixCell): string[] {
 export function renderMatrix(table: HTMLTableElement, v: MatrixView, cards?: HTMLElement): void {
   if (cards) renderCards(cards, v);
   const hadFocus = table.contains(document.activeElement);
-  const columns = v.kindFilter ? v.matrix.kinds.filter((k) => k === v.kindFilter) : v.matrix.kinds;
+  const columns = columnsOf(v);
   const info = new Map(v.kinds.map((k) => [k.kind, k]));
   const rows = sortRows(v.matrix.rows, v.sort);
 
@@ -53,7 +74,7 @@ export function renderMatrix(table: HTMLTableElement, v: MatrixView, cards?: HTM
       h("th", { scope: "col", class: "total-col", "aria-sort": v.sort === "total" ? "descending" : "none" },
         sortButton("total", "Total")),
       columns.map((k) =>
-        h("th", { scope: "col", class: "kind-col", title: info.get(k)?.description ?? k, "data-kind": k },
+        h("th", { scope: "col", class: "kind-col", title: k === POSITIONS ? "Positions stated that fit no kind of commitment" : info.get(k)?.description ?? k, "data-kind": k },
           h("span", {}, headerLabel(k)))),
     ));
 
@@ -94,6 +115,21 @@ function cellElement(
   onOpen: MatrixView["onOpen"],
 ): HTMLTableCellElement {
   const open = () => onOpen(row, kind, cell);
+  const stances = stancesIn(row, kind);
+  if (!cell && stances.length) {
+    // A stance alone: its own state, never a commitment's colour.
+    const look = stanceLook(stances[0].state);
+    return h("td", {
+      class: "cell stance", tabindex: -1, "data-kind": kind, "data-status": "", "data-stance": stances[0].state,
+      title: stances.map((s) => s.claims.map((c) => c.text).join("; ")).join("; "), onclick: open,
+    },
+      h("span", { class: "sr-only" }, `${row.actor.name}, ${kindLabel(kind)}: `),
+      h("span", { class: "sym", "aria-hidden": "true" }, look.symbol),
+      h("span", { class: "lbl" }, look.label),
+      stances[0].discussedBy.length ? h("span", { class: "tgt" }, `by others`) : null,
+      h("span", { class: "sr-only" }, stances[0].discussedBy.length ? `: ${stances[0].discussedBy.join("; ")}` : ""),
+    );
+  }
   if (!cell) {
     return h("td", {
       class: "cell empty", tabindex: -1, "data-kind": kind, "data-status": "",
@@ -115,6 +151,7 @@ function cellElement(
       cell.commitmentCount > 1 ? h("span", { class: "count", "aria-hidden": "true" }, ` ×${cell.commitmentCount}`) : null),
     h("span", { class: "tgt" }, targets.map((t) => h("span", {}, h("span", { "aria-hidden": "true" }, "→ "), h("span", { class: "sr-only" }, " to "), t))),
     h("span", { class: "sr-only" }, `; ${plural(cell.commitmentCount, "commitment")}, ${plural(cell.evidenceCount, "quote")}`),
+    stances.map((st) => stanceTag(st, true)),
   );
   td.style.setProperty("--fg", look.fg);
   td.style.setProperty("--bg", look.bg);
@@ -126,7 +163,7 @@ function cellElement(
  * full-width button, instead of a grid of which two or three columns fit.
  */
 function renderCards(list: HTMLElement, v: MatrixView): void {
-  const columns = v.kindFilter ? v.matrix.kinds.filter((k) => k === v.kindFilter) : v.matrix.kinds;
+  const columns = columnsOf(v);
   const rows = sortRows(v.matrix.rows, v.sort);
   if (!rows.length) {
     list.replaceChildren(h("li", { class: "note" }, "No commitments match the filters."));
@@ -152,7 +189,13 @@ function renderCards(list: HTMLElement, v: MatrixView): void {
         badge.style.setProperty("--fg", look.fg);
         badge.style.setProperty("--bg", look.bg);
         return h("li", {}, btn);
-      })),
+      }),
+      // Stances on their own rows, after the commitments, in their own look.
+      columns.flatMap((k) => stancesIn(row, k).map((st) =>
+        h("li", {}, h("button", {
+          type: "button", class: "card-cell stance", "data-kind": k, "data-stance": st.state,
+          onclick: () => v.onOpen(row, k, row.cells.find((c) => c.kind === k)),
+        }, stanceTag(st, false), h("span", { class: "k" }, ` ${kindLabel(k)}`)))))),
     );
   }));
 }

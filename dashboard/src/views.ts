@@ -17,9 +17,11 @@ export function renderDisputes(root: HTMLElement, topics: DisputedTopic[]): void
       h("p", { class: "note" }, `${t.accounts.length} accounts`),
       h("div", { class: "columns", role: "list", "aria-label": `Accounts of ${t.topic}` },
         t.accounts.map((a) => h("div", { class: "column account", role: "listitem", "data-position": a.position },
-          h("p", { class: "claim-text" }, a.claims[0]?.text ?? a.position),
+          a.position !== a.claims[0]?.text ? h("h4", { class: "position" }, a.position.replace(/-/g, " ")) : null,
           h("p", { class: "note" }, `${a.sources.length} ${a.sources.length === 1 ? "source" : "sources"}`),
-          a.claims.flatMap((c) => distinctEvidence(c.evidence).map((e) => quote(e))),
+          a.claims.map((c) => h("div", { class: "claim" },
+            h("p", { class: "claim-text" }, c.text),
+            distinctEvidence(c.evidence).map((e) => quote(e)))),
         )),
       ),
     )));

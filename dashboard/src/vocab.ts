@@ -36,6 +36,26 @@ export function statusLook(status: string, kind?: string): StatusLook {
   return look;
 }
 
+/**
+ * The stance layer: positions and things discussed, which are not
+ * commitments. They keep the palette (the "stated" ink on white) with a
+ * dashed outline in the matrix, so that France's troops "under discussion"
+ * never look like an offer.
+ */
+export const STANCE_LOOK: Record<string, StatusLook> = {
+  UNDER_DISCUSSION: { symbol: "◌", label: "under discussion", fg: "#36175e", bg: "#ffffff" },
+  STATED_SUPPORT: { symbol: "▲", label: "stated support", fg: "#36175e", bg: "#ffffff" },
+  STATED_OPPOSITION: { symbol: "▼", label: "stated opposition", fg: "#36175e", bg: "#ffffff" },
+  STATED_POSITION: { symbol: "•", label: "stated position", fg: "#36175e", bg: "#ffffff" },
+};
+
+export function stanceLook(state: string): StatusLook {
+  return STANCE_LOOK[state] ?? { ...FALLBACK, label: state.toLowerCase().replace(/_/g, " ") };
+}
+
+/** The matrix column of stances that fit no commitment kind. */
+export const POSITIONS = "POSITIONS";
+
 export const KIND_LABEL: Record<string, string> = {
   PROPOSES: "Proposes",
   SUPPORTS: "Supports",
@@ -51,6 +71,7 @@ export const KIND_LABEL: Record<string, string> = {
   DEMANDS: "Demands",
   OPPOSES: "Opposes",
   PROTESTS: "Protests",
+  POSITIONS: "Other positions",
 };
 
 export function kindLabel(kind: string): string {

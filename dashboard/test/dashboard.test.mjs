@@ -125,7 +125,12 @@ describe("dashboard", () => {
     await page.selectOption("#f-status", "");
     await page.selectOption("#f-kind", "OFFERS_TROOPS");
     await page.waitForFunction(() => document.querySelectorAll("#matrix thead th.kind-col").length === 1);
-    assert.deepEqual((await actors()).sort(), ["LTU", "grp-about-10-european-states"]);
+    // Those who offer troops, and France and the UK, whose troops others discussed: a stance, not an offer.
+    assert.deepEqual((await actors()).sort(), ["FRA", "GBR", "LTU", "grp-about-10-european-states"]);
+    for (const actor of ["FRA", "GBR"]) {
+      assert.deepEqual(await page.$eval(cell(actor, "OFFERS_TROOPS"), (el) => ({ status: el.dataset.status, stance: el.dataset.stance })),
+        { status: "", stance: "UNDER_DISCUSSION" }, `${actor} is not shown as offering`);
+    }
 
     // As of: enabled only where the schema has it.
     const asOf = await page.$eval("#f-asof", (el) => ({ disabled: el.disabled, note: document.getElementById("asof-note").textContent }));

@@ -37,7 +37,7 @@ const opener = (size, actor, kind) => size === PHONE
 
 const inViewport = (page, selector) => page.$eval(selector, (el) => {
   const r = el.getBoundingClientRect();
-  return r.top >= 0 && r.top < window.innerHeight && r.bottom > 0;
+  return r.top >= -2 && r.top < window.innerHeight && r.bottom > 0;
 });
 
 /**
@@ -270,20 +270,57 @@ describe("quotes in context", () => {
 
 describe("where sources disagree", () => {
   for (const [name, size] of SIZES) {
-    test(`${name}: disputed topics with their accounts side by side`, async (t) => {
+    test(`${name}: disputed topics with their positions side by side; agreeing accounts are not a dispute`, async (t) => {
       const { page, problems } = await dashboard(t, "", size);
+      assert.equal((await page.evaluate(() => window.__dashboard.capabilities)).disagreement, true, "the server has the disagreement API");
       const topics = await page.$$eval("#disputes .dispute-card", (cs) => cs.map((c) => ({
-        subject: c.dataset.subject, topic: c.dataset.topic, accounts: c.querySelectorAll(".account").length,
+        subject: c.dataset.subject, topic: c.dataset.topic,
+        positions: [...c.querySelectorAll(".account")].map((a) => a.dataset.position),
         quotes: c.querySelectorAll("blockquote").length, links: c.querySelectorAll("a.read").length,
       })));
-      assert.ok(topics.length >= 1, "some topics are disputed");
-      for (const x of topics) {
-        assert.ok(x.accounts >= 2, `${x.subject} ${x.topic}: ${x.accounts} accounts`);
-        assert.ok(x.quotes >= x.accounts && x.links === x.quotes, `${x.subject} ${x.topic}: every account quoted and linked`);
+      const key = (x) => `${x.subject}: ${x.topic}`;
+      // The three conflicts the articles hold.
+      for (const want of ["prop-ita-24h: origin of the idea", "ev-white-house-meeting: European leaders present", "trump: when he came to back guarantees"]) {
+        assert.ok(topics.some((x) => key(x) === want), `${want} in ${topics.map(key)}`);
       }
-      assert.ok(topics.some((x) => x.topic === "24-hour rule"), JSON.stringify(topics.map((x) => x.topic)));
-      await page.$eval("#disputes-section", (el) => el.scrollIntoView());
+      const origin = topics.find((x) => key(x) === "prop-ita-24h: origin of the idea");
+      assert.deepEqual(origin.positions.sort(), ["meloni", "trump"]);
+      // France's troops in two articles agree: not a dispute.
+      assert.ok(!topics.some((x) => x.subject === "FRA"), "agreeing accounts are not listed");
+      for (const x of topics) {
+        assert.ok(x.positions.length >= 2, `${key(x)}: ${x.positions.length} positions`);
+        assert.ok(x.quotes >= x.positions.length && x.links === x.quotes, `${key(x)}: every position quoted and linked`);
+      }
+      await scrollTo(page, "#disputes-section");
       await page.screenshot({ path: join(shots, `${name}-disputes.png`) });
+      assert.deepEqual(problems, []);
+    });
+  }
+});
+
+describe("stance layer", () => {
+  for (const [name, size] of SIZES) {
+    test(`${name}: stances are their own cell states ("under discussion", "stated support") and open their claims`, async (t) => {
+      const { page, problems } = await dashboard(t, "", size);
+      const stanceCell = (actor, kind) => size === PHONE
+        ? `#cards li[data-actor="${actor}"] button.stance[data-kind="${kind}"]`
+        : `#matrix tr[data-actor="${actor}"] td.cell.stance[data-kind="${kind}"]`;
+      await page.waitForSelector(stanceCell("FRA", "OFFERS_TROOPS"));
+      assert.match(await page.$eval(stanceCell("FRA", "OFFERS_TROOPS"), (el) => el.textContent), /under discussion/);
+      assert.match(await page.$eval(stanceCell("crosetto", "SUPPORTS"), (el) => el.textContent), /stated support/);
+      if (size === DESKTOP) {
+        // Not a commitment's colour: France is never shown as offering.
+        assert.equal(await page.$eval(stanceCell("FRA", "OFFERS_TROOPS"), (el) => el.dataset.status), "");
+        assert.equal(await page.$eval('#matrix tr[data-actor="FRA"] td.total', (el) => el.textContent), "0");
+      }
+      await page.click(stanceCell("FRA", "OFFERS_TROOPS"));
+      await page.waitForSelector('#panel:not([hidden]) article.stance-block[data-stance="UNDER_DISCUSSION"] blockquote');
+      const text = await page.$eval("#panel", (el) => el.textContent);
+      assert.match(text, /a stance, not a commitment/);
+      assert.match(text, /Discussed by others: discussions in Washington/);
+      assert.equal(await page.$$eval("#panel article.commitment", (as) => as.length), 0, "no commitment is claimed");
+      if (size === PHONE) assert.ok(await inViewport(page, "#panel"), "the panel is brought into view");
+      await page.screenshot({ path: join(shots, `${name}-stance-france.png`) });
       assert.deepEqual(problems, []);
     });
   }
