@@ -156,6 +156,8 @@ export interface Vocabulary {
 }
 export interface TimelineEntry {
   date: PartialDate;
+  /** Listed after the dated entries, where the server says so. */
+  undated?: boolean;
   type: "EVENT" | "COMMITMENT";
   event: (EntityRef & { description: string | null }) | null;
   commitment: (Pick<Commitment, "id" | "kind" | "status" | "summary"> & { actor: EntityRef; target: EntityRef }) | null;
@@ -195,7 +197,7 @@ export interface Capabilities {
  * What the last capability check found, for the queries that ask for more
  * where the server has it (the stance layer, claim positions).
  */
-export const server: { disagreement: boolean; changes: boolean } = { disagreement: false, changes: false };
+export const server: { disagreement: boolean; changes: boolean; timelineFilter: boolean } = { disagreement: false, changes: false, timelineFilter: false };
 
 // Two introspection fields: the server refuses documents with more.
 const CAPABILITIES = `query DashboardCapabilities {
@@ -235,6 +237,7 @@ export async function capabilities(): Promise<Capabilities> {
     const root = new Set(d.__schema.queryType?.fields.map((f) => f.name));
     server.disagreement = root.has("disputes");
     server.changes = root.has("changes");
+    server.timelineFilter = !!d.__schema.queryType?.fields.find((f) => f.name === "timeline")?.args.some((a) => a.name === "filter");
     return {
       asOf,
       asOfType: argType ?? undefined,
@@ -391,8 +394,28 @@ export function fetchCoalition(id: string, alsoTargets: string[]): Promise<{ coa
   );
 }
 
-/** Events and commitments up to a day (YYYY-MM-DD), or all of them. */
-export function fetchTimeline(to = ""): Promise<{ timeline: TimelineEntry[] }> {
+/**
+ * Events and commitments. Where the server's timeline takes a commitment
+ * filter, the filter and as-of go to it; otherwise only the day goes, as
+ * `to`, and the caller filters the commitments.
+ */
+export function fetchTimeline(q: MatrixQuery): Promise<{ timeline: TimelineEntry[] }> {
+  if (server.timelineFilter) {
+    const filter: Record<string, unknown> = {};
+    if (q.kinds?.length) filter.kinds = q.kinds;
+    if (q.statuses?.length) filter.statuses = q.statuses;
+    if (q.asOf) filter.asOf = endOfDay(q.asOf);
+    return gql(`query DashboardTimelineFiltered($filter: CommitmentFilter) {
+      timeline(filter: $filter) {
+        date { text }
+        undated
+        type
+        event { id name description }
+        commitment { id kind status summary actor { id name } target { id name } }
+      }
+    }`, { filter });
+  }
+  const to = q.asOf ?? "";
   return gql(`query DashboardTimeline($to: String) {
     timeline(to: $to) {
       date { text }

@@ -1,7 +1,7 @@
 import "./style.css";
 import {
   capabilities, fetchCell, fetchClaims, fetchCoalition, fetchCommitment, fetchCommitments, fetchMatrix, fetchProposals, fetchTimeline,
-  fetchVocabulary, type Capabilities, type Commitment, type EntityRef, type KindInfo, type Matrix, type MatrixCell,
+  fetchVocabulary, server, type Capabilities, type Commitment, type EntityRef, type KindInfo, type Matrix, type MatrixCell,
   type MatrixRow, type TimelineEntry,
 } from "./api";
 import { showArticle } from "./article";
@@ -393,12 +393,14 @@ async function setupNetwork(): Promise<void> {
  * the status the matrix gives it.
  */
 async function loadTimeline(): Promise<void> {
-  const to = state.view.asOf;
-  if (!state.timeline || state.timeline.to !== to) state.timeline = { to, entries: (await fetchTimeline(to)).timeline };
   const v = state.view;
+  const q = { kinds: v.kind ? [v.kind] : [], statuses: v.status ? [v.status] : [], asOf: v.asOf };
+  const key = server.timelineFilter ? JSON.stringify(q) : v.asOf;
+  if (!state.timeline || state.timeline.to !== key) state.timeline = { to: key, entries: (await fetchTimeline(q)).timeline };
   const filtered = !!(v.kind || v.status || v.asOf);
   let entries = state.timeline.entries;
-  if (filtered && state.matrix) {
+  if (filtered && state.matrix && !server.timelineFilter) {
+    // An older server's timeline knows no filter: keep the commitments the matrix counts.
     const shown = new Map<string, string>();
     for (const r of state.matrix.rows) for (const c of r.cells) for (const x of c.commitments ?? []) shown.set(x.id, x.status);
     entries = entries.flatMap((e) => {

@@ -7,13 +7,14 @@ import { kindLabel } from "./vocab";
 export function renderTimeline(list: HTMLElement, entries: TimelineEntry[], openCommitment: (id: string, from: HTMLElement) => void): void {
   const groups: { date: string; entries: TimelineEntry[] }[] = [];
   for (const e of entries) {
+    const date = e.undated || !e.date.text ? "" : e.date.text;
     const last = groups[groups.length - 1];
-    if (last && last.date === e.date.text) last.entries.push(e);
-    else groups.push({ date: e.date.text, entries: [e] });
+    if (last && last.date === date) last.entries.push(e);
+    else groups.push({ date, entries: [e] });
   }
   list.replaceChildren(
     ...groups.map((g) => h("li", { class: "day" },
-      h("time", { datetime: g.date }, g.date),
+      g.date ? h("time", { datetime: g.date }, g.date) : h("span", { class: "undated" }, "undated"),
       h("ul", {}, g.entries.map((e) => {
         if (e.type === "EVENT" && e.event) {
           return h("li", { class: "entry event", "data-id": e.event.id },

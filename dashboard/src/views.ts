@@ -27,15 +27,30 @@ export function renderDisputes(root: HTMLElement, topics: DisputedTopic[]): void
     )));
 }
 
+const WHAT: Record<string, string> = {
+  NEW: "new",
+  STATUS_CHANGED: "status changed",
+  EVIDENCE_ADDED: "evidence added",
+  CHANGED: "details changed",
+  RETRACTED: "retracted",
+};
+
+const instant = (t: string) => t.replace("T", " ").replace(/(\.\d+)?Z$/, " UTC");
+
 export function renderChanges(root: HTMLElement, changes: Change[], since: string, openCommitment: (id: string, from: HTMLElement) => void): void {
   if (!changes.length) {
-    root.replaceChildren(h("p", { class: "note" }, since ? `Nothing was recorded on or after ${since}.` : "Nothing has been recorded since the curated dataset."));
+    root.replaceChildren(h("p", { class: "note" }, since ? `Nothing changed on or after ${since}.` : "Nothing has changed since the curated dataset."));
     return;
   }
-  root.replaceChildren(h("ol", { class: "changes" }, changes.map((ch) => {
+  // The curated facts all count as new on the day their source came out: a
+  // page of them is enough to read, the day picker narrows the rest.
+  const LIMIT = 50;
+  const shown = changes.slice(0, LIMIT);
+  root.replaceChildren(h("p", { class: "note" }, changes.length > LIMIT ? `The latest ${LIMIT} of ${changes.length} changes; pick a later day to narrow them.` : `${changes.length} ${changes.length === 1 ? "change" : "changes"}, newest first.`),
+    h("ol", { class: "changes" }, shown.map((ch) => {
     const c = ch.commitment;
     const v = ch.version;
-    const what = v.retracted ? "retracted" : ch.before === null ? "new" : ch.before !== v.status ? "status changed" : "evidence or details changed";
+    const what = WHAT[ch.kind] ?? ch.kind.toLowerCase().replace(/_/g, " ");
     const btn: HTMLButtonElement = h("button", { type: "button", class: "linklike", onclick: () => openCommitment(c.id, btn) },
       `${c.actor.name} · ${kindLabel(c.kind).toLowerCase()} → ${c.target.name}`);
     return h("li", { class: "change", "data-commitment": c.id, "data-version": v.version },
@@ -43,7 +58,7 @@ export function renderChanges(root: HTMLElement, changes: Change[], since: strin
       h("p", {},
         ch.before && ch.before !== v.status ? [statusBadge(ch.before, c.kind), " → "] : null,
         v.retracted ? null : statusBadge(v.status, c.kind),
-        h("span", { class: "note" }, ` v${v.version} · ${v.recordedAt?.replace("T", " ").replace(/(\.\d+)?Z$/, " UTC")}${v.recordedBy ? ` by ${v.recordedBy}` : ""}`)),
+        h("span", { class: "note" }, ` v${v.version} · ${v.recordedAt ? `recorded ${instant(v.recordedAt)}` : `known from ${instant(ch.at)}`}${v.recordedBy ? ` by ${v.recordedBy}` : ""}`)),
       v.reason ? h("p", { class: "reason" }, `Why: ${v.reason}`) : null,
     );
   })));

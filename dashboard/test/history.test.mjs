@@ -91,7 +91,7 @@ describe("history and changes", () => {
       await page.fill("#since", "2099-01-01");
       await page.waitForFunction(() => new URLSearchParams(location.search).get("since") === "2099-01-01");
       await page.waitForFunction(() => !document.querySelector("#changes li.change"));
-      assert.match(await page.$eval("#changes", (el) => el.textContent), /Nothing was recorded on or after 2099-01-01/);
+      assert.match(await page.$eval("#changes", (el) => el.textContent), /Nothing changed on or after 2099-01-01/);
 
       // The change opens its evidence.
       await page.fill("#since", day);
