@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/httpapi"
@@ -296,26 +299,45 @@ func TestListingsAskForRelatedOnlyWhenSelected(t *testing.T) {
 }
 
 // evidenceRecorder records, for each commitment listing that asks for
-// related items, whether it leaves out the entities' evidence; with whole
-// set it always asks for whole entities, so that a response can be
-// compared with the one a store without the option would give.
+// related items, whether it leaves out the entities' evidence, under the
+// root field that made it (root fields resolve concurrently, so the order
+// of the listings is not theirs to keep); with whole set it always asks for
+// whole entities, so that a response can be compared with the one a store
+// without the option would give.
 type evidenceRecorder struct {
 	cg.Store
 	whole   bool
 	mu      sync.Mutex
-	without []bool
+	without map[string][]bool
 }
 
 func (s *evidenceRecorder) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
 	if p.WithRelated {
 		s.mu.Lock()
-		s.without = append(s.without, p.RelatedWithoutEvidence)
+		if s.without == nil {
+			s.without = map[string][]bool{}
+		}
+		root := rootField(ctx)
+		s.without[root] = append(s.without[root], p.RelatedWithoutEvidence)
 		s.mu.Unlock()
 	}
 	if s.whole {
 		p.RelatedWithoutEvidence = false
 	}
 	return s.Store.Commitments(ctx, f, p)
+}
+
+// rootField names the root field whose resolution made a store call, ""
+// for a call outside any field (a loader's batch).
+func rootField(ctx context.Context) string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return ""
+	}
+	for fc.Parent != nil && fc.Parent.Field.Field != nil {
+		fc = fc.Parent
+	}
+	return fc.Field.Alias
 }
 
 // TestRelatedEntitiesWithoutEvidenceOnlyWhenUnshown: a listing leaves out
@@ -326,20 +348,20 @@ func TestRelatedEntitiesWithoutEvidenceOnlyWhenUnshown(t *testing.T) {
 	tests := []struct {
 		name  string
 		query string
-		want  []bool // per listing, in the order they are made
+		want  map[string][]bool // per root field, its listings in the order it makes them
 	}{
-		{"names", `{ commitments(first: 50) { nodes { actor { name } target { id name } evidence { quote source { file } } } } }`, []bool{true}},
-		{"actor evidence", `{ commitments(first: 50) { nodes { actor { name evidence { quote } } target { name } } } }`, []bool{false}},
+		{"names", `{ commitments(first: 50) { nodes { actor { name } target { id name } evidence { quote source { file } } } } }`, map[string][]bool{"commitments": {true}}},
+		{"actor evidence", `{ commitments(first: 50) { nodes { actor { name evidence { quote } } target { name } } } }`, map[string][]bool{"commitments": {false}}},
 		{"target evidence in a fragment", `{ commitments(first: 50) { nodes { actor { name } target { ...ev } } } }
-			fragment ev on Entity { evidence { quote } }`, []bool{false}},
-		{"coalition names", `{ ` + coalition + ` { subject { name } actors { name } byKind { commitments { actor { name } } } } }`, []bool{true}},
-		{"coalition subject evidence", `{ ` + coalition + ` { subject { name evidence { quote } } byKind { commitments { actor { name } } } } }`, []bool{false}},
-		{"coalition actor evidence", `{ ` + coalition + ` { byKind { commitments { actor { ... on Entity { evidence { line } } } } } } }`, []bool{false}},
-		{"another root field shows evidence", `{ ` + coalition + ` { actors { name } } entity(id: "prop-ita-24h") { evidence { quote } } }`, []bool{true}},
+			fragment ev on Entity { evidence { quote } }`, map[string][]bool{"commitments": {false}}},
+		{"coalition names", `{ ` + coalition + ` { subject { name } actors { name } byKind { commitments { actor { name } } } } }`, map[string][]bool{"coalition": {true}}},
+		{"coalition subject evidence", `{ ` + coalition + ` { subject { name evidence { quote } } byKind { commitments { actor { name } } } } }`, map[string][]bool{"coalition": {false}}},
+		{"coalition actor evidence", `{ ` + coalition + ` { byKind { commitments { actor { ... on Entity { evidence { line } } } } } } }`, map[string][]bool{"coalition": {false}}},
+		{"another root field shows evidence", `{ ` + coalition + ` { actors { name } } entity(id: "prop-ita-24h") { evidence { quote } } }`, map[string][]bool{"coalition": {true}}},
 		// The second listing's actors show evidence: the first's entities,
 		// brought without it, must not answer them.
-		{"two listings", `{ ` + coalition + ` { actors { name } } commitments(first: 50) { nodes { actor { name evidence { quote } } } } }`, []bool{true, false}},
-		{"timeline names", `{ timeline { commitment { actor { name } } } }`, []bool{true}},
+		{"two listings", `{ ` + coalition + ` { actors { name } } commitments(first: 50) { nodes { actor { name evidence { quote } } } } }`, map[string][]bool{"coalition": {true}, "commitments": {false}}},
+		{"timeline names", `{ timeline { commitment { actor { name } } } }`, map[string][]bool{"timeline": {true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -349,7 +371,7 @@ func TestRelatedEntitiesWithoutEvidenceOnlyWhenUnshown(t *testing.T) {
 			if len(resp.Errors) > 0 {
 				t.Fatalf("errors: %+v", resp.Errors)
 			}
-			if !slices.Equal(store.without, tt.want) {
+			if !maps.EqualFunc(store.without, tt.want, slices.Equal) {
 				t.Errorf("listings left out entities' evidence %v, want %v", store.without, tt.want)
 			}
 			whole := post(t, newHandler(&evidenceRecorder{Store: seed, whole: true}), tt.query, nil)
