@@ -156,6 +156,7 @@ func (l *loader[K, V]) LoadAll(keys []K) ([]V, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer recoverInto(&errs[i])
 			out[i], errs[i] = l.Load(k)
 		}()
 	}

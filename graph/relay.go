@@ -103,9 +103,11 @@ func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 		eE, cE, sE error
 	)
 	wg.Add(3)
-	go func() { defer wg.Done(); es, eE = l.entity.LoadAll(ids) }()
-	go func() { defer wg.Done(); cs, cE = l.commitment.LoadAll(ids) }()
-	go func() { defer wg.Done(); ss, sE = l.source.LoadAll(ids) }()
+	// These goroutines are ours, not gqlgen's: a panic in one would end
+	// the process, so each recovers into its error.
+	go func() { defer wg.Done(); defer recoverInto(&eE); es, eE = l.entity.LoadAll(ids) }()
+	go func() { defer wg.Done(); defer recoverInto(&cE); cs, cE = l.commitment.LoadAll(ids) }()
+	go func() { defer wg.Done(); defer recoverInto(&sE); ss, sE = l.source.LoadAll(ids) }()
 	wg.Wait()
 	for _, err := range []error{eE, cE, sE} {
 		if err != nil {

@@ -66,6 +66,43 @@ func (p panicStore) Neighbourhood(ctx context.Context, id string, depth int) (*c
 	return p.Store.Neighbourhood(ctx, id, depth)
 }
 
+// The writes panic likewise, so that a panic can be reached through a
+// mutation; a method not named in panics writes to the store beneath.
+func (p panicStore) writer() cg.Writer { return p.Store.(cg.Writer) }
+
+func (p panicStore) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.WriteMeta) (*cg.Commitment, error) {
+	p.maybe("RecordCommitment")
+	return p.writer().RecordCommitment(ctx, c, m)
+}
+func (p panicStore) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
+	p.maybe("ChangeCommitment")
+	return p.writer().ChangeCommitment(ctx, ch, m)
+}
+func (p panicStore) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
+	p.maybe("RetractCommitment")
+	return p.writer().RetractCommitment(ctx, id, baseVersion, m)
+}
+func (p panicStore) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*cg.Entity, error) {
+	p.maybe("PutEntity")
+	return p.writer().PutEntity(ctx, e, m)
+}
+func (p panicStore) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (*cg.Source, error) {
+	p.maybe("PutSource")
+	return p.writer().PutSource(ctx, src, m)
+}
+func (p panicStore) CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitment, error) {
+	p.maybe("CommitmentHistory")
+	return p.writer().CommitmentHistory(ctx, id)
+}
+func (p panicStore) EntityHistory(ctx context.Context, id string) ([]cg.EntityVersion, error) {
+	p.maybe("EntityHistory")
+	return p.writer().EntityHistory(ctx, id)
+}
+func (p panicStore) SourceHistory(ctx context.Context, id string) ([]cg.SourceVersion, error) {
+	p.maybe("SourceHistory")
+	return p.writer().SourceHistory(ctx, id)
+}
+
 // No panic, wherever it happens, kills the server: the request gets a coded
 // INTERNAL answer (or a 500) without the panic's text, and /healthz answers
 // afterwards. A panic in a dataloader batch used to end the process.
@@ -80,13 +117,30 @@ func TestPanicsNeverKillTheServer(t *testing.T) {
 		{"nested relations via a loader", `{ entities { id offices { id } memberships { id } } }`, []string{"Relations"}},
 		{"nested claims via a loader", `{ entities { id claims { topic } } }`, []string{"Claims"}},
 		{"timeline events fetched beside the commitments", `{ timeline { date { text } } }`, []string{"Entities"}},
+		{"nodes through three loaders at once", `{ nodes(ids: ["POL", "src-000", "c-swe-offers-surveillance"]) { id } }`, []string{"Sources"}},
+		{"a mutation's write", `mutation { changeCommitmentStatus(input: {id: "c-swe-offers-surveillance", baseVersion: 1, status: PLEDGED, reason: "new reporting",
+			evidence: [{source: "src-000", quote: "Stockholm offering potential naval and air surveillance assets"}]}) { version } }`, []string{"ChangeCommitment"}},
+		{"a mutation's record", `mutation { recordCommitment(input: {id: "c-pol-new", kind: OFFERS_TROOPS, actor: "POL", target: "UKR", status: CONSIDERING, reason: "new reporting",
+			evidence: [{source: "src-000", quote: "Poland clarified it will not send forces into Ukraine"}]}) { version } }`, []string{"RecordCommitment"}},
+		{"a mutation's retraction", `mutation { retractCommitment(input: {id: "c-swe-offers-surveillance", baseVersion: 1, reason: "wrong"}) { version } }`, []string{"RetractCommitment"}},
+		{"a mutation's put", `mutation { putEntity(input: {id: "POL", kind: COUNTRY, name: "Poland"}) { id } }`, []string{"PutEntity"}},
+		{"a field after a good write", `mutation { retractCommitment(input: {id: "c-swe-offers-surveillance", baseVersion: 1, reason: "wrong"}) { history { version } } }`, []string{"CommitmentHistory"}},
 	}
+	keys, err := httpapi.ParseAPIKeys("alice:"+httpapi.HashKey("s3cret"), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := httpapi.Defaults()
+	cfg.APIKeys = keys
 	for _, tc := range queries {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(httpapi.NewHandler(panicStore{Store: seedStore(t), panics: set(tc.panics)}, httpapi.Defaults()))
+			srv := httptest.NewServer(httpapi.NewHandler(panicStore{Store: seedStore(t), panics: set(tc.panics)}, cfg))
 			defer srv.Close()
 			body, _ := json.Marshal(map[string]any{"query": tc.query})
-			resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer s3cret")
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
