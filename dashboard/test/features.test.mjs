@@ -236,6 +236,7 @@ describe("phone layout", () => {
     assert.equal(await page.evaluate(() => document.activeElement.id), "panel-title", "focus moves to the panel");
     assert.equal(await page.$eval("#panel details.disputes", (el) => el.open), false, "disputes folded on a phone");
     const height = await page.$eval("#panel", (el) => el.getBoundingClientRect().height);
+    t.diagnostic(`phone: first card at ${firstCard.toFixed(0)} px; Italy's proposal panel ${height.toFixed(0)} px tall (disputes and history folded)`);
     assert.ok(height < 6000, `Italy's panel is ${height} px tall`);
     const doc = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(doc <= 390, `no sideways overflow with the panel open (${doc})`);
