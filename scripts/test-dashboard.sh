@@ -29,6 +29,6 @@ fi
 echo "== go test ./dashboard"
 go test ./dashboard
 
-echo "== browser tests"
+echo "== browser tests (screenshots: ${DASHBOARD_SCREENSHOTS:-artifacts/screenshots})"
 cd dashboard
 CHROMIUM="$CHROMIUM" node --test test/*.test.mjs

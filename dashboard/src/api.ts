@@ -106,6 +106,8 @@ export interface Commitment {
   evidence: Evidence[];
   version?: number;
   history?: CommitmentVersion[];
+  /** How many sources report it, where the server counts it. */
+  corroboration?: number;
 }
 /** A commitment as a matrix cell lists it: enough to name its target and place it on the timeline. */
 export interface CellCommitment {
@@ -290,6 +292,7 @@ export function fetchMatrix(q: MatrixQuery, caps: Capabilities): Promise<{ matri
   return gql(query, asArg ? { filter, asOf } : { filter });
 }
 
+const commitmentDetail = () => (server.disagreement ? "corroboration " : "") + COMMITMENT_DETAIL;
 const COMMITMENT_DETAIL = `
   id kind status summary conditions date { text } version
   history { version status recordedAt recordedBy reason validFrom retracted }
@@ -326,7 +329,7 @@ export async function fetchCell(actor: string, kind: string, asOf: string, caps:
   if (asOf && caps.asOf === "filter") filter.asOf = endOfDay(asOf);
   const d = await gql<{ commitments: { nodes: Commitment[] } }>(
     `query DashboardCell($filter: CommitmentFilter) {
-      commitments(filter: $filter, first: 100) { nodes { ${COMMITMENT_DETAIL} } }
+      commitments(filter: $filter, first: 100) { nodes { ${commitmentDetail()} } }
     }`,
     { filter },
   );
@@ -335,7 +338,7 @@ export async function fetchCell(actor: string, kind: string, asOf: string, caps:
 
 export async function fetchCommitment(id: string): Promise<{ commitment: Commitment | null }> {
   const d = await gql<{ commitment: Commitment | null }>(
-    `query DashboardCommitment($id: ID!) { commitment(id: $id) { ${COMMITMENT_DETAIL} } }`,
+    `query DashboardCommitment($id: ID!) { commitment(id: $id) { ${commitmentDetail()} } }`,
     { id },
   );
   return { commitment: d.commitment && (await withTargetClaims([d.commitment]))[0] };
@@ -346,7 +349,7 @@ export async function fetchCommitments(ids: string[]): Promise<Commitment[]> {
   if (!ids.length) return [];
   const d = await gql<{ commitments: { nodes: Commitment[] } }>(
     `query DashboardCommitments($ids: [ID!]) {
-      commitments(filter: { ids: $ids }, first: 100) { nodes { ${COMMITMENT_DETAIL} } }
+      commitments(filter: { ids: $ids }, first: 100) { nodes { ${commitmentDetail()} } }
     }`,
     { ids },
   );

@@ -183,6 +183,7 @@ export function commitmentBlock(c: Commitment, opts: BlockOptions = { expand: tr
     h("dl", { class: "facts" },
       h("dt", {}, "Date"), h("dd", {}, c.date?.text ?? "unknown"),
       h("dt", {}, "Stated by"), h("dd", { class: "stated-by" }, c.statedBy?.name ?? "not named in the sources"),
+      c.corroboration !== undefined ? [h("dt", {}, "Reported by"), h("dd", { class: "corroboration" }, `${c.corroboration} ${c.corroboration === 1 ? "source" : "sources"}`)] : null,
       c.conditions.length ? [h("dt", {}, "Conditions"), h("dd", {}, c.conditions.join("; "))] : null,
     ),
     h("h5", {}, `Evidence (${evidence.length})`),

@@ -58,6 +58,9 @@ describe("history and changes", () => {
       await page.waitForSelector(`#panel:not([hidden]) article[data-commitment="${ID}"]`);
       const quotes = await page.$$eval("#panel article.commitment > .evidence blockquote, #panel article.commitment > .columns blockquote", (qs) => qs.map((q) => q.textContent));
       assert.equal(quotes.filter((q) => q === quote.quote).length, 1, `one copy of the quote: ${JSON.stringify(quotes)}`);
+      // How many sources report it: as many as its quotes cite.
+      const sources = await page.$$eval("#panel article.commitment > .evidence a.read, #panel article.commitment > .columns a.read", (as) => new Set(as.map((a) => a.dataset.source)).size);
+      assert.equal(await page.$eval("#panel .corroboration", (el) => el.textContent), `${sources} ${sources === 1 ? "source" : "sources"}`);
       const link = await page.$eval("#panel article.commitment a.read", (a) => a.getAttribute("href"));
       assert.match(link, new RegExp(`line=${quote.line}`), "the copy kept is the one with its line");
 
