@@ -75,6 +75,22 @@ func precisions() []string {
 	return []string{string(cg.PrecisionDay), string(cg.PrecisionMonth), string(cg.PrecisionYear), string(cg.PrecisionUnknown)}
 }
 
+func commitmentKinds() []string {
+	out := make([]string, len(cg.CommitmentKinds))
+	for i, k := range cg.CommitmentKinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+func stanceStates() []string {
+	out := make([]string, len(cg.StanceStates))
+	for i, s := range cg.StanceStates {
+		out[i] = string(s)
+	}
+	return out
+}
+
 func concat(parts ...[]Field) []Field {
 	var out []Field
 	for _, p := range parts {
@@ -163,15 +179,22 @@ var Tables = []Table{
 			{Name: "outlet", Type: TypeString, Description: "Publisher, where the article states it."},
 			{Name: "title", Type: TypeString, Description: "Headline."},
 		}, dateFields("published", "the publication date")), PrimaryKey: []string{"id"}},
-	{Name: "claims", Description: "One row per source's account of a topic about an entity; several accounts of one topic are a disagreement.",
+	{Name: "claims", Description: "One row per source's account of a topic about an entity; accounts of one topic that take different positions are a disagreement.",
 		Fields: []Field{
 			{Name: "id", Type: TypeString, Required: true, Description: "Claim id."},
 			{Name: "subject", Type: TypeString, Required: true, Description: "Entity id the claim is about (entities.id)."},
 			{Name: "topic", Type: TypeString, Required: true, Description: "What the claim is about; claims sharing subject and topic are accounts of one question."},
 			{Name: "text", Type: TypeString, Required: true, Description: "The account, in the curators' words."},
+			{Name: "position", Type: TypeString, Description: "The claim's answer to its topic, normalised (\"similar\", \"meloni\", \"8\"); claims of a topic with the same position agree."},
+			{Name: "corroboration", Type: TypeInteger, Required: true, Description: "Number of sources stating the claim's position on its topic, its own included."},
+			{Name: "disputed", Type: TypeBoolean, Required: true, Description: "True when the claims of its subject and topic take more than one position."},
+			{Name: "stance_actor", Type: TypeString, Description: "For a claim recording a stance: whose (entities.id)."},
+			{Name: "stance_kind", Type: TypeString, Enum: commitmentKinds(), Description: "The matrix column the stance shows in; empty when no commitment kind fits. A stance is not a commitment."},
+			{Name: "stance_state", Type: TypeString, Enum: stanceStates(), Description: "UNDER_DISCUSSION (others discussed it; the actor offered nothing), STATED_SUPPORT, STATED_OPPOSITION or STATED_POSITION."},
+			{Name: "stance_discussed_by", Type: TypeString, Description: "Who discussed it, in the article's words (\"discussions in Washington\"); empty when the actor stated it."},
 			{Name: "evidence_count", Type: TypeInteger, Required: true, Description: "Number of quotes supporting it."},
 		}, PrimaryKey: []string{"id"},
-		ForeignKeys: []ForeignKey{{[]string{"subject"}, "entities", []string{"id"}}}},
+		ForeignKeys: []ForeignKey{{[]string{"subject"}, "entities", []string{"id"}}, {[]string{"stance_actor"}, "entities", []string{"id"}}}},
 	{Name: "versions", Description: "Every recorded version of the exported commitments that have changed, oldest first: what changed, when, by whom and why.",
 		Fields: commitmentFields("commitment"), PrimaryKey: []string{"commitment", "version"}, FollowsFilter: true,
 		ForeignKeys: []ForeignKey{{[]string{"commitment"}, "commitments", []string{"id"}}}},
@@ -304,8 +327,21 @@ func (e *Exporter) Snapshot(ctx context.Context, f cg.CommitmentFilter) (Snapsho
 		out := row{src.ID, src.File, optString(src.Outlet), optString(src.Title)}
 		s["sources"] = append(s["sources"], append(out, dateCells(src.Published)...))
 	}
+	topic := map[string]*cg.Topic{}
+	for _, t := range cg.Topics(claims) {
+		for _, c := range t.Claims {
+			topic[c.ID] = t
+		}
+	}
 	for _, c := range claims {
-		s["claims"] = append(s["claims"], row{c.ID, c.SubjectID, c.Topic, c.Text, len(c.Evidence)})
+		t := topic[c.ID]
+		out := row{c.ID, c.SubjectID, c.Topic, c.Text, optString(c.Position), t.PositionOf(c.ID).Corroboration(), t.Disputed()}
+		if st := c.Stance; st != nil {
+			out = append(out, st.ActorID, optString(string(st.Kind)), string(st.State), optString(st.DiscussedBy))
+		} else {
+			out = append(out, nil, nil, nil, nil)
+		}
+		s["claims"] = append(s["claims"], append(out, len(c.Evidence)))
 		s["evidence"] = append(s["evidence"], evidenceRows("claim", c.ID, c.Evidence)...)
 	}
 	return s, nil

@@ -304,3 +304,35 @@ func TestParquetReadsBack(t *testing.T) {
 		}
 	}
 }
+
+// The claims table carries positions, the derived agreement and the stance
+// layer: France's troops are under discussion by others, not offered, and
+// agreeing accounts are not disputed.
+func TestClaimsTableShowsPositionsAndStances(t *testing.T) {
+	_, s := snapshot(t, cg.CommitmentFilter{})
+	byID := map[string]map[string]string{}
+	for _, r := range csvRows(t, "claims", s) {
+		byID[r["id"]] = r
+	}
+	for _, tc := range []struct {
+		id   string
+		want map[string]string
+	}{
+		{"claim-fra-troops-000", map[string]string{"position": "under-discussion", "corroboration": "2", "disputed": "false",
+			"stance_actor": "FRA", "stance_kind": "OFFERS_TROOPS", "stance_state": "UNDER_DISCUSSION", "stance_discussed_by": "discussions in Washington"}},
+		{"claim-ita-plan-article5-001", map[string]string{"position": "similar", "corroboration": "4", "disputed": "false", "stance_state": ""}},
+		{"claim-ita-plan-origin-trump-003", map[string]string{"position": "trump", "corroboration": "1", "disputed": "true"}},
+		{"claim-macron-no-membership", map[string]string{"stance_actor": "macron", "stance_kind": "", "stance_state": "STATED_POSITION"}},
+	} {
+		r := byID[tc.id]
+		if r == nil {
+			t.Errorf("no claims row %s", tc.id)
+			continue
+		}
+		for col, want := range tc.want {
+			if r[col] != want {
+				t.Errorf("%s: %s = %q, want %q", tc.id, col, r[col], want)
+			}
+		}
+	}
+}
