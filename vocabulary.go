@@ -73,12 +73,18 @@ const (
 	Protests           EdgeKind = "PROTESTS"
 )
 
-// Structural relation kinds: who holds which office, belongs where, took part, signed.
+// Structural relation kinds: who holds which office, belongs where, took
+// part, signed; and how proposals relate: one is part of a wider one (the
+// Italian plan within the security guarantees under negotiation), a variant
+// of another, or an alternative to it.
 const (
 	HoldsOffice    EdgeKind = "HOLDS_OFFICE"
 	MemberOf       EdgeKind = "MEMBER_OF"
 	ParticipatedIn EdgeKind = "PARTICIPATED_IN"
 	Signed         EdgeKind = "SIGNED"
+	PartOf         EdgeKind = "PART_OF"
+	VariantOf      EdgeKind = "VARIANT_OF"
+	AlternativeTo  EdgeKind = "ALTERNATIVE_TO"
 )
 
 // CommitmentKinds lists the commitment vocabulary in display order (the
@@ -90,7 +96,14 @@ var CommitmentKinds = []EdgeKind{
 }
 
 // RelationKinds lists the structural vocabulary.
-var RelationKinds = []EdgeKind{HoldsOffice, MemberOf, ParticipatedIn, Signed}
+var RelationKinds = []EdgeKind{HoldsOffice, MemberOf, ParticipatedIn, Signed, PartOf, VariantOf, AlternativeTo}
+
+// Inherits reports whether a proposal's coalition includes, marked as
+// inherited, the commitments aimed at the proposal an edge of kind k leads
+// to: a part stands where its whole stands (Russia opposes the guarantees
+// that exclude it, so it opposes the Italian plan within them); a variant
+// or an alternative is a proposal of its own.
+func (k EdgeKind) Inherits() bool { return k == PartOf }
 
 // IsCommitment reports whether k is a commitment kind.
 func (k EdgeKind) IsCommitment() bool { return contains(CommitmentKinds, k) }
@@ -118,6 +131,8 @@ func (k EdgeKind) Fits(from, to EntityKind) bool {
 		return from.IsActor() && to == KindEvent
 	case Signed:
 		return from.IsActor() && to == KindAgreement
+	case PartOf, VariantOf, AlternativeTo:
+		return from == KindProposal && to == KindProposal
 	}
 	return k.IsCommitment() && from.IsActor()
 }

@@ -43,6 +43,9 @@ var relationShapes = map[cg.EdgeKind]string{
 	cg.MemberOf:       "a COUNTRY, PERSON, ORGANISATION or GROUP to an ORGANISATION or GROUP",
 	cg.ParticipatedIn: "an actor (COUNTRY, PERSON, ORGANISATION, GROUP) to an EVENT",
 	cg.Signed:         "an actor (COUNTRY, PERSON, ORGANISATION, GROUP) to an AGREEMENT",
+	cg.PartOf:         "a PROPOSAL to a PROPOSAL",
+	cg.VariantOf:      "a PROPOSAL to a PROPOSAL",
+	cg.AlternativeTo:  "a PROPOSAL to a PROPOSAL",
 }
 
 // item is one list entry of a section, kept with its position for the

@@ -14,6 +14,11 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
 )
 
+// From is the resolver for the from field.
+func (r *inheritedCommitmentResolver) From(ctx context.Context, obj *model.InheritedCommitment) (*cg.Entity, error) {
+	return loadersFor(ctx).entity.Load(obj.Via.ToID)
+}
+
 // Commitments is the resolver for the commitments field.
 func (r *matrixCellResolver) Commitments(ctx context.Context, obj *model.MatrixCell) ([]*cg.Commitment, error) {
 	return loadersFor(ctx).cell.Load(cellKey{filter: obj.Filter, actor: obj.ActorID, kind: obj.Kind})
@@ -76,7 +81,15 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 			actors[i] = loaded[j]
 		}
 	}
-	return buildCoalition(subject, res.Commitments, actors), nil
+	co := buildCoalition(subject, res.Commitments, actors)
+	// Only a request that shows the inherited commitments pays for
+	// finding them.
+	if selectsField(ctx, "inherited") {
+		if co.Inherited, err = r.inherited(ctx, id, page); err != nil {
+			return nil, err
+		}
+	}
+	return co, nil
 }
 
 // Matrix is the resolver for the matrix field.
@@ -136,6 +149,11 @@ func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilt
 	return m, nil
 }
 
+// InheritedCommitment returns InheritedCommitmentResolver implementation.
+func (r *Resolver) InheritedCommitment() InheritedCommitmentResolver {
+	return &inheritedCommitmentResolver{r}
+}
+
 // MatrixCell returns MatrixCellResolver implementation.
 func (r *Resolver) MatrixCell() MatrixCellResolver { return &matrixCellResolver{r} }
 
@@ -143,6 +161,7 @@ func (r *Resolver) MatrixCell() MatrixCellResolver { return &matrixCellResolver{
 func (r *Resolver) MatrixStance() MatrixStanceResolver { return &matrixStanceResolver{r} }
 
 type (
-	matrixCellResolver   struct{ *Resolver }
-	matrixStanceResolver struct{ *Resolver }
+	inheritedCommitmentResolver struct{ *Resolver }
+	matrixCellResolver          struct{ *Resolver }
+	matrixStanceResolver        struct{ *Resolver }
 )

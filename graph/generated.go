@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Entity() EntityResolver
 	Evidence() EvidenceResolver
 	GraphEdge() GraphEdgeResolver
+	InheritedCommitment() InheritedCommitmentResolver
 	MatrixCell() MatrixCellResolver
 	MatrixStance() MatrixStanceResolver
 	Mutation() MutationResolver
@@ -86,6 +87,7 @@ type ComplexityRoot struct {
 		Actors      func(childComplexity int) int
 		ByKind      func(childComplexity int) int
 		Considering func(childComplexity int) int
+		Inherited   func(childComplexity int) int
 		Offers      func(childComplexity int) int
 		Opponents   func(childComplexity int) int
 		Proposers   func(childComplexity int) int
@@ -222,6 +224,13 @@ type ComplexityRoot struct {
 		Kind       func(childComplexity int) int
 		Relation   func(childComplexity int) int
 		ToID       func(childComplexity int) int
+	}
+
+	InheritedCommitment struct {
+		Commitment func(childComplexity int) int
+		From       func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Via        func(childComplexity int) int
 	}
 
 	KindInfo struct {
@@ -436,6 +445,9 @@ type EvidenceResolver interface {
 type GraphEdgeResolver interface {
 	Commitment(ctx context.Context, obj *coalitiongraph.EdgeRef) (*coalitiongraph.Commitment, error)
 	Relation(ctx context.Context, obj *coalitiongraph.EdgeRef) (*coalitiongraph.Relation, error)
+}
+type InheritedCommitmentResolver interface {
+	From(ctx context.Context, obj *model.InheritedCommitment) (*coalitiongraph.Entity, error)
 }
 type MatrixCellResolver interface {
 	Commitments(ctx context.Context, obj *model.MatrixCell) ([]*coalitiongraph.Commitment, error)
@@ -657,6 +669,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coalition.Considering(childComplexity), true
+	case "Coalition.inherited":
+		if e.ComplexityRoot.Coalition.Inherited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coalition.Inherited(childComplexity), true
 	case "Coalition.offers":
 		if e.ComplexityRoot.Coalition.Offers == nil {
 			break
@@ -1248,6 +1266,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphEdge.ToID(childComplexity), true
+
+	case "InheritedCommitment.commitment":
+		if e.ComplexityRoot.InheritedCommitment.Commitment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InheritedCommitment.Commitment(childComplexity), true
+	case "InheritedCommitment.from":
+		if e.ComplexityRoot.InheritedCommitment.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InheritedCommitment.From(childComplexity), true
+	case "InheritedCommitment.role":
+		if e.ComplexityRoot.InheritedCommitment.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InheritedCommitment.Role(childComplexity), true
+	case "InheritedCommitment.via":
+		if e.ComplexityRoot.InheritedCommitment.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InheritedCommitment.Via(childComplexity), true
 
 	case "KindInfo.cameo":
 		if e.ComplexityRoot.KindInfo.Cameo == nil {
@@ -2149,6 +2192,8 @@ func (ec *executionContext) childFields_Coalition(ctx context.Context, field gra
 		return ec.fieldContext_Coalition_byKind(ctx, field)
 	case "actors":
 		return ec.fieldContext_Coalition_actors(ctx, field)
+	case "inherited":
+		return ec.fieldContext_Coalition_inherited(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coalition", field.Name)
 }
@@ -2411,6 +2456,20 @@ func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field gra
 		return ec.fieldContext_GraphEdge_relation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InheritedCommitment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_InheritedCommitment_role(ctx, field)
+	case "commitment":
+		return ec.fieldContext_InheritedCommitment_commitment(ctx, field)
+	case "from":
+		return ec.fieldContext_InheritedCommitment_from(ctx, field)
+	case "via":
+		return ec.fieldContext_InheritedCommitment_via(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InheritedCommitment", field.Name)
 }
 
 func (ec *executionContext) childFields_KindInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4285,6 +4344,38 @@ func (ec *executionContext) fieldContext_Coalition_actors(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coalition_inherited(ctx context.Context, field graphql.CollectedField, obj *model.Coalition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coalition_inherited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inherited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InheritedCommitment) graphql.Marshaler {
+			return ec.marshalNInheritedCommitment2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐInheritedCommitmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coalition_inherited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coalition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InheritedCommitment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6688,6 +6779,125 @@ func (ec *executionContext) fieldContext_GraphEdge_relation(_ context.Context, f
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InheritedCommitment_role(ctx context.Context, field graphql.CollectedField, obj *model.InheritedCommitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InheritedCommitment_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v coalitiongraph.CoalitionRole) graphql.Marshaler {
+			return ec.marshalNCoalitionRole2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCoalitionRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InheritedCommitment_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InheritedCommitment", field, false, false, errors.New("field of type CoalitionRole does not have child fields"))
+}
+
+func (ec *executionContext) _InheritedCommitment_commitment(ctx context.Context, field graphql.CollectedField, obj *model.InheritedCommitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InheritedCommitment_commitment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commitment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InheritedCommitment_commitment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InheritedCommitment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commitment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InheritedCommitment_from(ctx context.Context, field graphql.CollectedField, obj *model.InheritedCommitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InheritedCommitment_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InheritedCommitment().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InheritedCommitment_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InheritedCommitment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InheritedCommitment_via(ctx context.Context, field graphql.CollectedField, obj *model.InheritedCommitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InheritedCommitment_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InheritedCommitment_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InheritedCommitment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relation(ctx, field)
 		},
@@ -11697,6 +11907,11 @@ func (ec *executionContext) _Coalition(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "inherited":
+			out.Values[i] = ec._Coalition_inherited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13805,6 +14020,92 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var inheritedCommitmentImplementors = []string{"InheritedCommitment"}
+
+func (ec *executionContext) _InheritedCommitment(ctx context.Context, sel ast.SelectionSet, obj *model.InheritedCommitment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inheritedCommitmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InheritedCommitment")
+		case "role":
+			out.Values[i] = ec._InheritedCommitment_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commitment":
+			out.Values[i] = ec._InheritedCommitment_commitment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._InheritedCommitment_from(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "via":
+			out.Values[i] = ec._InheritedCommitment_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16615,6 +16916,23 @@ func (ec *executionContext) marshalNCoalition2ᚖgithubᚗcomᚋcoalitiongraph�
 	return ec._Coalition(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCoalitionRole2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCoalitionRole(ctx context.Context, v any) (coalitiongraph.CoalitionRole, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := coalitiongraph.CoalitionRole(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoalitionRole2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCoalitionRole(ctx context.Context, sel ast.SelectionSet, v coalitiongraph.CoalitionRole) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNCommitment2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.Commitment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17160,6 +17478,32 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNInheritedCommitment2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐInheritedCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InheritedCommitment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInheritedCommitment2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐInheritedCommitment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInheritedCommitment2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐInheritedCommitment(ctx context.Context, sel ast.SelectionSet, v *model.InheritedCommitment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InheritedCommitment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {

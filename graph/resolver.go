@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -248,28 +249,77 @@ func optionalKind(k cg.EdgeKind) *cg.EdgeKind {
 	return &k
 }
 
+// selectsField reports whether the request selects the named field
+// directly under the field being resolved.
+func selectsField(ctx context.Context, name string) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// inherited lists the commitments aimed at the proposals id is part of
+// (cg.Wholes), in role order, then as the wholes and their commitments come.
+func (r *Resolver) inherited(ctx context.Context, id string, page cg.Page) ([]*model.InheritedCommitment, error) {
+	l := loadersFor(ctx)
+	rels, err := l.relationsOf.Load(id)
+	if err != nil {
+		return nil, err
+	}
+	wholes := cg.Wholes(rels, id)
+	out := []*model.InheritedCommitment{}
+	if len(wholes) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(wholes))
+	for i, w := range wholes {
+		ids[i] = w.ToID
+	}
+	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(ids)}, page)
+	if err != nil {
+		return nil, err
+	}
+	l.setRelated(res, page.RelatedWithoutEvidence)
+	for _, w := range wholes {
+		for _, c := range res.Commitments {
+			if c.TargetID == w.ToID {
+				out = append(out, &model.InheritedCommitment{Role: cg.RoleOf(c), Commitment: c, Via: w})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return slices.Index(cg.CoalitionRoles, out[i].Role) < slices.Index(cg.CoalitionRoles, out[j].Role)
+	})
+	return out, nil
+}
+
 // buildCoalition sorts the commitments aimed at a proposal or group into
 // the roles a coalition view shows.
 func buildCoalition(subject *cg.Entity, cs []*cg.Commitment, actors []*cg.Entity) *model.Coalition {
 	co := &model.Coalition{Subject: subject, Proposers: []*cg.Commitment{}, Supporters: []*cg.Commitment{},
 		Offers: []*cg.Commitment{}, Considering: []*cg.Commitment{}, Refusals: []*cg.Commitment{},
-		Opponents: []*cg.Commitment{}, ByKind: []*model.CommitmentGroup{}}
+		Opponents: []*cg.Commitment{}, ByKind: []*model.CommitmentGroup{}, Inherited: []*model.InheritedCommitment{}}
 	groups := map[cg.EdgeKind]*model.CommitmentGroup{}
 	for _, k := range cg.CommitmentKinds {
 		groups[k] = &model.CommitmentGroup{Kind: k}
 	}
 	for _, c := range cs {
 		groups[c.Kind].Commitments = append(groups[c.Kind].Commitments, c)
-		switch {
-		case c.Kind == cg.Proposes:
+		switch cg.RoleOf(c) {
+		case cg.RoleProposer:
 			co.Proposers = append(co.Proposers, c)
-		case c.Kind == cg.Supports:
+		case cg.RoleSupporter:
 			co.Supporters = append(co.Supporters, c)
-		case c.Kind == cg.RefusesTroops || c.Status == cg.StatusRefused:
+		case cg.RoleRefusal:
 			co.Refusals = append(co.Refusals, c)
-		case c.Kind == cg.Opposes || c.Kind == cg.Protests || c.Kind == cg.Demands:
+		case cg.RoleOpponent:
 			co.Opponents = append(co.Opponents, c)
-		case c.Kind == cg.ConsidersTroops || c.Status == cg.StatusConsidering:
+		case cg.RoleConsidering:
 			co.Considering = append(co.Considering, c)
 		default:
 			co.Offers = append(co.Offers, c)

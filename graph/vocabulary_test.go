@@ -48,6 +48,7 @@ func TestSchemaEnumsAreTheVocabulary(t *testing.T) {
 		{"EdgeKind", names(cg.CommitmentKinds, cg.RelationKinds)},
 		{"Status", names(cg.Statuses)},
 		{"StanceState", names(cg.StanceStates)},
+		{"CoalitionRole", names(cg.CoalitionRoles)},
 		{"CommitmentOrder", names([]cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID})},
 		{"DatePrecision", names([]cg.Precision{cg.PrecisionDay, cg.PrecisionMonth, cg.PrecisionYear, cg.PrecisionUnknown})},
 	} {

@@ -41,6 +41,11 @@ type Coalition struct {
 	ByKind []*CommitmentGroup `json:"byKind"`
 	// The distinct actors, by name.
 	Actors []*coalitiongraph.Entity `json:"actors"`
+	// Commitments aimed at the proposals the subject is part of (PART_OF), shown
+	// here as inherited and kept out of the lists above: Russia opposes the
+	// security guarantees that exclude it, so the Italian plan within them shows
+	// Russia as an inherited opponent. In role order, then as the wholes are.
+	Inherited []*InheritedCommitment `json:"inherited"`
 }
 
 type CommitmentChange struct {
@@ -142,6 +147,16 @@ type FactConnection struct {
 type FactEdge struct {
 	Cursor string `json:"cursor"`
 	Node   Fact   `json:"node"`
+}
+
+// A commitment a coalition inherits from a proposal its subject is part of.
+type InheritedCommitment struct {
+	Role       coalitiongraph.CoalitionRole `json:"role"`
+	Commitment *coalitiongraph.Commitment   `json:"commitment"`
+	// The proposal the commitment aims at, which the subject is part of.
+	From *coalitiongraph.Entity `json:"from"`
+	// The PART_OF relation that carries it.
+	Via *coalitiongraph.Relation `json:"via"`
 }
 
 type KindInfo struct {

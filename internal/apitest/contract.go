@@ -15,6 +15,7 @@ func Run(t *testing.T, h http.Handler) {
 	t.Run("Coalition", func(t *testing.T) { coalitionGroupsCommitments(t, h) })
 	t.Run("Matrix", func(t *testing.T) { matrixCellsAgreeWithCommitments(t, h) })
 	t.Run("Disagreement", func(t *testing.T) { disagreementIsDerived(t, h) })
+	t.Run("InheritedStances", func(t *testing.T) { coalitionInheritsFromWholes(t, h) })
 	t.Run("Pagination", func(t *testing.T) { paginationWalksEveryCommitmentOnce(t, h) })
 	t.Run("BadInput", func(t *testing.T) { badInputGetsCodeAndPath(t, h) })
 	t.Run("Relay", func(t *testing.T) { relayConventions(t, h) })

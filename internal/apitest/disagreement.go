@@ -150,3 +150,68 @@ func disagreementIsDerived(t *testing.T, h http.Handler) {
 		}
 	}
 }
+
+// coalitionInheritsFromWholes: "who opposes the Italian plan?" answers
+// Russia, inherited from the security guarantees the plan is part of, and
+// kept apart from the plan's own opponents; the US proposal is linked to
+// the Italian one as src-003 ties them.
+func coalitionInheritsFromWholes(t *testing.T, h http.Handler) {
+	var data struct {
+		Coalition struct {
+			Opponents []struct{ ID string }
+			Inherited []struct {
+				Role       string
+				Commitment struct {
+					ID    string
+					Actor struct{ ID string }
+				}
+				From struct{ ID string }
+				Via  struct {
+					ID   string
+					Kind string
+				}
+			}
+		}
+	}
+	MustData(t, Post(t, h, `{ coalition(id: "prop-ita-24h") { opponents { id }
+		inherited { role commitment { id actor { id } } from { id } via { id kind } } } }`, nil), &data)
+	var found bool
+	for _, in := range data.Coalition.Inherited {
+		if in.Via.Kind != "PART_OF" || in.From.ID != "prop-security-guarantees" {
+			t.Errorf("inherited %s via %s %s from %s; want only PART_OF prop-security-guarantees", in.Commitment.ID, in.Via.Kind, in.Via.ID, in.From.ID)
+		}
+		if in.Commitment.ID == "c-rus-opposes-guarantees" {
+			found = true
+			if in.Role != "OPPONENT" || in.Commitment.Actor.ID != "RUS" {
+				t.Errorf("c-rus-opposes-guarantees inherited as %s by %s; want OPPONENT, RUS", in.Role, in.Commitment.Actor.ID)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the Italian plan's coalition does not inherit Russia's opposition to the guarantees: %+v", data.Coalition.Inherited)
+	}
+	for _, o := range data.Coalition.Opponents {
+		if o.ID == "c-rus-opposes-guarantees" {
+			t.Error("Russia's opposition to the guarantees is listed among the plan's own opponents; it is inherited")
+		}
+	}
+
+	var sub struct {
+		Subgraph struct {
+			Edges []struct{ Kind, From, To string }
+		}
+	}
+	MustData(t, Post(t, h, `{ subgraph(id: "prop-us-art5", depth: 1) { edges { kind from to } } }`, nil), &sub)
+	want := map[string]bool{"VARIANT_OF prop-us-art5 prop-ita-24h": false, "PART_OF prop-us-art5 prop-security-guarantees": false}
+	for _, e := range sub.Subgraph.Edges {
+		k := e.Kind + " " + e.From + " " + e.To
+		if _, ok := want[k]; ok {
+			want[k] = true
+		}
+	}
+	for k, ok := range want {
+		if !ok {
+			t.Errorf("no edge %s around prop-us-art5", k)
+		}
+	}
+}
