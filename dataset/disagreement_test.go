@@ -39,7 +39,7 @@ func TestDisagreementFromTheArticles(t *testing.T) {
 			map[string]string{"src-000": "resembles NATO’s Article 5", "src-001": "similar to NATO's Article 5", "src-002": "similar in essence to NATO's Article 5", "src-004": "similar to Nato’s collective defence clause"}},
 		{"prop-ita-24h / origin of the idea", true, map[string][]string{"meloni": {"src-000", "src-001", "src-002"}, "trump": {"src-003"}},
 			map[string]string{"src-001": "Meloni first brought up the idea", "src-003": "Trump introduced the idea inspired by Article 5"}},
-		{"trump / when he came to back guarantees", true, map[string][]string{"shifted-after-aug-18": {"src-000"}, "proposed-on-aug-16": {"src-001", "src-003"}},
+		{"trump / when he came to back guarantees", true, map[string][]string{"shifted-after-aug-18": {"src-000"}, "proposed-before-the-meeting": {"src-003"}},
 			map[string]string{"src-000": "shifted his stance after a White House meeting", "src-003": "on Saturday, following Trump’s summit"}},
 		{"ev-white-house-meeting / European leaders present", true, map[string][]string{"several": {"src-000"}, "8": {"src-001"}},
 			map[string]string{"src-000": "several European leaders on Aug. 18", "src-001": "one of eight European leaders"}},
