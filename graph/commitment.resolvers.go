@@ -69,6 +69,15 @@ func (r *commitmentResolver) Accounts(ctx context.Context, obj *cg.Commitment) (
 	return out, nil
 }
 
+// Disputes is the resolver for the disputes field.
+func (r *commitmentResolver) Disputes(ctx context.Context, obj *cg.Commitment) ([]*cg.Topic, error) {
+	claims, err := loadersFor(ctx).claimsAbout.Load(obj.TargetID)
+	if err != nil {
+		return nil, err
+	}
+	return nonNil(cg.Disputes(claims)), nil
+}
+
 // RecordedAt is the resolver for the recordedAt field.
 func (r *commitmentResolver) RecordedAt(ctx context.Context, obj *cg.Commitment) (*time.Time, error) {
 	if obj.RecordedAt.IsZero() {

@@ -102,6 +102,7 @@ type ComplexityRoot struct {
 		Conditions        func(childComplexity int) int
 		Corroboration     func(childComplexity int) int
 		Date              func(childComplexity int) int
+		Disputes          func(childComplexity int) int
 		Evidence          func(childComplexity int) int
 		EvidenceCount     func(childComplexity int) int
 		History           func(childComplexity int) int
@@ -312,13 +313,14 @@ type ComplexityRoot struct {
 	}
 
 	Relation struct {
-		Date     func(childComplexity int) int
-		Evidence func(childComplexity int) int
-		From     func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Kind     func(childComplexity int) int
-		Role     func(childComplexity int) int
-		To       func(childComplexity int) int
+		Corroboration func(childComplexity int) int
+		Date          func(childComplexity int) int
+		Evidence      func(childComplexity int) int
+		From          func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Role          func(childComplexity int) int
+		To            func(childComplexity int) int
 	}
 
 	Source struct {
@@ -408,6 +410,7 @@ type CommitmentResolver interface {
 	Sources(ctx context.Context, obj *coalitiongraph.Commitment) ([]*coalitiongraph.Source, error)
 	Corroboration(ctx context.Context, obj *coalitiongraph.Commitment) (int, error)
 	Accounts(ctx context.Context, obj *coalitiongraph.Commitment) ([]*coalitiongraph.Account, error)
+	Disputes(ctx context.Context, obj *coalitiongraph.Commitment) ([]*coalitiongraph.Topic, error)
 
 	RecordedAt(ctx context.Context, obj *coalitiongraph.Commitment) (*time.Time, error)
 	RecordedBy(ctx context.Context, obj *coalitiongraph.Commitment) (*string, error)
@@ -498,6 +501,8 @@ type RelationResolver interface {
 	To(ctx context.Context, obj *coalitiongraph.Relation) (*coalitiongraph.Entity, error)
 	Role(ctx context.Context, obj *coalitiongraph.Relation) (*string, error)
 	Date(ctx context.Context, obj *coalitiongraph.Relation) (*coalitiongraph.Date, error)
+
+	Corroboration(ctx context.Context, obj *coalitiongraph.Relation) (int, error)
 }
 type SourceResolver interface {
 	Outlet(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
@@ -742,6 +747,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.Date(childComplexity), true
+	case "Commitment.disputes":
+		if e.ComplexityRoot.Commitment.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.Disputes(childComplexity), true
 	case "Commitment.evidence":
 		if e.ComplexityRoot.Commitment.Evidence == nil {
 			break
@@ -1713,6 +1724,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Vocabulary(childComplexity), true
 
+	case "Relation.corroboration":
+		if e.ComplexityRoot.Relation.Corroboration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Corroboration(childComplexity), true
 	case "Relation.date":
 		if e.ComplexityRoot.Relation.Date == nil {
 			break
@@ -2228,6 +2245,8 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 		return ec.fieldContext_Commitment_corroboration(ctx, field)
 	case "accounts":
 		return ec.fieldContext_Commitment_accounts(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Commitment_disputes(ctx, field)
 	case "version":
 		return ec.fieldContext_Commitment_version(ctx, field)
 	case "recordedAt":
@@ -2588,6 +2607,8 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 		return ec.fieldContext_Relation_date(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Relation_evidence(ctx, field)
+	case "corroboration":
+		return ec.fieldContext_Relation_corroboration(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
@@ -4761,6 +4782,38 @@ func (ec *executionContext) fieldContext_Commitment_accounts(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SourceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Commitment_disputes(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Commitment().Disputes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Topic) graphql.Marshaler {
+			return ec.marshalNClaimTopic2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐTopicᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commitment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimTopic(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8896,6 +8949,29 @@ func (ec *executionContext) fieldContext_Relation_evidence(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Relation_corroboration(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_corroboration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Relation().Corroboration(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_corroboration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12312,6 +12388,44 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "disputes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Commitment_disputes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._Commitment_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15473,6 +15587,44 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "corroboration":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Relation_corroboration(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -57,6 +57,11 @@ func (r *relationResolver) Date(ctx context.Context, obj *cg.Relation) (*cg.Date
 	return knownDate(obj.Date), nil
 }
 
+// Corroboration is the resolver for the corroboration field.
+func (r *relationResolver) Corroboration(ctx context.Context, obj *cg.Relation) (int, error) {
+	return len(cg.Accounts(obj.Evidence)), nil
+}
+
 // Actor is the resolver for the actor field.
 func (r *stanceResolver) Actor(ctx context.Context, obj *cg.Stance) (*cg.Entity, error) {
 	return loadersFor(ctx).entity.Load(obj.ActorID)

@@ -29,7 +29,7 @@ var listSizes = map[string]int{
 	"Path.nodes": 7, "Path.edges": 6, "Subgraph.nodes": 200, "Subgraph.edges": 400,
 	"Vocabulary.commitmentKinds": 20,
 	"Query.disputes":             20, "ClaimTopic.positions": 5, "ClaimPosition.claims": 5, "ClaimPosition.sources": 5,
-	"Coalition.inherited": 20, "Commitment.accounts": 5, "SourceAccount.evidence": 5, "MatrixRow.stances": 5, "MatrixStance.claims": 3,
+	"Coalition.inherited": 20, "Commitment.accounts": 5, "Commitment.disputes": 5, "SourceAccount.evidence": 5, "MatrixRow.stances": 5, "MatrixStance.claims": 3,
 }
 
 // assumeListSizes sets, for each "Type.field" of sizes, a complexity

@@ -90,13 +90,21 @@ func disagreementIsDerived(t *testing.T, h http.Handler) {
 	var commitment struct {
 		Commitment struct {
 			Corroboration int
+			Disputes      []struct{ Topic string }
 			Accounts      []struct {
 				Source   struct{ File string }
 				Evidence []struct{ Quote string }
 			}
 		}
 	}
-	MustData(t, Post(t, h, `{ commitment(id: "c-ita-proposes-24h") { corroboration accounts { source { file } evidence { quote } } } }`, nil), &commitment)
+	MustData(t, Post(t, h, `{ commitment(id: "c-ita-proposes-24h") { corroboration disputes { topic } accounts { source { file } evidence { quote } } } }`, nil), &commitment)
+	var disputes []string
+	for _, d := range commitment.Commitment.Disputes {
+		disputes = append(disputes, d.Topic)
+	}
+	if want := []string{"24-hour rule", "origin of the idea"}; !slices.Equal(disputes, want) {
+		t.Errorf("c-ita-proposes-24h shows disputes %q, want %q", disputes, want)
+	}
 	var files []string
 	for _, a := range commitment.Commitment.Accounts {
 		files = append(files, a.Source.File)
