@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/graph/model"
 )
 
 // TestOwnGoroutinesRecover: a panic in a goroutine the resolvers start
@@ -23,6 +24,14 @@ func TestOwnGoroutinesRecover(t *testing.T) {
 			return err
 		}},
 	}
+	t.Run("a subscription's filter", func(t *testing.T) {
+		b := NewBroker()
+		out := b.Subscribe(t.Context(), func(*cg.Commitment) bool { panic("boom") })
+		b.Publish(model.ChangeTypeRecorded, &cg.Commitment{ID: "c"})
+		if _, open := <-out; open {
+			t.Fatal("the subscription delivered a change its filter panicked on")
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.run(t.Context())

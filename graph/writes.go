@@ -169,6 +169,9 @@ func (b *Broker) Subscribe(ctx context.Context, keep func(*cg.Commitment) bool) 
 	b.subs[id] = in
 	b.mu.Unlock()
 	go func() {
+		// A panic here (the filter is the resolver's) would end the
+		// process: it ends this subscription instead, closing its stream.
+		defer func() { _ = recover() }()
 		defer close(out)
 		defer b.unsubscribe(id)
 		for {
