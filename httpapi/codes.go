@@ -38,6 +38,7 @@ var ErrorCodes = []ErrorCode{
 	{"INTROSPECTION_DISABLED", "200 (Accept: application/json); 400 (application/graphql-response+json)"},
 	{codeResultLimit, "200 (GraphQL, in errors[])"},
 	{"RATE_LIMITED", "429 (with Retry-After)"},
+	{codeOverloaded, "503 (with Retry-After)"},
 }
 
 // ErrorCode is one entry of ErrorCodes.

@@ -66,6 +66,9 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *grap
 	}
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(complexityLimit{max: cfg.MaxComplexity})
+	if a := newReadAdmission(cfg.ReadConcurrency); a != nil {
+		srv.Use(a)
+	}
 	// Fresh dataloaders for every response: one per query, and one per
 	// event of a subscription, so a long-lived WebSocket never serves
 	// values cached before a later write.

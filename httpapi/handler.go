@@ -46,6 +46,10 @@ type Config struct {
 	// TrustedDocuments, when set (ParseTrustedDocuments), is the allow-list:
 	// only these documents run. Without it, automatic persisted queries are on.
 	TrustedDocuments map[string]string
+	// ReadConcurrency bounds the queries executing at once (0:
+	// DefaultReadConcurrency, negative: no bound); more wait in line within
+	// their deadline, mutations never do.
+	ReadConcurrency int
 }
 
 // Defaults are the limits of a public deployment.
@@ -136,7 +140,8 @@ func serveGraphQL(cfg Config, gql http.Handler) http.HandlerFunc {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
-		serveWithin(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx), gql)
+		aw, ar := withAdmissionState(&graphQLOverHTTP{ResponseWriter: w}, r.WithContext(ctx))
+		serveWithin(aw, ar, gql)
 	}
 }
 

@@ -53,6 +53,8 @@ type config struct {
 	requestTimeout time.Duration
 	shutdownGrace  time.Duration
 	rateLimit      httpapi.RateLimit
+	// readConcurrency is how many queries execute at once, 0 for no bound.
+	readConcurrency int
 	// trustedDocuments is the allow-list file, empty for none.
 	trustedDocuments string
 }
@@ -107,11 +109,23 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	fs.Float64Var(&c.rateLimit.RequestsPerSecond, "rate-requests", c.rateLimit.RequestsPerSecond, "GraphQL requests a second per API key or client address, 0 for no limit (env COALITIONGRAPH_RATE_REQUESTS)")
 	fs.Float64Var(&c.rateLimit.ComplexityPerSecond, "rate-complexity", c.rateLimit.ComplexityPerSecond, "query complexity a second per API key or client address, 0 for no limit (env COALITIONGRAPH_RATE_COMPLEXITY)")
+	reads := httpapi.DefaultReadConcurrency()
+	if v := getenv("COALITIONGRAPH_READ_CONCURRENCY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return config{}, fmt.Errorf("COALITIONGRAPH_READ_CONCURRENCY=%q: want a number of queries, 0 for no bound", v)
+		}
+		reads = n
+	}
+	fs.IntVar(&c.readConcurrency, "read-concurrency", reads, "queries executing at once; more wait in line within their deadline or are refused with OVERLOADED (503); mutations never wait; 0 for no bound (env COALITIONGRAPH_READ_CONCURRENCY; default 2 a processor)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return config{}, helpRequested{usage(fs)}
 		}
 		return config{}, fmt.Errorf("parse flags: %w", err)
+	}
+	if c.readConcurrency < 0 {
+		return config{}, fmt.Errorf("--read-concurrency %d: want a number of queries, 0 for no bound", c.readConcurrency)
 	}
 	if c.rateLimit.ComplexityPerSecond > 0 {
 		// One operation of the largest admitted complexity must fit.
@@ -169,6 +183,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hcfg.APIKeys = cfg.apiKeys
 	hcfg.ReadsNeedKey = cfg.readsNeedKey
 	hcfg.RateLimit = cfg.rateLimit
+	hcfg.ReadConcurrency = cfg.readConcurrency
+	if cfg.readConcurrency == 0 {
+		hcfg.ReadConcurrency = -1 // the handler's "no bound"; its 0 is the default
+	}
 	if cfg.trustedDocuments != "" {
 		b, err := os.ReadFile(cfg.trustedDocuments)
 		if err != nil {

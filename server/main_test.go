@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coalitiongraph/coalitiongraph/httpapi"
 )
 
 // TestRunServesAndShutsDown starts the real server on a free port, queries
@@ -118,6 +120,39 @@ func TestParseConfig(t *testing.T) {
 			}
 			if c.rateLimit.RequestsPerSecond != tt.requests || c.rateLimit.ComplexityPerSecond != tt.cost {
 				t.Errorf("got rate limits %+v", c.rateLimit)
+			}
+		})
+	}
+}
+
+func TestReadConcurrencyConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    int
+		wantErr string
+	}{
+		{name: "default: two a processor", want: httpapi.DefaultReadConcurrency()},
+		{name: "env", env: map[string]string{"COALITIONGRAPH_READ_CONCURRENCY": "8"}, want: 8},
+		{name: "flag beats env", args: []string{"--read-concurrency", "0"}, env: map[string]string{"COALITIONGRAPH_READ_CONCURRENCY": "8"}, want: 0},
+		{name: "bad env", env: map[string]string{"COALITIONGRAPH_READ_CONCURRENCY": "many"}, wantErr: "COALITIONGRAPH_READ_CONCURRENCY"},
+		{name: "negative flag", args: []string{"--read-concurrency", "-2"}, wantErr: "read-concurrency"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.readConcurrency != tt.want {
+				t.Errorf("read concurrency %d, want %d", c.readConcurrency, tt.want)
 			}
 		})
 	}
