@@ -174,11 +174,6 @@ func (b *Broker) Subscribe(ctx context.Context, keep func(*cg.Commitment) bool) 
 		defer func() { _ = recover() }()
 		defer close(out)
 		defer b.unsubscribe(id)
-		// This goroutine is ours, not gqlgen's: a panic here (in keep, say)
-		// would end the process. It ends the subscription instead, which
-		// the client sees complete.
-		var panicked error
-		defer recoverInto(&panicked)
 		for {
 			select {
 			case <-ctx.Done():
