@@ -204,11 +204,12 @@ func (w *benchWriter) write() error {
 	}
 	in := map[string]any{"id": w.id, "baseVersion": w.version, "status": status, "reason": "benchmark", "evidence": benchEvidence}
 	var out struct {
-		Data struct{ ChangeCommitmentStatus struct{ Version int } }
+		Data   struct{ ChangeCommitmentStatus struct{ Version int } }
+		Errors []struct{ Message string }
 	}
 	code, err := benchPost(w.client, w.url, "bench-key", benchChange, map[string]any{"in": in}, &out)
 	if err != nil || code != http.StatusOK || out.Data.ChangeCommitmentStatus.Version != w.version+1 {
-		return fmt.Errorf("change %s: %d %+v %v", w.id, code, out, err)
+		return fmt.Errorf("change %s to version %d: %d %+v %v", w.id, w.version+1, code, out, err)
 	}
 	w.version++
 	return nil
