@@ -39,6 +39,11 @@ func (ds *Dataset) Check() error {
 		if c.item("source", src == nil) && c.claim("source", src.ID) {
 			c.sources[src.ID] = true
 			c.date("source", src.ID, src.Published)
+			c.date("source", src.ID, src.PublishedNotBefore)
+			c.date("source", src.ID, src.PublishedNotAfter)
+			if err := ValidatePublication(src); err != nil {
+				c.bad("%s", err.(*Error).Message)
+			}
 		}
 	}
 	for _, e := range ds.Entities {

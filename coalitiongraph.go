@@ -32,12 +32,24 @@ type Entity struct {
 
 // Source is one article of the source material.
 type Source struct {
-	ID     string
-	File   string // file name under the seeds directory
-	Outlet string // "" when the article does not state it
-	Title  string
+	ID   string
+	File string // file name under the seeds directory
+	// Outlet is the publisher where the article states it; with
+	// OutletInferred, where it is inferred from the text, which
+	// OutletReasoning quotes ("reports 24brussels").
+	Outlet          string
+	OutletInferred  bool
+	OutletReasoning string
+	Title           string
+	Author          string // as the article names it; "" when it does not
 	// Published is the article's date where the article states it.
 	Published Date
+	// PublishedNotBefore and PublishedNotAfter bound the publication date
+	// when the article does not state it: inferred from its own text
+	// ("reports Bloomberg's Aug. 20 report"), with the reasoning in
+	// PublishedReasoning. Either may be unknown (open).
+	PublishedNotBefore, PublishedNotAfter Date
+	PublishedReasoning                    string
 	// Text is the article's text, byte for byte: every quote that cites
 	// the source appears in it, and evidence lines count its lines.
 	Text string
@@ -80,27 +92,16 @@ type Commitment struct {
 	RecordedAt time.Time
 	RecordedBy string
 	Reason     string
-	// ValidFrom is when this version took effect in the world, for asOf
-	// reads; zero means EffectiveFrom falls back to the commitment's date.
+	// ValidFrom is when a written version took effect, as its writer
+	// states it (effectiveAt, by default when it was recorded); it is when
+	// the version counts as known for asOf reads (see KnownFrom). Zero for
+	// curated facts, which are known from their sources' publication.
 	ValidFrom time.Time
 	// Retracted marks a version that withdrew the record itself (the fact
 	// was wrong or unsupported), as opposed to the actor withdrawing its
 	// commitment (StatusWithdrawn). Retracted commitments leave current
 	// reads and stay in history.
 	Retracted bool
-}
-
-// EffectiveFrom is when this version of the commitment took effect: its
-// ValidFrom, or else the start of its date; the zero time (always) when
-// neither is known.
-func (c *Commitment) EffectiveFrom() time.Time {
-	if !c.ValidFrom.IsZero() {
-		return c.ValidFrom
-	}
-	if c.Date.Known() {
-		return c.Date.Start()
-	}
-	return time.Time{}
 }
 
 // Relation is a structural edge: an office held, a membership, a
@@ -166,11 +167,13 @@ type CommitmentFilter struct {
 	TargetIDs   []string
 	SourceIDs   []string
 	StatedByIDs []string
-	// From and To bound the commitment's date (see Date.Within).
+	// From and To select by when the commitment held (valid time): its
+	// date, an interval at its precision, overlaps the day range [From,
+	// To] (see Date.Within); undated commitments only match an open range.
 	From, To Date
-	// AsOf, when set, reads the commitments as they stood at that moment:
-	// for each, the latest version in effect then (see EffectiveFrom), and
-	// none that was retracted or not yet in effect.
+	// AsOf, when set, reads the commitments as known at that instant
+	// (knowledge time): for each, the latest version known by then (see
+	// KnownFrom), and none that was retracted or not yet known.
 	AsOf *time.Time
 }
 

@@ -266,10 +266,18 @@ func ValidateSource(s *Source, existing *Source) error {
 	if err := checkID("id", s.ID); err != nil {
 		return err
 	}
-	for _, f := range []struct{ field, v string }{{"file", s.File}, {"outlet", s.Outlet}, {"title", s.Title}} {
+	for _, f := range []struct{ field, v string }{{"file", s.File}, {"outlet", s.Outlet}, {"title", s.Title}, {"author", s.Author}} {
 		if err := checkLen(f.field, f.v, MaxNameLen); err != nil {
 			return err
 		}
+	}
+	for _, f := range []struct{ field, v string }{{"outletReasoning", s.OutletReasoning}, {"publishedReasoning", s.PublishedReasoning}} {
+		if err := checkLen(f.field, f.v, MaxTextLen); err != nil {
+			return err
+		}
+	}
+	if err := ValidatePublication(s); err != nil {
+		return err
 	}
 	if s.File != "" && !plainFileName(s.File) {
 		return badInput("file", "file %q must be a plain file name (no path separators, no '..', no control characters)", s.File)
@@ -410,13 +418,14 @@ func CheckBase(cur *Commitment, base int) error {
 	return nil
 }
 
-// InEffect picks, from a commitment's versions (oldest first), the one in
-// effect at asOf, or nil when none was yet or it was retracted. A nil asOf
-// means now: the latest version.
-func InEffect(versions []*Commitment, asOf *time.Time) *Commitment {
+// InEffect picks, from a commitment's versions (oldest first), the latest
+// one known at asOf (see KnownFrom; source looks up the sources its
+// evidence cites), or nil when none was yet or it was retracted. A nil
+// asOf means now: the latest version, and source is not called.
+func InEffect(versions []*Commitment, asOf *time.Time, source func(id string) *Source) *Commitment {
 	var pick *Commitment
 	for _, v := range versions {
-		if asOf == nil || !v.EffectiveFrom().After(*asOf) {
+		if asOf == nil || knownAt(v, source, *asOf) {
 			if pick == nil || v.Version > pick.Version {
 				pick = v
 			}
@@ -426,6 +435,11 @@ func InEffect(versions []*Commitment, asOf *time.Time) *Commitment {
 		return nil
 	}
 	return pick
+}
+
+func knownAt(v *Commitment, source func(id string) *Source, asOf time.Time) bool {
+	at, ok := KnownFrom(v, source)
+	return KnownAt(at, ok, asOf)
 }
 
 // Limits on what one write may carry. A store's keys and indexes have

@@ -70,14 +70,20 @@ func TestValidateCommitment(t *testing.T) {
 
 func TestVersionsAndInEffect(t *testing.T) {
 	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
-	v1 := &Commitment{ID: "c", Kind: ConsidersTroops, Status: StatusConsidering, Version: 1, Date: MustDate("2025-08")}
+	// v1 is curated: known once its source is, the end of the latest day
+	// it may have been published (17 August), not from the start of its
+	// month.
+	sources := map[string]*Source{"src-b": {ID: "src-b", PublishedNotBefore: MustDate("2025-08-16"), PublishedNotAfter: MustDate("2025-08-17")}}
+	source := func(id string) *Source { return sources[id] }
+	v1 := &Commitment{ID: "c", Kind: ConsidersTroops, Status: StatusConsidering, Version: 1, Date: MustDate("2025-08"),
+		Evidence: []Evidence{{SourceID: "src-b", Quote: "considering"}}}
 	change := CommitmentChange{ID: "c", BaseVersion: 1, Status: StatusWithdrawn,
 		Evidence: []Evidence{{SourceID: "src-000", Quote: "no longer"}}}
 	if err := CheckBase(v1, 1); err != nil {
 		t.Fatal(err)
 	}
 	v2 := NextVersion(v1, change, WriteMeta{By: "alice", At: at("2025-09-10T12:00:00Z"), EffectiveAt: at("2025-09-01T00:00:00Z"), Reason: "new report"})
-	if v2.Version != 2 || v2.Status != StatusWithdrawn || v2.RecordedBy != "alice" || len(v2.Evidence) != 1 || v1.Status != StatusConsidering {
+	if v2.Version != 2 || v2.Status != StatusWithdrawn || v2.RecordedBy != "alice" || len(v2.Evidence) != 2 || v1.Status != StatusConsidering {
 		t.Fatalf("next version %+v (v1 now %+v)", v2, v1)
 	}
 	if err := CheckBase(v2, 1); ErrorCode(err) != CodeConflict {
@@ -89,23 +95,62 @@ func TestVersionsAndInEffect(t *testing.T) {
 		asOf string
 		want int // version in effect, 0 = none
 	}{
-		{"2025-07-31T23:59:59Z", 0}, // before the month it was made
-		{"2025-08-19T00:00:00Z", 1},
+		{"2025-07-31T23:59:59Z", 0},
+		{"2025-08-01T00:00:00Z", 0},     // its month began, but nothing had reported it
+		{"2025-08-17T23:59:59.999Z", 0}, // its source may still be unpublished
+		{"2025-08-18T00:00:00Z", 1},     // the end of the source's latest possible day
+		{"2025-08-31T23:59:59Z", 1},
 		{"2025-09-01T00:00:00Z", 2}, // effective, though recorded later
 		{"2025-10-01T00:00:00Z", 0}, // retracted
 	}
 	for _, tt := range tests {
 		asOf := at(tt.asOf)
-		got := InEffect(versions, &asOf)
+		got := InEffect(versions, &asOf, source)
 		if (got == nil && tt.want != 0) || (got != nil && got.Version != tt.want) {
 			t.Errorf("as of %s: %+v, want version %d", tt.asOf, got, tt.want)
 		}
 	}
-	if InEffect(versions, nil) != nil {
+	if InEffect(versions, nil, nil) != nil {
 		t.Error("a retracted commitment is in current reads")
 	}
-	if got := InEffect(versions[:2], nil); got != v2 {
+	if got := InEffect(versions[:2], nil, nil); got != v2 {
 		t.Errorf("current version %+v", got)
+	}
+}
+
+func TestKnownFrom(t *testing.T) {
+	day := func(s string) time.Time { return MustDate(s).Start() }
+	for _, tt := range []struct {
+		name   string
+		src    Source
+		want   time.Time
+		wantOK bool
+	}{
+		{"stated day", Source{Published: MustDate("2025-08-21")}, day("2025-08-22"), true},
+		{"stated month counts from its end", Source{Published: MustDate("2025-08")}, day("2025-09-01"), true},
+		{"bounded both ways", Source{PublishedNotBefore: MustDate("2025-08-16"), PublishedNotAfter: MustDate("2025-08-17")}, day("2025-08-18"), true},
+		{"lower bound only: never known", Source{PublishedNotBefore: MustDate("2025-08-20")}, time.Time{}, false},
+		{"no date at all", Source{}, time.Time{}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := tt.src.KnownFrom()
+			if ok != tt.wantOK || !got.Equal(tt.want) {
+				t.Errorf("KnownFrom = %v, %v; want %v, %v", got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+	a := &Source{ID: "a", PublishedNotAfter: MustDate("2025-08-26")}
+	b := &Source{ID: "b", Published: MustDate("2025-08-21")}
+	c := &Source{ID: "c", PublishedNotBefore: MustDate("2025-08-01")}
+	if s, at, ok := EarliestKnown([]*Source{c, a, nil, b}); s != b || !at.Equal(day("2025-08-22")) || !ok {
+		t.Errorf("EarliestKnown = %v, %v, %v; want b from 2025-08-22", s, at, ok)
+	}
+	if s, _, ok := EarliestKnown([]*Source{c}); s != nil || ok {
+		t.Errorf("EarliestKnown of an unbounded source = %v, %v; want none", s, ok)
+	}
+	written := &Commitment{ValidFrom: day("2025-09-01"), Evidence: []Evidence{{SourceID: "b"}}}
+	if at, ok := KnownFrom(written, func(string) *Source { return b }); !ok || !at.Equal(day("2025-09-01")) {
+		t.Errorf("a written version is known from its ValidFrom, got %v, %v", at, ok)
 	}
 }
 

@@ -96,9 +96,45 @@ func TestIssue12Corrections(t *testing.T) {
 				t.Errorf("src-002 has no line %q", want)
 			}
 		}},
-		{"src-003: outlet not inferred from whom it credits", func(t *testing.T) {
-			if got := sources["src-003"].Outlet; got != "" {
-				t.Errorf("src-003 outlet = %q; the article only says %q", got, "reports 24brussels")
+		{"src-003: outlet inferred from whom it credits, and marked so", func(t *testing.T) {
+			s := sources["src-003"]
+			if s.Outlet != "24brussels" || !s.OutletInferred || !strings.Contains(s.OutletReasoning, `"reports 24brussels"`) {
+				t.Errorf("src-003 outlet %q (inferred %v, %q); want 24brussels, inferred from %q", s.Outlet, s.OutletInferred, s.OutletReasoning, "reports 24brussels")
+			}
+			if !strings.Contains(text(t, "src-003"), "reports 24brussels") {
+				t.Error("src-003 no longer says it reports 24brussels")
+			}
+		}},
+		{"publication bounds are the articles' own", func(t *testing.T) {
+			for _, tc := range []struct {
+				id, notBefore, notAfter string
+				quotes                  []string // what the reasoning rests on, in the article
+			}{
+				{"src-001", "2025-08-20", "", []string{"Bloomberg reported on Aug. 20", "saying on Aug. 20"}},
+				{"src-002", "2025-08-18", "", []string{"the meeting in Washington"}},
+				{"src-003", "2025-08-16", "2025-08-17", []string{"on Saturday, following Trump’s summit", "will occur on Sunday", "visit Washington on Monday"}},
+				{"src-004", "2025-08-20", "2025-08-26", []string{"Russia said on Wednesday"}},
+			} {
+				s := sources[tc.id]
+				if s.Published.Known() || s.PublishedNotBefore.String() != tc.notBefore || s.PublishedNotAfter.String() != tc.notAfter {
+					t.Errorf("%s: published %q, bounds %q–%q; want bounds %q–%q", tc.id, s.Published, s.PublishedNotBefore, s.PublishedNotAfter, tc.notBefore, tc.notAfter)
+				}
+				if !s.PublishedInferred() || s.PublishedReasoning == "" {
+					t.Errorf("%s: bounds not marked inferred with their reasoning", tc.id)
+				}
+				for _, q := range tc.quotes {
+					if !strings.Contains(text(t, tc.id), q) {
+						t.Errorf("%s: the reasoning rests on %q, which the article does not say", tc.id, q)
+					}
+				}
+			}
+			if s := sources["src-000"]; s.Published.String() != "2025-08-21" || s.PublishedInferred() {
+				t.Errorf("src-000: published %s (inferred %v); want the stated 2025-08-21", s.Published, s.PublishedInferred())
+			}
+		}},
+		{"src-001: author from its byline", func(t *testing.T) {
+			if got := sources["src-001"].Author; got != "Abbey Fenbert" {
+				t.Errorf("src-001 author = %q; want Abbey Fenbert", got)
 			}
 		}},
 		{"inferred dates are marked inferred, with their reasoning", func(t *testing.T) {
@@ -120,6 +156,9 @@ func TestIssue12Corrections(t *testing.T) {
 				body := text(t, s.ID)
 				if s.Title != "" && !strings.Contains(body, s.Title) {
 					t.Errorf("%s: title %q is not in the article", s.ID, s.Title)
+				}
+				if s.Author != "" && !strings.Contains(body, s.Author) {
+					t.Errorf("%s: author %q is not in the article", s.ID, s.Author)
 				}
 				if s.Outlet != "" && !strings.Contains(body, s.Outlet) {
 					t.Errorf("%s: outlet %q is not in the article", s.ID, s.Outlet)

@@ -22,8 +22,9 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 // The sections of a dataset file and the fields each item may have; any
 // other field is a typo that would otherwise be dropped silently.
 var (
-	sections       = []string{"sources", "entities", "relations", "commitments", "claims"}
-	sourceFields   = []string{"id", "file", "outlet", "title", "published"}
+	sections     = []string{"sources", "entities", "relations", "commitments", "claims"}
+	sourceFields = []string{"id", "file", "outlet", "outletReasoning", "title", "author", "published",
+		"publishedNotBefore", "publishedNotAfter", "publishedReasoning"}
 	entityFields   = []string{"id", "kind", "name", "aliases", "description", "date", "evidence"}
 	relationFields = []string{"id", "kind", "from", "to", "role", "date", "evidence"}
 	commitFields   = []string{"id", "kind", "actor", "target", "status", "date", "statedBy", "conditions", "summary", "evidence"}
@@ -276,8 +277,14 @@ func (l *loader) parseItem(file, section string, n *yaml.Node) {
 		r := &sourceRec{it: it, s: &cg.Source{ID: id}}
 		r.s.File, r.fileLine = it.str("file")
 		r.s.Outlet, _ = it.str("outlet")
+		r.s.OutletReasoning, _ = it.str("outletReasoning")
+		r.s.OutletInferred = r.s.OutletReasoning != ""
 		r.s.Title, _ = it.str("title")
+		r.s.Author, _ = it.str("author")
 		r.s.Published = it.date("published")
+		r.s.PublishedNotBefore = it.date("publishedNotBefore")
+		r.s.PublishedNotAfter = it.date("publishedNotAfter")
+		r.s.PublishedReasoning, _ = it.str("publishedReasoning")
 		l.srcs = append(l.srcs, r)
 	case "entities":
 		r := &entityRec{it: it, e: &cg.Entity{ID: id}}

@@ -137,7 +137,7 @@ func (s *Store) matchAsOf(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg
 	m := newMatcher(f)
 	var out []*cg.Commitment
 	pick := func(versions []*cg.Commitment) {
-		if c := cg.InEffect(versions, f.AsOf); c != nil && m.matches(c) {
+		if c := cg.InEffect(versions, f.AsOf, s.source); c != nil && m.matches(c) {
 			out = append(out, c)
 		}
 	}
@@ -187,3 +187,7 @@ func (s *Store) dateRange(from, to cg.Date) []*cg.Commitment {
 	}
 	return known[lo:hi]
 }
+
+// source looks a source up for the domain's knowledge-time rule
+// (cg.KnownFrom); nil when there is none. The caller holds mu.
+func (s *Store) source(id string) *cg.Source { return s.sources[id] }

@@ -107,7 +107,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		id := versions[0].ID
 		s.section[id] = "commitment"
 		s.history[id] = versions
-		c := cg.InEffect(versions, nil)
+		c := cg.InEffect(versions, nil, nil)
 		if c == nil {
 			continue // retracted: in history only
 		}

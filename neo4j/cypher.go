@@ -122,7 +122,7 @@ MERGE (s:Source {id: row.id})
 WITH s, row
 CALL (s, row) {
   WITH s, row WHERE s.hash IS NULL OR s.hash <> row.hash
-  SET s.file = row.file, s.outlet = row.outlet, s.title = row.title, s.published = row.published, s.text = row.text, s.hash = row.hash
+  SET s.file = row.file, s.outlet = row.outlet, s.outletInferred = row.outletInferred, s.outletReasoning = row.outletReasoning, s.title = row.title, s.author = row.author, s.published = row.published, s.publishedNotBefore = row.publishedNotBefore, s.publishedNotAfter = row.publishedNotAfter, s.publishedReasoning = row.publishedReasoning, s.text = row.text, s.hash = row.hash
   RETURN count(*) AS written
 }
 RETURN count(*) AS n, sum(written) AS written`
@@ -209,6 +209,13 @@ CALL (row) {
   WITH x ORDER BY x.version DESC LIMIT 1
   RETURN x.version AS lastVersion, coalesce(x.retracted, false) AS retracted
 }
+// A curated version's knownFrom follows its sources' publication dates,
+// which a load may have changed without changing the fact: refresh it.
+CALL (row, lastVersion) {
+  WITH row WHERE lastVersion = 1
+  MATCH (v1:CommitmentVersion {key: row.id + '@1'}) WHERE v1.validFrom IS NULL
+  SET v1.knownFrom = row.v.knownFrom
+}
 CALL (a, t, row, lastVersion, retracted) {
   WITH a, t, row, lastVersion, retracted WHERE NOT retracted
   MERGE (a)-[r:%s {id: row.id}]->(t)
@@ -226,7 +233,7 @@ CALL (a, t, row, lastVersion, retracted) {
       r.validFrom = validFrom, r.evidenceCount = size(row.evidence), r.hash = row.hash
   WITH row, version, recordedAt, recordedBy, reason, validFrom` + createVersion(`v.key = row.id + '@' + toString(version), v.version = version,
       v.recordedAt = recordedAt, v.recordedBy = recordedBy, v.reason = reason, v.validFrom = validFrom,
-      v.effectiveFrom = coalesce(validFrom, row.v.effectiveFrom)`, "version") + `
+      v.knownFrom = coalesce(validFrom, row.v.knownFrom)`, "version") + `
   WITH row, version` + writeEvidence + `
   RETURN count(*) AS written, sum(CASE WHEN version > 1 THEN 1 ELSE 0 END) AS versions
 }
@@ -273,7 +280,7 @@ RETURN nodes, rels`
 // ---- Reads ----
 
 // sourceProjection is a source s, as decodeSource expects.
-const sourceProjection = `s {.id, .file, .outlet, .title, .published, .text}`
+const sourceProjection = `s {.id, .file, .outlet, .outletInferred, .outletReasoning, .title, .author, .published, .publishedNotBefore, .publishedNotAfter, .publishedReasoning, .text}`
 
 const sourcesQuery = `MATCH (s:Source)
 WHERE $ids IS NULL OR s.id IN $ids

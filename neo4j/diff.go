@@ -289,6 +289,11 @@ func sourceFields(stored, want *cg.Source) []FieldDiff {
 	f.add("outlet", stored.Outlet, want.Outlet)
 	f.add("title", stored.Title, want.Title)
 	f.add("published", stored.Published.String(), want.Published.String())
+	f.add("author", stored.Author, want.Author)
+	f.add("outletReasoning", stored.OutletReasoning, want.OutletReasoning)
+	f.add("publishedNotBefore", stored.PublishedNotBefore.String(), want.PublishedNotBefore.String())
+	f.add("publishedNotAfter", stored.PublishedNotAfter.String(), want.PublishedNotAfter.String())
+	f.add("publishedReasoning", stored.PublishedReasoning, want.PublishedReasoning)
 	if stored.Text != want.Text {
 		// The text is an article: say how it differs, not what it is.
 		f.add("text", fmt.Sprintf("%d bytes", len(stored.Text)), fmt.Sprintf("%d bytes, other", len(want.Text)))

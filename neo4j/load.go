@@ -339,12 +339,12 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		}
 	}
 
+	sources := make(map[string]*cg.Source, len(ds.Sources))
+	source := func(id string) *cg.Source { return sources[id] }
 	var sourceRows []any
 	for _, src := range ds.Sources {
-		sourceRows = append(sourceRows, hashed(map[string]any{
-			"id": src.ID, "file": src.File, "outlet": orNilString(src.Outlet), "title": orNilString(src.Title),
-			"published": orNilString(src.Published.String()), "text": orNilString(src.Text),
-		}))
+		sources[src.ID] = src
+		sourceRows = append(sourceRows, hashed(sourceRow(src)))
 	}
 	add("sources", upsertSources, sourceRows)
 	p.stats.Sources = len(sourceRows)
@@ -406,7 +406,7 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		// the versions of changed facts itself.
 		first := *c
 		first.Version = 1
-		v := versionProps(&first)
+		v := versionProps(&first, source)
 		// Without a key: the upsert sets it with the version number, and a
 		// key set first, even for a moment, would meet the uniqueness
 		// constraint.

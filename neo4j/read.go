@@ -54,13 +54,20 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*cg.Source, error)
 // decodeSource reads a sourceProjection.
 func decodeSource(v any) (*cg.Source, error) {
 	m := asMap(v)
-	published, err := cg.ParseDate(toString(m["published"]))
-	if err != nil {
-		return nil, fmt.Errorf("neo4j: source %s: %w", toString(m["id"]), err)
+	var dates [3]cg.Date
+	for i, k := range []string{"published", "publishedNotBefore", "publishedNotAfter"} {
+		d, err := cg.ParseDate(toString(m[k]))
+		if err != nil {
+			return nil, fmt.Errorf("neo4j: source %s: %s: %w", toString(m["id"]), k, err)
+		}
+		dates[i] = d
 	}
 	return &cg.Source{
 		ID: toString(m["id"]), File: toString(m["file"]), Outlet: toString(m["outlet"]),
-		Title: toString(m["title"]), Published: published, Text: toString(m["text"]),
+		OutletInferred: toBool(m["outletInferred"]), OutletReasoning: toString(m["outletReasoning"]),
+		Title: toString(m["title"]), Author: toString(m["author"]),
+		Published: dates[0], PublishedNotBefore: dates[1], PublishedNotAfter: dates[2],
+		PublishedReasoning: toString(m["publishedReasoning"]), Text: toString(m["text"]),
 	}, nil
 }
 

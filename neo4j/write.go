@@ -49,19 +49,26 @@ const constraintFailed = "Neo.ClientError.Schema.ConstraintValidationFailed"
 // versionKey is a version node's unique key. Ids cannot hold '@'.
 func versionKey(id string, version int) string { return fmt.Sprintf("%s@%d", id, version) }
 
-// versionProps are the properties of c's version node.
-func versionProps(c *cg.Commitment) map[string]any {
+// versionProps are the properties of c's version node. knownFrom is when
+// it counts as known (cg.KnownFrom), kept so that reads as of an instant
+// need not follow each version's sources; a written version carries its
+// ValidFrom, a curated one takes its sources from source.
+func versionProps(c *cg.Commitment, source func(id string) *cg.Source) map[string]any {
+	knownFrom, known := cg.KnownFrom(c, source)
 	m := map[string]any{
 		"key": versionKey(c.ID, c.Version), "commitmentId": c.ID, "version": int64(c.Version),
 		"kind": string(c.Kind), "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
 		"date": c.Date.String(), "datePrecision": string(c.Date.Precision()), "dateStart": nil, "dateEnd": nil,
 		"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
 		"recordedAt": orNilTime(c.RecordedAt), "recordedBy": orNilString(c.RecordedBy), "reason": orNilString(c.Reason),
-		"validFrom": orNilTime(c.ValidFrom), "effectiveFrom": orNilTime(c.EffectiveFrom()),
+		"validFrom": orNilTime(c.ValidFrom), "knownFrom": nil,
 		"retracted": c.Retracted, "evidenceCount": int64(len(c.Evidence)),
 	}
 	if c.Date.Known() {
 		m["dateStart"], m["dateEnd"] = nd.DateOf(c.Date.Start()), nd.DateOf(c.Date.End())
+	}
+	if known {
+		m["knownFrom"] = knownFrom.UTC()
 	}
 	return m
 }
@@ -95,7 +102,7 @@ func evidenceRows(ev []cg.Evidence) []any {
 func commitmentParams(c *cg.Commitment) map[string]any {
 	ev := evidenceRows(c.Evidence)
 	return map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "row": map[string]any{
-		"id": c.ID, "live": liveProps(c), "evidence": ev, "v": versionProps(c), "vEvidence": ev}}
+		"id": c.ID, "live": liveProps(c), "evidence": ev, "v": versionProps(c, nil), "vEvidence": ev}}
 }
 
 // commitmentHash digests what a dataset says of a commitment, and nothing
@@ -502,8 +509,7 @@ func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (
 		if st.section != "" && st.section != "source" {
 			return nil, cg.IDTaken(stored.ID, st.section)
 		}
-		row := map[string]any{"id": stored.ID, "file": orNilString(stored.File), "outlet": orNilString(stored.Outlet),
-			"title": orNilString(stored.Title), "published": orNilString(stored.Published.String()), "text": stored.Text}
+		row := sourceRow(&stored)
 		cur, latest, err := latestPut(ctx, tx, latestSourceVersion, stored.ID, decodeSource)
 		if err != nil {
 			return nil, err
@@ -546,3 +552,14 @@ func (s *Store) CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitm
 }
 
 var _ cg.WritableStore = (*Store)(nil)
+
+// sourceRow is a source's properties, as Load and PutSource set them and
+// decodeSource reads them.
+func sourceRow(src *cg.Source) map[string]any {
+	return map[string]any{"id": src.ID, "file": orNilString(src.File), "outlet": orNilString(src.Outlet),
+		"outletInferred": src.OutletInferred, "outletReasoning": orNilString(src.OutletReasoning),
+		"title": orNilString(src.Title), "author": orNilString(src.Author),
+		"published": orNilString(src.Published.String()), "publishedNotBefore": orNilString(src.PublishedNotBefore.String()),
+		"publishedNotAfter": orNilString(src.PublishedNotAfter.String()), "publishedReasoning": orNilString(src.PublishedReasoning),
+		"text": orNilString(src.Text)}
+}

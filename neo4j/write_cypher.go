@@ -110,7 +110,7 @@ var (
 )
 
 const putSource = `MERGE (s:Source {id: $row.id})
-SET s.file = $row.file, s.outlet = $row.outlet, s.title = $row.title, s.published = $row.published, s.text = $row.text
+SET s.file = $row.file, s.outlet = $row.outlet, s.outletInferred = $row.outletInferred, s.outletReasoning = $row.outletReasoning, s.title = $row.title, s.author = $row.author, s.published = $row.published, s.publishedNotBefore = $row.publishedNotBefore, s.publishedNotAfter = $row.publishedNotAfter, s.publishedReasoning = $row.publishedReasoning, s.text = $row.text
 RETURN count(*) AS n`
 
 // Relationships are matched by id first, on the parameter $id: matched
@@ -167,12 +167,12 @@ RETURN ` + versionProjection + ` AS version`
 
 // Reads as of a moment go through the history: per commitment, the latest
 // version in effect then (cg.InEffect), dropped when it is a retraction.
-// A version takes effect at effectiveFrom (cg.Commitment.EffectiveFrom,
-// stored when written); one without it is in effect always. The version
+// A version counts from knownFrom (cg.KnownFrom, stored when written or
+// loaded); one without it is known at no past instant. The version
 // is then found again by its key, so that the grouping carries two values
 // per commitment instead of its nodes.
 const inEffectTemplate = `MATCH (x:CommitmentVersion)
-  WHERE (x.effectiveFrom IS NULL OR x.effectiveFrom <= $asOf)%s
+  WHERE x.knownFrom <= $asOf%s
   WITH x.commitmentId AS cid, max(x.version) AS ver
   MATCH (v:CommitmentVersion {key: cid + '@' + toString(ver)})
   WHERE NOT v.retracted%s`

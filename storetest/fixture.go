@@ -11,7 +11,10 @@ import cg "github.com/coalitiongraph/coalitiongraph"
 // Shape, for reading the expectations: 16 entities of all kinds; 21
 // commitments c01…c21 (ids sort in number order) over 14 kinds and all
 // date precisions, three of them undated; 11 relations; 3 claims, two of
-// which disagree on one topic; 3 sources. ev-rome and prop-reassurance have
+// which disagree on one topic; 3 sources: src-a dated 2025-08-20 (known
+// from the 21st), src-b dated only to 2025-08 (known from 1 September),
+// src-c undated but bounded to 10–12 August (known from the 13th); see
+// cg.KnownFrom. ev-rome and prop-reassurance have
 // no edges. The ids mix upper and lower case on purpose: ordering is by
 // byte, so "USA" sorts before "agr-budapest".
 func Fixture() *cg.Dataset {
@@ -26,7 +29,9 @@ func Fixture() *cg.Dataset {
 	ds := &cg.Dataset{
 		Sources: []*cg.Source{
 			// Out of id order on purpose: stores order by id.
-			{ID: "src-c", File: "c.txt", Outlet: "Daily C", Title: "Coalition meets", Published: cg.Date{}, Text: fixtureText["src-c"]},
+			{ID: "src-c", File: "c.txt", Outlet: "Daily C", Title: "Coalition meets", Published: cg.Date{}, Text: fixtureText["src-c"],
+				Author: "C. Writer", PublishedNotBefore: d("2025-08-10"), PublishedNotAfter: d("2025-08-12"),
+				PublishedReasoning: "invented: speaks of Sunday's meeting as past and Wednesday's as ahead"},
 			{ID: "src-a", File: "a.txt", Outlet: "Wire A", Title: "Guarantees talks", Published: d("2025-08-20"), Text: fixtureText["src-a"] + raceText()},
 			{ID: "src-b", File: "b.txt", Outlet: "", Title: "", Published: d("2025-08"), Text: fixtureText["src-b"]},
 		},

@@ -11,8 +11,11 @@ import (
 
 // testAsOf asks what Poland had committed at several moments while a new
 // troop offer of its moves from CONSIDERING (effective 24 August) to
-// OFFERED (28 August) to PLEDGED (2 September); curated facts take effect
-// at the start of their dates, undated ones always.
+// OFFERED (28 August) to PLEDGED (2 September). "As of" is as known then:
+// a written version from its effectiveAt, a curated fact from the end of
+// the latest day its earliest source may have been published (src-c from
+// 13 August, src-a from 21 August, src-b, dated only to August, from 1
+// September), whatever the fact's own date, dated or not.
 func testAsOf(t *testing.T, s cg.WritableStore) {
 	ctx := t.Context()
 	id := "c30-pol-troops"
@@ -39,9 +42,10 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 			want    []string
 			version int // of c30 in effect; 0 when absent
 		}{
-			{"2025-07-31T23:59:59Z", []string{c17}, 0}, // before c02's month
-			{"2025-08-01T00:00:00Z", []string{c02, c17}, 0},
-			{"2025-08-20T00:00:00Z", []string{c02, c17}, 0}, // c30 is dated 20 August but took effect on the 24th
+			{"2025-08-12T23:59:59Z", nil, 0}, // src-c may not be out yet
+			{"2025-08-13T00:00:00Z", []string{c17}, 0},
+			{"2025-08-20T23:59:59Z", []string{c17}, 0}, // c02 is dated August, but src-a is of the 20th; c30 is dated the 20th but took effect on the 24th
+			{"2025-08-21T00:00:00Z", []string{c02, c17}, 0},
 			{"2025-08-23T23:59:59.999Z", []string{c02, c17}, 0},
 			{"2025-08-24T00:00:00Z", []string{c02, c17, id}, 1},
 			{"2025-08-27T23:59:59Z", []string{c02, c17, id}, 1},
@@ -51,6 +55,9 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 		} {
 			t.Run(tc.asOf, func(t *testing.T) {
 				var asOf *time.Time
+				if tc.want == nil {
+					tc.want = []string{}
+				}
 				if tc.asOf != "" {
 					asOf = ptr(ts(tc.asOf))
 				}
@@ -81,7 +88,12 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 			{"new date", cg.CommitmentFilter{ActorIDs: pol, From: cg.MustDate("2025-09"), AsOf: sep5}, []string{id}},
 			{"ids", cg.CommitmentFilter{IDs: []string{id, c(1)[0], id, "nope"}, AsOf: aug30}, []string{c(1)[0], id}},
 			{"ids, not yet in effect", cg.CommitmentFilter{IDs: []string{id, c(1)[0]}, AsOf: ptr(ts("2025-08-19T00:00:00Z"))}, nil},
-			{"long ago only undated", cg.CommitmentFilter{AsOf: ptr(ts("2000-01-01T00:00:00Z"))}, c(7, 13, 20)},
+			{"long ago nothing, undated or not", cg.CommitmentFilter{AsOf: ptr(ts("2000-01-01T00:00:00Z"))}, nil},
+			{"once src-c is out, its facts, undated ones too", cg.CommitmentFilter{AsOf: ptr(ts("2025-08-13T00:00:00Z"))}, c(3, 6, 7, 9, 11, 13, 17, 19, 21)},
+			// c01 and c14 also cite src-a; c30 is a write, known from its effectiveAt.
+			{"a month-precision source counts from the month's end", cg.CommitmentFilter{SourceIDs: []string{"src-b"}, AsOf: ptr(ts("2025-08-31T23:59:59Z"))}, append(c(1, 14), id)},
+			// c06, dated 2025, held in August too; c12 and c16, held then, were not yet known.
+			{"held in August, known by the 21st", cg.CommitmentFilter{From: cg.MustDate("2025-08"), To: cg.MustDate("2025-08"), AsOf: ptr(ts("2025-08-21T00:00:00Z"))}, c(1, 2, 3, 6, 8, 10, 11, 14, 15, 18)},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				if tc.want == nil {
@@ -107,7 +119,7 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 			asOf    *time.Time
 			sources []string
 		}{
-			{ptr(ts("2025-08-20T00:00:00Z")), []string{"src-a"}},
+			{ptr(ts("2025-08-21T00:00:00Z")), []string{"src-a"}},
 			{aug30, []string{"src-a", "src-b"}},
 			{sep5, []string{"src-a", "src-b", "src-c"}},
 		} {
@@ -116,15 +128,16 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 			sameIDs(t, "related entities", entityIDs(p.Entities), []string{"POL", "UKR"})
 			sameIDs(t, "related sources", sourceIDs(p.Sources), tc.sources)
 		}
+		// c12 cites src-b alone, not yet known on the 25th.
 		wantCounts := []cg.Count{{Kind: cg.OffersTroops, Status: cg.StatusProposed, Count: 1},
-			{Kind: cg.OffersTroops, Status: cg.StatusConsidering, Count: 2}, {Kind: cg.OffersTroops, Status: cg.StatusOffered, Count: 1}}
+			{Kind: cg.OffersTroops, Status: cg.StatusConsidering, Count: 1}, {Kind: cg.OffersTroops, Status: cg.StatusOffered, Count: 1}}
 		if got := must(s.Counts(ctx, cg.CommitmentFilter{Kinds: []cg.EdgeKind{cg.OffersTroops}, AsOf: ptr(ts("2025-08-25T00:00:00Z"))}))(t); !slices.Equal(got, wantCounts) {
 			t.Errorf("counts as of 25 August:\n got %v\nwant %v", got, wantCounts)
 		}
 	})
 
-	// As of midday on 19 August: the curated facts dated up to that day
-	// and the undated ones; not c30, not yet in effect.
+	// As of midday on 19 August: the curated facts src-c states (known
+	// from the 13th), dated or not; not src-a's nor src-b's, not c30.
 	t.Run("pagination", func(t *testing.T) {
 		asOf := ptr(ts("2025-08-19T12:00:00Z"))
 		f := cg.CommitmentFilter{AsOf: asOf}
@@ -132,11 +145,11 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 			o    cg.CommitmentOrder
 			want []string
 		}{
-			{cg.OrderDateAsc, c(17, 6, 21, 9, 19, 2, 12, 3, 10, 11, 4, 5, 7, 13, 20)},
-			{cg.OrderDateDesc, c(4, 5, 3, 10, 11, 2, 12, 19, 9, 21, 6, 17, 7, 13, 20)},
-			{cg.OrderID, c(2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 17, 19, 20, 21)},
+			{cg.OrderDateAsc, c(17, 6, 21, 9, 19, 3, 11, 7, 13)},
+			{cg.OrderDateDesc, c(3, 11, 19, 9, 21, 6, 17, 7, 13)},
+			{cg.OrderID, c(3, 6, 7, 9, 11, 13, 17, 19, 21)},
 		} {
-			for _, first := range []int{1, 2, 4, 14, 15, 16} {
+			for _, first := range []int{1, 2, 4, 8, 9, 10} {
 				t.Run(fmt.Sprintf("%s/first=%d", tc.o, first), func(t *testing.T) { walk(t, s, f, tc.o, first, tc.want) })
 			}
 		}
@@ -146,7 +159,7 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 			asOf *time.Time
 			want []string
 		}{
-			{ptr(ts("2025-08-30T00:00:00Z")), append(c(15, 8, 16, 1, 14, 18), id)},
+			{ptr(ts("2025-08-30T00:00:00Z")), append(c(15, 8, 1, 14, 18), id, c(3)[0])}, // c16 cites src-b alone
 			{nil, append([]string{id}, c(15, 8, 16, 1, 14, 18)...)},
 		} {
 			p := must(s.Commitments(ctx, cg.CommitmentFilter{AsOf: tc.asOf}, cg.Page{First: 7, Order: cg.OrderDateDesc}))(t)
@@ -154,7 +167,7 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 		}
 		p := must(s.Commitments(ctx, cg.CommitmentFilter{AsOf: ptr(ts("2025-08-30T00:00:00Z"))},
 			cg.Page{First: 2, Order: cg.OrderDateDesc, After: cg.EncodeCursor(v2, cg.OrderDateDesc)}))(t)
-		sameIDs(t, "after c30 as of 30 August", commitmentIDs(p.Commitments), c(4, 5))
+		sameIDs(t, "after c30 as of 30 August", commitmentIDs(p.Commitments), c(3, 10))
 		p = must(s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{First: 2, Order: cg.OrderDateDesc, After: cg.EncodeCursor(v3, cg.OrderDateDesc)}))(t)
 		sameIDs(t, "after c30 now", commitmentIDs(p.Commitments), c(15, 8))
 	})
