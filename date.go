@@ -1,6 +1,7 @@
 package coalitiongraph
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -133,4 +134,27 @@ func (d Date) Within(from, to Date) bool {
 		return false
 	}
 	return true
+}
+
+// CompareSpans orders dates as the intervals they denote, for timelines: by
+// when the interval ends, then the later-starting (narrower) first, so
+// that a date known only to the month ("2025-08", 1–31 August) comes after
+// the days within it (it may be any of them) and before the next month's;
+// unknown dates come last.
+func CompareSpans(a, b Date) int {
+	switch {
+	case !a.Known() || !b.Known():
+		return cmp.Compare(boolRank(!a.Known()), boolRank(!b.Known()))
+	}
+	if c := a.End().Compare(b.End()); c != 0 {
+		return c
+	}
+	return b.Start().Compare(a.Start())
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

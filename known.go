@@ -119,6 +119,14 @@ func KnownFrom(c *Commitment, source func(id string) *Source) (time.Time, bool) 
 	return t, ok
 }
 
+// EvidenceKnownFrom is when something resting on evidence (an event, a
+// relation, a claim, a curated commitment) counts as known: its earliest
+// source's KnownFrom.
+func EvidenceKnownFrom(ev []Evidence, source func(id string) *Source) (time.Time, bool) {
+	_, t, ok := EarliestKnown(EvidenceSources(ev, source))
+	return t, ok
+}
+
 // KnownAt reports whether something known from (at, ok) is known at asOf.
 func KnownAt(at time.Time, ok bool, asOf time.Time) bool {
 	return ok && !at.After(asOf)

@@ -104,6 +104,27 @@ func (r *commitmentResolver) ValidFrom(ctx context.Context, obj *cg.Commitment) 
 	return &obj.ValidFrom, nil
 }
 
+// KnownFrom is the resolver for the knownFrom field.
+func (r *commitmentResolver) KnownFrom(ctx context.Context, obj *cg.Commitment) (*time.Time, error) {
+	look, err := evidenceSourceLookup(ctx, obj.Evidence)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := cg.KnownFrom(obj, look); ok {
+		return &t, nil
+	}
+	return nil, nil
+}
+
+// ReportedBy is the resolver for the reportedBy field.
+func (r *commitmentResolver) ReportedBy(ctx context.Context, obj *cg.Commitment) (*cg.Source, error) {
+	look, err := evidenceSourceLookup(ctx, obj.Evidence)
+	if err != nil {
+		return nil, err
+	}
+	return cg.Reported(obj.Evidence, look), nil
+}
+
 // History is the resolver for the history field.
 func (r *commitmentResolver) History(ctx context.Context, obj *cg.Commitment) ([]*cg.Commitment, error) {
 	if r.Writer == nil {

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -35,6 +36,25 @@ func (r *partialDateResolver) Day(ctx context.Context, obj *cg.Date) (*int, erro
 		return nil, nil
 	}
 	return &obj.Day, nil
+}
+
+// Start is the resolver for the start field.
+func (r *partialDateResolver) Start(ctx context.Context, obj *cg.Date) (*string, error) {
+	if !obj.Known() {
+		return nil, nil
+	}
+	day := obj.Start().Format(time.DateOnly)
+	return &day, nil
+}
+
+// End is the resolver for the end field.
+func (r *partialDateResolver) End(ctx context.Context, obj *cg.Date) (*string, error) {
+	// Date.End is the first instant after the period: the last day is the one before.
+	if !obj.Known() {
+		return nil, nil
+	}
+	day := obj.End().AddDate(0, 0, -1).Format(time.DateOnly)
+	return &day, nil
 }
 
 // PartialDate returns PartialDateResolver implementation.

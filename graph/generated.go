@@ -109,9 +109,11 @@ type ComplexityRoot struct {
 		HistoryConnection func(childComplexity int, first *int, after *string, last *int, before *string) int
 		ID                func(childComplexity int) int
 		Kind              func(childComplexity int) int
+		KnownFrom         func(childComplexity int) int
 		Reason            func(childComplexity int) int
 		RecordedAt        func(childComplexity int) int
 		RecordedBy        func(childComplexity int) int
+		ReportedBy        func(childComplexity int) int
 		Retracted         func(childComplexity int) int
 		Sources           func(childComplexity int) int
 		StatedBy          func(childComplexity int) int
@@ -279,8 +281,10 @@ type ComplexityRoot struct {
 
 	PartialDate struct {
 		Day       func(childComplexity int) int
+		End       func(childComplexity int) int
 		Month     func(childComplexity int) int
 		Precision func(childComplexity int) int
+		Start     func(childComplexity int) int
 		Text      func(childComplexity int) int
 		Year      func(childComplexity int) int
 	}
@@ -308,7 +312,7 @@ type ComplexityRoot struct {
 		Source             func(childComplexity int, id string) int
 		Sources            func(childComplexity int) int
 		Subgraph           func(childComplexity int, id string, depth *int) int
-		Timeline           func(childComplexity int, from *string, to *string) int
+		Timeline           func(childComplexity int, from *string, to *string, filter *model.CommitmentFilter) int
 		Vocabulary         func(childComplexity int) int
 	}
 
@@ -324,18 +328,26 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		Claims      func(childComplexity int) int
-		Commitments func(childComplexity int) int
-		FactCount   func(childComplexity int) int
-		Facts       func(childComplexity int, first *int, after *string, last *int, before *string) int
-		File        func(childComplexity int) int
-		History     func(childComplexity int, asOf *time.Time) int
-		ID          func(childComplexity int) int
-		Outlet      func(childComplexity int) int
-		Published   func(childComplexity int) int
-		Relations   func(childComplexity int) int
-		Text        func(childComplexity int) int
-		Title       func(childComplexity int) int
+		Author             func(childComplexity int) int
+		Claims             func(childComplexity int) int
+		Commitments        func(childComplexity int) int
+		FactCount          func(childComplexity int) int
+		Facts              func(childComplexity int, first *int, after *string, last *int, before *string) int
+		File               func(childComplexity int) int
+		History            func(childComplexity int, asOf *time.Time) int
+		ID                 func(childComplexity int) int
+		KnownFrom          func(childComplexity int) int
+		Outlet             func(childComplexity int) int
+		OutletInferred     func(childComplexity int) int
+		OutletReasoning    func(childComplexity int) int
+		Published          func(childComplexity int) int
+		PublishedInferred  func(childComplexity int) int
+		PublishedNotAfter  func(childComplexity int) int
+		PublishedNotBefore func(childComplexity int) int
+		PublishedReasoning func(childComplexity int) int
+		Relations          func(childComplexity int) int
+		Text               func(childComplexity int) int
+		Title              func(childComplexity int) int
 	}
 
 	SourceAccount struct {
@@ -372,6 +384,7 @@ type ComplexityRoot struct {
 		Date       func(childComplexity int) int
 		Event      func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Undated    func(childComplexity int) int
 	}
 
 	Vocabulary struct {
@@ -416,6 +429,8 @@ type CommitmentResolver interface {
 	RecordedBy(ctx context.Context, obj *coalitiongraph.Commitment) (*string, error)
 	Reason(ctx context.Context, obj *coalitiongraph.Commitment) (*string, error)
 	ValidFrom(ctx context.Context, obj *coalitiongraph.Commitment) (*time.Time, error)
+	KnownFrom(ctx context.Context, obj *coalitiongraph.Commitment) (*time.Time, error)
+	ReportedBy(ctx context.Context, obj *coalitiongraph.Commitment) (*coalitiongraph.Source, error)
 
 	History(ctx context.Context, obj *coalitiongraph.Commitment) ([]*coalitiongraph.Commitment, error)
 	HistoryConnection(ctx context.Context, obj *coalitiongraph.Commitment, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
@@ -471,6 +486,8 @@ type PartialDateResolver interface {
 
 	Month(ctx context.Context, obj *coalitiongraph.Date) (*int, error)
 	Day(ctx context.Context, obj *coalitiongraph.Date) (*int, error)
+	Start(ctx context.Context, obj *coalitiongraph.Date) (*string, error)
+	End(ctx context.Context, obj *coalitiongraph.Date) (*string, error)
 }
 type PathResolver interface {
 	Length(ctx context.Context, obj *coalitiongraph.Path) (int, error)
@@ -494,7 +511,7 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Source(ctx context.Context, id string) (*coalitiongraph.Source, error)
 	Sources(ctx context.Context) ([]*coalitiongraph.Source, error)
-	Timeline(ctx context.Context, from *string, to *string) ([]*model.TimelineEntry, error)
+	Timeline(ctx context.Context, from *string, to *string, filter *model.CommitmentFilter) ([]*model.TimelineEntry, error)
 }
 type RelationResolver interface {
 	From(ctx context.Context, obj *coalitiongraph.Relation) (*coalitiongraph.Entity, error)
@@ -506,8 +523,16 @@ type RelationResolver interface {
 }
 type SourceResolver interface {
 	Outlet(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
+
+	OutletReasoning(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
 	Title(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
+	Author(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
 	Published(ctx context.Context, obj *coalitiongraph.Source) (*coalitiongraph.Date, error)
+	PublishedNotBefore(ctx context.Context, obj *coalitiongraph.Source) (*coalitiongraph.Date, error)
+	PublishedNotAfter(ctx context.Context, obj *coalitiongraph.Source) (*coalitiongraph.Date, error)
+	PublishedReasoning(ctx context.Context, obj *coalitiongraph.Source) (*string, error)
+
+	KnownFrom(ctx context.Context, obj *coalitiongraph.Source) (*time.Time, error)
 
 	History(ctx context.Context, obj *coalitiongraph.Source, asOf *time.Time) ([]*model.SourceVersion, error)
 	Commitments(ctx context.Context, obj *coalitiongraph.Source) ([]*coalitiongraph.Commitment, error)
@@ -794,6 +819,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.Kind(childComplexity), true
+	case "Commitment.knownFrom":
+		if e.ComplexityRoot.Commitment.KnownFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.KnownFrom(childComplexity), true
 	case "Commitment.reason":
 		if e.ComplexityRoot.Commitment.Reason == nil {
 			break
@@ -812,6 +843,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.RecordedBy(childComplexity), true
+	case "Commitment.reportedBy":
+		if e.ComplexityRoot.Commitment.ReportedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.ReportedBy(childComplexity), true
 	case "Commitment.retracted":
 		if e.ComplexityRoot.Commitment.Retracted == nil {
 			break
@@ -1490,6 +1527,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartialDate.Day(childComplexity), true
+	case "PartialDate.end":
+		if e.ComplexityRoot.PartialDate.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartialDate.End(childComplexity), true
 	case "PartialDate.month":
 		if e.ComplexityRoot.PartialDate.Month == nil {
 			break
@@ -1502,6 +1545,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartialDate.Precision(childComplexity), true
+	case "PartialDate.start":
+		if e.ComplexityRoot.PartialDate.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartialDate.Start(childComplexity), true
 	case "PartialDate.text":
 		if e.ComplexityRoot.PartialDate.Text == nil {
 			break
@@ -1716,7 +1765,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*string), args["to"].(*string)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*string), args["to"].(*string), args["filter"].(*model.CommitmentFilter)), true
 	case "Query.vocabulary":
 		if e.ComplexityRoot.Query.Vocabulary == nil {
 			break
@@ -1773,6 +1822,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relation.To(childComplexity), true
 
+	case "Source.author":
+		if e.ComplexityRoot.Source.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Author(childComplexity), true
 	case "Source.claims":
 		if e.ComplexityRoot.Source.Claims == nil {
 			break
@@ -1825,18 +1880,60 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.ID(childComplexity), true
+	case "Source.knownFrom":
+		if e.ComplexityRoot.Source.KnownFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.KnownFrom(childComplexity), true
 	case "Source.outlet":
 		if e.ComplexityRoot.Source.Outlet == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Source.Outlet(childComplexity), true
+	case "Source.outletInferred":
+		if e.ComplexityRoot.Source.OutletInferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.OutletInferred(childComplexity), true
+	case "Source.outletReasoning":
+		if e.ComplexityRoot.Source.OutletReasoning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.OutletReasoning(childComplexity), true
 	case "Source.published":
 		if e.ComplexityRoot.Source.Published == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Source.Published(childComplexity), true
+	case "Source.publishedInferred":
+		if e.ComplexityRoot.Source.PublishedInferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.PublishedInferred(childComplexity), true
+	case "Source.publishedNotAfter":
+		if e.ComplexityRoot.Source.PublishedNotAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.PublishedNotAfter(childComplexity), true
+	case "Source.publishedNotBefore":
+		if e.ComplexityRoot.Source.PublishedNotBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.PublishedNotBefore(childComplexity), true
+	case "Source.publishedReasoning":
+		if e.ComplexityRoot.Source.PublishedReasoning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.PublishedReasoning(childComplexity), true
 	case "Source.relations":
 		if e.ComplexityRoot.Source.Relations == nil {
 			break
@@ -1974,6 +2071,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TimelineEntry.Type(childComplexity), true
+	case "TimelineEntry.undated":
+		if e.ComplexityRoot.TimelineEntry.Undated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Undated(childComplexity), true
 
 	case "Vocabulary.commitmentKinds":
 		if e.ComplexityRoot.Vocabulary.CommitmentKinds == nil {
@@ -2010,6 +2113,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputChangeCommitmentStatusInput,
 		ec.unmarshalInputCommitmentFilter,
+		ec.unmarshalInputDateRange,
 		ec.unmarshalInputEntityInput,
 		ec.unmarshalInputEvidenceInput,
 		ec.unmarshalInputRecordCommitmentInput,
@@ -2257,6 +2361,10 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 		return ec.fieldContext_Commitment_reason(ctx, field)
 	case "validFrom":
 		return ec.fieldContext_Commitment_validFrom(ctx, field)
+	case "knownFrom":
+		return ec.fieldContext_Commitment_knownFrom(ctx, field)
+	case "reportedBy":
+		return ec.fieldContext_Commitment_reportedBy(ctx, field)
 	case "retracted":
 		return ec.fieldContext_Commitment_retracted(ctx, field)
 	case "history":
@@ -2575,6 +2683,10 @@ func (ec *executionContext) childFields_PartialDate(ctx context.Context, field g
 		return ec.fieldContext_PartialDate_month(ctx, field)
 	case "day":
 		return ec.fieldContext_PartialDate_day(ctx, field)
+	case "start":
+		return ec.fieldContext_PartialDate_start(ctx, field)
+	case "end":
+		return ec.fieldContext_PartialDate_end(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartialDate", field.Name)
 }
@@ -2621,10 +2733,26 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_file(ctx, field)
 	case "outlet":
 		return ec.fieldContext_Source_outlet(ctx, field)
+	case "outletInferred":
+		return ec.fieldContext_Source_outletInferred(ctx, field)
+	case "outletReasoning":
+		return ec.fieldContext_Source_outletReasoning(ctx, field)
 	case "title":
 		return ec.fieldContext_Source_title(ctx, field)
+	case "author":
+		return ec.fieldContext_Source_author(ctx, field)
 	case "published":
 		return ec.fieldContext_Source_published(ctx, field)
+	case "publishedNotBefore":
+		return ec.fieldContext_Source_publishedNotBefore(ctx, field)
+	case "publishedNotAfter":
+		return ec.fieldContext_Source_publishedNotAfter(ctx, field)
+	case "publishedReasoning":
+		return ec.fieldContext_Source_publishedReasoning(ctx, field)
+	case "publishedInferred":
+		return ec.fieldContext_Source_publishedInferred(ctx, field)
+	case "knownFrom":
+		return ec.fieldContext_Source_knownFrom(ctx, field)
 	case "text":
 		return ec.fieldContext_Source_text(ctx, field)
 	case "history":
@@ -2697,6 +2825,8 @@ func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field
 	switch field.Name {
 	case "date":
 		return ec.fieldContext_TimelineEntry_date(ctx, field)
+	case "undated":
+		return ec.fieldContext_TimelineEntry_undated(ctx, field)
 	case "type":
 		return ec.fieldContext_TimelineEntry_type(ctx, field)
 	case "event":
@@ -3482,6 +3612,14 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CommitmentFilter, error) {
+			return ec.unmarshalOCommitmentFilter2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -4932,6 +5070,61 @@ func (ec *executionContext) _Commitment_validFrom(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Commitment_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, true, true, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Commitment_knownFrom(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_knownFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Commitment().KnownFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_knownFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commitment", field, true, true, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Commitment_reportedBy(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_reportedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Commitment().ReportedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Source) graphql.Marshaler {
+			return ec.marshalOSource2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_reportedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commitment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Commitment_retracted(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
@@ -7821,6 +8014,52 @@ func (ec *executionContext) fieldContext_PartialDate_day(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("PartialDate", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _PartialDate_start(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Date) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartialDate_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartialDate().Start(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartialDate_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartialDate", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PartialDate_end(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Date) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartialDate_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartialDate().End(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartialDate_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartialDate", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Path) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8642,7 +8881,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*string), fc.Args["to"].(*string))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["filter"].(*model.CommitmentFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
@@ -9041,6 +9280,52 @@ func (ec *executionContext) fieldContext_Source_outlet(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Source_outletInferred(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_outletInferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutletInferred, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_outletInferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Source_outletReasoning(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_outletReasoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().OutletReasoning(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_outletReasoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Source_title(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9061,6 +9346,29 @@ func (ec *executionContext) _Source_title(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Source_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Source_author(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Author(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
@@ -9094,6 +9402,139 @@ func (ec *executionContext) fieldContext_Source_published(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Source_publishedNotBefore(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_publishedNotBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().PublishedNotBefore(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Date) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_publishedNotBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_publishedNotAfter(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_publishedNotAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().PublishedNotAfter(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Date) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_publishedNotAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_publishedReasoning(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_publishedReasoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().PublishedReasoning(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_publishedReasoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Source_publishedInferred(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_publishedInferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedInferred(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_publishedInferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Source_knownFrom(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_knownFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().KnownFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_knownFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Source_text(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Source) (ret graphql.Marshaler) {
@@ -9753,6 +10194,29 @@ func (ec *executionContext) fieldContext_TimelineEntry_date(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_undated(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_undated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Undated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_undated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _TimelineEntry_type(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
@@ -11106,7 +11570,7 @@ func (ec *executionContext) unmarshalInputCommitmentFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "kinds", "statuses", "actors", "targets", "sources", "statedBy", "from", "to", "asOf"}
+	fieldsInOrder := [...]string{"ids", "kinds", "statuses", "actors", "targets", "sources", "statedBy", "from", "to", "heldDuring", "asOf"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11176,6 +11640,13 @@ func (ec *executionContext) unmarshalInputCommitmentFilter(ctx context.Context, 
 				return it, err
 			}
 			it.To = data
+		case "heldDuring":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldDuring"))
+			data, err := ec.unmarshalODateRange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐDateRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldDuring = data
 		case "asOf":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -11183,6 +11654,43 @@ func (ec *executionContext) unmarshalInputCommitmentFilter(ctx context.Context, 
 				return it, err
 			}
 			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDateRange(ctx context.Context, obj any) (model.DateRange, error) {
+	var it model.DateRange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
 		}
 	}
 	return it, nil
@@ -11480,7 +11988,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "file", "outlet", "title", "published", "text"}
+	fieldsInOrder := [...]string{"id", "file", "outlet", "outletReasoning", "title", "author", "published", "publishedNotBefore", "publishedNotAfter", "publishedReasoning", "text"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11508,6 +12016,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Outlet = data
+		case "outletReasoning":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outletReasoning"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutletReasoning = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -11515,6 +12030,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Title = data
+		case "author":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("author"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Author = data
 		case "published":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -11522,6 +12044,27 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Published = data
+		case "publishedNotBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedNotBefore"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedNotBefore = data
+		case "publishedNotAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedNotAfter"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedNotAfter = data
+		case "publishedReasoning":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedReasoning"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedReasoning = data
 		case "text":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -12555,6 +13098,82 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 					}
 				}()
 				res = ec._Commitment_validFrom(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "knownFrom":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Commitment_knownFrom(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reportedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Commitment_reportedBy(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -14822,6 +15441,82 @@ func (ec *executionContext) _PartialDate(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "start":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PartialDate_start(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "end":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PartialDate_end(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15706,6 +16401,49 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "outletInferred":
+			out.Values[i] = ec._Source_outletInferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outletReasoning":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_outletReasoning(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "title":
 			field := field
 
@@ -15744,6 +16482,44 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "author":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_author(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "published":
 			field := field
 
@@ -15754,6 +16530,163 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 					}
 				}()
 				res = ec._Source_published(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "publishedNotBefore":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_publishedNotBefore(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "publishedNotAfter":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_publishedNotAfter(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "publishedReasoning":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_publishedReasoning(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "publishedInferred":
+			out.Values[i] = ec._Source_publishedInferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "knownFrom":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_knownFrom(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -16465,6 +17398,11 @@ func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("TimelineEntry")
 		case "date":
 			out.Values[i] = ec._TimelineEntry_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undated":
+			out.Values[i] = ec._TimelineEntry_undated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18422,6 +19360,14 @@ func (ec *executionContext) marshalOCommitmentOrder2ᚖgithubᚗcomᚋcoalitiong
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalODateRange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐDateRange(ctx context.Context, v any) (*model.DateRange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateRange(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOEntity2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEntity(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.Entity) graphql.Marshaler {

@@ -102,12 +102,20 @@ func (r *mutationResolver) PutSource(ctx context.Context, input model.SourceInpu
 	if err != nil {
 		return nil, err
 	}
-	published, err := parseDateArg("input.published", input.Published)
-	if err != nil {
-		return nil, err
+	var dates [3]cg.Date
+	for i, d := range []struct {
+		field string
+		v     *string
+	}{{"input.published", input.Published}, {"input.publishedNotBefore", input.PublishedNotBefore}, {"input.publishedNotAfter", input.PublishedNotAfter}} {
+		if dates[i], err = parseDateArg(d.field, d.v); err != nil {
+			return nil, err
+		}
 	}
 	s, err := w.PutSource(ctx, &cg.Source{ID: input.ID, File: deref(input.File), Outlet: deref(input.Outlet),
-		Title: deref(input.Title), Published: published, Text: deref(input.Text)}, m)
+		OutletReasoning: deref(input.OutletReasoning), OutletInferred: deref(input.OutletReasoning) != "",
+		Title: deref(input.Title), Author: deref(input.Author), Published: dates[0],
+		PublishedNotBefore: dates[1], PublishedNotAfter: dates[2], PublishedReasoning: deref(input.PublishedReasoning),
+		Text: deref(input.Text)}, m)
 	return s, inputError(err)
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -60,11 +61,19 @@ func commitmentFilter(in *model.CommitmentFilter) (cg.CommitmentFilter, error) {
 	if in == nil {
 		return cg.CommitmentFilter{}, nil
 	}
-	from, err := parseDateArg("filter.from", in.From)
+	fromArg, fromField, toArg, toField := in.From, "filter.from", in.To, "filter.to"
+	if in.HeldDuring != nil {
+		if in.From != nil || in.To != nil {
+			return cg.CommitmentFilter{}, &cg.Error{Code: cg.CodeBadInput, Field: "filter.heldDuring",
+				Message: "give heldDuring or from/to, not both: they are the same filter"}
+		}
+		fromArg, fromField, toArg, toField = in.HeldDuring.From, "filter.heldDuring.from", in.HeldDuring.To, "filter.heldDuring.to"
+	}
+	from, err := parseDateArg(fromField, fromArg)
 	if err != nil {
 		return cg.CommitmentFilter{}, err
 	}
-	to, err := parseDateArg("filter.to", in.To)
+	to, err := parseDateArg(toField, toArg)
 	if err != nil {
 		return cg.CommitmentFilter{}, err
 	}
@@ -371,21 +380,30 @@ func (r *Resolver) relations(ctx context.Context, id string, kind cg.EdgeKind, e
 func timeline(events []*cg.Entity, commitments []*cg.Commitment) []*model.TimelineEntry {
 	out := make([]*model.TimelineEntry, 0, len(events)+len(commitments))
 	for _, e := range events {
-		if e.Date.Known() {
-			out = append(out, &model.TimelineEntry{Date: &e.Date, Type: model.TimelineEntryTypeEvent, Event: e})
-		}
+		out = append(out, &model.TimelineEntry{Date: &e.Date, Undated: !e.Date.Known(), Type: model.TimelineEntryTypeEvent, Event: e})
 	}
 	for _, c := range commitments {
-		if c.Date.Known() {
-			out = append(out, &model.TimelineEntry{Date: &c.Date, Type: model.TimelineEntryTypeCommitment, Commitment: c})
-		}
+		out = append(out, &model.TimelineEntry{Date: &c.Date, Undated: !c.Date.Known(), Type: model.TimelineEntryTypeCommitment, Commitment: c})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Date.String(), out[j].Date.String()
-		if a != b {
-			return a < b
+	id := func(e *model.TimelineEntry) string {
+		if e.Event != nil {
+			return e.Event.ID
 		}
-		return out[i].Type == model.TimelineEntryTypeEvent && out[j].Type != model.TimelineEntryTypeEvent
+		return e.Commitment.ID
+	}
+	// Interval order (cg.CompareSpans), events before the commitments of
+	// the same span, then by id so that the order is stable.
+	slices.SortStableFunc(out, func(a, b *model.TimelineEntry) int {
+		if c := cg.CompareSpans(*a.Date, *b.Date); c != 0 {
+			return c
+		}
+		if a.Type != b.Type {
+			if a.Type == model.TimelineEntryTypeEvent {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(id(a), id(b))
 	})
 	return out
 }
@@ -408,4 +426,55 @@ func vocabulary() *model.Vocabulary {
 			Kind: k, Description: k.Description(), Cameo: nullable(k.CAMEO()), Statuses: k.AllowedStatuses()})
 	}
 	return v
+}
+
+// evidenceSourceLookup fetches the sources evidence cites through the
+// request's loader, for the domain's knowledge-time rules (cg.KnownFrom,
+// cg.Reported).
+func evidenceSourceLookup(ctx context.Context, ev []cg.Evidence) (func(id string) *cg.Source, error) {
+	srcs, err := loadersFor(ctx).source.LoadAll(uniq(evidenceSources(ev)))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*cg.Source, len(srcs))
+	for _, s := range srcs {
+		if s != nil {
+			byID[s.ID] = s
+		}
+	}
+	return func(id string) *cg.Source { return byID[id] }, nil
+}
+
+// timelineEvents are the events a timeline with filter f shows: in its
+// date range (undated ones apart, as for commitments), citing its sources,
+// known at its asOf; none when f selects commitments by what only
+// commitments have.
+func (r *queryResolver) timelineEvents(ctx context.Context, f cg.CommitmentFilter) ([]*cg.Entity, error) {
+	if len(f.IDs)+len(f.Kinds)+len(f.Statuses)+len(f.ActorIDs)+len(f.TargetIDs)+len(f.StatedByIDs) > 0 {
+		return nil, nil
+	}
+	all, err := r.Store.Entities(ctx, cg.EntityFilter{Kinds: []cg.EntityKind{cg.KindEvent}})
+	if err != nil {
+		return nil, err
+	}
+	var out []*cg.Entity
+	for _, e := range all {
+		if e.Date.Known() && !e.Date.Within(f.From, f.To) {
+			continue
+		}
+		if len(f.SourceIDs) > 0 && !slices.ContainsFunc(e.Evidence, func(ev cg.Evidence) bool { return slices.Contains(f.SourceIDs, ev.SourceID) }) {
+			continue
+		}
+		if f.AsOf != nil {
+			look, err := evidenceSourceLookup(ctx, e.Evidence)
+			if err != nil {
+				return nil, err
+			}
+			if at, ok := cg.EvidenceKnownFrom(e.Evidence, look); !cg.KnownAt(at, ok, *f.AsOf) {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }

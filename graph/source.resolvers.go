@@ -46,14 +46,47 @@ func (r *sourceResolver) Outlet(ctx context.Context, obj *cg.Source) (*string, e
 	return nullable(obj.Outlet), nil
 }
 
+// OutletReasoning is the resolver for the outletReasoning field.
+func (r *sourceResolver) OutletReasoning(ctx context.Context, obj *cg.Source) (*string, error) {
+	return nullable(obj.OutletReasoning), nil
+}
+
 // Title is the resolver for the title field.
 func (r *sourceResolver) Title(ctx context.Context, obj *cg.Source) (*string, error) {
 	return nullable(obj.Title), nil
 }
 
+// Author is the resolver for the author field.
+func (r *sourceResolver) Author(ctx context.Context, obj *cg.Source) (*string, error) {
+	return nullable(obj.Author), nil
+}
+
 // Published is the resolver for the published field.
 func (r *sourceResolver) Published(ctx context.Context, obj *cg.Source) (*cg.Date, error) {
 	return knownDate(obj.Published), nil
+}
+
+// PublishedNotBefore is the resolver for the publishedNotBefore field.
+func (r *sourceResolver) PublishedNotBefore(ctx context.Context, obj *cg.Source) (*cg.Date, error) {
+	return knownDate(obj.PublishedNotBefore), nil
+}
+
+// PublishedNotAfter is the resolver for the publishedNotAfter field.
+func (r *sourceResolver) PublishedNotAfter(ctx context.Context, obj *cg.Source) (*cg.Date, error) {
+	return knownDate(obj.PublishedNotAfter), nil
+}
+
+// PublishedReasoning is the resolver for the publishedReasoning field.
+func (r *sourceResolver) PublishedReasoning(ctx context.Context, obj *cg.Source) (*string, error) {
+	return nullable(obj.PublishedReasoning), nil
+}
+
+// KnownFrom is the resolver for the knownFrom field.
+func (r *sourceResolver) KnownFrom(ctx context.Context, obj *cg.Source) (*time.Time, error) {
+	if t, ok := obj.KnownFrom(); ok {
+		return &t, nil
+	}
+	return nil, nil
 }
 
 // History is the resolver for the history field.

@@ -13,7 +13,10 @@ import (
 )
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) ([]*model.TimelineEntry, error) {
+func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, filter *model.CommitmentFilter) ([]*model.TimelineEntry, error) {
+	if filter == nil {
+		filter = &model.CommitmentFilter{}
+	}
 	lo, err := parseDateArg("from", from)
 	if err != nil {
 		return nil, err
@@ -21,6 +24,17 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 	hi, err := parseDateArg("to", to)
 	if err != nil {
 		return nil, err
+	}
+	f, err := commitmentFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	if lo.Known() || hi.Known() {
+		if f.From.Known() || f.To.Known() {
+			return nil, &cg.Error{Code: cg.CodeBadInput, Field: "from",
+				Message: "give from/to or filter.heldDuring (filter.from/to), not both: they are the same range"}
+		}
+		f.From, f.To = lo, hi
 	}
 	// The events and the commitments are independent: fetch them
 	// concurrently, as Coalition does.
@@ -30,10 +44,26 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 	go func() {
 		defer close(eventsDone)
 		defer recoverInto(&eventsErr)
-		events, eventsErr = r.Store.Entities(ctx, cg.EntityFilter{Kinds: []cg.EntityKind{cg.KindEvent}, From: lo, To: hi})
+		events, eventsErr = r.timelineEvents(ctx, f)
 	}()
 	page := listingPage(ctx, cg.Page{Order: cg.OrderDateAsc})
-	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{From: lo, To: hi}, page)
+	res, err := r.Store.Commitments(ctx, f, page)
+	// A range cannot place undated commitments: they are fetched apart, with
+	// the other filters, and listed after the dated ones.
+	var undated []*cg.Commitment
+	if err == nil && (f.From.Known() || f.To.Known()) {
+		uf := f
+		uf.From, uf.To = cg.Date{}, cg.Date{}
+		var all *cg.CommitmentPage
+		if all, err = r.Store.Commitments(ctx, uf, page); err == nil {
+			loadersFor(ctx).setRelated(all, page.RelatedWithoutEvidence)
+			for _, c := range all.Commitments {
+				if !c.Date.Known() {
+					undated = append(undated, c)
+				}
+			}
+		}
+	}
 	<-eventsDone
 	if eventsErr != nil {
 		return nil, eventsErr
@@ -42,5 +72,5 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string) 
 		return nil, err
 	}
 	loadersFor(ctx).setRelated(res, page.RelatedWithoutEvidence)
-	return timeline(events, res.Commitments), nil
+	return timeline(events, append(res.Commitments, undated...)), nil
 }

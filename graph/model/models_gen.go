@@ -74,11 +74,13 @@ type CommitmentFilter struct {
 	Targets  []string                  `json:"targets,omitempty"`
 	Sources  []string                  `json:"sources,omitempty"`
 	StatedBy []string                  `json:"statedBy,omitempty"`
-	// Earliest date, YYYY, YYYY-MM or YYYY-MM-DD.
+	// Earliest date, YYYY, YYYY-MM or YYYY-MM-DD: as heldDuring.from.
 	From *string `json:"from,omitempty"`
-	// Latest date, YYYY, YYYY-MM or YYYY-MM-DD.
+	// Latest date, YYYY, YYYY-MM or YYYY-MM-DD: as heldDuring.to.
 	To *string `json:"to,omitempty"`
-	// Read the commitments as they stood at this instant: the version then in effect, nothing retracted or not yet in effect.
+	// Select by when the commitment held (valid time): its date, an interval at its precision, overlaps the range; undated commitments only match an open range. Not with from/to.
+	HeldDuring *DateRange `json:"heldDuring,omitempty"`
+	// Read the commitments as known at this instant (knowledge time): for each, the latest version known by then (see Commitment.knownFrom), nothing retracted or not yet known.
 	AsOf *time.Time `json:"asOf,omitempty"`
 }
 
@@ -92,6 +94,14 @@ type CommitmentMatrix struct {
 	Kinds []coalitiongraph.EdgeKind `json:"kinds"`
 	// One row per actor with at least one commitment or stance, by actor id.
 	Rows []*MatrixRow `json:"rows"`
+}
+
+// A range of days for selecting by when things held or happened (valid time); either end may be omitted.
+type DateRange struct {
+	// Earliest date, YYYY, YYYY-MM or YYYY-MM-DD.
+	From *string `json:"from,omitempty"`
+	// Latest date, YYYY, YYYY-MM or YYYY-MM-DD.
+	To *string `json:"to,omitempty"`
 }
 
 // Entities, ordered by id.
@@ -227,10 +237,18 @@ type RetractCommitmentInput struct {
 type SourceInput struct {
 	ID string `json:"id"`
 	// A plain file name: no path separators, no '..'.
-	File      *string `json:"file,omitempty"`
-	Outlet    *string `json:"outlet,omitempty"`
-	Title     *string `json:"title,omitempty"`
+	File   *string `json:"file,omitempty"`
+	Outlet *string `json:"outlet,omitempty"`
+	// Why the outlet is inferred, when the article does not state it; marks outlet inferred.
+	OutletReasoning *string `json:"outletReasoning,omitempty"`
+	Title           *string `json:"title,omitempty"`
+	Author          *string `json:"author,omitempty"`
+	// The date the article states (YYYY, YYYY-MM or YYYY-MM-DD).
 	Published *string `json:"published,omitempty"`
+	// Bounds on an unstated publication date, inferred from the text, with publishedReasoning.
+	PublishedNotBefore *string `json:"publishedNotBefore,omitempty"`
+	PublishedNotAfter  *string `json:"publishedNotAfter,omitempty"`
+	PublishedReasoning *string `json:"publishedReasoning,omitempty"`
 	// The article's text (required; at most 256 KiB). Quotes of new evidence must appear in it verbatim; it cannot change once set.
 	Text *string `json:"text,omitempty"`
 }
@@ -248,7 +266,10 @@ type Subscription struct {
 }
 
 type TimelineEntry struct {
-	Date       *coalitiongraph.Date       `json:"date"`
+	// The date at its precision; precision UNKNOWN (text "") when undated.
+	Date *coalitiongraph.Date `json:"date"`
+	// True for an entry whose date is unknown, listed after the dated ones.
+	Undated    bool                       `json:"undated"`
 	Type       TimelineEntryType          `json:"type"`
 	Event      *coalitiongraph.Entity     `json:"event,omitempty"`
 	Commitment *coalitiongraph.Commitment `json:"commitment,omitempty"`

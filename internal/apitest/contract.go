@@ -19,6 +19,7 @@ func Run(t *testing.T, h http.Handler) {
 	t.Run("Pagination", func(t *testing.T) { paginationWalksEveryCommitmentOnce(t, h) })
 	t.Run("BadInput", func(t *testing.T) { badInputGetsCodeAndPath(t, h) })
 	t.Run("Relay", func(t *testing.T) { relayConventions(t, h) })
+	t.Run("TimeAxes", func(t *testing.T) { timeAxes(t, h) })
 }
 
 const commitmentsQuery = `query($actors: [ID!], $kinds: [CommitmentKind!]) {
