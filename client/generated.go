@@ -208,7 +208,8 @@ func (v *EntityEntityEvidence) GetSource() EntityEntityEvidenceSource { return v
 type EntityEntityEvidenceSource struct {
 	Id string `json:"id"`
 	// File name of the article in the seeds directory.
-	File   string  `json:"file"`
+	File string `json:"file"`
+	// The publisher, as stated in the article, or inferred from it when outletInferred (the reasoning in outletReasoning).
 	Outlet *string `json:"outlet"`
 }
 
