@@ -171,10 +171,18 @@ export interface CoalitionCommitment {
   actor: EntityRef;
   target: EntityRef;
 }
+/** A commitment aimed at a proposal the subject is part of, shown as inherited. */
+export interface InheritedCommitment {
+  role: string;
+  commitment: CoalitionCommitment;
+  from: EntityRef;
+}
 export interface Coalition {
   subject: EntityRef;
   actors: EntityRef[];
   byKind: { kind: string; commitments: CoalitionCommitment[] }[];
+  /** Present where the server has proposal structure (PART_OF). */
+  inherited?: InheritedCommitment[];
 }
 
 // ---- what this server supports, found by introspection ----
@@ -390,7 +398,8 @@ export function fetchCoalition(id: string, alsoTargets: string[]): Promise<{ coa
       coalition(id: $id, alsoTargets: $also) {
         subject { id name kind }
         actors { id name kind }
-        byKind { kind commitments { id kind status actor { id name kind } target { id name kind } } }
+        byKind { kind commitments { id kind status actor { id name kind } target { id name kind } } }${server.disagreement
+          ? " inherited { role commitment { id kind status actor { id name kind } target { id name kind } } from { id name kind } }" : ""}
       }
     }`,
     { id, also: alsoTargets },

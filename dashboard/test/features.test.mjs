@@ -67,7 +67,7 @@ describe("network", () => {
       const { page, problems } = await dashboard(t, "?proposal=prop-us-art5", size);
       assert.equal(await page.$eval("#n-proposal", (el) => el.value), "prop-us-art5");
       assert.equal(await page.$eval("#n-also", (el) => el.checked), false, "the ring is off by default");
-      const own = await page.$$eval("#network-summary li button", (bs) => bs.map((b) => b.dataset.commitment));
+      const own = await page.$$eval("#network-summary .own li button", (bs) => bs.map((b) => b.dataset.commitment));
       assert.deepEqual(own.sort(), ["c-ita-supports-us-art5", "c-usa-proposes-art5"], "only what targets the proposal");
       assert.equal(await page.$("#network-summary .related"), null);
 
@@ -123,6 +123,26 @@ describe("network", () => {
       await page.mouse.up();
       const pan1 = (await page.evaluate(() => window.__dashboard.networkProbe())).pan;
       assert.ok(Math.abs(pan1.x - pan0.x) > 20, `panned: ${JSON.stringify([pan0, pan1])}`);
+      assert.deepEqual(problems, []);
+    });
+  }
+});
+
+describe("network inheritance", () => {
+  for (const [name, size] of SIZES) {
+    test(`${name}: the Italian plan shows Russia's opposition to the guarantees it is part of, marked inherited`, async (t) => {
+      const { page, problems } = await dashboard(t, "", size);
+      assert.equal(await page.$eval("#n-proposal", (el) => el.value), "prop-ita-24h");
+      assert.match(await page.$eval("#network-summary", (el) => el.textContent), /Inherited from Security guarantees for Ukraine/);
+      assert.deepEqual(await page.$$eval("#network-summary .inherited li button", (bs) => bs.map((b) => b.dataset.commitment)), ["c-rus-opposes-guarantees"]);
+      assert.deepEqual(await page.$$eval("#network-summary .own li button", (bs) => bs.map((b) => b.dataset.commitment)), ["c-ita-proposes-24h"], "not mixed into the own coalition");
+      await scrollTo(page, "#network-section");
+      const russia = await page.evaluate(() => window.__dashboard.networkProbe("RUS"));
+      assert.ok(russia, "Russia is drawn");
+      await page.mouse.click(russia.x, russia.y);
+      await page.waitForSelector('#panel:not([hidden]) article[data-commitment="c-rus-opposes-guarantees"]');
+      await scrollTo(page, "#network-section");
+      await page.screenshot({ path: join(shots, `${name}-network-inherited.png`) });
       assert.deepEqual(problems, []);
     });
   }
