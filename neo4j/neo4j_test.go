@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -417,6 +418,36 @@ func TestAsOf(t *testing.T) {
 		}
 		if g, w := strings.Join(ids(got), " "), strings.Join(ids(want), " "); g != w {
 			t.Errorf("as of %s:\n got %s\nwant %s", at, g, w)
+		}
+	}
+}
+
+// A reload that changes a claim's position or takes its stance away leaves
+// the claim as the dataset now has it, no stale stance property behind.
+func TestLoadReplacesClaimPositionAndStance(t *testing.T) {
+	s := openEmpty(t)
+	ctx := context.Background()
+	load(t, s, storetest.Fixture())
+	edited := storetest.Fixture()
+	want := map[string]*cg.Claim{}
+	for _, c := range edited.Claims {
+		switch c.ID {
+		case "cl-coalition-size-b":
+			c.Position, c.Stance = "about-ten", nil
+		case "cl-ita-plan-art5-a":
+			c.Stance = &cg.Stance{ActorID: "ITA", State: cg.StanceStatedPosition}
+		}
+		want[c.ID] = c
+	}
+	load(t, s, edited)
+	got, err := s.Claims(ctx, cg.ClaimFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range got {
+		w := want[c.ID]
+		if w == nil || c.Position != w.Position || !reflect.DeepEqual(c.Stance, w.Stance) {
+			t.Errorf("claim %s: position %q stance %+v; want %q %+v", c.ID, c.Position, c.Stance, w.Position, w.Stance)
 		}
 	}
 }
