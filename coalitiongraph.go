@@ -221,6 +221,7 @@ type EntityFilter struct {
 
 // RelationFilter selects relations.
 type RelationFilter struct {
+	IDs   []string
 	Kinds []EdgeKind
 	// EntityIDs matches relations with either end among them.
 	EntityIDs []string
@@ -231,6 +232,7 @@ type RelationFilter struct {
 
 // ClaimFilter selects claims.
 type ClaimFilter struct {
+	IDs        []string
 	SubjectIDs []string
 	SourceIDs  []string
 }
@@ -304,6 +306,11 @@ type Store interface {
 	// Neighbourhood returns the entities within depth edges of id and the
 	// edges among them.
 	Neighbourhood(ctx context.Context, id string, depth int) (*Subgraph, error)
+	// SearchText ranks entities and facts by how well their text (names,
+	// aliases, descriptions, summaries, conditions, roles, claims and the
+	// quotes of their evidence) matches the query's words: BM25, best
+	// first, ties by id; see search.go.
+	SearchText(ctx context.Context, q TextQuery) (*TextPage, error)
 	// Ready reports whether the store can answer queries now.
 	Ready(ctx context.Context) error
 	Close() error

@@ -169,3 +169,36 @@ func sourceFacts(ctx context.Context, sourceID string) ([]model.Fact, error) {
 	slices.SortFunc(facts, func(a, b model.Fact) int { return strings.Compare(factID(a), factID(b)) })
 	return facts, nil
 }
+
+// searchConnection turns a page of hits into edges, priming the loaders
+// for what the results' fields ask next.
+func searchConnection(ctx context.Context, res *cg.TextPage, afterCursor bool) *model.SearchConnection {
+	l := loadersFor(ctx)
+	conn := &model.SearchConnection{Nodes: []model.SearchResult{}, Edges: []*model.SearchEdge{}, TotalCount: res.TotalCount,
+		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: afterCursor}}
+	for _, h := range res.Hits {
+		var node model.SearchResult
+		switch {
+		case h.Entity != nil:
+			node = h.Entity
+			l.primeEntities([]*cg.Entity{h.Entity})
+		case h.Commitment != nil:
+			node = h.Commitment
+			l.primeCommitments([]*cg.Commitment{h.Commitment})
+		case h.Relation != nil:
+			node = h.Relation
+			l.primeRelations([]*cg.Relation{h.Relation})
+		case h.Claim != nil:
+			node = h.Claim
+			l.primeClaims([]*cg.Claim{h.Claim})
+		default:
+			continue // gone between ranking and fetching (a retraction)
+		}
+		conn.Nodes = append(conn.Nodes, node)
+		conn.Edges = append(conn.Edges, &model.SearchEdge{Cursor: cg.TextCursor(h), Node: node, Score: h.Score})
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
+	}
+	return conn
+}

@@ -359,6 +359,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Source.Facts = func(child int, first *int, _ *string, last *int, _ *string) int {
 		return windowCost(child, first, last)
 	}
+	c.Query.SearchText = func(child int, _ string, first *int, _ *string) int { return pageCost(child, first, graph.DefaultPage) }
 	// nodes answers one object an id, at most MaxFirst of them.
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + min(len(ids), graph.MaxFirst)*child }
 }

@@ -13,6 +13,7 @@ import (
 func TestEveryListHasAnAssumedSize(t *testing.T) {
 	paginated := map[string]bool{"Query.commitments": true, "Query.entities": true, "Query.search": true,
 		"CommitmentConnection.edges": true, "CommitmentConnection.nodes": true, "Query.nodes": true,
+		"SearchConnection.edges": true, "SearchConnection.nodes": true,
 		"EntityConnection.edges": true, "EntityConnection.nodes": true, "FactConnection.edges": true, "FactConnection.nodes": true}
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	for name, def := range schema.Types {

@@ -160,3 +160,8 @@ func (s *instrumentedStore) Neighbourhood(ctx context.Context, id string, depth 
 	defer func(t time.Time) { s.observe("Neighbourhood", t, err) }(time.Now())
 	return s.Store.Neighbourhood(ctx, id, depth)
 }
+
+func (s *instrumentedStore) SearchText(ctx context.Context, q cg.TextQuery) (out *cg.TextPage, err error) {
+	defer func(t time.Time) { s.observe("SearchText", t, err) }(time.Now())
+	return s.Store.SearchText(ctx, q)
+}

@@ -83,13 +83,21 @@ type Store struct {
 	byStatus   index[*cg.Commitment]
 	bySource   index[*cg.Commitment]
 	byStatedBy index[*cg.Commitment]
+
+	// text is the text-search index (text.go), built on first use.
+	text textIndex
 }
 
-// entity is an entity with its names lowercased once for search.
+// entity is an entity with its names folded once for search (cg.FoldName).
 type entity struct {
 	*cg.Entity
 	lowerName  string
 	lowerNames []string // the name, then the aliases
+}
+
+func newEntity(e *cg.Entity) *entity {
+	names := cg.FoldedNames(e)
+	return &entity{Entity: e, lowerName: names[0], lowerNames: names}
 }
 
 func entityID(e *entity) string            { return e.ID }

@@ -62,11 +62,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 
 	for _, e := range sortedCopy(ds.Entities, func(e *cg.Entity) string { return e.ID }) {
 		s.section[e.ID] = "entity"
-		rec := &entity{Entity: e, lowerName: strings.ToLower(e.Name)}
-		rec.lowerNames = append(rec.lowerNames, rec.lowerName)
-		for _, a := range e.Aliases {
-			rec.lowerNames = append(rec.lowerNames, strings.ToLower(a))
-		}
+		rec := newEntity(e)
 		s.entities[e.ID] = rec
 		s.entityList = append(s.entityList, rec)
 		s.entitiesByKind[string(e.Kind)] = append(s.entitiesByKind[string(e.Kind)], rec)

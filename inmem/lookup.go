@@ -33,7 +33,7 @@ func (s *Store) Entities(ctx context.Context, f cg.EntityFilter) ([]*cg.Entity, 
 	if f.Limit < 0 {
 		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "limit", Message: "limit must not be negative"}
 	}
-	q := strings.ToLower(strings.TrimSpace(f.Search))
+	q := cg.FoldName(f.Search)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 
@@ -122,6 +122,9 @@ func (s *Store) Relations(ctx context.Context, f cg.RelationFilter) ([]*cg.Relat
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var choices []choice[*cg.Relation]
+	if len(f.IDs) > 0 {
+		choices = append(choices, choice[*cg.Relation]{len(f.IDs), func() []*cg.Relation { return pick(s.relations, f.IDs) }})
+	}
 	add := func(ix index[*cg.Relation], keys []string) {
 		if len(keys) > 0 {
 			choices = append(choices, choice[*cg.Relation]{ix.size(keys), func() []*cg.Relation { return ix.gather(keys) }})
@@ -139,10 +142,10 @@ func (s *Store) Relations(ctx context.Context, f cg.RelationFilter) ([]*cg.Relat
 			},
 		})
 	}
-	kinds, ents, froms, tos, srcs := newSet(f.Kinds), newSet(f.EntityIDs), newSet(f.FromIDs), newSet(f.ToIDs), newSet(f.SourceIDs)
+	ids, kinds, ents, froms, tos, srcs := newSet(f.IDs), newSet(f.Kinds), newSet(f.EntityIDs), newSet(f.FromIDs), newSet(f.ToIDs), newSet(f.SourceIDs)
 	var out []*cg.Relation
 	for _, r := range narrowest(s.relationList, choices...) {
-		if kinds.has(string(r.Kind)) && froms.has(r.FromID) && tos.has(r.ToID) &&
+		if ids.has(r.ID) && kinds.has(string(r.Kind)) && froms.has(r.FromID) && tos.has(r.ToID) &&
 			(ents.has(r.FromID) || ents.has(r.ToID)) && citesAny(r.Evidence, srcs) {
 			out = append(out, r)
 		}
@@ -158,6 +161,9 @@ func (s *Store) Claims(ctx context.Context, f cg.ClaimFilter) ([]*cg.Claim, erro
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var choices []choice[*cg.Claim]
+	if len(f.IDs) > 0 {
+		choices = append(choices, choice[*cg.Claim]{len(f.IDs), func() []*cg.Claim { return pick(s.claims, f.IDs) }})
+	}
 	if len(f.SubjectIDs) > 0 {
 		choices = append(choices, choice[*cg.Claim]{s.claimsBySubject.size(f.SubjectIDs), func() []*cg.Claim {
 			return s.claimsBySubject.gather(f.SubjectIDs)
@@ -168,14 +174,26 @@ func (s *Store) Claims(ctx context.Context, f cg.ClaimFilter) ([]*cg.Claim, erro
 			return s.claimsBySource.gather(f.SourceIDs)
 		}})
 	}
-	subjects, srcs := newSet(f.SubjectIDs), newSet(f.SourceIDs)
+	ids, subjects, srcs := newSet(f.IDs), newSet(f.SubjectIDs), newSet(f.SourceIDs)
 	var out []*cg.Claim
 	for _, c := range narrowest(s.claimList, choices...) {
-		if subjects.has(c.SubjectID) && citesAny(c.Evidence, srcs) {
+		if ids.has(c.ID) && subjects.has(c.SubjectID) && citesAny(c.Evidence, srcs) {
 			out = append(out, c)
 		}
 	}
 	return nonNil(sortByID(out, claimID)), nil
+}
+
+// pick returns the items with the ids, in the order asked, skipping
+// unknown ones; repeats are the caller's to drop.
+func pick[T any](items map[string]T, ids []string) []T {
+	var out []T
+	for _, id := range ids {
+		if it, ok := items[id]; ok {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // citesAny reports whether any evidence item cites one of the sources; a nil

@@ -257,6 +257,7 @@ func (s *Store) apply(ch Change) {
 			s.section[c.ID] = "commitment"
 		}
 		s.history[c.ID] = append(s.history[c.ID], c)
+		s.text.touch(c.ID)
 		if c.Retracted {
 			if old, ok := s.commitments[c.ID]; ok {
 				s.unindexCommitment(old)
@@ -289,11 +290,8 @@ func (s *Store) apply(ch Change) {
 // putEntity adds e or replaces the entity with its id (of the same kind, so
 // entitiesByKind keeps its key).
 func (s *Store) putEntity(e *cg.Entity) {
-	rec := &entity{Entity: e, lowerName: strings.ToLower(e.Name)}
-	rec.lowerNames = append(rec.lowerNames, rec.lowerName)
-	for _, a := range e.Aliases {
-		rec.lowerNames = append(rec.lowerNames, strings.ToLower(a))
-	}
+	rec := newEntity(e)
+	s.text.touch(e.ID)
 	if _, ok := s.entities[e.ID]; !ok {
 		s.section[e.ID] = "entity"
 	}

@@ -90,7 +90,7 @@ var schemaStatements = func() []string {
 		out = append(out, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",
 			strings.ToLower(string(k)), k))
 	}
-	return append(out, writeSchemaStatements...)
+	return slices.Concat(out, writeSchemaStatements, textSchemaStatements)
 }()
 
 // ---- Writes (Load) ----
@@ -301,12 +301,14 @@ const (
          WHEN best > 2 AND n CONTAINS $q THEN 2
          ELSE best END)`
 
+	relationByID     = `r.id IN $ids`
 	relationByKind   = `type(r) IN $kinds`
 	relationByEntity = `(a.id IN $entities OR b.id IN $entities)`
 	relationByFrom   = `a.id IN $from`
 	relationByTo     = `b.id IN $to`
 	relationBySource = `EXISTS { MATCH (ev:Evidence {factId: r.id}) WHERE ev.sourceId IN $sources }`
 
+	claimByID      = `c.id IN $ids`
 	claimBySubject = `s.id IN $subjects`
 	claimBySource  = `EXISTS { MATCH (ev:Evidence {factId: c.id}) WHERE ev.sourceId IN $sources }`
 

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -363,10 +362,7 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 
 	entityRows := map[cg.EntityKind][]any{}
 	for _, e := range ds.Entities {
-		lowerNames := []string{strings.ToLower(e.Name)}
-		for _, a := range e.Aliases {
-			lowerNames = append(lowerNames, strings.ToLower(a))
-		}
+		lowerNames := cg.FoldedNames(e)
 		row := map[string]any{
 			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": orNilList(e.Aliases), "description": orNilString(e.Description),
 			"lowerName": lowerNames[0], "lowerNames": lowerNames,

@@ -110,7 +110,7 @@ func (s *Store) Entities(ctx context.Context, f cg.EntityFilter) ([]*cg.Entity, 
 		conds, params["to"] = append(conds, entityTo), isoDay(f.To.End())
 	}
 	rank, byName := "0", ""
-	if q := strings.ToLower(strings.TrimSpace(f.Search)); q != "" {
+	if q := cg.FoldName(f.Search); q != "" {
 		rank, byName, params["q"] = entitySearchBy, "e.lowerName,", q
 	}
 	cypher := fmt.Sprintf(entitiesTemplate, where(conds), rank, byName, byName)
@@ -134,6 +134,9 @@ func (s *Store) Entities(ctx context.Context, f cg.EntityFilter) ([]*cg.Entity, 
 func (s *Store) Relations(ctx context.Context, f cg.RelationFilter) ([]*cg.Relation, error) {
 	params := map[string]any{}
 	var conds []string
+	if len(f.IDs) > 0 {
+		conds, params["ids"] = append(conds, relationByID), orNil(f.IDs)
+	}
 	if len(f.Kinds) > 0 {
 		conds, params["kinds"] = append(conds, relationByKind), orNil(f.Kinds)
 	}
@@ -170,6 +173,9 @@ func (s *Store) Relations(ctx context.Context, f cg.RelationFilter) ([]*cg.Relat
 func (s *Store) Claims(ctx context.Context, f cg.ClaimFilter) ([]*cg.Claim, error) {
 	params := map[string]any{}
 	var conds []string
+	if len(f.IDs) > 0 {
+		conds, params["ids"] = append(conds, claimByID), orNil(f.IDs)
+	}
 	if len(f.SubjectIDs) > 0 {
 		conds, params["subjects"] = append(conds, claimBySubject), orNil(f.SubjectIDs)
 	}

@@ -222,6 +222,20 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 			return classify("create schema", err)
 		}
 	}
+	// A full-text index made over an existing graph fills in the
+	// background, and queries fail until it is online.
+	for _, name := range []string{textNodesIndex, textEdgesIndex} {
+		_, err := sess.ExecuteRead(ctx, func(tx nd.ManagedTransaction) (any, error) {
+			res, err := tx.Run(ctx, `CALL db.awaitIndex($name, 300)`, map[string]any{"name": name})
+			if err != nil {
+				return nil, err
+			}
+			return res.Consume(ctx)
+		})
+		if err != nil {
+			return classify("await text index", err)
+		}
+	}
 	s.schemaDone = true
 	return nil
 }

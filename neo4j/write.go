@@ -464,10 +464,7 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 			return nil, cg.IDTaken(e.ID, st.section)
 		}
 		e.Evidence = cg.Located(e.Evidence, st.lookup())
-		lowerNames := []string{strings.ToLower(e.Name)}
-		for _, a := range e.Aliases {
-			lowerNames = append(lowerNames, strings.ToLower(a))
-		}
+		lowerNames := cg.FoldedNames(e)
 		row := map[string]any{
 			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": orNilList(e.Aliases),
 			"description": orNilString(e.Description), "lowerName": lowerNames[0], "lowerNames": lowerNames,

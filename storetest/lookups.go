@@ -106,6 +106,8 @@ func testLookups(t *testing.T, s cg.Store) {
 			{"kind and source", cg.RelationFilter{Kinds: []cg.EdgeKind{cg.ParticipatedIn}, SourceIDs: []string{"src-a"}}, []string{"r-meloni-washington", "r-usa-washington"}},
 			{"entity and kind", cg.RelationFilter{EntityIDs: []string{"FRA"}, Kinds: []cg.EdgeKind{cg.HoldsOffice}}, []string{"r-macron-president-fra"}},
 			{"no match", cg.RelationFilter{EntityIDs: []string{"ev-rome"}}, []string{}},
+			{"ids, by id, unknown and other sections' ids left out", cg.RelationFilter{IDs: []string{"r-usa-washington", "nobody", "FRA", "r-fra-member-nato", "r-usa-washington"}}, []string{"r-fra-member-nato", "r-usa-washington"}},
+			{"ids and kind", cg.RelationFilter{IDs: []string{"r-usa-washington", "r-fra-member-nato"}, Kinds: []cg.EdgeKind{cg.MemberOf}}, []string{"r-fra-member-nato"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				sameIDs(t, "relations", relationIDs(must(s.Relations(ctx, tc.f))(t)), tc.want)
@@ -129,6 +131,8 @@ func testLookups(t *testing.T, s cg.Store) {
 			{"sources", cg.ClaimFilter{SourceIDs: []string{"src-a", "src-b"}}, []string{"cl-coalition-size-b", "cl-ita-plan-art5-a"}},
 			{"subject and source", cg.ClaimFilter{SubjectIDs: []string{"prop-ita-24h"}, SourceIDs: []string{"src-a"}}, []string{"cl-ita-plan-art5-a"}},
 			{"no match", cg.ClaimFilter{SubjectIDs: []string{"coalition"}, SourceIDs: []string{"src-a"}}, []string{}},
+			{"ids, by id, unknown ids left out", cg.ClaimFilter{IDs: []string{"cl-ita-plan-art5-c", "c01-fra-troops", "cl-coalition-size-b"}}, []string{"cl-coalition-size-b", "cl-ita-plan-art5-c"}},
+			{"ids and subject", cg.ClaimFilter{IDs: []string{"cl-ita-plan-art5-c", "cl-coalition-size-b"}, SubjectIDs: []string{"coalition"}}, []string{"cl-coalition-size-b"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				sameIDs(t, "claims", claimIDs(must(s.Claims(ctx, tc.f))(t)), tc.want)

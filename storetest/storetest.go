@@ -28,6 +28,7 @@ func Run(t *testing.T, open Open) {
 		{"Commitments", testCommitments},
 		{"Aggregates", testAggregates},
 		{"Graph", testGraph},
+		{"Search", testSearch},
 	})
 }
 

@@ -234,6 +234,21 @@ type RetractCommitmentInput struct {
 	Reason      string  `json:"reason"`
 }
 
+type SearchConnection struct {
+	Edges    []*SearchEdge  `json:"edges"`
+	Nodes    []SearchResult `json:"nodes"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+	// All matches, ignoring pagination.
+	TotalCount int `json:"totalCount"`
+}
+
+type SearchEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   SearchResult `json:"node"`
+	// The BM25 score of the result's best-matching text; comparable within one search only, and between stores not at all.
+	Score float64 `json:"score"`
+}
+
 type SourceInput struct {
 	ID string `json:"id"`
 	// A plain file name: no path separators, no '..'.

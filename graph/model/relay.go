@@ -8,3 +8,7 @@ type Node any
 // Fact is what a source supports: *cg.Commitment, *cg.Relation or
 // *cg.Claim.
 type Fact any
+
+// SearchResult is what a text search finds: *cg.Entity, *cg.Commitment,
+// *cg.Relation or *cg.Claim.
+type SearchResult any

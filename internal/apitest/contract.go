@@ -20,6 +20,7 @@ func Run(t *testing.T, h http.Handler) {
 	t.Run("BadInput", func(t *testing.T) { badInputGetsCodeAndPath(t, h) })
 	t.Run("Relay", func(t *testing.T) { relayConventions(t, h) })
 	t.Run("TimeAxes", func(t *testing.T) { timeAxes(t, h) })
+	t.Run("Search", func(t *testing.T) { searchFindsWhatTheArticlesSay(t, h) })
 }
 
 const commitmentsQuery = `query($actors: [ID!], $kinds: [CommitmentKind!]) {

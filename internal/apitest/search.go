@@ -1,0 +1,110 @@
+package apitest
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+)
+
+// searchFindsWhatTheArticlesSay checks searchText over the curated data:
+// spelling variants recorded as aliases, words of summaries and quotes,
+// each result with its type, and paging.
+func searchFindsWhatTheArticlesSay(t *testing.T, h http.Handler) {
+	const q = `query($q: String!, $first: Int, $after: String) {
+  searchText(query: $q, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { score cursor node {
+      __typename
+      ... on Entity { id name }
+      ... on Commitment { id summary evidence { quote } }
+      ... on Relation { id }
+      ... on Claim { id text }
+    } }
+  }
+}`
+	type page struct {
+		SearchText struct {
+			TotalCount int
+			PageInfo   struct {
+				HasNextPage bool
+				EndCursor   *string
+			}
+			Edges []struct {
+				Score float64
+				Node  struct {
+					Typename string `json:"__typename"`
+					ID       string
+				}
+			}
+		}
+	}
+	search := func(vars map[string]any) page {
+		var p page
+		MustData(t, Post(t, h, q, vars), &p)
+		return p
+	}
+	for _, tc := range []struct {
+		query, first, typename string
+	}{
+		{"Kiev", "UKR", "Entity"},
+		{"Zelenskyy", "zelensky", "Entity"},
+		{"eastern flank", "c-pol-reinforces-eastern-flank", "Commitment"},
+		{"Kremlin", "RUS", "Entity"},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			p := search(map[string]any{"q": tc.query})
+			if len(p.SearchText.Edges) == 0 {
+				t.Fatalf("no results")
+			}
+			if n := p.SearchText.Edges[0].Node; n.ID != tc.first || n.Typename != tc.typename {
+				t.Errorf("best result %s %s, want %s %s", n.Typename, n.ID, tc.typename, tc.first)
+			}
+		})
+	}
+	t.Run("a quote's words find its fact", func(t *testing.T) {
+		// Only a quote of src-000 says "logistical support" (the summary
+		// says logistics).
+		p := search(map[string]any{"q": "logistical", "first": 100})
+		var ids []string
+		for _, e := range p.SearchText.Edges {
+			ids = append(ids, e.Node.ID)
+		}
+		if !slices.Contains(ids, "c-pol-offers-logistics") {
+			t.Errorf("logistical: %v, want c-pol-offers-logistics among them", ids)
+		}
+	})
+	t.Run("pages", func(t *testing.T) {
+		all := search(map[string]any{"q": "Ukraine NATO", "first": 100})
+		if all.SearchText.TotalCount < 10 || all.SearchText.TotalCount > 100 {
+			t.Fatalf("totalCount %d", all.SearchText.TotalCount)
+		}
+		var walked []string
+		vars := map[string]any{"q": "Ukraine NATO", "first": 7}
+		for range all.SearchText.TotalCount {
+			p := search(vars)
+			for _, e := range p.SearchText.Edges {
+				walked = append(walked, e.Node.ID)
+			}
+			if !p.SearchText.PageInfo.HasNextPage {
+				break
+			}
+			vars["after"] = *p.SearchText.PageInfo.EndCursor
+		}
+		var want []string
+		for _, e := range all.SearchText.Edges {
+			want = append(want, e.Node.ID)
+		}
+		if !slices.Equal(walked, want) {
+			t.Errorf("pages walked %v, want %v", walked, want)
+		}
+	})
+	t.Run("bad input", func(t *testing.T) {
+		for _, vars := range []map[string]any{{"q": " "}, {"q": "x", "after": "nope"}, {"q": "x", "first": 0}} {
+			resp := Post(t, h, q, vars)
+			if len(resp.Errors) != 1 || resp.Errors[0].Code() != "BAD_USER_INPUT" {
+				t.Errorf("%v: %+v, want BAD_USER_INPUT", vars, resp.Errors)
+			}
+		}
+	})
+}
