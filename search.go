@@ -57,6 +57,13 @@ func FoldedNames(e *Entity) []string {
 // query matches a document holding any of its terms; documents holding
 // more of them, and rarer ones, rank first.
 func SearchTerms(s string) []string {
+	if isASCII(s) {
+		return asciiTerms(s)
+	}
+	return foldedTerms(s)
+}
+
+func foldedTerms(s string) []string {
 	rs := []rune(FoldName(s))
 	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 	var out []string
@@ -189,4 +196,33 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// asciiTerms is SearchTerms for ASCII text, the common case, without
+// folding a copy first: indexing a large graph splits every text.
+func asciiTerms(s string) []string {
+	word := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
+	digit := func(c byte) bool { return '0' <= c && c <= '9' }
+	var out []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) {
+			c := s[i]
+			if word(c) {
+				if start < 0 {
+					start = i
+				}
+				continue
+			}
+			if start >= 0 && i+1 < len(s) && word(s[i+1]) &&
+				(c == '\'' || c == '.' || c == ',' && digit(s[i-1]) && digit(s[i+1])) {
+				continue
+			}
+		}
+		if start >= 0 {
+			out = append(out, strings.ToLower(s[start:i]))
+			start = -1
+		}
+	}
+	return out
 }

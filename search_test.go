@@ -63,3 +63,13 @@ func TestParseTextQuery(t *testing.T) {
 		}
 	}
 }
+
+// The ASCII path and the general one split alike.
+func TestASCIITermsAgree(t *testing.T) {
+	for _, s := range []string{"reinforcing NATO's eastern flank", "the U.S. president's 24-hour plan", "1,000 troops, at once,2",
+		`boots^2 (x: -"y"`, "'quoted' '", "a.b. c", "x,1 2,y", "Entity 1234", "", "  ", "A'", "'a", "a''b"} {
+		if got, want := asciiTerms(s), foldedTerms(s); !slices.Equal(got, want) {
+			t.Errorf("%q: ascii %q, general %q", s, got, want)
+		}
+	}
+}

@@ -109,3 +109,65 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTextIndex is the first search on a fresh 100,000-commitment
+// store, which builds the text index (New does not), beside New itself,
+// and the heap the index adds.
+//
+//	go test ./inmem -run '^$' -bench TextIndex -benchtime 3x
+func BenchmarkTextIndex(b *testing.B) {
+	ds := storetest.Synthetic(100_000, 2000, 1)
+	ctx := context.Background()
+	b.Run("New", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := inmem.New(ds); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("FirstSearch", func(b *testing.B) {
+		var added uint64
+		for b.Loop() {
+			b.StopTimer()
+			s, err := inmem.New(ds)
+			if err != nil {
+				b.Fatal(err)
+			}
+			before := heapInUse()
+			b.StartTimer()
+			if _, err := s.SearchText(ctx, cg.TextQuery{Text: "ceasefire", First: 20}); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			added = heapInUse() - before
+			runtime.KeepAlive(s)
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(added)/1e6, "index-MB")
+	})
+}
+
+// BenchmarkTextSearch is a search on a 100,000-commitment store whose
+// index is built: a rare word, a word in a quarter of the commitments
+// (conditions), and one in every summary.
+//
+//	go test ./inmem -run '^$' -bench TextSearch
+func BenchmarkTextSearch(b *testing.B) {
+	s, err := inmem.New(storetest.Synthetic(100_000, 2000, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.SearchText(ctx, cg.TextQuery{Text: "build"}); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{"Entity 1234", "ceasefire", "sentence"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.SearchText(ctx, cg.TextQuery{Text: q, First: 20}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -33,15 +33,17 @@ type textIndex struct {
 	// stale are the facts written since the index last caught up.
 	stale map[string]bool
 
-	docs     []textDoc // by document number; fact "" once replaced
-	byFact   map[string][]int32
+	docs     []textDoc // by document number
+	facts    []string  // by fact number
+	factNo   map[string]int32
+	byFact   map[int32][]int32
 	postings map[string][]posting
 	live     int
 	totalLen int
 }
 
 type textDoc struct {
-	fact   string
+	fact   int32 // -1 once replaced
 	length int32
 }
 
@@ -78,7 +80,7 @@ func (ix *textIndex) catchUp(s *Store) {
 func (ix *textIndex) build(s *Store) {
 	// Field by field: ix.mu is held.
 	ix.built, ix.stale, ix.docs, ix.live, ix.totalLen = true, nil, nil, 0, 0
-	ix.byFact, ix.postings = map[string][]int32{}, map[string][]posting{}
+	ix.facts, ix.factNo, ix.byFact, ix.postings = nil, map[string]int32{}, map[int32][]int32{}, map[string][]posting{}
 	for _, e := range s.entityList {
 		ix.addEntity(e.Entity)
 	}
@@ -132,9 +134,15 @@ func (ix *textIndex) addDoc(id string, terms []string) {
 	if len(terms) == 0 {
 		return
 	}
+	f, ok := ix.factNo[id]
+	if !ok {
+		f = int32(len(ix.facts))
+		ix.facts = append(ix.facts, id)
+		ix.factNo[id] = f
+	}
 	n := int32(len(ix.docs))
-	ix.docs = append(ix.docs, textDoc{fact: id, length: int32(len(terms))})
-	ix.byFact[id] = append(ix.byFact[id], n)
+	ix.docs = append(ix.docs, textDoc{fact: f, length: int32(len(terms))})
+	ix.byFact[f] = append(ix.byFact[f], n)
 	ix.live++
 	ix.totalLen += len(terms)
 	slices.Sort(terms)
@@ -151,26 +159,34 @@ func (ix *textIndex) addDoc(id string, terms []string) {
 // remove retires a fact's documents; their postings stay until the next
 // build and are skipped.
 func (ix *textIndex) remove(id string) {
-	for _, d := range ix.byFact[id] {
+	f, ok := ix.factNo[id]
+	if !ok {
+		return
+	}
+	for _, d := range ix.byFact[f] {
 		ix.live--
 		ix.totalLen -= int(ix.docs[d].length)
-		ix.docs[d].fact = ""
+		ix.docs[d].fact = -1
 	}
-	delete(ix.byFact, id)
+	delete(ix.byFact, f)
 }
 
-// score gives each matching fact the BM25 score of its best document.
-func (ix *textIndex) score(terms []string) map[string]float64 {
+// score gives each matching fact the BM25 score of its best document,
+// indexed by fact number (0 for no match), and the facts that matched.
+func (ix *textIndex) score(terms []string) (best []float64, matched []int32) {
 	if ix.live == 0 {
-		return nil
+		return nil, nil
 	}
 	avg := float64(ix.totalLen) / float64(ix.live)
-	acc := map[int32]float64{}
+	// Dense accumulators: a common word touches most documents, and a
+	// slice beats a map there by far.
+	acc := make([]float64, len(ix.docs))
+	var touched []int32
 	for _, t := range terms {
 		ps := ix.postings[t]
 		df := 0
 		for _, p := range ps {
-			if ix.docs[p.doc].fact != "" {
+			if ix.docs[p.doc].fact >= 0 {
 				df++
 			}
 		}
@@ -180,20 +196,25 @@ func (ix *textIndex) score(terms []string) map[string]float64 {
 		idf := math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5))
 		for _, p := range ps {
 			d := ix.docs[p.doc]
-			if d.fact == "" {
+			if d.fact < 0 {
 				continue
+			}
+			if acc[p.doc] == 0 {
+				touched = append(touched, p.doc)
 			}
 			tf := float64(p.tf)
 			acc[p.doc] += idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(d.length)/avg))
 		}
 	}
-	best := make(map[string]float64, len(acc))
-	for d, sc := range acc {
-		if f := ix.docs[d].fact; sc > best[f] {
-			best[f] = sc
+	best = make([]float64, len(ix.facts))
+	for _, d := range touched {
+		f := ix.docs[d].fact
+		if best[f] == 0 {
+			matched = append(matched, f)
 		}
+		best[f] = max(best[f], acc[d])
 	}
-	return best
+	return best, matched
 }
 
 // SearchText ranks entities and facts by their text; see cg.Store.
@@ -209,29 +230,39 @@ func (s *Store) SearchText(ctx context.Context, q cg.TextQuery) (*cg.TextPage, e
 	defer s.mu.RUnlock()
 	s.text.mu.Lock()
 	s.text.catchUp(s)
-	scores := s.text.score(terms)
+	best, matched := s.text.score(terms)
+	facts := s.text.facts
 	s.text.mu.Unlock()
 
+	// Only the page is sorted: the hits after the cursor go through a
+	// bounded selection, so a word in every commitment costs a pass, not a
+	// sort of them all.
 	type ranked struct {
 		id    string
 		score float64
 	}
-	all := make([]ranked, 0, len(scores))
-	for id, sc := range scores {
-		all = append(all, ranked{id, sc})
+	less := func(a, b ranked) int { return cg.CompareHits(a.score, a.id, b.score, b.id) }
+	page := &cg.TextPage{TotalCount: len(matched), Hits: []cg.TextHit{}}
+	limit := len(matched)
+	if q.First > 0 {
+		limit = q.First + 1
 	}
-	slices.SortFunc(all, func(a, b ranked) int { return cg.CompareHits(a.score, a.id, b.score, b.id) })
-	page := &cg.TextPage{TotalCount: len(all), Hits: []cg.TextHit{}}
-	if after != nil {
-		i, _ := slices.BinarySearchFunc(all, *after, func(r ranked, p cg.TextPosition) int {
-			// Up to and including the cursor's position compares as
-			// before it.
-			if cg.CompareHits(r.score, r.id, p.Score, p.ID) <= 0 {
-				return -1
-			}
-			return 1
-		})
-		all = all[i:]
+	var all []ranked
+	for _, f := range matched {
+		r := ranked{facts[f], best[f]}
+		if after != nil && cg.CompareHits(r.score, r.id, after.Score, after.ID) <= 0 {
+			continue
+		}
+		all = append(all, r)
+		if len(all) >= 2*limit+64 {
+			// Keep the best limit: selection in amortised linear time.
+			slices.SortFunc(all, less)
+			all = all[:limit]
+		}
+	}
+	slices.SortFunc(all, less)
+	if len(all) > limit {
+		all = all[:limit]
 	}
 	if q.First > 0 && len(all) > q.First {
 		all, page.HasNextPage = all[:q.First], true
