@@ -300,6 +300,9 @@ type Store interface {
 	Commitments(ctx context.Context, f CommitmentFilter, p Page) (*CommitmentPage, error)
 	Matrix(ctx context.Context, f CommitmentFilter) (*Matrix, error)
 	Counts(ctx context.Context, f CommitmentFilter) ([]Count, error)
+	// CountsBy counts the matching commitments grouped by the dimensions
+	// (see GroupCommitments, which defines the answer).
+	CountsBy(ctx context.Context, f CommitmentFilter, by []CountDimension) ([]GroupCount, error)
 	// Paths returns the shortest paths between two entities of at most
 	// maxHops edges, following edges in either direction.
 	Paths(ctx context.Context, fromID, toID string, maxHops int) ([]Path, error)

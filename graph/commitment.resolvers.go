@@ -152,6 +152,43 @@ func (r *commitmentResolver) HistoryConnection(ctx context.Context, obj *cg.Comm
 	return commitmentEdges(p, func(c *cg.Commitment) string { return cg.VersionCursor(c.Version) }), nil
 }
 
+// Actor is the resolver for the actor field.
+func (r *groupCountResolver) Actor(ctx context.Context, obj *cg.GroupCount) (*cg.Entity, error) {
+	if obj.ActorID == "" {
+		return nil, nil
+	}
+	return loadersFor(ctx).namedEntity(ctx, obj.ActorID)
+}
+
+// Kind is the resolver for the kind field.
+func (r *groupCountResolver) Kind(ctx context.Context, obj *cg.GroupCount) (*cg.EdgeKind, error) {
+	if obj.Kind == "" {
+		return nil, nil
+	}
+	return &obj.Kind, nil
+}
+
+// Status is the resolver for the status field.
+func (r *groupCountResolver) Status(ctx context.Context, obj *cg.GroupCount) (*cg.Status, error) {
+	if obj.Status == "" {
+		return nil, nil
+	}
+	return &obj.Status, nil
+}
+
+// Source is the resolver for the source field.
+func (r *groupCountResolver) Source(ctx context.Context, obj *cg.GroupCount) (*cg.Source, error) {
+	if obj.SourceID == "" {
+		return nil, nil
+	}
+	return loadersFor(ctx).source.Load(obj.SourceID)
+}
+
+// Month is the resolver for the month field.
+func (r *groupCountResolver) Month(ctx context.Context, obj *cg.GroupCount) (*string, error) {
+	return nullable(obj.Month), nil
+}
+
 // Commitment is the resolver for the commitment field.
 func (r *queryResolver) Commitment(ctx context.Context, id string) (*cg.Commitment, error) {
 	return loadersFor(ctx).commitment.LoadNow(id)
@@ -208,6 +245,29 @@ func (r *queryResolver) Counts(ctx context.Context, filter *model.CommitmentFilt
 	return out, nil
 }
 
+// CountsBy is the resolver for the countsBy field.
+func (r *queryResolver) CountsBy(ctx context.Context, filter *model.CommitmentFilter, by []cg.CountDimension) ([]*cg.GroupCount, error) {
+	f, err := commitmentFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := r.Store.CountsBy(ctx, f, by)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*cg.GroupCount, len(groups))
+	for i := range groups {
+		out[i] = &groups[i]
+		if g := groups[i]; g.ActorID != "" {
+			loadersFor(ctx).entity.Prime(g.ActorID)
+		}
+		if g := groups[i]; g.SourceID != "" {
+			loadersFor(ctx).source.Prime(g.SourceID)
+		}
+	}
+	return out, nil
+}
+
 // Source is the resolver for the source field.
 func (r *sourceAccountResolver) Source(ctx context.Context, obj *cg.Account) (*cg.Source, error) {
 	return loadersFor(ctx).source.Load(obj.SourceID)
@@ -216,10 +276,14 @@ func (r *sourceAccountResolver) Source(ctx context.Context, obj *cg.Account) (*c
 // Commitment returns CommitmentResolver implementation.
 func (r *Resolver) Commitment() CommitmentResolver { return &commitmentResolver{r} }
 
+// GroupCount returns GroupCountResolver implementation.
+func (r *Resolver) GroupCount() GroupCountResolver { return &groupCountResolver{r} }
+
 // SourceAccount returns SourceAccountResolver implementation.
 func (r *Resolver) SourceAccount() SourceAccountResolver { return &sourceAccountResolver{r} }
 
 type (
 	commitmentResolver    struct{ *Resolver }
+	groupCountResolver    struct{ *Resolver }
 	sourceAccountResolver struct{ *Resolver }
 )

@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Entity() EntityResolver
 	Evidence() EvidenceResolver
 	GraphEdge() GraphEdgeResolver
+	GroupCount() GroupCountResolver
 	InheritedCommitment() InheritedCommitmentResolver
 	MatrixCell() MatrixCellResolver
 	MatrixStance() MatrixStanceResolver
@@ -229,6 +230,15 @@ type ComplexityRoot struct {
 		ToID       func(childComplexity int) int
 	}
 
+	GroupCount struct {
+		Actor  func(childComplexity int) int
+		Count  func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Month  func(childComplexity int) int
+		Source func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
 	InheritedCommitment struct {
 		Commitment func(childComplexity int) int
 		From       func(childComplexity int) int
@@ -300,6 +310,7 @@ type ComplexityRoot struct {
 		Commitment         func(childComplexity int, id string) int
 		Commitments        func(childComplexity int, filter *model.CommitmentFilter, orderBy *coalitiongraph.CommitmentOrder, first *int, after *string) int
 		Counts             func(childComplexity int, filter *model.CommitmentFilter) int
+		CountsBy           func(childComplexity int, filter *model.CommitmentFilter, by []coalitiongraph.CountDimension) int
 		Disputes           func(childComplexity int, subjects []string) int
 		Entities           func(childComplexity int, kinds []coalitiongraph.EntityKind, first *int) int
 		EntitiesConnection func(childComplexity int, kinds []coalitiongraph.EntityKind, first *int, after *string, last *int, before *string) int
@@ -478,6 +489,13 @@ type GraphEdgeResolver interface {
 	Commitment(ctx context.Context, obj *coalitiongraph.EdgeRef) (*coalitiongraph.Commitment, error)
 	Relation(ctx context.Context, obj *coalitiongraph.EdgeRef) (*coalitiongraph.Relation, error)
 }
+type GroupCountResolver interface {
+	Actor(ctx context.Context, obj *coalitiongraph.GroupCount) (*coalitiongraph.Entity, error)
+	Kind(ctx context.Context, obj *coalitiongraph.GroupCount) (*coalitiongraph.EdgeKind, error)
+	Status(ctx context.Context, obj *coalitiongraph.GroupCount) (*coalitiongraph.Status, error)
+	Source(ctx context.Context, obj *coalitiongraph.GroupCount) (*coalitiongraph.Source, error)
+	Month(ctx context.Context, obj *coalitiongraph.GroupCount) (*string, error)
+}
 type InheritedCommitmentResolver interface {
 	From(ctx context.Context, obj *model.InheritedCommitment) (*coalitiongraph.Entity, error)
 }
@@ -514,6 +532,7 @@ type QueryResolver interface {
 	Commitment(ctx context.Context, id string) (*coalitiongraph.Commitment, error)
 	Commitments(ctx context.Context, filter *model.CommitmentFilter, orderBy *coalitiongraph.CommitmentOrder, first *int, after *string) (*model.CommitmentConnection, error)
 	Counts(ctx context.Context, filter *model.CommitmentFilter) ([]*coalitiongraph.Count, error)
+	CountsBy(ctx context.Context, filter *model.CommitmentFilter, by []coalitiongraph.CountDimension) ([]*coalitiongraph.GroupCount, error)
 	Entity(ctx context.Context, id string) (*coalitiongraph.Entity, error)
 	Entities(ctx context.Context, kinds []coalitiongraph.EntityKind, first *int) ([]*coalitiongraph.Entity, error)
 	EntitiesConnection(ctx context.Context, kinds []coalitiongraph.EntityKind, first *int, after *string, last *int, before *string) (*model.EntityConnection, error)
@@ -1330,6 +1349,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GraphEdge.ToID(childComplexity), true
 
+	case "GroupCount.actor":
+		if e.ComplexityRoot.GroupCount.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Actor(childComplexity), true
+	case "GroupCount.count":
+		if e.ComplexityRoot.GroupCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Count(childComplexity), true
+	case "GroupCount.kind":
+		if e.ComplexityRoot.GroupCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Kind(childComplexity), true
+	case "GroupCount.month":
+		if e.ComplexityRoot.GroupCount.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Month(childComplexity), true
+	case "GroupCount.source":
+		if e.ComplexityRoot.GroupCount.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Source(childComplexity), true
+	case "GroupCount.status":
+		if e.ComplexityRoot.GroupCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Status(childComplexity), true
+
 	case "InheritedCommitment.commitment":
 		if e.ComplexityRoot.InheritedCommitment.Commitment == nil {
 			break
@@ -1642,6 +1698,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Counts(childComplexity, args["filter"].(*model.CommitmentFilter)), true
+	case "Query.countsBy":
+		if e.ComplexityRoot.Query.CountsBy == nil {
+			break
+		}
+
+		args, err := ec.field_Query_countsBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CountsBy(childComplexity, args["filter"].(*model.CommitmentFilter), args["by"].([]coalitiongraph.CountDimension)), true
 	case "Query.disputes":
 		if e.ComplexityRoot.Query.Disputes == nil {
 			break
@@ -2656,6 +2723,24 @@ func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type GraphEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_GroupCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_GroupCount_actor(ctx, field)
+	case "kind":
+		return ec.fieldContext_GroupCount_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_GroupCount_status(ctx, field)
+	case "source":
+		return ec.fieldContext_GroupCount_source(ctx, field)
+	case "month":
+		return ec.fieldContext_GroupCount_month(ctx, field)
+	case "count":
+		return ec.fieldContext_GroupCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupCount", field.Name)
+}
+
 func (ec *executionContext) childFields_InheritedCommitment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "role":
@@ -3439,6 +3524,28 @@ func (ec *executionContext) field_Query_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_countsBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CommitmentFilter, error) {
+			return ec.unmarshalOCommitmentFilter2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) ([]coalitiongraph.CountDimension, error) {
+			return ec.unmarshalNCountDimension2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg1
 	return args, nil
 }
 
@@ -7159,6 +7266,162 @@ func (ec *executionContext) fieldContext_GraphEdge_relation(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _GroupCount_actor(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.GroupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupCount_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupCount().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupCount_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupCount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupCount_kind(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.GroupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupCount().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.EdgeKind) graphql.Marshaler {
+			return ec.marshalOCommitmentKind2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEdgeKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupCount", field, true, true, errors.New("field of type CommitmentKind does not have child fields"))
+}
+
+func (ec *executionContext) _GroupCount_status(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.GroupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupCount().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Status) graphql.Marshaler {
+			return ec.marshalOStatus2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupCount", field, true, true, errors.New("field of type Status does not have child fields"))
+}
+
+func (ec *executionContext) _GroupCount_source(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.GroupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupCount_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupCount().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Source) graphql.Marshaler {
+			return ec.marshalOSource2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupCount_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupCount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupCount_month(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.GroupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupCount_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupCount().Month(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupCount_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupCount", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GroupCount_count(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.GroupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _InheritedCommitment_role(ctx context.Context, field graphql.CollectedField, obj *model.InheritedCommitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8520,6 +8783,50 @@ func (ec *executionContext) fieldContext_Query_counts(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_counts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_countsBy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_countsBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CountsBy(ctx, fc.Args["filter"].(*model.CommitmentFilter), fc.Args["by"].([]coalitiongraph.CountDimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.GroupCount) graphql.Marshaler {
+			return ec.marshalNGroupCount2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐGroupCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_countsBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countsBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15165,6 +15472,234 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var groupCountImplementors = []string{"GroupCount"}
+
+func (ec *executionContext) _GroupCount(ctx context.Context, sel ast.SelectionSet, obj *coalitiongraph.GroupCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupCount")
+		case "actor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GroupCount_actor(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GroupCount_kind(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GroupCount_status(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "source":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GroupCount_source(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "month":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GroupCount_month(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "count":
+			out.Values[i] = ec._GroupCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var inheritedCommitmentImplementors = []string{"InheritedCommitment"}
 
 func (ec *executionContext) _InheritedCommitment(ctx context.Context, sel ast.SelectionSet, obj *model.InheritedCommitment) graphql.Marshaler {
@@ -16183,6 +16718,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_counts(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "countsBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_countsBy(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -18718,6 +19275,53 @@ func (ec *executionContext) marshalNCommitmentMatrix2ᚖgithubᚗcomᚋcoalition
 	return ec._CommitmentMatrix(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCountDimension2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountDimension(ctx context.Context, v any) (coalitiongraph.CountDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := coalitiongraph.CountDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountDimension2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountDimension(ctx context.Context, sel ast.SelectionSet, v coalitiongraph.CountDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCountDimension2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountDimensionᚄ(ctx context.Context, v any) ([]coalitiongraph.CountDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]coalitiongraph.CountDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountDimension2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCountDimension2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []coalitiongraph.CountDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountDimension2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCountDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐPrecision(ctx context.Context, v any) (coalitiongraph.Precision, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := coalitiongraph.Precision(tmp)
@@ -19053,6 +19657,32 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋcoalitiongraph�
 		return graphql.Null
 	}
 	return ec._GraphEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroupCount2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐGroupCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.GroupCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupCount2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐGroupCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGroupCount2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐGroupCount(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.GroupCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GroupCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -20162,6 +20792,25 @@ func (ec *executionContext) marshalOStatus2ᚕgithubᚗcomᚋcoalitiongraphᚋco
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOStatus2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStatus(ctx context.Context, v any) (*coalitiongraph.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := coalitiongraph.Status(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatus2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐStatus(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -13,7 +13,7 @@ import (
 // like an object (1 + its selection), so a new list needs a line here;
 // TestEveryListHasAnAssumedSize checks.
 var listSizes = map[string]int{
-	"Query.sources": 20, "Query.timeline": 100, "Query.counts": 50, "Query.paths": 10,
+	"Query.sources": 20, "Query.timeline": 100, "Query.counts": 50, "Query.countsBy": 200, "Query.paths": 10,
 	"Entity.evidence": 5, "Entity.offices": 10, "Entity.officeHolders": 10, "Entity.memberships": 10,
 	"Entity.members": 30, "Entity.events": 10, "Entity.participants": 30, "Entity.signatures": 10,
 	"Entity.commitmentsMade": 20, "Entity.commitmentsReceived": 20, "Entity.commitmentsStated": 20,

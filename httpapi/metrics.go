@@ -165,3 +165,8 @@ func (s *instrumentedStore) SearchText(ctx context.Context, q cg.TextQuery) (out
 	defer func(t time.Time) { s.observe("SearchText", t, err) }(time.Now())
 	return s.Store.SearchText(ctx, q)
 }
+
+func (s *instrumentedStore) CountsBy(ctx context.Context, f cg.CommitmentFilter, by []cg.CountDimension) (out []cg.GroupCount, err error) {
+	defer func(t time.Time) { s.observe("CountsBy", t, err) }(time.Now())
+	return s.Store.CountsBy(ctx, f, by)
+}

@@ -69,3 +69,16 @@ func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, 
 	slices.SortFunc(out, cg.CompareCounts)
 	return out, nil
 }
+
+// CountsBy counts the matching commitments by the dimensions.
+func (s *Store) CountsBy(ctx context.Context, f cg.CommitmentFilter, by []cg.CountDimension) ([]cg.GroupCount, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("inmem: counts by: %w", err)
+	}
+	if err := cg.CheckDimensions(by); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return cg.GroupCommitments(s.selectCommitments(f, cg.OrderID), by), nil
+}

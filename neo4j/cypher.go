@@ -385,6 +385,23 @@ WITH page, size(page) AS total`
 WITH a.id AS actor, type(r) AS kind, collect(DISTINCT r.status) AS statuses, count(r) AS n,
      sum(r.evidenceCount) AS evidence`
 
+	// countsByTemplate groups by the dimensions whose $byX is true; a
+	// commitment counts once per distinct source of its evidence when
+	// grouped by source, and its month is its date's when the date is
+	// known to the month or day (as cg.CommitmentMonth).
+	countsByTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
+%s
+WITH a, r, CASE WHEN $bySOURCE
+  THEN COLLECT { MATCH (ev:Evidence {factId: r.id}) RETURN DISTINCT ev.sourceId }
+  ELSE [null] END AS sources
+UNWIND sources AS source
+RETURN CASE WHEN $byACTOR THEN a.id END AS actor,
+       CASE WHEN $byKIND THEN type(r) END AS kind,
+       CASE WHEN $bySTATUS THEN r.status END AS status,
+       source,
+       CASE WHEN $byMONTH AND r.datePrecision IN ['DAY', 'MONTH'] THEN substring(r.date, 0, 7) END AS month,
+       count(*) AS n`
+
 	countsTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
 %s
 RETURN type(r) AS kind, r.status AS status, count(r) AS n`

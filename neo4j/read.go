@@ -517,3 +517,39 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, depth int) (*cg.Su
 }
 
 var _ cg.Store = (*Store)(nil)
+
+// CountsBy counts the matching commitments by the dimensions, in one
+// aggregation over the live graph; each dimension not asked for is null in
+// every row, so it does not split the groups. As of a moment, the versions
+// in effect are read and grouped by the domain's definition, which the
+// aggregation agrees with (the store contract checks both).
+func (s *Store) CountsBy(ctx context.Context, f cg.CommitmentFilter, by []cg.CountDimension) ([]cg.GroupCount, error) {
+	if err := cg.CheckDimensions(by); err != nil {
+		return nil, err
+	}
+	if f.AsOf != nil {
+		page, err := s.Commitments(ctx, f, cg.Page{})
+		if err != nil {
+			return nil, err
+		}
+		return cg.GroupCommitments(page.Commitments, by), nil
+	}
+	conds, params := commitmentConds(f)
+	for _, d := range cg.CountDimensions {
+		params["by"+string(d)] = slices.Contains(by, d)
+	}
+	recs, err := s.read(ctx, "counts by", fmt.Sprintf(countsByTemplate, commitmentTypesFor(f.Kinds), where(conds)), params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cg.GroupCount, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		out = append(out, cg.GroupCount{
+			ActorID: toString(m["actor"]), Kind: cg.EdgeKind(toString(m["kind"])), Status: cg.Status(toString(m["status"])),
+			SourceID: toString(m["source"]), Month: toString(m["month"]), Count: toInt(m["n"]),
+		})
+	}
+	slices.SortFunc(out, cg.CompareGroupCounts)
+	return out, nil
+}

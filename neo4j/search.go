@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"math"
 	"strings"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -76,7 +77,7 @@ func (s *Store) SearchText(ctx context.Context, q cg.TextQuery) (*cg.TextPage, e
 	if err := s.ensureSchema(ctx); err != nil {
 		return nil, err
 	}
-	limit := int64(1 << 31)
+	limit := int64(math.MaxInt32) // a list slice bound is a 32-bit integer
 	if q.First > 0 {
 		limit = int64(q.First) + 1
 	}

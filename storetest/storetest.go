@@ -29,6 +29,7 @@ func Run(t *testing.T, open Open) {
 		{"Aggregates", testAggregates},
 		{"Graph", testGraph},
 		{"Search", testSearch},
+		{"CountsBy", testCountsBy},
 	})
 }
 
