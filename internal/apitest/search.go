@@ -39,7 +39,8 @@ func searchFindsWhatTheArticlesSay(t *testing.T, h http.Handler) {
 			}
 		}
 	}
-	search := func(vars map[string]any) page {
+	search := func(t *testing.T, vars map[string]any) page {
+		t.Helper()
 		var p page
 		MustData(t, Post(t, h, q, vars), &p)
 		return p
@@ -53,7 +54,7 @@ func searchFindsWhatTheArticlesSay(t *testing.T, h http.Handler) {
 		{"Kremlin", "RUS", "Entity"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
-			p := search(map[string]any{"q": tc.query})
+			p := search(t, map[string]any{"q": tc.query})
 			if len(p.SearchText.Edges) == 0 {
 				t.Fatalf("no results")
 			}
@@ -65,7 +66,7 @@ func searchFindsWhatTheArticlesSay(t *testing.T, h http.Handler) {
 	t.Run("a quote's words find its fact", func(t *testing.T) {
 		// Only a quote of src-000 says "logistical support" (the summary
 		// says logistics).
-		p := search(map[string]any{"q": "logistical", "first": 100})
+		p := search(t, map[string]any{"q": "logistical", "first": 100})
 		var ids []string
 		for _, e := range p.SearchText.Edges {
 			ids = append(ids, e.Node.ID)
@@ -75,14 +76,14 @@ func searchFindsWhatTheArticlesSay(t *testing.T, h http.Handler) {
 		}
 	})
 	t.Run("pages", func(t *testing.T) {
-		all := search(map[string]any{"q": "Ukraine NATO", "first": 100})
+		all := search(t, map[string]any{"q": "Ukraine NATO", "first": 100})
 		if all.SearchText.TotalCount < 10 || all.SearchText.TotalCount > 100 {
 			t.Fatalf("totalCount %d", all.SearchText.TotalCount)
 		}
 		var walked []string
 		vars := map[string]any{"q": "Ukraine NATO", "first": 7}
 		for range all.SearchText.TotalCount {
-			p := search(vars)
+			p := search(t, vars)
 			for _, e := range p.SearchText.Edges {
 				walked = append(walked, e.Node.ID)
 			}
