@@ -3,6 +3,7 @@ package coalitiongraph_test
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -153,6 +154,19 @@ func TestStanceCells(t *testing.T) {
 		}
 		return out
 	}
+	published := map[string]*cg.Source{
+		"src-000": {ID: "src-000", Published: cg.MustDate("2025-08-21")},
+		"src-004": {ID: "src-004", Published: cg.MustDate("2025-08-20")},
+		"src-002": {ID: "src-002"}, // undated: in no "as known at" read
+	}
+	source := func(id string) *cg.Source { return published[id] }
+	at := func(s string) *time.Time {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			panic(err)
+		}
+		return &t
+	}
 	fra := cell{"FRA", cg.OffersTroops, cg.StanceUnderDiscussion, []string{"discussions in Washington", "some European countries"}, []string{"fra-0", "fra-2"}}
 	cro := cell{"crosetto", cg.Supports, cg.StanceStatedSupport, []string{}, []string{"cro"}}
 	merz := cell{"merz", "", cg.StanceStatedPosition, []string{}, []string{"merz"}}
@@ -168,9 +182,13 @@ func TestStanceCells(t *testing.T) {
 		{"sources", cg.CommitmentFilter{SourceIDs: []string{"src-000"}}, []cell{{"FRA", cg.OffersTroops, cg.StanceUnderDiscussion, []string{"discussions in Washington"}, []string{"fra-0"}}, merz}},
 		{"statuses select commitments only", cg.CommitmentFilter{Statuses: []cg.Status{cg.StatusStated}}, []cell{}},
 		{"dates select commitments only", cg.CommitmentFilter{From: cg.MustDate("2025-08")}, []cell{}},
+		{"as known before every source: none", cg.CommitmentFilter{AsOf: at("2025-08-19T00:00:00Z")}, []cell{}},
+		{"as known once src-004 is out", cg.CommitmentFilter{AsOf: at("2025-08-21T00:00:00Z")}, []cell{cro}},
+		{"as known once src-000 is out too; the undated src-002 never", cg.CommitmentFilter{AsOf: at("2025-08-22T00:00:00Z")},
+			[]cell{{"FRA", cg.OffersTroops, cg.StanceUnderDiscussion, []string{"discussions in Washington"}, []string{"fra-0"}}, cro, merz}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := cells(cg.StanceCells(claims, tc.f)); !reflect.DeepEqual(got, tc.want) {
+			if got := cells(cg.StanceCells(claims, tc.f, source)); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("cells\n got %+v\nwant %+v", got, tc.want)
 			}
 		})

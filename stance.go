@@ -65,9 +65,12 @@ type StanceCell struct {
 // without a column has no kind to match), targets (the claim's subject) and
 // sources filter stances as they filter commitments; ids, statuses, speakers
 // and dates select commitments only, so a filter using them has no stances.
+// AsOf reads them as known at that instant, like commitments: a claim counts
+// from its earliest source's publication (EvidenceKnownFrom, sources looked
+// up with source), and a claim no source dates is in no "as known at" read.
 // Cells are ordered like matrix cells (actor id, column order, a stance
 // without a column last), then by state.
-func StanceCells(claims []*Claim, f CommitmentFilter) []StanceCell {
+func StanceCells(claims []*Claim, f CommitmentFilter, source func(id string) *Source) []StanceCell {
 	if len(f.IDs) > 0 || len(f.Statuses) > 0 || len(f.StatedByIDs) > 0 || f.From.Known() || f.To.Known() {
 		return []StanceCell{}
 	}
@@ -86,6 +89,11 @@ func StanceCells(claims []*Claim, f CommitmentFilter) []StanceCell {
 			(len(f.TargetIDs) > 0 && !contains(f.TargetIDs, c.SubjectID)) ||
 			(len(f.SourceIDs) > 0 && !citesAny(c.Evidence, f.SourceIDs)) {
 			continue
+		}
+		if f.AsOf != nil {
+			if at, ok := EvidenceKnownFrom(c.Evidence, source); !KnownAt(at, ok, *f.AsOf) {
+				continue
+			}
 		}
 		k := key{st.ActorID, st.Kind, st.State}
 		i, ok := idx[k]

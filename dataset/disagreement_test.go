@@ -76,7 +76,7 @@ func TestStancesFromTheArticles(t *testing.T) {
 		t.Fatalf("embedded dataset does not load:\n%v", err)
 	}
 	got := map[string]string{}
-	for _, c := range cg.StanceCells(ds.Claims, cg.CommitmentFilter{}) {
+	for _, c := range cg.StanceCells(ds.Claims, cg.CommitmentFilter{}, nil) {
 		got[c.ActorID+" "+string(c.Kind)] = string(c.State) + " " + strings.Join(c.DiscussedBy, "; ")
 	}
 	want := map[string]string{

@@ -109,7 +109,18 @@ func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilt
 	if err != nil {
 		return nil, err
 	}
-	stances := cg.StanceCells(claims, f)
+	var sources func(string) *cg.Source
+	if f.AsOf != nil {
+		// As known at an instant, a stance counts from its sources'
+		// publication; only such a read needs them.
+		all, err := r.Store.Sources(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		srcByID := byID(all, func(s *cg.Source) string { return s.ID })
+		sources = func(id string) *cg.Source { return srcByID[id] }
+	}
+	stances := cg.StanceCells(claims, f, sources)
 	key := encodeFilter(f)
 	m := &model.CommitmentMatrix{Kinds: cg.CommitmentKinds, Rows: []*model.MatrixRow{}}
 	rows := map[string]*model.MatrixRow{}
