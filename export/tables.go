@@ -117,7 +117,11 @@ func commitmentFields(key string) []Field {
 			{Name: "recorded_at", Type: TypeDateTime, Description: "When this version was recorded; empty for curated facts."},
 			{Name: "recorded_by", Type: TypeString, Description: "API key name that recorded this version; empty for curated facts."},
 			{Name: "reason", Type: TypeString, Description: "Why this version was recorded."},
-			{Name: "valid_from", Type: TypeDateTime, Description: "When this version took effect in the world, when recorded."},
+			{Name: "valid_from", Type: TypeDateTime, Description: "When this written version took effect, as its writer states it (by default when recorded); empty for curated facts."},
+			{Name: "known_from", Type: TypeDateTime, Description: "When this version counts as known for asOf reads (knowledge time): a curated fact from the end of the latest day its earliest source may have been published, a written version from valid_from; empty when known at no past instant (no source is bounded above)."},
+			{Name: "reported_by", Type: TypeString, Description: "The source that reported it first, as far as the sources' dates tell (sources.id); empty when none is dated or bounded above."},
+			{Name: "reported_start", Type: TypeDate, Description: "First day reported_by may have been published: its stated date, or the lower bound inferred from its text."},
+			{Name: "reported_end", Type: TypeDate, Description: "Last day reported_by may have been published, inclusive."},
 			{Name: "retracted", Type: TypeBoolean, Required: true, Description: "True for a version that withdrew the record itself."},
 		})
 }
@@ -176,9 +180,17 @@ var Tables = []Table{
 		Fields: concat([]Field{
 			{Name: "id", Type: TypeString, Required: true, Description: "Source id."},
 			{Name: "file", Type: TypeString, Required: true, Description: "File name of the article in the seeds directory."},
-			{Name: "outlet", Type: TypeString, Description: "Publisher, where the article states it."},
+			{Name: "outlet", Type: TypeString, Description: "Publisher, where the article states it, or inferred from it (outlet_inferred)."},
+			{Name: "outlet_inferred", Type: TypeBoolean, Required: true, Description: "True when the outlet is inferred from the text, not stated."},
+			{Name: "outlet_reasoning", Type: TypeString, Description: "Why the outlet is inferred."},
 			{Name: "title", Type: TypeString, Description: "Headline."},
-		}, dateFields("published", "the publication date")), PrimaryKey: []string{"id"}},
+			{Name: "author", Type: TypeString, Description: "Author, as the article names them."},
+		}, dateFields("published", "the publication date the article states"), []Field{
+			{Name: "published_not_before", Type: TypeDate, Description: "Where no date is stated: the first day the article may have been published, inferred from its text."},
+			{Name: "published_not_after", Type: TypeDate, Description: "Where no date is stated: the last day the article may have been published, inferred from its text."},
+			{Name: "published_reasoning", Type: TypeString, Description: "How the bounds are inferred, quoting the article."},
+			{Name: "known_from", Type: TypeDateTime, Description: "From when the article counts as known: the end of its latest possible publication day; empty when nothing bounds it above."},
+		}), PrimaryKey: []string{"id"}},
 	{Name: "claims", Description: "One row per source's account of a topic about an entity; accounts of one topic that take different positions are a disagreement.",
 		Fields: []Field{
 			{Name: "id", Type: TypeString, Required: true, Description: "Claim id."},
@@ -231,11 +243,38 @@ func dateCells(d cg.Date) []any {
 	return []any{d.Start(), d.End().AddDate(0, 0, -1), string(d.Precision())}
 }
 
-func commitmentRow(c *cg.Commitment) row {
+func commitmentRow(c *cg.Commitment, source func(id string) *cg.Source) row {
 	r := row{c.ID, string(c.Kind), c.ActorID, c.TargetID, string(c.Status)}
 	r = append(r, dateCells(c.Date)...)
-	return append(r, optString(c.StatedByID), optString(c.Summary), len(c.Evidence), c.Version,
-		optTime(c.RecordedAt), optString(c.RecordedBy), optString(c.Reason), optTime(c.ValidFrom), c.Retracted)
+	r = append(r, optString(c.StatedByID), optString(c.Summary), len(c.Evidence), c.Version,
+		optTime(c.RecordedAt), optString(c.RecordedBy), optString(c.Reason), optTime(c.ValidFrom))
+	var known any
+	if t, ok := cg.KnownFrom(c, source); ok {
+		known = t.UTC()
+	}
+	r = append(r, known)
+	if s := cg.Reported(c.Evidence, source); s != nil {
+		r = append(r, s.ID, optDay(s.PublishedEarliest()), optLastDay(s.PublishedLatest()))
+	} else {
+		r = append(r, nil, nil, nil)
+	}
+	return append(r, c.Retracted)
+}
+
+// optDay is a date's first day, or an empty cell when unknown.
+func optDay(d cg.Date) any {
+	if !d.Known() {
+		return nil
+	}
+	return d.Start()
+}
+
+// optLastDay is a date's last day, or an empty cell when unknown.
+func optLastDay(d cg.Date) any {
+	if !d.Known() {
+		return nil
+	}
+	return d.End().AddDate(0, 0, -1)
 }
 
 func evidenceRows(factType, id string, ev []cg.Evidence) []row {
@@ -257,12 +296,27 @@ type Snapshot map[string][]row
 // conditions, evidence and versions) and the whole reference data.
 func (e *Exporter) Snapshot(ctx context.Context, f cg.CommitmentFilter) (Snapshot, error) {
 	s := Snapshot{}
+	// The sources first: a commitment's row says when it became known.
+	var srcs []*cg.Source
+	if err := e.call(ctx, func(ctx context.Context) (err error) {
+		if srcs, err = e.Store.Sources(ctx, nil); err != nil {
+			return fmt.Errorf("export: list sources: %w", err)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*cg.Source, len(srcs))
+	for _, src := range srcs {
+		byID[src.ID] = src
+	}
+	source := func(id string) *cg.Source { return byID[id] }
 	hist, _ := e.Store.(interface {
 		CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitment, error)
 	})
 	err := e.eachPage(ctx, f, func(cs []*cg.Commitment) error {
 		for _, c := range cs {
-			s["commitments"] = append(s["commitments"], commitmentRow(c))
+			s["commitments"] = append(s["commitments"], commitmentRow(c, source))
 			for i, cond := range c.Conditions {
 				s["commitment_conditions"] = append(s["commitment_conditions"], row{c.ID, i + 1, cond})
 			}
@@ -278,7 +332,7 @@ func (e *Exporter) Snapshot(ctx context.Context, f cg.CommitmentFilter) (Snapsho
 				return fmt.Errorf("export: history of %s: %w", c.ID, err)
 			}
 			for _, v := range vs {
-				s["versions"] = append(s["versions"], commitmentRow(v))
+				s["versions"] = append(s["versions"], commitmentRow(v, source))
 			}
 		}
 		return nil
@@ -288,7 +342,6 @@ func (e *Exporter) Snapshot(ctx context.Context, f cg.CommitmentFilter) (Snapsho
 	}
 	var ents []*cg.Entity
 	var rels []*cg.Relation
-	var srcs []*cg.Source
 	var claims []*cg.Claim
 	err = e.call(ctx, func(ctx context.Context) (err error) {
 		if ents, err = e.Store.Entities(ctx, cg.EntityFilter{}); err != nil {
@@ -296,9 +349,6 @@ func (e *Exporter) Snapshot(ctx context.Context, f cg.CommitmentFilter) (Snapsho
 		}
 		if rels, err = e.Store.Relations(ctx, cg.RelationFilter{}); err != nil {
 			return fmt.Errorf("export: list relations: %w", err)
-		}
-		if srcs, err = e.Store.Sources(ctx, nil); err != nil {
-			return fmt.Errorf("export: list sources: %w", err)
 		}
 		if claims, err = e.Store.Claims(ctx, cg.ClaimFilter{}); err != nil {
 			return fmt.Errorf("export: list claims: %w", err)
@@ -324,8 +374,14 @@ func (e *Exporter) Snapshot(ctx context.Context, f cg.CommitmentFilter) (Snapsho
 		s["evidence"] = append(s["evidence"], evidenceRows("relation", r.ID, r.Evidence)...)
 	}
 	for _, src := range srcs {
-		out := row{src.ID, src.File, optString(src.Outlet), optString(src.Title)}
-		s["sources"] = append(s["sources"], append(out, dateCells(src.Published)...))
+		out := row{src.ID, src.File, optString(src.Outlet), src.OutletInferred, optString(src.OutletReasoning), optString(src.Title), optString(src.Author)}
+		out = append(out, dateCells(src.Published)...)
+		var known any
+		if t, ok := src.KnownFrom(); ok {
+			known = t
+		}
+		s["sources"] = append(s["sources"], append(out, optDay(src.PublishedNotBefore), optLastDay(src.PublishedNotAfter),
+			optString(src.PublishedReasoning), known))
 	}
 	topic := map[string]*cg.Topic{}
 	for _, t := range cg.Topics(claims) {
