@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	ClaimPosition() ClaimPositionResolver
 	ClaimTopic() ClaimTopicResolver
 	Commitment() CommitmentResolver
+	CommitmentChange() CommitmentChangeResolver
 	Entity() EntityResolver
 	Evidence() EvidenceResolver
 	GraphEdge() GraphEdgeResolver
@@ -127,6 +128,7 @@ type ComplexityRoot struct {
 
 	CommitmentChange struct {
 		Commitment func(childComplexity int) int
+		Cursor     func(childComplexity int) int
 		Type       func(childComplexity int) int
 	}
 
@@ -401,7 +403,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		CommitmentChanged func(childComplexity int, actors []string, kinds []coalitiongraph.EdgeKind) int
+		CommitmentChanged func(childComplexity int, actors []string, kinds []coalitiongraph.EdgeKind, after *string) int
 	}
 
 	TimelineEntry struct {
@@ -459,6 +461,9 @@ type CommitmentResolver interface {
 
 	History(ctx context.Context, obj *coalitiongraph.Commitment) ([]*coalitiongraph.Commitment, error)
 	HistoryConnection(ctx context.Context, obj *coalitiongraph.Commitment, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+}
+type CommitmentChangeResolver interface {
+	Cursor(ctx context.Context, obj *coalitiongraph.ChangeEvent) (string, error)
 }
 type EntityResolver interface {
 	Description(ctx context.Context, obj *coalitiongraph.Entity) (*string, error)
@@ -589,7 +594,7 @@ type SubgraphResolver interface {
 	Edges(ctx context.Context, obj *coalitiongraph.Subgraph) ([]*coalitiongraph.EdgeRef, error)
 }
 type SubscriptionResolver interface {
-	CommitmentChanged(ctx context.Context, actors []string, kinds []coalitiongraph.EdgeKind) (<-chan *model.CommitmentChange, error)
+	CommitmentChanged(ctx context.Context, actors []string, kinds []coalitiongraph.EdgeKind, after *string) (<-chan *coalitiongraph.ChangeEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -938,6 +943,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommitmentChange.Commitment(childComplexity), true
+	case "CommitmentChange.cursor":
+		if e.ComplexityRoot.CommitmentChange.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentChange.Cursor(childComplexity), true
 	case "CommitmentChange.type":
 		if e.ComplexityRoot.CommitmentChange.Type == nil {
 			break
@@ -2182,7 +2193,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.CommitmentChanged(childComplexity, args["actors"].([]string), args["kinds"].([]coalitiongraph.EdgeKind)), true
+		return e.ComplexityRoot.Subscription.CommitmentChanged(childComplexity, args["actors"].([]string), args["kinds"].([]coalitiongraph.EdgeKind), args["after"].(*string)), true
 
 	case "TimelineEntry.commitment":
 		if e.ComplexityRoot.TimelineEntry.Commitment == nil {
@@ -2515,6 +2526,8 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_CommitmentChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CommitmentChange_cursor(ctx, field)
 	case "type":
 		return ec.fieldContext_CommitmentChange_type(ctx, field)
 	case "commitment":
@@ -3928,6 +3941,14 @@ func (ec *executionContext) field_Subscription_commitmentChanged_args(ctx contex
 		return nil, err
 	}
 	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5460,7 +5481,30 @@ func (ec *executionContext) fieldContext_Commitment_historyConnection(ctx contex
 	return fc, nil
 }
 
-func (ec *executionContext) _CommitmentChange_type(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommitmentChange_cursor(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentChange_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommitmentChange().Cursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentChange_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitmentChange", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CommitmentChange_type(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.ChangeEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5472,8 +5516,8 @@ func (ec *executionContext) _CommitmentChange_type(ctx context.Context, field gr
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeType) graphql.Marshaler {
-			return ec.marshalNChangeType2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐChangeType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v coalitiongraph.ChangeType) graphql.Marshaler {
+			return ec.marshalNChangeType2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐChangeType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5483,7 +5527,7 @@ func (ec *executionContext) fieldContext_CommitmentChange_type(_ context.Context
 	return graphql.NewScalarFieldContext("CommitmentChange", field, false, false, errors.New("field of type ChangeType does not have child fields"))
 }
 
-func (ec *executionContext) _CommitmentChange_commitment(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommitmentChange_commitment(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.ChangeEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10787,11 +10831,11 @@ func (ec *executionContext) _Subscription_commitmentChanged(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().CommitmentChanged(ctx, fc.Args["actors"].([]string), fc.Args["kinds"].([]coalitiongraph.EdgeKind))
+			return ec.Resolvers.Subscription().CommitmentChanged(ctx, fc.Args["actors"].([]string), fc.Args["kinds"].([]coalitiongraph.EdgeKind), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentChange) graphql.Marshaler {
-			return ec.marshalNCommitmentChange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentChange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNCommitmentChange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐChangeEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14004,7 +14048,7 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 
 var commitmentChangeImplementors = []string{"CommitmentChange"}
 
-func (ec *executionContext) _CommitmentChange(ctx context.Context, sel ast.SelectionSet, obj *model.CommitmentChange) graphql.Marshaler {
+func (ec *executionContext) _CommitmentChange(ctx context.Context, sel ast.SelectionSet, obj *coalitiongraph.ChangeEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14014,15 +14058,53 @@ func (ec *executionContext) _CommitmentChange(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CommitmentChange")
+		case "cursor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CommitmentChange_cursor(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "type":
 			out.Values[i] = ec._CommitmentChange_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "commitment":
 			out.Values[i] = ec._CommitmentChange_commitment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18979,14 +19061,21 @@ func (ec *executionContext) unmarshalNChangeCommitmentStatusInput2githubᚗcom�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNChangeType2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐChangeType(ctx context.Context, v any) (model.ChangeType, error) {
-	var res model.ChangeType
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNChangeType2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐChangeType(ctx context.Context, v any) (coalitiongraph.ChangeType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := coalitiongraph.ChangeType(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChangeType2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐChangeType(ctx context.Context, sel ast.SelectionSet, v model.ChangeType) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNChangeType2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐChangeType(ctx context.Context, sel ast.SelectionSet, v coalitiongraph.ChangeType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNClaim2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.Claim) graphql.Marshaler {
@@ -19120,7 +19209,7 @@ func (ec *executionContext) marshalNCommitment2ᚖgithubᚗcomᚋcoalitiongraph�
 	return ec._Commitment(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCommitmentChange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentChange(ctx context.Context, sel ast.SelectionSet, v *model.CommitmentChange) graphql.Marshaler {
+func (ec *executionContext) marshalNCommitmentChange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐChangeEvent(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.ChangeEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")

@@ -26,7 +26,7 @@ func (r *mutationResolver) RecordCommitment(ctx context.Context, input model.Rec
 		// A dated commitment took effect when it was made, not when it was recorded.
 		m.EffectiveAt = date.Start()
 	}
-	ctx, replayed := cg.WithReplayReport(ctx)
+	ctx, token := cg.WithTokenReport(ctx)
 	c, err := w.RecordCommitment(ctx, &cg.Commitment{
 		ID: input.ID, Kind: input.Kind, ActorID: input.Actor, TargetID: input.Target, Status: input.Status,
 		Date: date, StatedByID: deref(input.StatedBy), Conditions: input.Conditions, Summary: deref(input.Summary),
@@ -35,7 +35,7 @@ func (r *mutationResolver) RecordCommitment(ctx context.Context, input model.Rec
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.publish(replayed, model.ChangeTypeRecorded, c)
+	reportToken(ctx, token)
 	return c, nil
 }
 
@@ -57,12 +57,12 @@ func (r *mutationResolver) ChangeCommitmentStatus(ctx context.Context, input mod
 			m.EffectiveAt = d.Start()
 		}
 	}
-	ctx, replayed := cg.WithReplayReport(ctx)
+	ctx, token := cg.WithTokenReport(ctx)
 	c, err := w.ChangeCommitment(ctx, ch, m)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.publish(replayed, model.ChangeTypeStatusChanged, c)
+	reportToken(ctx, token)
 	return c, nil
 }
 
@@ -72,12 +72,12 @@ func (r *mutationResolver) RetractCommitment(ctx context.Context, input model.Re
 	if err != nil {
 		return nil, err
 	}
-	ctx, replayed := cg.WithReplayReport(ctx)
+	ctx, token := cg.WithTokenReport(ctx)
 	c, err := w.RetractCommitment(ctx, input.ID, input.BaseVersion, m)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	r.publish(replayed, model.ChangeTypeRetracted, c)
+	reportToken(ctx, token)
 	return c, nil
 }
 
@@ -87,6 +87,8 @@ func (r *mutationResolver) PutEntity(ctx context.Context, input model.EntityInpu
 	if err != nil {
 		return nil, err
 	}
+	ctx, token := cg.WithTokenReport(ctx)
+	defer reportToken(ctx, token)
 	date, err := parseDateArg("input.date", input.Date)
 	if err != nil {
 		return nil, err
@@ -102,6 +104,8 @@ func (r *mutationResolver) PutSource(ctx context.Context, input model.SourceInpu
 	if err != nil {
 		return nil, err
 	}
+	ctx, token := cg.WithTokenReport(ctx)
+	defer reportToken(ctx, token)
 	var dates [3]cg.Date
 	for i, d := range []struct {
 		field string

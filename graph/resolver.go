@@ -24,8 +24,8 @@ type Resolver struct {
 	Store cg.Store
 	// Writer records mutations; nil makes the API read-only.
 	Writer cg.Writer
-	// Broker carries changes to subscriptions; nil disables them.
-	Broker *Broker
+	// Feed carries changes to subscriptions; nil disables them.
+	Feed cg.ChangeFeed
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -9,20 +9,58 @@ import (
 	"context"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/graph/model"
 )
 
+// Cursor is the resolver for the cursor field.
+func (r *commitmentChangeResolver) Cursor(ctx context.Context, obj *cg.ChangeEvent) (string, error) {
+	return cg.FormatCursor(obj.Cursor), nil
+}
+
 // CommitmentChanged is the resolver for the commitmentChanged field.
-func (r *subscriptionResolver) CommitmentChanged(ctx context.Context, actors []string, kinds []cg.EdgeKind) (<-chan *model.CommitmentChange, error) {
-	if r.Broker == nil {
+func (r *subscriptionResolver) CommitmentChanged(ctx context.Context, actors []string, kinds []cg.EdgeKind, after *string) (<-chan *cg.ChangeEvent, error) {
+	if r.Feed == nil {
 		return nil, &cg.Error{Code: cg.CodeReadOnly, Message: "this server publishes no changes"}
 	}
-	return r.Broker.Subscribe(ctx, func(c *cg.Commitment) bool {
-		return (len(actors) == 0 || contains(actors, c.ActorID)) && (len(kinds) == 0 || contains(kinds, c.Kind))
-	}), nil
+	var from *int64
+	if after != nil {
+		c, err := cg.ParseCursor("after", *after)
+		if err != nil {
+			return nil, err
+		}
+		from = &c
+	}
+	events, err := r.Feed.Changes(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *cg.ChangeEvent)
+	go func() {
+		// A panic here would end the process: it ends this subscription
+		// instead, closing its stream.
+		defer func() { _ = recover() }()
+		defer close(out)
+		for ev := range events {
+			c := ev.Commitment
+			if (len(actors) > 0 && !contains(actors, c.ActorID)) || (len(kinds) > 0 && !contains(kinds, c.Kind)) {
+				continue
+			}
+			select {
+			case out <- &ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }
+
+// CommitmentChange returns CommitmentChangeResolver implementation.
+func (r *Resolver) CommitmentChange() CommitmentChangeResolver { return &commitmentChangeResolver{r} }
 
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
-type subscriptionResolver struct{ *Resolver }
+type (
+	commitmentChangeResolver struct{ *Resolver }
+	subscriptionResolver     struct{ *Resolver }
+)

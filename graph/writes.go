@@ -3,8 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
@@ -54,12 +55,13 @@ func (r *Resolver) now() time.Time {
 	return time.Now()
 }
 
-// publish tells subscribers about a write, unless the store answered it
-// from its request log: a retried request changed nothing the first one
-// had not, and subscribers saw that one.
-func (r *Resolver) publish(replayed func() bool, t model.ChangeType, c *cg.Commitment) {
-	if !replayed() {
-		r.Broker.Publish(t, c)
+// reportToken puts the consistency token of the state a write made into
+// the response's extensions (consistencyToken): a client that sends it
+// back in the Consistency-Token header reads that state or a later one
+// through any instance. The embedded store gives none.
+func reportToken(ctx context.Context, token func() string) {
+	if t := token(); t != "" {
+		graphql.RegisterExtension(ctx, "consistencyToken", t)
 	}
 }
 
@@ -143,82 +145,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// Broker fans commitment changes out to subscriptions in this process.
-type Broker struct {
-	mu   sync.Mutex
-	next int
-	subs map[int]chan *model.CommitmentChange
-}
-
-// NewBroker returns an empty broker.
-func NewBroker() *Broker { return &Broker{subs: map[int]chan *model.CommitmentChange{}} }
-
-// subscriberBuffer is how many changes a slow subscriber may fall behind
-// before it is dropped, so that one stuck client never holds up writes.
-const subscriberBuffer = 64
-
-// Subscribe returns a channel of changes that closes when ctx ends.
-func (b *Broker) Subscribe(ctx context.Context, keep func(*cg.Commitment) bool) <-chan *model.CommitmentChange {
-	in := make(chan *model.CommitmentChange, subscriberBuffer)
-	out := make(chan *model.CommitmentChange)
-	b.mu.Lock()
-	id := b.next
-	b.next++
-	b.subs[id] = in
-	b.mu.Unlock()
-	go func() {
-		// A panic here (the filter is the resolver's) would end the
-		// process: it ends this subscription instead, closing its stream.
-		defer func() { _ = recover() }()
-		defer close(out)
-		defer b.unsubscribe(id)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case ch, ok := <-in:
-				if !ok {
-					return
-				}
-				if !keep(ch.Commitment) {
-					continue
-				}
-				select {
-				case out <- ch:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out
-}
-
-func (b *Broker) unsubscribe(id int) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if ch, ok := b.subs[id]; ok {
-		delete(b.subs, id)
-		close(ch)
-	}
-}
-
-// Publish tells every subscriber about a change, dropping subscribers too
-// far behind.
-func (b *Broker) Publish(t model.ChangeType, c *cg.Commitment) {
-	if b == nil {
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for id, ch := range b.subs {
-		select {
-		case ch <- &model.CommitmentChange{Type: t, Commitment: c}:
-		default:
-			delete(b.subs, id)
-			close(ch)
-		}
-	}
 }

@@ -18,6 +18,7 @@ var ErrorCodes = []ErrorCode{
 	{string(cg.CodeStoreUnavailable), "200 (GraphQL, in errors[]); 503 (exports, /readyz)"},
 	{string(cg.CodeTimeout), "200 (GraphQL, in errors[]); 504 (exports)"},
 	{string(cg.CodeReadOnly), "200 (GraphQL, in errors[])"},
+	{string(cg.CodeCursorExpired), "200 (GraphQL, in errors[])"},
 	{string(cg.CodeInternal), "200 (GraphQL, in errors[]); 500 (exports)"},
 	{"BAD_REQUEST", "400"},
 	{"REQUEST_TOO_LARGE", "413"},

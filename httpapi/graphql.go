@@ -28,8 +28,8 @@ import (
 
 // newGraphQLServer assembles gqlgen's server with the limits and error
 // handling of a public API.
-func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, broker *graph.Broker, m *metrics) *handler.Server {
-	gcfg := graph.Config{Resolvers: &graph.Resolver{Store: store, Writer: writer, Broker: broker}}
+func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, feed cg.ChangeFeed, m *metrics) *handler.Server {
+	gcfg := graph.Config{Resolvers: &graph.Resolver{Store: store, Writer: writer, Feed: feed}}
 	setComplexity(&gcfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(gcfg))
 

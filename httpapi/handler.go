@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/graph"
 )
 
 // Config tunes the handler; zero fields take the defaults of Defaults.
@@ -95,6 +94,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	cfg = cfg.withDefaults()
 	m := newMetrics(cfg.Registry)
 	writer, _ := store.(cg.Writer)
+	feed, _ := store.(cg.ChangeFeed)
 	store = m.instrument(store)
 	var rl *rateLimiter
 	if cfg.RateLimit.on() {
@@ -104,11 +104,27 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	routes(mux, service{
 		cfg:   cfg,
 		store: store,
-		gql:   newGraphQLServer(cfg, store, writer, graph.NewBroker(), m),
+		gql:   newGraphQLServer(cfg, store, writer, feed, m),
 		rl:    rl,
 		ex:    newExporter(store, cfg),
 	})
-	return m.wrap(logRequests(cfg.Logger, recoverPanics(cfg.Logger, mux)))
+	return m.wrap(logRequests(cfg.Logger, recoverPanics(cfg.Logger, consistency(mux))))
+}
+
+// ConsistencyTokenHeader carries a mutation's extensions.consistencyToken
+// back: the request then reads at least the state that write made, on
+// whichever instance serves it.
+const ConsistencyTokenHeader = "Consistency-Token"
+
+// consistency puts the request's consistency token, if any, on its context
+// for the store's reads.
+func consistency(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if t := r.Header.Get(ConsistencyTokenHeader); t != "" {
+			r = r.WithContext(cg.WithConsistencyToken(r.Context(), t))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // serveGraphQL answers /graphql: methods, the body's size and shape, then

@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/feed"
 )
 
 // Store is the in-memory store. It is safe for concurrent use.
@@ -48,6 +49,9 @@ type Store struct {
 	section map[string]string
 	// puts keeps the versions of entities and sources (history.go).
 	puts putHistory
+	// changes carries commitment writes to subscribers (Changes), in the
+	// order write applies them.
+	changes *feed.Broker
 
 	sources   map[string]*cg.Source
 	sourceIDs []string // sorted
@@ -149,10 +153,22 @@ func WithRequests(log []Change) Option {
 	}
 }
 
+// Changes implements cg.ChangeFeed in process: the store is one instance.
+// Its events are kept in memory (feed.DefaultRetain of them) and numbered
+// from the moment the store was made, so a cursor from an earlier process
+// is older than any this one holds and is refused as expired rather than
+// read as a position in this one's feed.
+func (s *Store) Changes(ctx context.Context, after *int64) (<-chan cg.ChangeEvent, error) {
+	return s.changes.Changes(ctx, after)
+}
+
 // Ready reports nil: the store is ready once New returns.
 func (s *Store) Ready(ctx context.Context) error { return nil }
 
 // Close releases nothing; the store lives until it is garbage.
 func (s *Store) Close() error { return nil }
 
-var _ cg.Store = (*Store)(nil)
+var (
+	_ cg.Store      = (*Store)(nil)
+	_ cg.ChangeFeed = (*Store)(nil)
+)

@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/feed"
 )
 
 // New indexes ds. It takes ownership: the caller must not change ds or
@@ -27,6 +29,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 	s := &Store{
 		inflight:        inflight{},
 		requests:        map[string]Change{},
+		changes:         feed.New(feed.Options{Start: time.Now().UnixMicro()}),
 		history:         make(map[string][]*cg.Commitment, len(ds.Commitments)),
 		sources:         make(map[string]*cg.Source, len(ds.Sources)),
 		entities:        make(map[string]*entity, len(ds.Entities)),

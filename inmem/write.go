@@ -152,6 +152,15 @@ func (s *Store) commitAndApply(batch []*pending) {
 		s.apply(p.ch)
 	}
 	s.mu.Unlock()
+	// Still under wmu: events leave in the order the changes were applied
+	// (a commitment's versions in order: writes of one id are never in
+	// flight together), and a replayed request, answered from the log
+	// before it got here, publishes nothing.
+	for _, p := range batch {
+		if t, ok := cg.ChangeTypeOf(p.ch.Op); ok && p.err == nil {
+			s.changes.Publish(cg.ChangeEvent{Type: t, Commitment: p.ch.Commitment})
+		}
+	}
 	for _, p := range batch {
 		s.inflight.remove(p.keys)
 	}

@@ -19,7 +19,8 @@ type OpenWriter func(t *testing.T, ds *cg.Dataset) cg.WritableStore
 // fields, and nothing changed by a rejected write), optimistic concurrency
 // on base versions, idempotency by request id, retraction, reads as of a
 // time, entity and source puts, and no lost update under concurrent
-// writers. Each group runs on a store of its own, loaded from Fixture.
+// writers, and the change feed (cg.ChangeFeed, which every writable store
+// provides). Each group runs on a store of its own, loaded from Fixture.
 //
 // Times in the expectations are UTC with at most millisecond precision;
 // backends may return them in any location (they are compared in UTC).
@@ -33,6 +34,7 @@ func RunWriter(t *testing.T, open OpenWriter) {
 		{"PutEntityAndSource", testPuts},
 		{"Concurrency", testConcurrentChanges},
 		{"Replays", testReplays},
+		{"ChangeFeed", testFeed},
 	})
 }
 

@@ -48,11 +48,6 @@ type Coalition struct {
 	Inherited []*InheritedCommitment `json:"inherited"`
 }
 
-type CommitmentChange struct {
-	Type       ChangeType                 `json:"type"`
-	Commitment *coalitiongraph.Commitment `json:"commitment"`
-}
-
 type CommitmentConnection struct {
 	Edges    []*CommitmentEdge            `json:"edges"`
 	Nodes    []*coalitiongraph.Commitment `json:"nodes"`
@@ -295,63 +290,6 @@ type Vocabulary struct {
 	CommitmentKinds []*KindInfo                 `json:"commitmentKinds"`
 	RelationKinds   []coalitiongraph.EdgeKind   `json:"relationKinds"`
 	Statuses        []coalitiongraph.Status     `json:"statuses"`
-}
-
-type ChangeType string
-
-const (
-	ChangeTypeRecorded      ChangeType = "RECORDED"
-	ChangeTypeStatusChanged ChangeType = "STATUS_CHANGED"
-	ChangeTypeRetracted     ChangeType = "RETRACTED"
-)
-
-var AllChangeType = []ChangeType{
-	ChangeTypeRecorded,
-	ChangeTypeStatusChanged,
-	ChangeTypeRetracted,
-}
-
-func (e ChangeType) IsValid() bool {
-	switch e {
-	case ChangeTypeRecorded, ChangeTypeStatusChanged, ChangeTypeRetracted:
-		return true
-	}
-	return false
-}
-
-func (e ChangeType) String() string {
-	return string(e)
-}
-
-func (e *ChangeType) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = ChangeType(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid ChangeType", str)
-	}
-	return nil
-}
-
-func (e ChangeType) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ChangeType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ChangeType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type TimelineEntryType string

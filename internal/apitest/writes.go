@@ -42,6 +42,7 @@ func RunWrites(t *testing.T, newStore func(t *testing.T) cg.WritableStore) {
 	t.Run("BadWritesChangeNothing", func(t *testing.T) { badWritesChangeNothing(t, h(t, false)) })
 	t.Run("MutationOverGETIs405", func(t *testing.T) { mutationOverGETIs405(t, h(t, false)) })
 	t.Run("SubscriptionSeesChanges", func(t *testing.T) { subscriptionSeesChanges(t, h(t, false)) })
+	t.Run("SubscriptionResumes", func(t *testing.T) { subscriptionResumes(t, h(t, false)) })
 	t.Run("QuotesAreFoundInTheText", func(t *testing.T) { quotesAreFoundInTheText(t, h(t, false)) })
 	t.Run("PutsKeepVersions", func(t *testing.T) { putsKeepVersions(t, h(t, false)) })
 }
