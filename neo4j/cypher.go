@@ -90,7 +90,7 @@ var schemaStatements = func() []string {
 		out = append(out, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",
 			strings.ToLower(string(k)), k))
 	}
-	return slices.Concat(out, writeSchemaStatements, textSchemaStatements)
+	return slices.Concat(out, writeSchemaStatements, textSchemaStatements, feedSchemaStatements)
 }()
 
 // ---- Writes (Load) ----

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/feed"
 	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 )
@@ -43,6 +44,9 @@ type Config struct {
 	User, Password string
 	// Database is the database name; "" uses the server's default.
 	Database string
+	// FeedRetention is how many change events the outbox keeps for
+	// subscribers that resume (DefaultFeedRetention when 0).
+	FeedRetention int
 }
 
 // Store is a coalitiongraph.Store over Neo4j. It is safe for concurrent use.
@@ -56,6 +60,18 @@ type Store struct {
 	batchSize int
 	// atomicRows overrides the package's atomicRows (tests).
 	atomicRows int
+
+	feedRetention int
+	// wake tells the tailer of a write through this Store.
+	wake chan struct{}
+	// feedMu guards the tailer: changes is its broker, stopFeed stops it;
+	// both nil until the first Changes.
+	feedMu   sync.Mutex
+	changes  *feed.Broker
+	stopFeed func()
+	// noOutbox leaves change events out of writes (benchmarks: the
+	// outbox's cost).
+	noOutbox bool
 
 	// Test hooks for the retry behaviour of writes: run each write's
 	// transaction again after it committed, as the driver would after
@@ -87,7 +103,8 @@ func open(_ context.Context, cfg Config, tune func(*config.Config)) (*Store, err
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: open %q: %w", redact(cfg.URI), err)
 	}
-	return &Store{driver: d, db: cfg.Database, batchSize: defaultBatchSize}, nil
+	return &Store{driver: d, db: cfg.Database, batchSize: defaultBatchSize, feedRetention: cfg.FeedRetention,
+		wake: make(chan struct{}, 1)}, nil
 }
 
 // redact drops credentials a URI may carry before it goes into a message.
@@ -102,6 +119,7 @@ func redact(uri string) string {
 
 // Close closes the driver and its connections.
 func (s *Store) Close() error {
+	s.stopTail()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.driver.Close(ctx); err != nil {
@@ -257,6 +275,15 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 		opts = append(opts, nd.ExecuteQueryWithDatabase(s.db))
 	}
 	opts = append(opts, nd.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
+	if token := cg.ConsistencyToken(ctx); token != "" {
+		// The client's state, from a write through any instance: the
+		// query waits until the server it runs on has caught up with it.
+		bms, err := decodeToken(token)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, nd.ExecuteQueryWithBookmarkManager(nd.NewBookmarkManager(nd.BookmarkManagerConfig{InitialBookmarks: bms})))
+	}
 	res, err := retryAcquisition(ctx, func() (*nd.EagerResult, error) {
 		return nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
 	})
@@ -282,6 +309,9 @@ func (s *Store) Stats(ctx context.Context) (nodes, rels int, err error) {
 // clear deletes everything in the database, in batches so that a large
 // graph does not need one huge transaction. Tests and benchmarks use it.
 func (s *Store) clear(ctx context.Context) error {
+	// The feed starts again from nothing: a tailer past its old head
+	// would wait for numbers already seen.
+	s.stopTail()
 	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
 	// CALL … IN TRANSACTIONS needs an auto-commit transaction (Run).

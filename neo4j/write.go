@@ -243,6 +243,9 @@ type writeOp struct {
 	// create an item under it.
 	lock  bool
 	state stateQuery
+	// change, when set, is the event the write appends to the change
+	// feed (its body returns a *cg.Commitment).
+	change cg.ChangeType
 }
 
 // runWrite runs one write as one transaction: lock, read the state, return
@@ -296,9 +299,20 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 			}
 			return &out, nil
 		}
+		var seq int64
+		if w.change != "" && !s.noOutbox {
+			if seq, err = drawSeq(ctx, tx); err != nil {
+				return nil, err
+			}
+		}
 		out, err := body(tx, st)
 		if err != nil {
 			return nil, err
+		}
+		if c, ok := any(out).(*cg.Commitment); ok && seq != 0 {
+			if err := appendEvent(ctx, tx, seq, w.change, c, m.At); err != nil {
+				return nil, err
+			}
 		}
 		if w.requestID != "" {
 			result, err := json.Marshal(out)
@@ -332,6 +346,10 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 			res, err = sess.ExecuteWrite(ctx, work, txTimeout(ctx)...)
 		}
 		if err == nil {
+			cg.ReportToken(ctx, encodeToken(sess.LastBookmarks()))
+			if w.change != "" {
+				s.wakeTail()
+			}
 			return res.(*T), nil
 		}
 		var coded *cg.Error
@@ -375,7 +393,7 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 	if c.StatedByID != "" {
 		entities = append(entities, c.StatedByID)
 	}
-	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true,
+	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true, change: cg.ChangeRecorded,
 		state: stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
 		if err := cg.ValidateCommitment(c, st.lookup()); err != nil {
@@ -398,7 +416,7 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 // but the current one, or of a retracted commitment.
 func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
 	ch.Conditions, ch.Evidence = slices.Clone(ch.Conditions), slices.Clone(ch.Evidence)
-	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID,
+	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID, change: cg.ChangeStatusChanged,
 		state: stateQuery{sources: sourceIDs(ch.Evidence), current: ch.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
 		cur := st.current
@@ -424,7 +442,7 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m 
 // relationship and evidence leave the live graph; its history keeps every
 // version, and reads as of earlier moments still see it.
 func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
-	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}}
+	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}, change: cg.ChangeRetracted}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
 		cur := st.current
 		if cur == nil {
