@@ -157,3 +157,27 @@ func TestHotBackupRoute(t *testing.T) {
 		t.Errorf("healthz after backups: %v %v", r, err)
 	}
 }
+
+// A second server on the data directory of a running one refuses to start,
+// saying that the embedded store serves one process and how to run several.
+func TestSecondServerOnOneDataDir(t *testing.T) {
+	dir := t.TempDir()
+	ds, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := bbolt.Open(dbFile(dir), ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = run(t.Context(), []string{"--addr", "127.0.0.1:0", "--data-dir", dir}, func(string) string { return "" }, io.Discard)
+	if !errors.Is(err, bbolt.ErrLocked) {
+		t.Fatalf("second server: %v, want ErrLocked", err)
+	}
+	for _, want := range []string{"one server process", "--data-dir", "NEO4J_URI"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the refusal %q does not say %q", err, want)
+		}
+	}
+}

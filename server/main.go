@@ -94,6 +94,15 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.dataDir, "data-dir", dataDir, "where the embedded store keeps its database (env COALITIONGRAPH_DATA_DIR)")
 	fs.BoolVar(&c.memory, "memory", getenv("COALITIONGRAPH_MEMORY") == "true", "keep the embedded store in memory only: writes are lost on exit (env COALITIONGRAPH_MEMORY=true)")
 	c.neo4j = neo4j.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"), Password: getenv("NEO4J_PASSWORD"), Database: getenv("NEO4J_DATABASE")}
+	feedRetention := neo4j.DefaultFeedRetention
+	if v := getenv("COALITIONGRAPH_FEED_RETENTION"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return config{}, fmt.Errorf("COALITIONGRAPH_FEED_RETENTION=%q: want a number of events, at least 1", v)
+		}
+		feedRetention = n
+	}
+	fs.IntVar(&c.neo4j.FeedRetention, "feed-retention", feedRetention, "with Neo4j: how many change events the outbox keeps for subscribers that resume (env COALITIONGRAPH_FEED_RETENTION)")
 	keysFile := fs.String("api-keys-file", getenv("COALITIONGRAPH_API_KEYS_FILE"), "file of API keys, one name:sha256:<hex> a line (env COALITIONGRAPH_API_KEYS_FILE)")
 	fs.StringVar(&c.trustedDocuments, "trusted-documents", getenv("COALITIONGRAPH_TRUSTED_DOCUMENTS"), "run only the documents of this JSON file of sha256 id to document; without it, automatic persisted queries are on (env COALITIONGRAPH_TRUSTED_DOCUMENTS)")
 	fs.BoolVar(&c.readsNeedKey, "reads-need-key", getenv("COALITIONGRAPH_READS_NEED_KEY") == "true", "require an API key for queries too (env COALITIONGRAPH_READS_NEED_KEY=true)")
@@ -261,6 +270,12 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (cg.Store, err
 	}
 	path := filepath.Join(cfg.dataDir, "coalitiongraph.db")
 	s, err := bbolt.Open(path, ds)
+	if errors.Is(err, bbolt.ErrLocked) {
+		// Most likely a second server started on the same directory: say
+		// how to run several.
+		return nil, fmt.Errorf("open the embedded store: %w; the embedded store serves one server process: "+
+			"give this one its own --data-dir, or run every instance on one Neo4j (NEO4J_URI; README: several instances)", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open the embedded store: %w", err)
 	}
