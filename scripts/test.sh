@@ -75,7 +75,7 @@ run "fuzz the GraphQL endpoint (20s)" go test ./httpapi -run '^$' -fuzz '^FuzzGr
 run "fuzz the dataset loader (20s)" go test ./dataset -run '^$' -fuzz '^FuzzLoad$' -fuzztime 20s
 
 # Further suites: each is its own step, run even when the Go tests failed.
-for extra in scripts/test-dashboard.sh scripts/test-clients.sh scripts/test-python-client.sh; do
+for extra in scripts/test-dashboard.sh scripts/test-clients.sh scripts/test-python-client.sh scripts/test-compose.sh; do
 	if [ -x "$extra" ]; then
 		run "$extra" "$extra"
 	fi
