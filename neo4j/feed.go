@@ -264,7 +264,7 @@ func (s *Store) prune(ctx context.Context) error {
 			}
 			recs, err := res.Collect(rctx)
 			return len(recs) > 0, err
-		})
+		}, txTimeout(rctx)...)
 		cancel()
 		if err != nil {
 			return classify("prune the change feed", err)
