@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/graph/model"
 )
 
 // TestOwnGoroutinesRecover: a panic in a goroutine the resolvers start
@@ -25,9 +24,13 @@ func TestOwnGoroutinesRecover(t *testing.T) {
 		}},
 	}
 	t.Run("a subscription's filter", func(t *testing.T) {
-		b := NewBroker()
-		out := b.Subscribe(t.Context(), func(*cg.Commitment) bool { panic("boom") })
-		b.Publish(model.ChangeTypeRecorded, &cg.Commitment{ID: "c"})
+		events := make(chan cg.ChangeEvent, 1)
+		events <- cg.ChangeEvent{Cursor: 1} // no commitment: the actor filter panics on it
+		r := &subscriptionResolver{&Resolver{Feed: staticFeed(events)}}
+		out, err := r.CommitmentChanged(t.Context(), []string{"POL"}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, open := <-out; open {
 			t.Fatal("the subscription delivered a change its filter panicked on")
 		}
@@ -42,3 +45,8 @@ func TestOwnGoroutinesRecover(t *testing.T) {
 		})
 	}
 }
+
+// staticFeed is a cg.ChangeFeed that hands out one channel.
+type staticFeed chan cg.ChangeEvent
+
+func (f staticFeed) Changes(context.Context, *int64) (<-chan cg.ChangeEvent, error) { return f, nil }

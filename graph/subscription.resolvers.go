@@ -35,8 +35,8 @@ func (r *subscriptionResolver) CommitmentChanged(ctx context.Context, actors []s
 	}
 	out := make(chan *cg.ChangeEvent)
 	go func() {
-		// A panic here would end the process: it ends this subscription
-		// instead, closing its stream.
+		// A panic here (in the filter) would end the process: it ends
+		// this subscription instead, closing its stream.
 		defer func() { _ = recover() }()
 		defer close(out)
 		for ev := range events {
