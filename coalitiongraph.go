@@ -183,16 +183,6 @@ type Page struct {
 	// After is an opaque cursor from a previous page; "" starts at the top.
 	After string
 	Order CommitmentOrder
-	// WithRelated asks for the entities and sources the listed commitments
-	// refer to (CommitmentPage.Entities and Sources), fetched with them so
-	// that a caller showing actor names or evidence sources needs no
-	// further round trip to the store.
-	WithRelated bool
-	// RelatedWithoutEvidence, with WithRelated, leaves the related
-	// Entities' Evidence nil: a caller that only names them spares the
-	// store collecting evidence it would not show. The commitments keep
-	// theirs.
-	RelatedWithoutEvidence bool
 }
 
 // CommitmentPage is one page of commitments.
@@ -201,9 +191,11 @@ type CommitmentPage struct {
 	TotalCount  int
 	HasNextPage bool
 	// Entities are the actors, targets and speakers (StatedByID) of
-	// Commitments, and Sources the sources their evidence cites: each
-	// once, ordered by id. They are filled, non-nil, only when
-	// Page.WithRelated asks for them.
+	// Commitments, without their Evidence, and Sources the sources their
+	// evidence cites: each once, ordered by id, never nil. They come with
+	// every page, so that a caller naming actors or showing evidence
+	// sources needs no further round trip to the store; an entity's own
+	// evidence is for Entities to give, to the caller that shows it.
 	Entities []*Entity
 	Sources  []*Source
 }

@@ -16,12 +16,12 @@ import (
 
 // From is the resolver for the from field.
 func (r *inheritedCommitmentResolver) From(ctx context.Context, obj *model.InheritedCommitment) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(obj.Via.ToID)
+	return loadersFor(ctx).entity.Load(ctx, obj.Via.ToID)
 }
 
 // Commitments is the resolver for the commitments field.
 func (r *matrixCellResolver) Commitments(ctx context.Context, obj *model.MatrixCell) ([]*cg.Commitment, error) {
-	return loadersFor(ctx).cell.Load(cellKey{filter: obj.Filter, actor: obj.ActorID, kind: obj.Kind})
+	return loadersFor(ctx).cell.Load(ctx, cellKey{filter: obj.Filter, actor: obj.ActorID, kind: obj.Kind})
 }
 
 // Kind is the resolver for the kind field.
@@ -34,24 +34,15 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 	// The coalition names its actors, so their entities come with the
 	// commitments; so does the subject, as their target, unless nothing
 	// aims at it: only then does it cost a second round trip.
-	// When nothing below shows an entity's evidence, the entities come
-	// without it and the subject and actors are taken from them.
-	page := cg.Page{WithRelated: true, RelatedWithoutEvidence: !selectsEntityEvidence(ctx, true)}
-	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(append([]string{id}, alsoTargets...))}, page)
+	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(append([]string{id}, alsoTargets...))}, cg.Page{})
 	if err != nil {
 		return nil, err
 	}
 	l := loadersFor(ctx)
-	l.setRelated(res, page.RelatedWithoutEvidence)
-	named := map[string]*cg.Entity{}
-	if page.RelatedWithoutEvidence {
-		named = byID(res.Entities, func(e *cg.Entity) string { return e.ID })
-	}
-	subject, ok := named[id]
-	if !ok {
-		if subject, err = l.entity.LoadNow(id); err != nil {
-			return nil, err
-		}
+	l.setRelated(res)
+	subject, err := l.entity.Load(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	if subject == nil {
 		return nil, &cg.Error{Code: cg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
@@ -60,32 +51,15 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 	for _, c := range res.Commitments {
 		actorIDs = append(actorIDs, c.ActorID)
 	}
-	actorIDs = uniq(actorIDs)
-	actors := make([]*cg.Entity, len(actorIDs))
-	var missing []int
-	for i, aid := range actorIDs {
-		if actors[i] = named[aid]; actors[i] == nil {
-			missing = append(missing, i)
-		}
-	}
-	if len(missing) > 0 {
-		ids := make([]string, len(missing))
-		for j, i := range missing {
-			ids[j] = actorIDs[i]
-		}
-		loaded, err := l.entity.LoadAll(ids)
-		if err != nil {
-			return nil, err
-		}
-		for j, i := range missing {
-			actors[i] = loaded[j]
-		}
+	actors, err := l.entity.LoadAll(ctx, uniq(actorIDs))
+	if err != nil {
+		return nil, err
 	}
 	co := buildCoalition(subject, res.Commitments, actors)
 	// Only a request that shows the inherited commitments pays for
 	// finding them.
 	if selectsField(ctx, "inherited") {
-		if co.Inherited, err = r.inherited(ctx, id, page); err != nil {
+		if co.Inherited, err = r.inherited(ctx, id); err != nil {
 			return nil, err
 		}
 	}
@@ -136,7 +110,7 @@ func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilt
 		row := row(c.ActorID)
 		row.Total += c.Commitments
 		row.Cells = append(row.Cells, &model.MatrixCell{MatrixCell: c, Filter: key})
-		loadersFor(ctx).cell.Prime(cellKey{filter: key, actor: c.ActorID, kind: c.Kind})
+		loadersFor(ctx).cell.Announce(cellKey{filter: key, actor: c.ActorID, kind: c.Kind})
 	}
 	for i := range stances {
 		row := row(stances[i].ActorID)
@@ -150,7 +124,7 @@ func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilt
 	for _, id := range ids {
 		m.Rows = append(m.Rows, rows[id])
 	}
-	actors, err := loadersFor(ctx).entity.LoadAll(ids)
+	actors, err := loadersFor(ctx).entity.LoadAll(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

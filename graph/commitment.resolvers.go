@@ -16,12 +16,12 @@ import (
 
 // Actor is the resolver for the actor field.
 func (r *commitmentResolver) Actor(ctx context.Context, obj *cg.Commitment) (*cg.Entity, error) {
-	return loadersFor(ctx).namedEntity(ctx, obj.ActorID)
+	return loadersFor(ctx).entity.Load(ctx, obj.ActorID)
 }
 
 // Target is the resolver for the target field.
 func (r *commitmentResolver) Target(ctx context.Context, obj *cg.Commitment) (*cg.Entity, error) {
-	return loadersFor(ctx).namedEntity(ctx, obj.TargetID)
+	return loadersFor(ctx).entity.Load(ctx, obj.TargetID)
 }
 
 // Date is the resolver for the date field.
@@ -34,7 +34,7 @@ func (r *commitmentResolver) StatedBy(ctx context.Context, obj *cg.Commitment) (
 	if obj.StatedByID == "" {
 		return nil, nil
 	}
-	return loadersFor(ctx).namedEntity(ctx, obj.StatedByID)
+	return loadersFor(ctx).entity.Load(ctx, obj.StatedByID)
 }
 
 // Summary is the resolver for the summary field.
@@ -51,7 +51,7 @@ func (r *commitmentResolver) EvidenceCount(ctx context.Context, obj *cg.Commitme
 func (r *commitmentResolver) Sources(ctx context.Context, obj *cg.Commitment) ([]*cg.Source, error) {
 	ids := uniq(evidenceSources(obj.Evidence))
 	sort.Strings(ids)
-	return loadersFor(ctx).source.LoadAll(ids)
+	return loadersFor(ctx).source.LoadAll(ctx, ids)
 }
 
 // Corroboration is the resolver for the corroboration field.
@@ -71,7 +71,7 @@ func (r *commitmentResolver) Accounts(ctx context.Context, obj *cg.Commitment) (
 
 // Disputes is the resolver for the disputes field.
 func (r *commitmentResolver) Disputes(ctx context.Context, obj *cg.Commitment) ([]*cg.Topic, error) {
-	claims, err := loadersFor(ctx).claimsAbout.Load(obj.TargetID)
+	claims, err := loadersFor(ctx).claimsAbout.Load(ctx, obj.TargetID)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (r *groupCountResolver) Actor(ctx context.Context, obj *cg.GroupCount) (*cg
 	if obj.ActorID == "" {
 		return nil, nil
 	}
-	return loadersFor(ctx).namedEntity(ctx, obj.ActorID)
+	return loadersFor(ctx).entity.Load(ctx, obj.ActorID)
 }
 
 // Kind is the resolver for the kind field.
@@ -181,7 +181,7 @@ func (r *groupCountResolver) Source(ctx context.Context, obj *cg.GroupCount) (*c
 	if obj.SourceID == "" {
 		return nil, nil
 	}
-	return loadersFor(ctx).source.Load(obj.SourceID)
+	return loadersFor(ctx).source.Load(ctx, obj.SourceID)
 }
 
 // Month is the resolver for the month field.
@@ -191,7 +191,7 @@ func (r *groupCountResolver) Month(ctx context.Context, obj *cg.GroupCount) (*st
 
 // Commitment is the resolver for the commitment field.
 func (r *queryResolver) Commitment(ctx context.Context, id string) (*cg.Commitment, error) {
-	return loadersFor(ctx).commitment.LoadNow(id)
+	return loadersFor(ctx).commitment.Load(ctx, id)
 }
 
 // Commitments is the resolver for the commitments field.
@@ -204,7 +204,7 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 	if err != nil {
 		return nil, err
 	}
-	page := listingPage(ctx, cg.Page{First: n, Order: cg.OrderDateAsc})
+	page := cg.Page{First: n, Order: cg.OrderDateAsc}
 	if orderBy != nil {
 		page.Order = *orderBy
 	}
@@ -215,7 +215,7 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).setRelated(res, page.RelatedWithoutEvidence)
+	loadersFor(ctx).setRelated(res)
 	conn := &model.CommitmentConnection{Nodes: res.Commitments, Edges: []*model.CommitmentEdge{}, TotalCount: res.TotalCount,
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: page.After != ""}}
 	for _, c := range res.Commitments {
@@ -259,10 +259,10 @@ func (r *queryResolver) CountsBy(ctx context.Context, filter *model.CommitmentFi
 	for i := range groups {
 		out[i] = &groups[i]
 		if g := groups[i]; g.ActorID != "" {
-			loadersFor(ctx).entity.Prime(g.ActorID)
+			loadersFor(ctx).entity.Announce(g.ActorID)
 		}
 		if g := groups[i]; g.SourceID != "" {
-			loadersFor(ctx).source.Prime(g.SourceID)
+			loadersFor(ctx).source.Announce(g.SourceID)
 		}
 	}
 	return out, nil
@@ -270,7 +270,7 @@ func (r *queryResolver) CountsBy(ctx context.Context, filter *model.CommitmentFi
 
 // Source is the resolver for the source field.
 func (r *sourceAccountResolver) Source(ctx context.Context, obj *cg.Account) (*cg.Source, error) {
-	return loadersFor(ctx).source.Load(obj.SourceID)
+	return loadersFor(ctx).source.Load(ctx, obj.SourceID)
 }
 
 // Commitment returns CommitmentResolver implementation.

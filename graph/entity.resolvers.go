@@ -24,6 +24,19 @@ func (r *entityResolver) Date(ctx context.Context, obj *cg.Entity) (*cg.Date, er
 	return knownDate(obj.Date), nil
 }
 
+// Evidence is the resolver for the evidence field.
+func (r *entityResolver) Evidence(ctx context.Context, obj *cg.Entity) ([]*cg.Evidence, error) {
+	ev, err := loadersFor(ctx).entityEvidence(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*cg.Evidence, len(ev))
+	for i := range ev {
+		out[i] = &ev[i]
+	}
+	return out, nil
+}
+
 // History is the resolver for the history field.
 func (r *entityResolver) History(ctx context.Context, obj *cg.Entity, asOf *time.Time) ([]*model.EntityVersion, error) {
 	return r.entityHistory(ctx, obj, asOf)
@@ -70,13 +83,13 @@ func (r *entityResolver) Signatures(ctx context.Context, obj *cg.Entity) ([]*cg.
 
 // CommitmentsMade is the resolver for the commitmentsMade field.
 func (r *entityResolver) CommitmentsMade(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status) ([]*cg.Commitment, error) {
-	cs, err := loadersFor(ctx).madeBy.Load(obj.ID)
+	cs, err := loadersFor(ctx).madeBy.Load(ctx, obj.ID)
 	return filterCommitments(cs, kinds, statuses), err
 }
 
 // CommitmentsMadeConnection is the resolver for the commitmentsMadeConnection field.
 func (r *entityResolver) CommitmentsMadeConnection(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	cs, err := loadersFor(ctx).madeBy.Load(obj.ID)
+	cs, err := loadersFor(ctx).madeBy.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,13 +98,13 @@ func (r *entityResolver) CommitmentsMadeConnection(ctx context.Context, obj *cg.
 
 // CommitmentsReceived is the resolver for the commitmentsReceived field.
 func (r *entityResolver) CommitmentsReceived(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status) ([]*cg.Commitment, error) {
-	cs, err := loadersFor(ctx).aimedAt.Load(obj.ID)
+	cs, err := loadersFor(ctx).aimedAt.Load(ctx, obj.ID)
 	return filterCommitments(cs, kinds, statuses), err
 }
 
 // CommitmentsReceivedConnection is the resolver for the commitmentsReceivedConnection field.
 func (r *entityResolver) CommitmentsReceivedConnection(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	cs, err := loadersFor(ctx).aimedAt.Load(obj.ID)
+	cs, err := loadersFor(ctx).aimedAt.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -100,13 +113,13 @@ func (r *entityResolver) CommitmentsReceivedConnection(ctx context.Context, obj 
 
 // CommitmentsStated is the resolver for the commitmentsStated field.
 func (r *entityResolver) CommitmentsStated(ctx context.Context, obj *cg.Entity) ([]*cg.Commitment, error) {
-	cs, err := loadersFor(ctx).statedBy.Load(obj.ID)
+	cs, err := loadersFor(ctx).statedBy.Load(ctx, obj.ID)
 	return nonNil(cs), err
 }
 
 // Claims is the resolver for the claims field.
 func (r *entityResolver) Claims(ctx context.Context, obj *cg.Entity) ([]*cg.Topic, error) {
-	cs, err := loadersFor(ctx).claimsAbout.Load(obj.ID)
+	cs, err := loadersFor(ctx).claimsAbout.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +128,7 @@ func (r *entityResolver) Claims(ctx context.Context, obj *cg.Entity) ([]*cg.Topi
 
 // Entity is the resolver for the entity field.
 func (r *queryResolver) Entity(ctx context.Context, id string) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.LoadNow(id)
+	return loadersFor(ctx).entity.Load(ctx, id)
 }
 
 // Entities is the resolver for the entities field.
@@ -125,7 +138,7 @@ func (r *queryResolver) Entities(ctx context.Context, kinds []cg.EntityKind, fir
 		return nil, err
 	}
 	es, err := r.Store.Entities(ctx, cg.EntityFilter{Kinds: kinds, Limit: n})
-	loadersFor(ctx).primeEntities(es)
+	loadersFor(ctx).announceEntities(es)
 	return es, err
 }
 
@@ -146,7 +159,7 @@ func (r *queryResolver) EntitiesConnection(ctx context.Context, kinds []cg.Entit
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).primeEntities(p.Items)
+	loadersFor(ctx).announceEntities(p.Items)
 	cursor := func(e *cg.Entity) string { return cg.IDCursor(e.ID) }
 	conn := &model.EntityConnection{Nodes: nonNil(p.Items), Edges: make([]*model.EntityEdge, len(p.Items)),
 		TotalCount: p.Total, PageInfo: pageInfo(p, cursor)}
@@ -166,7 +179,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []cg.Ent
 		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "query", Message: "query must not be empty"}
 	}
 	es, err := r.Store.Entities(ctx, cg.EntityFilter{Search: query, Kinds: kinds, Limit: n})
-	loadersFor(ctx).primeEntities(es)
+	loadersFor(ctx).announceEntities(es)
 	return es, err
 }
 
@@ -176,7 +189,7 @@ func (r *queryResolver) Disputes(ctx context.Context, subjects []string) ([]*cg.
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).primeClaims(claims)
+	loadersFor(ctx).announceClaims(claims)
 	return nonNil(cg.Disputes(claims)), nil
 }
 

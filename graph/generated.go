@@ -468,7 +468,7 @@ type CommitmentChangeResolver interface {
 type EntityResolver interface {
 	Description(ctx context.Context, obj *coalitiongraph.Entity) (*string, error)
 	Date(ctx context.Context, obj *coalitiongraph.Entity) (*coalitiongraph.Date, error)
-
+	Evidence(ctx context.Context, obj *coalitiongraph.Entity) ([]*coalitiongraph.Evidence, error)
 	History(ctx context.Context, obj *coalitiongraph.Entity, asOf *time.Time) ([]*model.EntityVersion, error)
 	Offices(ctx context.Context, obj *coalitiongraph.Entity) ([]*coalitiongraph.Relation, error)
 	OfficeHolders(ctx context.Context, obj *coalitiongraph.Entity) ([]*coalitiongraph.Relation, error)
@@ -6068,11 +6068,11 @@ func (ec *executionContext) _Entity_evidence(ctx context.Context, field graphql.
 			return ec.fieldContext_Entity_evidence(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Evidence, nil
+			return ec.Resolvers.Entity().Evidence(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []coalitiongraph.Evidence) graphql.Marshaler {
-			return ec.marshalNEvidence2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidenceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidenceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6082,8 +6082,8 @@ func (ec *executionContext) fieldContext_Entity_evidence(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Evidence(ctx, field)
 		},
@@ -14466,10 +14466,43 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "evidence":
-			out.Values[i] = ec._Entity_evidence(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Entity_evidence(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "history":
 			field := field
 
@@ -19603,6 +19636,32 @@ func (ec *executionContext) marshalNEvidence2ᚕgithubᚗcomᚋcoalitiongraphᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNEvidence2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.Evidence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvidence2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEvidence2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.Evidence) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Evidence(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEvidenceInput2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐEvidenceInputᚄ(ctx context.Context, v any) ([]*model.EvidenceInput, error) {

@@ -11,93 +11,104 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// TestLoaderSet checks that values set on a loader are served without a
-// fetch, leave a primed batch, and never replace what was fetched.
-func TestLoaderSet(t *testing.T) {
+// fetchRecorder is a fetch that records its batches and answers 10 times a
+// key's letter position, nothing for "z".
+type fetchRecorder struct {
+	mu      sync.Mutex
+	batches [][]string
+}
+
+func (f *fetchRecorder) fetch(_ context.Context, keys []string) (map[string]int, error) {
+	f.mu.Lock()
+	f.batches = append(f.batches, slices.Sorted(slices.Values(keys)))
+	f.mu.Unlock()
+	out := map[string]int{}
+	for _, k := range keys {
+		if k != "z" {
+			out[k] = 10 * int(k[0]-'a'+1)
+		}
+	}
+	return out, nil
+}
+
+// TestLoader checks what the loaders rely on: primed values cost no fetch
+// and never replace a fetched one, announced keys are fetched together
+// with the first of them loaded, and a key the store lacks is the zero
+// value.
+func TestLoader(t *testing.T) {
 	tests := []struct {
-		name        string
-		steps       func(l *loader[string, int])
-		load        []string
-		want        []int
-		wantFetches [][]string
+		name    string
+		steps   func(ctx context.Context, l *loader[string, int])
+		load    []string
+		want    []int
+		batches [][]string
 	}{
 		{
-			name:  "set keys load without a fetch",
-			steps: func(l *loader[string, int]) { l.Set(map[string]int{"a": 1, "b": 2}) },
-			load:  []string{"a", "b"}, want: []int{1, 2}, wantFetches: nil,
+			name:  "primed keys load without a fetch",
+			steps: func(_ context.Context, l *loader[string, int]) { l.Prime("a", 1); l.Prime("b", 2) },
+			load:  []string{"a", "b"}, want: []int{1, 2}, batches: nil,
 		},
 		{
-			name: "set keys leave the primed batch",
-			steps: func(l *loader[string, int]) {
-				l.Prime("a", "b", "c")
-				l.Set(map[string]int{"a": 1})
-			},
-			load: []string{"b", "a"}, want: []int{20, 1}, wantFetches: [][]string{{"b", "c"}},
-		},
-		{
-			name: "a primed batch emptied by set is not fetched",
-			steps: func(l *loader[string, int]) {
-				l.Prime("a")
-				l.Set(map[string]int{"a": 1, "b": 2})
-			},
-			load: []string{"a", "b"}, want: []int{1, 2}, wantFetches: nil,
-		},
-		{
-			name: "set does not replace a fetched value",
-			steps: func(l *loader[string, int]) {
-				if _, err := l.LoadNow("a"); err != nil {
+			name: "priming does not replace a fetched value",
+			steps: func(ctx context.Context, l *loader[string, int]) {
+				if _, err := l.Load(ctx, "a"); err != nil {
 					t.Fatal(err)
 				}
-				l.Set(map[string]int{"a": 1})
+				l.Prime("a", 1)
 			},
-			load: []string{"a"}, want: []int{10}, wantFetches: [][]string{{"a"}},
+			load: []string{"a"}, want: []int{10}, batches: [][]string{{"a"}},
 		},
 		{
-			name:  "keys not set are fetched",
-			steps: func(l *loader[string, int]) { l.Set(map[string]int{"a": 1}) },
-			load:  []string{"c"}, want: []int{30}, wantFetches: [][]string{{"c"}},
+			name:  "announced keys come with the first loaded",
+			steps: func(_ context.Context, l *loader[string, int]) { l.Announce("a", "b", "c") },
+			load:  []string{"b", "a", "c"}, want: []int{20, 10, 30}, batches: [][]string{{"a", "b", "c"}},
+		},
+		{
+			name: "an announced key already primed is not fetched again",
+			steps: func(_ context.Context, l *loader[string, int]) {
+				l.Prime("a", 1)
+				l.Announce("a", "b")
+			},
+			load: []string{"b", "a"}, want: []int{20, 1}, batches: [][]string{{"b"}},
+		},
+		{
+			name:  "a key the store lacks is the zero value",
+			steps: func(context.Context, *loader[string, int]) {},
+			load:  []string{"z"}, want: []int{0}, batches: [][]string{{"z"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var mu sync.Mutex
-			var fetches [][]string
-			l := newLoader(context.Background(), func(_ context.Context, keys []string) (map[string]int, error) {
-				mu.Lock()
-				fetches = append(fetches, slices.Clone(keys))
-				mu.Unlock()
-				out := map[string]int{}
-				for _, k := range keys {
-					out[k] = 10 * int(k[0]-'a'+1)
-				}
-				return out, nil
-			})
-			tt.steps(l)
+			var f fetchRecorder
+			l := newLoader(f.fetch)
+			tt.steps(t.Context(), l)
 			for i, k := range tt.load {
-				got, err := l.Load(k)
+				got, err := l.Load(t.Context(), k)
 				if err != nil || got != tt.want[i] {
 					t.Errorf("Load(%q) = %d, %v; want %d", k, got, err, tt.want[i])
 				}
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			if !slices.EqualFunc(fetches, tt.wantFetches, slices.Equal) {
-				t.Errorf("fetched %q, want %q", fetches, tt.wantFetches)
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if !slices.EqualFunc(f.batches, tt.batches, slices.Equal) {
+				t.Errorf("fetched %q, want %q", f.batches, tt.batches)
 			}
 		})
 	}
 }
 
-// A panicking batch releases every waiter with an INTERNAL error, and a
-// caller whose request is over stops waiting for a batch that hangs.
+// A panicking batch releases every waiter with an INTERNAL error that does
+// not show the panic, and a fetch runs with the caller's context, so that a
+// request that is over stops waiting for a store call that honours it.
 func TestLoaderPanicsAndCancellation(t *testing.T) {
-	l := newLoader(t.Context(), func(ctx context.Context, keys []string) (map[string]int, error) { panic("boom") })
+	l := newLoader(func(ctx context.Context, keys []string) (map[string]int, error) { panic("boom") })
+	l.Announce("a", "b", "c")
 	var wg sync.WaitGroup
 	for _, k := range []string{"a", "b", "c"} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := l.Load(k)
+			_, err := l.Load(t.Context(), k)
 			var ce *cg.Error
 			if !errors.As(err, &ce) || ce.Code != cg.CodeInternal || strings.Contains(ce.Message, "boom") {
 				t.Errorf("Load(%s) after a panic: %v; want INTERNAL", k, err)
@@ -107,11 +118,12 @@ func TestLoaderPanicsAndCancellation(t *testing.T) {
 	wg.Wait()
 
 	ctx, cancel := context.WithCancel(t.Context())
-	release := make(chan struct{})
-	defer close(release)
-	h := newLoader(ctx, func(ctx context.Context, keys []string) (map[string]int, error) { <-release; return nil, nil })
+	h := newLoader(func(ctx context.Context, keys []string) (map[string]int, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
 	done := make(chan error, 1)
-	go func() { _, err := h.LoadNow("a"); done <- err }()
+	go func() { _, err := h.Load(ctx, "a"); done <- err }()
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("Load after the request ended: %v; want context.Canceled", err)

@@ -4,14 +4,23 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
 // Loaders are the per-request dataloaders. Every nested field that needs
-// the store goes through one of them.
+// the store goes through one of them, so that the store calls of a request
+// are bounded by its depth, not by the size of its results: gqlgen resolves
+// the fields of a list's items in parallel goroutines, and a loader
+// collects the keys they ask for in a short wait into one store call.
 type Loaders struct {
-	entity          *loader[string, *cg.Entity]
+	entity *loader[string, *cg.Entity]
+	// evidence is an entity's evidence, for the entities a commitment
+	// listing brought without it (cg.CommitmentPage.Entities).
+	evidence        *loader[string, []cg.Evidence]
 	source          *loader[string, *cg.Source]
 	commitment      *loader[string, *cg.Commitment]
 	madeBy          *loader[string, []*cg.Commitment]
@@ -24,12 +33,11 @@ type Loaders struct {
 	claimsCiting    *loader[string, []*cg.Claim]
 	cell            *loader[cellKey, []*cg.Commitment]
 
-	// named holds entities a listing brought without their evidence
-	// (cg.Page.RelatedWithoutEvidence). They are kept apart from entity,
-	// whose values are whole, and serve only fields that do not select
-	// evidence (namedEntity).
-	namedMu sync.Mutex
-	named   map[string]*cg.Entity
+	// slim marks the entities that came without their evidence, so that
+	// Entity.evidence asks for theirs and takes every other entity's (a
+	// whole one, a past version, a write's result) from the entity itself.
+	slimMu sync.Mutex
+	slim   map[*cg.Entity]bool
 }
 
 // cellKey names a matrix cell under the filter the matrix was built with;
@@ -41,13 +49,171 @@ type cellKey struct {
 	kind   cg.EdgeKind
 }
 
+// batchWait is how long a loader collects keys before it calls the store.
+// Resolver goroutines for one level start within microseconds of each
+// other; the margin is for a loaded machine, where they start further apart.
+const batchWait = 2 * time.Millisecond
+
+// maxBatch bounds the keys of one store call.
+const maxBatch = 1000
+
+// loader is a dataloadgen loader whose keys can be announced: a parent
+// that knows which keys its children may ask for announces them, and the
+// first child to load one has all of them fetched in one store call, the
+// group, whichever batches the children's keys then fall into. Batching of
+// a level then does not hang on its goroutines all starting within the
+// wait, which on a loaded machine they may not.
+type loader[K comparable, V any] struct {
+	dl    *dataloadgen.Loader[K, V]
+	fetch func(context.Context, []K) (map[K]V, error)
+
+	mu        sync.Mutex
+	announced map[K]bool
+	// known keys were primed or asked for: announcing them again would
+	// fetch them twice.
+	known  map[K]bool
+	groups map[K]*group[K, V]
+}
+
+// group is the announced keys that the first of them to be loaded has
+// fetched together.
+type group[K comparable, V any] struct {
+	keys []K
+	once sync.Once
+	vals map[K]V
+	err  error
+}
+
+// newLoader makes a loader over a fetch that returns what the store has:
+// a key it has nothing for gets the zero value (an absent entity, an empty
+// list), not an error. A panic in fetch, which runs in a goroutine of the
+// loader's, becomes an INTERNAL error for every waiter; the fetch runs with
+// the context of the first caller of its batch (all of a batch's callers
+// belong to one request).
+func newLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) *loader[K, V] {
+	l := &loader[K, V]{fetch: fetch, announced: map[K]bool{}, known: map[K]bool{}, groups: map[K]*group[K, V]{}}
+	l.dl = dataloadgen.NewLoader(l.batch, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch))
+	return l
+}
+
+// batch is dataloadgen's fetch: the keys of a group come from the group's
+// one store call, the rest from a call of their own.
+func (l *loader[K, V]) batch(ctx context.Context, keys []K) ([]V, []error) {
+	var plain []K
+	groups := make([]*group[K, V], len(keys))
+	l.mu.Lock()
+	for i, k := range keys {
+		if groups[i] = l.groups[k]; groups[i] == nil {
+			plain = append(plain, k)
+		}
+	}
+	l.mu.Unlock()
+	var vals map[K]V
+	if len(plain) > 0 {
+		var err error
+		if vals, err = guard(ctx, plain, l.fetch); err != nil {
+			return nil, []error{err}
+		}
+	}
+	out := make([]V, len(keys))
+	for i, k := range keys {
+		g := groups[i]
+		if g == nil {
+			out[i] = vals[k]
+			continue
+		}
+		g.once.Do(func() { g.vals, g.err = guard(ctx, g.keys, l.fetch) })
+		if g.err != nil {
+			return nil, []error{g.err}
+		}
+		out[i] = g.vals[k]
+	}
+	return out, nil
+}
+
+// guard runs fetch, a panic in it becoming an INTERNAL error with its stack
+// for the log (dataloadgen would recover it too, but as a bare error).
+func guard[K comparable, V any](ctx context.Context, keys []K, fetch func(context.Context, []K) (map[K]V, error)) (_ map[K]V, err error) {
+	defer recoverInto(&err)
+	return fetch(ctx, keys)
+}
+
+// Announce says keys may be loaded soon. It costs nothing until one of
+// them is.
+func (l *loader[K, V]) Announce(keys ...K) {
+	l.mu.Lock()
+	for _, k := range keys {
+		if !l.known[k] {
+			l.announced[k] = true
+		}
+	}
+	l.mu.Unlock()
+}
+
+// Prime caches a value the store returned with something else; a key
+// already cached keeps its value.
+func (l *loader[K, V]) Prime(key K, v V) {
+	l.mu.Lock()
+	l.known[key] = true
+	delete(l.announced, key)
+	l.mu.Unlock()
+	l.dl.Prime(key, v)
+}
+
+// thunk starts loading key, as a group with every announced key if it is
+// one, and returns the wait for its value.
+func (l *loader[K, V]) thunk(ctx context.Context, key K) func() (V, error) {
+	l.mu.Lock()
+	l.known[key] = true
+	if l.announced[key] {
+		g := &group[K, V]{keys: make([]K, 0, len(l.announced))}
+		for k := range l.announced {
+			g.keys = append(g.keys, k)
+			l.groups[k] = g
+			l.known[k] = true
+		}
+		clear(l.announced)
+	}
+	l.mu.Unlock()
+	return l.dl.LoadThunk(ctx, key)
+}
+
+// Load returns the value for key (the zero value when the store has none).
+func (l *loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	return l.thunk(ctx, key)()
+}
+
+// LoadAll loads keys in one batch where possible; the error is the
+// batch's, once.
+func (l *loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
+	return l.loadAllThunk(ctx, keys)()
+}
+
+// loadAllThunk starts loading keys and returns the wait for their values.
+func (l *loader[K, V]) loadAllThunk(ctx context.Context, keys []K) func() ([]V, error) {
+	thunks := make([]func() (V, error), len(keys))
+	for i, k := range keys {
+		thunks[i] = l.thunk(ctx, k)
+	}
+	return func() ([]V, error) {
+		out := make([]V, len(keys))
+		for i, t := range thunks {
+			var err error
+			if out[i], err = t(); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+}
+
 type loadersKey struct{}
 
 // WithLoaders returns a context carrying fresh loaders over store; the HTTP
 // layer calls it once per GraphQL response (a query, or one subscription
 // event), so cached values never outlive the answer they were loaded for.
 func WithLoaders(ctx context.Context, store cg.Store) context.Context {
-	return context.WithValue(ctx, loadersKey{}, NewLoaders(ctx, store))
+	return context.WithValue(ctx, loadersKey{}, NewLoaders(store))
 }
 
 func loadersFor(ctx context.Context) *Loaders {
@@ -59,15 +225,15 @@ func loadersFor(ctx context.Context) *Loaders {
 }
 
 // NewLoaders builds the loaders of one request.
-func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
-	l := &Loaders{}
+func NewLoaders(store cg.Store) *Loaders {
+	l := &Loaders{slim: map[*cg.Entity]bool{}}
 	commitmentsBy := func(filter func([]string) cg.CommitmentFilter, keysOf func(*cg.Commitment) []string) func(context.Context, []string) (map[string][]*cg.Commitment, error) {
 		return func(ctx context.Context, ids []string) (map[string][]*cg.Commitment, error) {
-			page, err := store.Commitments(ctx, filter(ids), cg.Page{WithRelated: true})
+			page, err := store.Commitments(ctx, filter(ids), cg.Page{})
 			if err != nil {
 				return nil, fmt.Errorf("load commitments: %w", err)
 			}
-			l.setRelated(page, false)
+			l.setRelated(page)
 			return groupBy(page.Commitments, keysOf), nil
 		}
 	}
@@ -77,7 +243,7 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			if err != nil {
 				return nil, fmt.Errorf("load relations: %w", err)
 			}
-			l.primeRelations(rels)
+			l.announceRelations(rels)
 			return groupBy(rels, keysOf), nil
 		}
 	}
@@ -87,179 +253,177 @@ func NewLoaders(ctx context.Context, store cg.Store) *Loaders {
 			if err != nil {
 				return nil, fmt.Errorf("load claims: %w", err)
 			}
-			l.primeClaims(claims)
+			l.announceClaims(claims)
 			return groupBy(claims, keysOf), nil
 		}
 	}
-	*l = Loaders{
-		entity: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Entity, error) {
-			es, err := store.Entities(ctx, cg.EntityFilter{IDs: ids})
-			if err != nil {
-				return nil, fmt.Errorf("load entities: %w", err)
-			}
-			l.primeEntities(es)
-			return byID(es, func(e *cg.Entity) string { return e.ID }), nil
-		}),
-		source: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Source, error) {
-			ss, err := store.Sources(ctx, ids)
-			if err != nil {
-				return nil, fmt.Errorf("load sources: %w", err)
-			}
-			return byID(ss, func(s *cg.Source) string { return s.ID }), nil
-		}),
-		commitment: newLoader(ctx, func(ctx context.Context, ids []string) (map[string]*cg.Commitment, error) {
-			page, err := store.Commitments(ctx, cg.CommitmentFilter{IDs: ids}, cg.Page{WithRelated: true})
-			if err != nil {
-				return nil, fmt.Errorf("load commitments: %w", err)
-			}
-			l.setRelated(page, false)
-			return byID(page.Commitments, func(c *cg.Commitment) string { return c.ID }), nil
-		}),
-		madeBy: newLoader(ctx, commitmentsBy(
-			func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{ActorIDs: ids} },
-			func(c *cg.Commitment) []string { return []string{c.ActorID} })),
-		aimedAt: newLoader(ctx, commitmentsBy(
-			func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{TargetIDs: ids} },
-			func(c *cg.Commitment) []string { return []string{c.TargetID} })),
-		statedBy: newLoader(ctx, commitmentsBy(
-			func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{StatedByIDs: ids} },
-			func(c *cg.Commitment) []string { return []string{c.StatedByID} })),
-		bySource: newLoader(ctx, commitmentsBy(
-			func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{SourceIDs: ids} },
-			func(c *cg.Commitment) []string { return evidenceSources(c.Evidence) })),
-		relationsOf: newLoader(ctx, relationsBy(
-			func(ids []string) cg.RelationFilter { return cg.RelationFilter{EntityIDs: ids} },
-			func(r *cg.Relation) []string { return []string{r.FromID, r.ToID} })),
-		relationsCiting: newLoader(ctx, relationsBy(
-			func(ids []string) cg.RelationFilter { return cg.RelationFilter{SourceIDs: ids} },
-			func(r *cg.Relation) []string { return evidenceSources(r.Evidence) })),
-		claimsAbout: newLoader(ctx, claimsBy(
-			func(ids []string) cg.ClaimFilter { return cg.ClaimFilter{SubjectIDs: ids} },
-			func(c *cg.Claim) []string { return []string{c.SubjectID} })),
-		claimsCiting: newLoader(ctx, claimsBy(
-			func(ids []string) cg.ClaimFilter { return cg.ClaimFilter{SourceIDs: ids} },
-			func(c *cg.Claim) []string { return evidenceSources(c.Evidence) })),
-		cell: newLoader(ctx, func(ctx context.Context, keys []cellKey) (map[cellKey][]*cg.Commitment, error) {
-			out := map[cellKey][]*cg.Commitment{}
-			byFilter := map[string][]cellKey{}
-			for _, k := range keys {
-				byFilter[k.filter] = append(byFilter[k.filter], k)
-			}
-			for fs, ks := range byFilter {
-				f, err := decodeFilter(fs)
-				if err != nil {
-					return nil, err
-				}
-				f.ActorIDs = nil
-				for _, k := range ks {
-					f.ActorIDs = append(f.ActorIDs, k.actor)
-				}
-				page, err := store.Commitments(ctx, f, cg.Page{WithRelated: true})
-				if err != nil {
-					return nil, fmt.Errorf("load matrix cells: %w", err)
-				}
-				l.setRelated(page, false)
-				for _, c := range page.Commitments {
-					k := cellKey{filter: fs, actor: c.ActorID, kind: c.Kind}
-					out[k] = append(out[k], c)
-				}
-			}
-			return out, nil
-		}),
+	entities := func(ctx context.Context, ids []string) ([]*cg.Entity, error) {
+		es, err := store.Entities(ctx, cg.EntityFilter{IDs: ids})
+		if err != nil {
+			return nil, fmt.Errorf("load entities: %w", err)
+		}
+		return es, nil
 	}
+	l.entity = newLoader(func(ctx context.Context, ids []string) (map[string]*cg.Entity, error) {
+		es, err := entities(ctx, ids)
+		l.announceEntities(es)
+		return byID(es, func(e *cg.Entity) string { return e.ID }), err
+	})
+	l.evidence = newLoader(func(ctx context.Context, ids []string) (map[string][]cg.Evidence, error) {
+		es, err := entities(ctx, ids)
+		m := make(map[string][]cg.Evidence, len(es))
+		for _, e := range es {
+			m[e.ID] = e.Evidence
+		}
+		return m, err
+	})
+	l.source = newLoader(func(ctx context.Context, ids []string) (map[string]*cg.Source, error) {
+		ss, err := store.Sources(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("load sources: %w", err)
+		}
+		return byID(ss, func(s *cg.Source) string { return s.ID }), nil
+	})
+	l.commitment = newLoader(func(ctx context.Context, ids []string) (map[string]*cg.Commitment, error) {
+		page, err := store.Commitments(ctx, cg.CommitmentFilter{IDs: ids}, cg.Page{})
+		if err != nil {
+			return nil, fmt.Errorf("load commitments: %w", err)
+		}
+		l.setRelated(page)
+		return byID(page.Commitments, func(c *cg.Commitment) string { return c.ID }), nil
+	})
+	l.madeBy = newLoader(commitmentsBy(
+		func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{ActorIDs: ids} },
+		func(c *cg.Commitment) []string { return []string{c.ActorID} }))
+	l.aimedAt = newLoader(commitmentsBy(
+		func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{TargetIDs: ids} },
+		func(c *cg.Commitment) []string { return []string{c.TargetID} }))
+	l.statedBy = newLoader(commitmentsBy(
+		func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{StatedByIDs: ids} },
+		func(c *cg.Commitment) []string { return []string{c.StatedByID} }))
+	l.bySource = newLoader(commitmentsBy(
+		func(ids []string) cg.CommitmentFilter { return cg.CommitmentFilter{SourceIDs: ids} },
+		func(c *cg.Commitment) []string { return evidenceSources(c.Evidence) }))
+	l.relationsOf = newLoader(relationsBy(
+		func(ids []string) cg.RelationFilter { return cg.RelationFilter{EntityIDs: ids} },
+		func(r *cg.Relation) []string { return []string{r.FromID, r.ToID} }))
+	l.relationsCiting = newLoader(relationsBy(
+		func(ids []string) cg.RelationFilter { return cg.RelationFilter{SourceIDs: ids} },
+		func(r *cg.Relation) []string { return evidenceSources(r.Evidence) }))
+	l.claimsAbout = newLoader(claimsBy(
+		func(ids []string) cg.ClaimFilter { return cg.ClaimFilter{SubjectIDs: ids} },
+		func(c *cg.Claim) []string { return []string{c.SubjectID} }))
+	l.claimsCiting = newLoader(claimsBy(
+		func(ids []string) cg.ClaimFilter { return cg.ClaimFilter{SourceIDs: ids} },
+		func(c *cg.Claim) []string { return evidenceSources(c.Evidence) }))
+	l.cell = newLoader(func(ctx context.Context, keys []cellKey) (map[cellKey][]*cg.Commitment, error) {
+		out := map[cellKey][]*cg.Commitment{}
+		byFilter := map[string][]cellKey{}
+		for _, k := range keys {
+			byFilter[k.filter] = append(byFilter[k.filter], k)
+		}
+		for fs, ks := range byFilter {
+			f, err := decodeFilter(fs)
+			if err != nil {
+				return nil, err
+			}
+			f.ActorIDs = nil
+			for _, k := range ks {
+				f.ActorIDs = append(f.ActorIDs, k.actor)
+			}
+			page, err := store.Commitments(ctx, f, cg.Page{})
+			if err != nil {
+				return nil, fmt.Errorf("load matrix cells: %w", err)
+			}
+			l.setRelated(page)
+			for _, c := range page.Commitments {
+				k := cellKey{filter: fs, actor: c.ActorID, kind: c.Kind}
+				out[k] = append(out[k], c)
+			}
+		}
+		return out, nil
+	})
 	return l
 }
 
-// setRelated caches the entities and sources a listing brought with it
-// (cg.Page.WithRelated), so that its commitments' fields need no further
-// store call, and primes what may be asked for next. withoutEvidence says
-// the entities came without their evidence (cg.Page.RelatedWithoutEvidence).
-func (l *Loaders) setRelated(page *cg.CommitmentPage, withoutEvidence bool) {
-	if withoutEvidence {
-		l.setNamed(page.Entities)
-	} else {
-		l.setEntities(page.Entities)
+// setRelated caches the entities and sources a listing brought with it, so
+// that its commitments' fields need no further store call. The entities
+// came without their evidence: they are marked, so that a field showing it
+// asks for it. An entity already cached keeps its value.
+func (l *Loaders) setRelated(page *cg.CommitmentPage) {
+	l.slimMu.Lock()
+	for _, e := range page.Entities {
+		l.slim[e] = true
 	}
-	l.source.Set(byID(page.Sources, func(s *cg.Source) string { return s.ID }))
-	l.primeCommitments(page.Commitments)
-}
-
-// setNamed caches entities that come without their evidence.
-func (l *Loaders) setNamed(es []*cg.Entity) {
-	l.namedMu.Lock()
-	if l.named == nil {
-		l.named = map[string]*cg.Entity{}
+	l.slimMu.Unlock()
+	for _, e := range page.Entities {
+		l.entity.Prime(e.ID, e)
+		l.evidence.Announce(e.ID)
 	}
-	for _, e := range es {
-		if e != nil {
-			l.named[e.ID] = e
-		}
+	for _, s := range page.Sources {
+		l.source.Prime(s.ID, s)
 	}
-	l.namedMu.Unlock()
-	l.primeEntities(es)
-}
-
-// namedEntity is the entity with the id for the field being resolved: the
-// one a listing brought without evidence when there is one and the field
-// does not select evidence, else the whole one through the entity loader.
-func (l *Loaders) namedEntity(ctx context.Context, id string) (*cg.Entity, error) {
-	if !selectsEntityEvidence(ctx, false) {
-		l.namedMu.Lock()
-		e, ok := l.named[id]
-		l.namedMu.Unlock()
-		if ok {
-			return e, nil
-		}
-	}
-	return l.entity.Load(id)
+	l.announceEntities(page.Entities)
 }
 
 // setEntities caches entities the store returned with something else.
 func (l *Loaders) setEntities(es []*cg.Entity) {
-	l.entity.Set(byID(es, func(e *cg.Entity) string { return e.ID }))
-	l.primeEntities(es)
-}
-
-// primeCommitments announces the entities and sources that fields of these
-// commitments may ask for next (all of them cached already when the
-// listing came with its related items).
-func (l *Loaders) primeCommitments(cs []*cg.Commitment) {
-	for _, c := range cs {
-		l.entity.Prime(c.ActorID, c.TargetID)
-		if c.StatedByID != "" {
-			l.entity.Prime(c.StatedByID)
-		}
-		l.source.Prime(evidenceSources(c.Evidence)...)
+	for _, e := range es {
+		l.entity.Prime(e.ID, e)
 	}
+	l.announceEntities(es)
 }
 
-// primeEntities announces the per-entity lists that fields of these
+// announceEntities announces the per-entity lists that fields of these
 // entities may ask for next.
-func (l *Loaders) primeEntities(es []*cg.Entity) {
+func (l *Loaders) announceEntities(es []*cg.Entity) {
 	for _, e := range es {
 		if e == nil {
 			continue
 		}
-		l.madeBy.Prime(e.ID)
-		l.aimedAt.Prime(e.ID)
-		l.statedBy.Prime(e.ID)
-		l.relationsOf.Prime(e.ID)
-		l.claimsAbout.Prime(e.ID)
+		l.madeBy.Announce(e.ID)
+		l.aimedAt.Announce(e.ID)
+		l.statedBy.Announce(e.ID)
+		l.relationsOf.Announce(e.ID)
+		l.claimsAbout.Announce(e.ID)
 	}
 }
 
-func (l *Loaders) primeRelations(rs []*cg.Relation) {
-	for _, r := range rs {
-		l.entity.Prime(r.FromID, r.ToID)
-		l.source.Prime(evidenceSources(r.Evidence)...)
-	}
-}
-
-func (l *Loaders) primeClaims(cs []*cg.Claim) {
+// announceCommitments announces what fields of these commitments may ask
+// for next.
+func (l *Loaders) announceCommitments(cs []*cg.Commitment) {
 	for _, c := range cs {
-		l.entity.Prime(c.SubjectID)
-		l.source.Prime(evidenceSources(c.Evidence)...)
+		l.entity.Announce(c.ActorID, c.TargetID)
+		if c.StatedByID != "" {
+			l.entity.Announce(c.StatedByID)
+		}
+		l.source.Announce(evidenceSources(c.Evidence)...)
 	}
+}
+
+func (l *Loaders) announceRelations(rs []*cg.Relation) {
+	for _, r := range rs {
+		l.entity.Announce(r.FromID, r.ToID)
+		l.source.Announce(evidenceSources(r.Evidence)...)
+	}
+}
+
+func (l *Loaders) announceClaims(cs []*cg.Claim) {
+	for _, c := range cs {
+		l.entity.Announce(c.SubjectID)
+		l.source.Announce(evidenceSources(c.Evidence)...)
+	}
+}
+
+// entityEvidence is e's evidence: its own, unless e came without it.
+func (l *Loaders) entityEvidence(ctx context.Context, e *cg.Entity) ([]cg.Evidence, error) {
+	l.slimMu.Lock()
+	slim := l.slim[e]
+	l.slimMu.Unlock()
+	if !slim {
+		return e.Evidence, nil
+	}
+	return l.evidence.Load(ctx, e.ID)
 }
 
 func byID[T any](items []T, id func(T) string) map[string]T {

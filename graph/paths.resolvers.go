@@ -16,7 +16,7 @@ func (r *graphEdgeResolver) Commitment(ctx context.Context, obj *cg.EdgeRef) (*c
 	if !obj.Kind.IsCommitment() {
 		return nil, nil
 	}
-	return loadersFor(ctx).commitment.Load(obj.ID)
+	return loadersFor(ctx).commitment.Load(ctx, obj.ID)
 }
 
 // Relation is the resolver for the relation field.
@@ -24,7 +24,7 @@ func (r *graphEdgeResolver) Relation(ctx context.Context, obj *cg.EdgeRef) (*cg.
 	if !obj.Kind.IsRelation() {
 		return nil, nil
 	}
-	rels, err := loadersFor(ctx).relationsOf.Load(obj.FromID)
+	rels, err := loadersFor(ctx).relationsOf.Load(ctx, obj.FromID)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (r *pathResolver) Length(ctx context.Context, obj *cg.Path) (int, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *pathResolver) Nodes(ctx context.Context, obj *cg.Path) ([]*cg.Entity, error) {
-	return loadersFor(ctx).entity.LoadAll(obj.EntityIDs)
+	return loadersFor(ctx).entity.LoadAll(ctx, obj.EntityIDs)
 }
 
 // Paths is the resolver for the paths field.

@@ -13,14 +13,14 @@ import (
 
 // Subject is the resolver for the subject field.
 func (r *claimResolver) Subject(ctx context.Context, obj *cg.Claim) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(obj.SubjectID)
+	return loadersFor(ctx).entity.Load(ctx, obj.SubjectID)
 }
 
 // Corroboration is the resolver for the corroboration field.
 func (r *claimResolver) Corroboration(ctx context.Context, obj *cg.Claim) (int, error) {
 	// The claim's siblings on its topic come from the subject's claims,
 	// which one batched load fetches for every claim of a response.
-	siblings, err := loadersFor(ctx).claimsAbout.Load(obj.SubjectID)
+	siblings, err := loadersFor(ctx).claimsAbout.Load(ctx, obj.SubjectID)
 	if err != nil {
 		return 0, err
 	}
@@ -29,22 +29,22 @@ func (r *claimResolver) Corroboration(ctx context.Context, obj *cg.Claim) (int, 
 
 // Sources is the resolver for the sources field.
 func (r *claimPositionResolver) Sources(ctx context.Context, obj *cg.Position) ([]*cg.Source, error) {
-	return loadersFor(ctx).source.LoadAll(obj.SourceIDs)
+	return loadersFor(ctx).source.LoadAll(ctx, obj.SourceIDs)
 }
 
 // Subject is the resolver for the subject field.
 func (r *claimTopicResolver) Subject(ctx context.Context, obj *cg.Topic) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(obj.SubjectID)
+	return loadersFor(ctx).entity.Load(ctx, obj.SubjectID)
 }
 
 // From is the resolver for the from field.
 func (r *relationResolver) From(ctx context.Context, obj *cg.Relation) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(obj.FromID)
+	return loadersFor(ctx).entity.Load(ctx, obj.FromID)
 }
 
 // To is the resolver for the to field.
 func (r *relationResolver) To(ctx context.Context, obj *cg.Relation) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(obj.ToID)
+	return loadersFor(ctx).entity.Load(ctx, obj.ToID)
 }
 
 // Role is the resolver for the role field.
@@ -64,7 +64,7 @@ func (r *relationResolver) Corroboration(ctx context.Context, obj *cg.Relation) 
 
 // Actor is the resolver for the actor field.
 func (r *stanceResolver) Actor(ctx context.Context, obj *cg.Stance) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(obj.ActorID)
+	return loadersFor(ctx).entity.Load(ctx, obj.ActorID)
 }
 
 // Kind is the resolver for the kind field.

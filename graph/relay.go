@@ -1,11 +1,11 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
@@ -94,25 +94,14 @@ func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > MaxFirst {
 		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "ids", Message: fmt.Sprintf("at most %d ids, got %d", MaxFirst, len(ids))}
 	}
+	// The three batches wait side by side, in no goroutine of ours.
 	l := loadersFor(ctx)
-	var (
-		wg         sync.WaitGroup
-		es         []*cg.Entity
-		cs         []*cg.Commitment
-		ss         []*cg.Source
-		eE, cE, sE error
-	)
-	wg.Add(3)
-	// These goroutines are ours, not gqlgen's: a panic in one would end
-	// the process, so each recovers into its error.
-	go func() { defer wg.Done(); defer recoverInto(&eE); es, eE = l.entity.LoadAll(ids) }()
-	go func() { defer wg.Done(); defer recoverInto(&cE); cs, cE = l.commitment.LoadAll(ids) }()
-	go func() { defer wg.Done(); defer recoverInto(&sE); ss, sE = l.source.LoadAll(ids) }()
-	wg.Wait()
-	for _, err := range []error{eE, cE, sE} {
-		if err != nil {
-			return nil, err
-		}
+	entities, commitments, sources := l.entity.loadAllThunk(ctx, ids), l.commitment.loadAllThunk(ctx, ids), l.source.loadAllThunk(ctx, ids)
+	es, eE := entities()
+	cs, cE := commitments()
+	ss, sE := sources()
+	if err := cmp.Or(eE, cE, sE); err != nil {
+		return nil, err
 	}
 	out := make([]model.Node, len(ids))
 	for i := range ids {
@@ -141,18 +130,20 @@ func factID(f model.Fact) string {
 	panic(fmt.Sprintf("graph: %T is not a fact", f))
 }
 
+// sourceFactLists are the commitments, relations and claims citing a
+// source, asked for together so that their batches wait side by side.
+func sourceFactLists(ctx context.Context, sourceID string) ([]*cg.Commitment, []*cg.Relation, []*cg.Claim, error) {
+	l := loadersFor(ctx)
+	cs, rs, cl := l.bySource.thunk(ctx, sourceID), l.relationsCiting.thunk(ctx, sourceID), l.claimsCiting.thunk(ctx, sourceID)
+	c, errC := cs()
+	r, errR := rs()
+	k, errK := cl()
+	return c, r, k, cmp.Or(errC, errR, errK)
+}
+
 // sourceFacts merges what a source supports into one listing by id.
 func sourceFacts(ctx context.Context, sourceID string) ([]model.Fact, error) {
-	l := loadersFor(ctx)
-	cs, err := l.bySource.Load(sourceID)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := l.relationsCiting.Load(sourceID)
-	if err != nil {
-		return nil, err
-	}
-	cl, err := l.claimsCiting.Load(sourceID)
+	cs, rs, cl, err := sourceFactLists(ctx, sourceID)
 	if err != nil {
 		return nil, err
 	}
@@ -181,16 +172,16 @@ func searchConnection(ctx context.Context, res *cg.TextPage, afterCursor bool) *
 		switch {
 		case h.Entity != nil:
 			node = h.Entity
-			l.primeEntities([]*cg.Entity{h.Entity})
+			l.announceEntities([]*cg.Entity{h.Entity})
 		case h.Commitment != nil:
 			node = h.Commitment
-			l.primeCommitments([]*cg.Commitment{h.Commitment})
+			l.announceCommitments([]*cg.Commitment{h.Commitment})
 		case h.Relation != nil:
 			node = h.Relation
-			l.primeRelations([]*cg.Relation{h.Relation})
+			l.announceRelations([]*cg.Relation{h.Relation})
 		case h.Claim != nil:
 			node = h.Claim
-			l.primeClaims([]*cg.Claim{h.Claim})
+			l.announceClaims([]*cg.Claim{h.Claim})
 		default:
 			continue // gone between ranking and fetching (a retraction)
 		}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
@@ -98,95 +97,6 @@ func decodeFilter(s string) (cg.CommitmentFilter, error) {
 		return f, fmt.Errorf("decode matrix filter: %w", err)
 	}
 	return f, nil
-}
-
-// asksForRelated reports whether the field being resolved selects,
-// anywhere below it, what a commitment refers to: its actor, target or
-// speaker, or the sources of evidence. A root listing then has the store
-// return those with the commitments (cg.Page.WithRelated) instead of
-// fetching them in further round trips, and otherwise spares the store the
-// work. It errs on the side of asking: a match at any depth counts.
-func asksForRelated(ctx context.Context) bool {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil {
-		return true
-	}
-	return selectsRelated(fc.Field.Selections)
-}
-
-func selectsRelated(set ast.SelectionSet) bool {
-	for _, sel := range set {
-		switch sel := sel.(type) {
-		case *ast.Field:
-			if sel.ObjectDefinition != nil && relatedFields[sel.ObjectDefinition.Name+"."+sel.Name] {
-				return true
-			}
-			if selectsRelated(sel.SelectionSet) {
-				return true
-			}
-		case *ast.InlineFragment:
-			if selectsRelated(sel.SelectionSet) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if sel.Definition != nil && selectsRelated(sel.Definition.SelectionSet) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// selectsEntityEvidence reports whether the field being resolved selects
-// an entity's evidence: in its own selection, or with deep anywhere below
-// it. It errs on the side of yes, so that an entity brought without its
-// evidence (cg.Page.RelatedWithoutEvidence) never answers a field that
-// shows evidence.
-func selectsEntityEvidence(ctx context.Context, deep bool) bool {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil {
-		return true
-	}
-	return selectsEvidence(fc.Field.Selections, deep)
-}
-
-func selectsEvidence(set ast.SelectionSet, deep bool) bool {
-	for _, sel := range set {
-		switch sel := sel.(type) {
-		case *ast.Field:
-			if sel.Name == "evidence" && (sel.ObjectDefinition == nil || sel.ObjectDefinition.Name == "Entity") {
-				return true
-			}
-			if deep && selectsEvidence(sel.SelectionSet, deep) {
-				return true
-			}
-		case *ast.InlineFragment:
-			if selectsEvidence(sel.SelectionSet, deep) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if sel.Definition == nil || selectsEvidence(sel.Definition.SelectionSet, deep) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// listingPage is the page a root listing asks for: with the related
-// items when the selection shows them, and without the entities' evidence
-// when nothing below shows it.
-func listingPage(ctx context.Context, p cg.Page) cg.Page {
-	p.WithRelated = asksForRelated(ctx)
-	p.RelatedWithoutEvidence = p.WithRelated && !selectsEntityEvidence(ctx, true)
-	return p
-}
-
-// relatedFields are the fields, as Type.field, that read what
-// cg.CommitmentPage's Entities and Sources hold.
-var relatedFields = map[string]bool{
-	"Commitment.actor": true, "Commitment.target": true, "Commitment.statedBy": true,
-	"Commitment.sources": true, "Evidence.source": true,
 }
 
 func nullable(s string) *string {
@@ -274,9 +184,9 @@ func selectsField(ctx context.Context, name string) bool {
 
 // inherited lists the commitments aimed at the proposals id is part of
 // (cg.Wholes), in role order, then as the wholes and their commitments come.
-func (r *Resolver) inherited(ctx context.Context, id string, page cg.Page) ([]*model.InheritedCommitment, error) {
+func (r *Resolver) inherited(ctx context.Context, id string) ([]*model.InheritedCommitment, error) {
 	l := loadersFor(ctx)
-	rels, err := l.relationsOf.Load(id)
+	rels, err := l.relationsOf.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -289,11 +199,11 @@ func (r *Resolver) inherited(ctx context.Context, id string, page cg.Page) ([]*m
 	for i, w := range wholes {
 		ids[i] = w.ToID
 	}
-	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(ids)}, page)
+	res, err := r.Store.Commitments(ctx, cg.CommitmentFilter{TargetIDs: uniq(ids)}, cg.Page{})
 	if err != nil {
 		return nil, err
 	}
-	l.setRelated(res, page.RelatedWithoutEvidence)
+	l.setRelated(res)
 	for _, w := range wholes {
 		for _, c := range res.Commitments {
 			if c.TargetID == w.ToID {
@@ -368,7 +278,7 @@ func uniq(ids []string) []string {
 // relations lists the entity's relations of one kind where the entity is at
 // the given end.
 func (r *Resolver) relations(ctx context.Context, id string, kind cg.EdgeKind, end func(*cg.Relation) string) ([]*cg.Relation, error) {
-	rs, err := loadersFor(ctx).relationsOf.Load(id)
+	rs, err := loadersFor(ctx).relationsOf.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +342,7 @@ func vocabulary() *model.Vocabulary {
 // request's loader, for the domain's knowledge-time rules (cg.KnownFrom,
 // cg.Reported).
 func evidenceSourceLookup(ctx context.Context, ev []cg.Evidence) (func(id string) *cg.Source, error) {
-	srcs, err := loadersFor(ctx).source.LoadAll(uniq(evidenceSources(ev)))
+	srcs, err := loadersFor(ctx).source.LoadAll(ctx, uniq(evidenceSources(ev)))
 	if err != nil {
 		return nil, err
 	}

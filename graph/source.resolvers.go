@@ -15,7 +15,7 @@ import (
 
 // Source is the resolver for the source field.
 func (r *evidenceResolver) Source(ctx context.Context, obj *cg.Evidence) (*cg.Source, error) {
-	return loadersFor(ctx).source.Load(obj.SourceID)
+	return loadersFor(ctx).source.Load(ctx, obj.SourceID)
 }
 
 // AttributedTo is the resolver for the attributedTo field.
@@ -33,7 +33,7 @@ func (r *evidenceResolver) Line(ctx context.Context, obj *cg.Evidence) (*int, er
 
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*cg.Source, error) {
-	return loadersFor(ctx).source.LoadNow(id)
+	return loadersFor(ctx).source.Load(ctx, id)
 }
 
 // Sources is the resolver for the sources field.
@@ -96,19 +96,19 @@ func (r *sourceResolver) History(ctx context.Context, obj *cg.Source, asOf *time
 
 // Commitments is the resolver for the commitments field.
 func (r *sourceResolver) Commitments(ctx context.Context, obj *cg.Source) ([]*cg.Commitment, error) {
-	cs, err := loadersFor(ctx).bySource.Load(obj.ID)
+	cs, err := loadersFor(ctx).bySource.Load(ctx, obj.ID)
 	return nonNil(cs), err
 }
 
 // Relations is the resolver for the relations field.
 func (r *sourceResolver) Relations(ctx context.Context, obj *cg.Source) ([]*cg.Relation, error) {
-	rs, err := loadersFor(ctx).relationsCiting.Load(obj.ID)
+	rs, err := loadersFor(ctx).relationsCiting.Load(ctx, obj.ID)
 	return nonNil(rs), err
 }
 
 // Claims is the resolver for the claims field.
 func (r *sourceResolver) Claims(ctx context.Context, obj *cg.Source) ([]*cg.Claim, error) {
-	cs, err := loadersFor(ctx).claimsCiting.Load(obj.ID)
+	cs, err := loadersFor(ctx).claimsCiting.Load(ctx, obj.ID)
 	return nonNil(cs), err
 }
 
@@ -137,16 +137,7 @@ func (r *sourceResolver) Facts(ctx context.Context, obj *cg.Source, first *int, 
 
 // FactCount is the resolver for the factCount field.
 func (r *sourceResolver) FactCount(ctx context.Context, obj *cg.Source) (int, error) {
-	l := loadersFor(ctx)
-	cs, err := l.bySource.Load(obj.ID)
-	if err != nil {
-		return 0, err
-	}
-	rs, err := l.relationsCiting.Load(obj.ID)
-	if err != nil {
-		return 0, err
-	}
-	cl, err := l.claimsCiting.Load(obj.ID)
+	cs, rs, cl, err := sourceFactLists(ctx, obj.ID)
 	if err != nil {
 		return 0, err
 	}

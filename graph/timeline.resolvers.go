@@ -46,7 +46,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, 
 		defer recoverInto(&eventsErr)
 		events, eventsErr = r.timelineEvents(ctx, f)
 	}()
-	page := listingPage(ctx, cg.Page{Order: cg.OrderDateAsc})
+	page := cg.Page{Order: cg.OrderDateAsc}
 	res, err := r.Store.Commitments(ctx, f, page)
 	// A range cannot place undated commitments: they are fetched apart, with
 	// the other filters, and listed after the dated ones.
@@ -56,7 +56,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, 
 		uf.From, uf.To = cg.Date{}, cg.Date{}
 		var all *cg.CommitmentPage
 		if all, err = r.Store.Commitments(ctx, uf, page); err == nil {
-			loadersFor(ctx).setRelated(all, page.RelatedWithoutEvidence)
+			loadersFor(ctx).setRelated(all)
 			for _, c := range all.Commitments {
 				if !c.Date.Known() {
 					undated = append(undated, c)
@@ -71,6 +71,6 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, 
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).setRelated(res, page.RelatedWithoutEvidence)
+	loadersFor(ctx).setRelated(res)
 	return timeline(events, append(res.Commitments, undated...)), nil
 }

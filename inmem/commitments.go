@@ -32,21 +32,13 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	}
 	// list may be one of the store's own orderings; hand out a copy.
 	page.Commitments = slices.Clone(nonNil(list))
-	if p.WithRelated {
-		page.Entities, page.Sources = s.related(page.Commitments)
-		if p.RelatedWithoutEvidence {
-			for i, e := range page.Entities {
-				slim := *e
-				slim.Evidence = nil
-				page.Entities[i] = &slim
-			}
-		}
-	}
+	page.Entities, page.Sources = s.related(page.Commitments)
 	return page, nil
 }
 
-// related returns the entities and sources the commitments refer to, each
-// once, ordered by id (see cg.CommitmentPage).
+// related returns the entities, without their evidence, and the sources
+// the commitments refer to, each once, ordered by id (see
+// cg.CommitmentPage).
 func (s *Store) related(cs []*cg.Commitment) ([]*cg.Entity, []*cg.Source) {
 	var eids, sids []string
 	for _, c := range cs {
@@ -56,7 +48,13 @@ func (s *Store) related(cs []*cg.Commitment) ([]*cg.Entity, []*cg.Source) {
 		}
 		sids = append(sids, evidenceSources(c.Evidence)...)
 	}
-	return s.entitiesByID(eids), s.sourcesByID(sids)
+	es := s.entitiesByID(eids)
+	for i, e := range es {
+		slim := *e
+		slim.Evidence = nil
+		es[i] = &slim
+	}
+	return es, s.sourcesByID(sids)
 }
 
 // match returns the commitments f selects, in the order and without

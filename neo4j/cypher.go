@@ -357,8 +357,7 @@ ORDER BY c.id`
 	// commitmentsTotalTemplate and commitmentsTemplate count the matches
 	// and fetch one page in one round trip: total, then the page after the
 	// cursor in the order. A listing of every match needs no count: it
-	// takes commitmentsTemplate and wholeTotal. Both end with pageReturn or
-	// relatedReturn.
+	// takes commitmentsTemplate and wholeTotal. Both end with relatedReturn.
 	commitmentsTotalTemplate = `CALL () {
   MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
   %[2]s
@@ -407,19 +406,13 @@ RETURN CASE WHEN $byACTOR THEN a.id END AS actor,
 RETURN type(r) AS kind, r.status AS status, count(r) AS n`
 )
 
-// The ends of a commitment listing: the page alone, or with what the
-// page's commitments refer to (cg.Page.WithRelated), in the same round
-// trip. The page holds one commitment more than asked for when there is a
-// next page; $pageSize leaves it out. Each related item is matched once,
-// through the id constraints' indexes.
+// The end of a commitment listing: the page with what its commitments
+// refer to, in the same round trip, the entities without their evidence
+// (cg.CommitmentPage). The page holds one commitment more than asked for
+// when there is a next page; $pageSize leaves it out. Each related item is
+// matched once, through the id constraints' indexes.
 var (
-	pageReturn = `
-RETURN total, page`
-
-	relatedReturn = fmt.Sprintf(relatedTemplate, entityProjection)
-	// slimRelatedReturn leaves out the entities' evidence
-	// (cg.Page.RelatedWithoutEvidence).
-	slimRelatedReturn = fmt.Sprintf(relatedTemplate, slimEntityProjection)
+	relatedReturn = fmt.Sprintf(relatedTemplate, slimEntityProjection)
 
 	relatedTemplate = `
 CALL (page) {

@@ -270,7 +270,7 @@ func filterConds(f cg.CommitmentFilter, frag filterFragments) ([]string, map[str
 }
 
 // Commitments lists the matching commitments a page at a time, with the
-// total count and, when p.WithRelated asks, the entities and sources they
+// total count and the entities (without their evidence) and sources they
 // refer to, in one round trip.
 func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
 	order, after, err := cg.ParsePage(p)
@@ -321,14 +321,7 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 		}
 		cypher = fmt.Sprintf(template, commitmentTypesFor(f.Kinds), where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	}
-	switch {
-	case p.WithRelated && p.RelatedWithoutEvidence:
-		cypher += slimRelatedReturn
-	case p.WithRelated:
-		cypher += relatedReturn
-	default:
-		cypher += pageReturn
-	}
+	cypher += relatedReturn
 	recs, err := s.read(ctx, "commitments", cypher, params)
 	if err != nil {
 		return nil, err
@@ -350,18 +343,16 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 		page.Commitments = page.Commitments[:p.First]
 		page.HasNextPage = true
 	}
-	if p.WithRelated {
-		if page.Entities, err = decodeEntities(m["entities"]); err != nil {
+	if page.Entities, err = decodeEntities(m["entities"]); err != nil {
+		return nil, err
+	}
+	page.Sources = make([]*cg.Source, 0, len(asList(m["sources"])))
+	for _, v := range asList(m["sources"]) {
+		src, err := decodeSource(v)
+		if err != nil {
 			return nil, err
 		}
-		page.Sources = make([]*cg.Source, 0, len(asList(m["sources"])))
-		for _, v := range asList(m["sources"]) {
-			src, err := decodeSource(v)
-			if err != nil {
-				return nil, err
-			}
-			page.Sources = append(page.Sources, src)
-		}
+		page.Sources = append(page.Sources, src)
 	}
 	return page, nil
 }
