@@ -341,13 +341,14 @@ func (s *Store) read(id string) {
 	}
 }
 
-// current returns the latest version of a commitment, retracted or not.
-func (s *Store) current(id string) (*cg.Commitment, error) {
-	h := s.history[id]
-	if len(h) == 0 {
-		return nil, cg.UnknownCommitment(id)
+// state is what a write to id decides on (see cg.WriteState). The caller
+// holds wmu.
+func (s *Store) state(id string) cg.WriteState {
+	st := cg.WriteState{Lookup: s.lookup(), Section: s.section[id]}
+	if h := s.history[id]; len(h) > 0 {
+		st.Current = h[len(h)-1]
 	}
-	return h[len(h)-1], nil
+	return st
 }
 
 // RecordCommitment records c as version 1 of a new commitment, stamped with
@@ -355,21 +356,11 @@ func (s *Store) current(id string) (*cg.Commitment, error) {
 // ignored. The store keeps a copy: the caller may reuse c.
 func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.WriteMeta) (*cg.Commitment, error) {
 	if c == nil {
-		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "commitment", Message: "no commitment given"}
+		return nil, cg.NothingGiven("commitment")
 	}
 	ch, err := s.write(ctx, OpRecord, m.RequestID, c.ID, func() (Change, error) {
-		if err := cg.ValidateCommitment(c, s.lookup()); err != nil {
-			return Change{}, err
-		}
-		if what, taken := s.section[c.ID]; taken {
-			return Change{}, cg.IDTaken(c.ID, what)
-		}
-		if err := cg.ValidateMeta(m); err != nil {
-			return Change{}, err
-		}
-		cc := c.Clone()
-		cc.Evidence = cg.Located(cc.Evidence, s.lookup())
-		return Change{Commitment: cg.FirstVersion(cc, m)}, nil
+		v, err := cg.PlanRecord(c, s.state(c.ID), m)
+		return Change{Commitment: v}, err
 	})
 	if err != nil {
 		return nil, err
@@ -382,23 +373,8 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 // the current one, or of a retracted commitment.
 func (s *Store) ChangeCommitment(ctx context.Context, change cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
 	ch, err := s.write(ctx, OpChange, m.RequestID, change.ID, func() (Change, error) {
-		cur, err := s.current(change.ID)
-		if err != nil {
-			return Change{}, err
-		}
-		if err := cg.ValidateChange(cur, change, s.lookup()); err != nil {
-			return Change{}, err
-		}
-		if err := cg.CheckBase(cur, change.BaseVersion); err != nil {
-			return Change{}, err
-		}
-		if err := cg.ValidateMeta(m); err != nil {
-			return Change{}, err
-		}
-		// NextVersion copies the change's slices; Date and Summary are
-		// copied by value.
-		change.Evidence = cg.Located(change.Evidence, s.lookup())
-		return Change{Commitment: cg.NextVersion(cur, change, m)}, nil
+		v, err := cg.PlanChange(change, s.state(change.ID), m)
+		return Change{Commitment: v}, err
 	})
 	if err != nil {
 		return nil, err
@@ -410,17 +386,8 @@ func (s *Store) ChangeCommitment(ctx context.Context, change cg.CommitmentChange
 // current reads and stays in its history and in reads as of earlier times.
 func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
 	ch, err := s.write(ctx, OpRetract, m.RequestID, id, func() (Change, error) {
-		cur, err := s.current(id)
-		if err != nil {
-			return Change{}, err
-		}
-		if err := cg.ValidateRetraction(m); err != nil {
-			return Change{}, err
-		}
-		if err := cg.CheckBase(cur, baseVersion); err != nil {
-			return Change{}, err
-		}
-		return Change{Commitment: cg.Retraction(cur, m)}, nil
+		v, err := cg.PlanRetract(id, baseVersion, s.state(id), m)
+		return Change{Commitment: v}, err
 	})
 	if err != nil {
 		return nil, err
@@ -433,27 +400,13 @@ func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion in
 // The store keeps a copy: the caller may reuse e.
 func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*cg.Entity, error) {
 	if e == nil {
-		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "entity", Message: "no entity given"}
+		return nil, cg.NothingGiven("entity")
 	}
 	ch, err := s.write(ctx, OpPutEntity, m.RequestID, e.ID, func() (Change, error) {
-		var existing *cg.Entity
-		if rec, ok := s.entities[e.ID]; ok {
-			existing = rec.Entity
-		}
-		if err := cg.ValidateEntity(e, existing); err != nil {
+		stored, err := cg.PlanPutEntity(e, s.state(e.ID), m)
+		if err != nil {
 			return Change{}, err
 		}
-		if err := cg.ValidateEntityEvidence(e, s.lookup()); err != nil {
-			return Change{}, err
-		}
-		if what, taken := s.section[e.ID]; taken && what != "entity" {
-			return Change{}, cg.IDTaken(e.ID, what)
-		}
-		if err := cg.ValidateMeta(m); err != nil {
-			return Change{}, err
-		}
-		stored := e.Clone()
-		stored.Evidence = cg.Located(stored.Evidence, s.lookup())
 		return Change{Entity: stored, EntityVersions: s.entityVersions(stored, m)}, nil
 	})
 	if err != nil {
@@ -466,20 +419,14 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 // a copy.
 func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (*cg.Source, error) {
 	if src == nil {
-		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "source", Message: "no source given"}
+		return nil, cg.NothingGiven("source")
 	}
 	ch, err := s.write(ctx, OpPutSource, m.RequestID, src.ID, func() (Change, error) {
-		if err := cg.ValidateSource(src, s.sources[src.ID]); err != nil {
+		stored, err := cg.PlanPutSource(src, s.state(src.ID), m)
+		if err != nil {
 			return Change{}, err
 		}
-		if err := cg.ValidateMeta(m); err != nil {
-			return Change{}, err
-		}
-		if what, taken := s.section[src.ID]; taken && what != "source" {
-			return Change{}, cg.IDTaken(src.ID, what)
-		}
-		stored := *src
-		return Change{Source: &stored, SourceVersions: s.sourceVersions(&stored, m)}, nil
+		return Change{Source: stored, SourceVersions: s.sourceVersions(stored, m)}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -169,6 +168,11 @@ func (st *writeState) lookup() cg.Lookup {
 		Entity: func(id string) (*cg.Entity, bool) { e, ok := st.entities[id]; return e, ok },
 		Source: func(id string) (*cg.Source, bool) { src, ok := st.sources[id]; return src, ok },
 	}
+}
+
+// domain is the state as the domain's planning functions take it.
+func (st *writeState) domain() cg.WriteState {
+	return cg.WriteState{Lookup: st.lookup(), Section: st.section, Current: st.current}
 }
 
 func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, q stateQuery) (*writeState, error) {
@@ -377,18 +381,13 @@ func run(ctx context.Context, tx nd.ManagedTransaction, cypher string, params ma
 	return err
 }
 
-func badNil(field string) error {
-	return &cg.Error{Code: cg.CodeBadInput, Field: field, Message: "no " + field + " given"}
-}
-
 // RecordCommitment records c as version 1 of a new commitment, stamped with
 // m (cg.FirstVersion); c's Version, provenance and Retracted fields are
 // ignored.
 func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.WriteMeta) (*cg.Commitment, error) {
 	if c == nil {
-		return nil, badNil("commitment")
+		return nil, cg.NothingGiven("commitment")
 	}
-	c = c.Clone()
 	entities := []string{c.ActorID, c.TargetID}
 	if c.StatedByID != "" {
 		entities = append(entities, c.StatedByID)
@@ -396,14 +395,10 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true, change: cg.ChangeRecorded,
 		state: stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
-		if err := cg.ValidateCommitment(c, st.lookup()); err != nil {
+		v, err := cg.PlanRecord(c, st.domain(), m)
+		if err != nil {
 			return nil, err
 		}
-		if st.section != "" {
-			return nil, cg.IDTaken(c.ID, st.section)
-		}
-		c.Evidence = cg.Located(c.Evidence, st.lookup())
-		v := cg.FirstVersion(c, m)
 		if err := exec(ctx, tx, recordCommitment[v.Kind], commitmentParams(v), 1); err != nil {
 			return nil, err
 		}
@@ -415,22 +410,13 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 // (cg.NextVersion), refusing with CONFLICT a change based on any version
 // but the current one, or of a retracted commitment.
 func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
-	ch.Conditions, ch.Evidence = slices.Clone(ch.Conditions), slices.Clone(ch.Evidence)
 	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID, change: cg.ChangeStatusChanged,
 		state: stateQuery{sources: sourceIDs(ch.Evidence), current: ch.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
-		cur := st.current
-		if cur == nil {
-			return nil, cg.UnknownCommitment(ch.ID)
-		}
-		if err := cg.ValidateChange(cur, ch, st.lookup()); err != nil {
+		next, err := cg.PlanChange(ch, st.domain(), m)
+		if err != nil {
 			return nil, err
 		}
-		if err := cg.CheckBase(cur, ch.BaseVersion); err != nil {
-			return nil, err
-		}
-		ch.Evidence = cg.Located(ch.Evidence, st.lookup())
-		next := cg.NextVersion(cur, ch, m)
 		if err := exec(ctx, tx, changeCommitment[next.Kind], commitmentParams(next), 1); err != nil {
 			return nil, err
 		}
@@ -444,17 +430,10 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m 
 func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
 	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}, change: cg.ChangeRetracted}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
-		cur := st.current
-		if cur == nil {
-			return nil, cg.UnknownCommitment(id)
-		}
-		if err := cg.ValidateRetraction(m); err != nil {
+		next, err := cg.PlanRetract(id, baseVersion, st.domain(), m)
+		if err != nil {
 			return nil, err
 		}
-		if err := cg.CheckBase(cur, baseVersion); err != nil {
-			return nil, err
-		}
-		next := cg.Retraction(cur, m)
 		if err := exec(ctx, tx, retractCommitment[next.Kind], commitmentParams(next), 1); err != nil {
 			return nil, err
 		}
@@ -466,70 +445,60 @@ func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion in
 // change. Edges join entity nodes, so they follow the replacement.
 func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*cg.Entity, error) {
 	if e == nil {
-		return nil, badNil("entity")
+		return nil, cg.NothingGiven("entity")
 	}
-	e = e.Clone()
 	w := writeOp{op: opPutEntity, requestID: m.RequestID, target: e.ID, lock: true,
 		state: stateQuery{entities: []string{e.ID}, sources: sourceIDs(e.Evidence), taken: e.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Entity, error) {
-		if err := cg.ValidateEntity(e, st.entities[e.ID]); err != nil {
-			return nil, err
-		}
-		if err := cg.ValidateEntityEvidence(e, st.lookup()); err != nil {
-			return nil, err
-		}
-		if st.section != "" && st.section != "entity" {
-			return nil, cg.IDTaken(e.ID, st.section)
-		}
-		e.Evidence = cg.Located(e.Evidence, st.lookup())
-		lowerNames := cg.FoldedNames(e)
-		row := map[string]any{
-			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": orNilList(e.Aliases),
-			"description": orNilString(e.Description), "lowerName": lowerNames[0], "lowerNames": lowerNames,
-			"evidence": evidenceRows(e.Evidence),
-		}
-		dateRow(row, e.Date)
-		cur, latest, err := latestPut(ctx, tx, latestEntityVersion, e.ID, decodeEntity)
+		stored, err := cg.PlanPutEntity(e, st.domain(), m)
 		if err != nil {
 			return nil, err
 		}
-		rows, err := versionRows(cg.EntityPutVersions(cur, latest, e, m),
+		lowerNames := cg.FoldedNames(stored)
+		row := map[string]any{
+			"id": stored.ID, "kind": string(stored.Kind), "name": stored.Name, "aliases": orNilList(stored.Aliases),
+			"description": orNilString(stored.Description), "lowerName": lowerNames[0], "lowerNames": lowerNames,
+			"evidence": evidenceRows(stored.Evidence),
+		}
+		dateRow(row, stored.Date)
+		cur, latest, err := latestPut(ctx, tx, latestEntityVersion, stored.ID, decodeEntity)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := versionRows(cg.EntityPutVersions(cur, latest, stored, m),
 			func(v cg.EntityVersion) string { return v.Entity.ID }, func(v cg.EntityVersion) cg.PutStamp { return v.PutStamp },
 			func(v cg.EntityVersion) any { return v.Entity })
 		if err != nil {
 			return nil, err
 		}
-		if err := exec(ctx, tx, putEntity[e.Kind], map[string]any{"row": row}, 1); err != nil {
+		if err := exec(ctx, tx, putEntity[stored.Kind], map[string]any{"row": row}, 1); err != nil {
 			return nil, err
 		}
 		if err := run(ctx, tx, createEntityVersions, map[string]any{"rows": rows}); err != nil {
 			return nil, err
 		}
-		return e, nil
+		return stored, nil
 	})
 }
 
 // PutSource creates src or replaces the source with its id.
 func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (*cg.Source, error) {
 	if src == nil {
-		return nil, badNil("source")
+		return nil, cg.NothingGiven("source")
 	}
-	stored := *src
-	w := writeOp{op: opPutSource, requestID: m.RequestID, target: stored.ID, lock: true,
-		state: stateQuery{sources: []string{stored.ID}, taken: stored.ID}}
+	w := writeOp{op: opPutSource, requestID: m.RequestID, target: src.ID, lock: true,
+		state: stateQuery{sources: []string{src.ID}, taken: src.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Source, error) {
-		if err := cg.ValidateSource(&stored, st.sources[stored.ID]); err != nil {
+		stored, err := cg.PlanPutSource(src, st.domain(), m)
+		if err != nil {
 			return nil, err
 		}
-		if st.section != "" && st.section != "source" {
-			return nil, cg.IDTaken(stored.ID, st.section)
-		}
-		row := sourceRow(&stored)
+		row := sourceRow(stored)
 		cur, latest, err := latestPut(ctx, tx, latestSourceVersion, stored.ID, decodeSource)
 		if err != nil {
 			return nil, err
 		}
-		rows, err := versionRows(cg.SourcePutVersions(cur, latest, &stored, m),
+		rows, err := versionRows(cg.SourcePutVersions(cur, latest, stored, m),
 			func(v cg.SourceVersion) string { return v.Source.ID }, func(v cg.SourceVersion) cg.PutStamp { return v.PutStamp },
 			func(v cg.SourceVersion) any { return v.Source })
 		if err != nil {
@@ -541,7 +510,7 @@ func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (
 		if err := run(ctx, tx, createSourceVersions, map[string]any{"rows": rows}); err != nil {
 			return nil, err
 		}
-		return &stored, nil
+		return stored, nil
 	})
 }
 
