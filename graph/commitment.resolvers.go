@@ -61,12 +61,7 @@ func (r *commitmentResolver) Corroboration(ctx context.Context, obj *cg.Commitme
 
 // Accounts is the resolver for the accounts field.
 func (r *commitmentResolver) Accounts(ctx context.Context, obj *cg.Commitment) ([]*cg.Account, error) {
-	accounts := cg.Accounts(obj.Evidence)
-	out := make([]*cg.Account, len(accounts))
-	for i := range accounts {
-		out[i] = &accounts[i]
-	}
-	return out, nil
+	return pointers(cg.Accounts(obj.Evidence)), nil
 }
 
 // Disputes is the resolver for the disputes field.
@@ -238,11 +233,7 @@ func (r *queryResolver) Counts(ctx context.Context, filter *model.CommitmentFilt
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*cg.Count, len(counts))
-	for i := range counts {
-		out[i] = &counts[i]
-	}
-	return out, nil
+	return pointers(counts), nil
 }
 
 // CountsBy is the resolver for the countsBy field.

@@ -27,14 +27,7 @@ func (r *entityResolver) Date(ctx context.Context, obj *cg.Entity) (*cg.Date, er
 // Evidence is the resolver for the evidence field.
 func (r *entityResolver) Evidence(ctx context.Context, obj *cg.Entity) ([]*cg.Evidence, error) {
 	ev, err := loadersFor(ctx).entityEvidence(ctx, obj)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*cg.Evidence, len(ev))
-	for i := range ev {
-		out[i] = &ev[i]
-	}
-	return out, nil
+	return pointers(ev), err
 }
 
 // History is the resolver for the history field.

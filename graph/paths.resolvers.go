@@ -56,11 +56,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*cg.Path, len(paths))
-	for i := range paths {
-		out[i] = &paths[i]
-	}
-	return out, nil
+	return pointers(paths), nil
 }
 
 // Subgraph is the resolver for the subgraph field.

@@ -123,6 +123,16 @@ func filterCommitments(cs []*cg.Commitment, kinds []cg.EdgeKind, statuses []cg.S
 	return out
 }
 
+// pointers points at each of items, for a schema list of objects that the
+// store answers as values.
+func pointers[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}
+
 // nonNil turns a missing list into an empty one: the schema's lists are
 // non-null, and a loader has no entry for a key with no items.
 func nonNil[T any](items []T) []T {
