@@ -16,11 +16,11 @@ import (
 )
 
 // The Writer. Each method is one write transaction (ExecuteWrite) that
-// reads what it decides on, checks it with the domain's shared helpers in
-// their order (a request id seen before, NOT_FOUND, BAD_USER_INPUT,
-// CONFLICT), writes, and logs its outcome under the request id, so that
-// the embedded store and this one refuse the same writes with the same
-// errors. write_cypher.go describes the history it keeps.
+// reads what it decides on (a request id seen before first, then the
+// cg.WriteState), lets the domain's planning function check it and build
+// the value to store (cg.PlanRecord and the rest), writes that, and logs
+// its outcome under the request id, so that the embedded store and this
+// one refuse the same writes with the same errors. write_cypher.go describes the history it keeps.
 //
 // Retries. The driver re-runs a transaction function after a transient
 // error (a deadlock, a leader switch) and never after a commit whose
