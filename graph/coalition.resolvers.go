@@ -40,7 +40,7 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 	}
 	l := loadersFor(ctx)
 	l.setRelated(res)
-	subject, err := l.entity.Load(ctx, id)
+	subject, err := l.entity.LoadNow(ctx, id)
 	if err != nil {
 		return nil, err
 	}

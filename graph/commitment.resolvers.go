@@ -186,7 +186,7 @@ func (r *groupCountResolver) Month(ctx context.Context, obj *cg.GroupCount) (*st
 
 // Commitment is the resolver for the commitment field.
 func (r *queryResolver) Commitment(ctx context.Context, id string) (*cg.Commitment, error) {
-	return loadersFor(ctx).commitment.Load(ctx, id)
+	return loadersFor(ctx).commitment.LoadNow(ctx, id)
 }
 
 // Commitments is the resolver for the commitments field.

@@ -121,7 +121,7 @@ func (r *entityResolver) Claims(ctx context.Context, obj *cg.Entity) ([]*cg.Topi
 
 // Entity is the resolver for the entity field.
 func (r *queryResolver) Entity(ctx context.Context, id string) (*cg.Entity, error) {
-	return loadersFor(ctx).entity.Load(ctx, id)
+	return loadersFor(ctx).entity.LoadNow(ctx, id)
 }
 
 // Entities is the resolver for the entities field.

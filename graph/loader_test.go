@@ -72,6 +72,26 @@ func TestLoader(t *testing.T) {
 			load: []string{"b", "a"}, want: []int{20, 1}, batches: [][]string{{"b"}},
 		},
 		{
+			name: "a key announced again after its group was fetched is not fetched again",
+			steps: func(ctx context.Context, l *loader[string, int]) {
+				l.Announce("a", "b")
+				if _, err := l.Load(ctx, "a"); err != nil {
+					t.Fatal(err)
+				}
+				l.Announce("b", "c")
+			},
+			load: []string{"b", "c"}, want: []int{20, 30}, batches: [][]string{{"a", "b"}, {"c"}},
+		},
+		{
+			name: "loading several at once is one fetch",
+			steps: func(ctx context.Context, l *loader[string, int]) {
+				if _, err := l.LoadAll(ctx, []string{"c", "a", "b"}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			load: []string{"a", "b", "c"}, want: []int{10, 20, 30}, batches: [][]string{{"a", "b", "c"}},
+		},
+		{
 			name:  "a key the store lacks is the zero value",
 			steps: func(context.Context, *loader[string, int]) {},
 			load:  []string{"z"}, want: []int{0}, batches: [][]string{{"z"}},

@@ -57,12 +57,14 @@ const batchWait = 2 * time.Millisecond
 // maxBatch bounds the keys of one store call.
 const maxBatch = 1000
 
-// loader is a dataloadgen loader whose keys can be announced: a parent
-// that knows which keys its children may ask for announces them, and the
-// first child to load one has all of them fetched in one store call, the
-// group, whichever batches the children's keys then fall into. Batching of
-// a level then does not hang on its goroutines all starting within the
-// wait, which on a loaded machine they may not.
+// loader is a dataloadgen loader whose keys can also be announced: a
+// parent that knows which keys its children may ask for announces them,
+// and the first child to load one has all of them fetched at once, in one
+// store call without waiting (a group). Batching of a level then does not
+// hang on its goroutines all starting within dataloadgen's wait, which on
+// a loaded machine they may not, and a root field that knows its keys
+// (LoadNow, LoadAll) pays no wait. Keys nobody announced are batched by
+// dataloadgen.
 type loader[K comparable, V any] struct {
 	dl    *dataloadgen.Loader[K, V]
 	fetch func(context.Context, []K) (map[K]V, error)
@@ -75,8 +77,8 @@ type loader[K comparable, V any] struct {
 	groups map[K]*group[K, V]
 }
 
-// group is the announced keys that the first of them to be loaded has
-// fetched together.
+// group is announced keys fetched together, by the first of their callers
+// to wait for one of them.
 type group[K comparable, V any] struct {
 	keys []K
 	once sync.Once
@@ -86,49 +88,24 @@ type group[K comparable, V any] struct {
 
 // newLoader makes a loader over a fetch that returns what the store has:
 // a key it has nothing for gets the zero value (an absent entity, an empty
-// list), not an error. A panic in fetch, which runs in a goroutine of the
-// loader's, becomes an INTERNAL error for every waiter; the fetch runs with
-// the context of the first caller of its batch (all of a batch's callers
+// list), not an error. A panic in fetch (which may run in a goroutine of
+// dataloadgen's) becomes an INTERNAL error for every waiter; the fetch runs
+// with the context of the first caller of its batch or group (all of them
 // belong to one request).
 func newLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) *loader[K, V] {
 	l := &loader[K, V]{fetch: fetch, announced: map[K]bool{}, known: map[K]bool{}, groups: map[K]*group[K, V]{}}
-	l.dl = dataloadgen.NewLoader(l.batch, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch))
-	return l
-}
-
-// batch is dataloadgen's fetch: the keys of a group come from the group's
-// one store call, the rest from a call of their own.
-func (l *loader[K, V]) batch(ctx context.Context, keys []K) ([]V, []error) {
-	var plain []K
-	groups := make([]*group[K, V], len(keys))
-	l.mu.Lock()
-	for i, k := range keys {
-		if groups[i] = l.groups[k]; groups[i] == nil {
-			plain = append(plain, k)
-		}
-	}
-	l.mu.Unlock()
-	var vals map[K]V
-	if len(plain) > 0 {
-		var err error
-		if vals, err = guard(ctx, plain, l.fetch); err != nil {
+	l.dl = dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([]V, []error) {
+		vals, err := guard(ctx, keys, fetch)
+		if err != nil {
 			return nil, []error{err}
 		}
-	}
-	out := make([]V, len(keys))
-	for i, k := range keys {
-		g := groups[i]
-		if g == nil {
+		out := make([]V, len(keys))
+		for i, k := range keys {
 			out[i] = vals[k]
-			continue
 		}
-		g.once.Do(func() { g.vals, g.err = guard(ctx, g.keys, l.fetch) })
-		if g.err != nil {
-			return nil, []error{g.err}
-		}
-		out[i] = g.vals[k]
-	}
-	return out, nil
+		return out, nil
+	}, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch))
+	return l
 }
 
 // guard runs fetch, a panic in it becoming an INTERNAL error with its stack
@@ -154,10 +131,13 @@ func (l *loader[K, V]) Announce(keys ...K) {
 // already cached keeps its value.
 func (l *loader[K, V]) Prime(key K, v V) {
 	l.mu.Lock()
+	known := l.known[key]
 	l.known[key] = true
 	delete(l.announced, key)
 	l.mu.Unlock()
-	l.dl.Prime(key, v)
+	if !known {
+		l.dl.Prime(key, v)
+	}
 }
 
 // thunk starts loading key, as a group with every announced key if it is
@@ -174,23 +154,39 @@ func (l *loader[K, V]) thunk(ctx context.Context, key K) func() (V, error) {
 		}
 		clear(l.announced)
 	}
+	g := l.groups[key]
 	l.mu.Unlock()
-	return l.dl.LoadThunk(ctx, key)
+	if g == nil {
+		return l.dl.LoadThunk(ctx, key)
+	}
+	return func() (V, error) {
+		g.once.Do(func() { g.vals, g.err = guard(ctx, g.keys, l.fetch) })
+		return g.vals[key], g.err
+	}
 }
 
-// Load returns the value for key (the zero value when the store has none).
+// Load returns the value for key (the zero value when the store has none),
+// batched with the keys other fields load meanwhile.
 func (l *loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	return l.thunk(ctx, key)()
 }
 
-// LoadAll loads keys in one batch where possible; the error is the
-// batch's, once.
+// LoadNow loads one key without waiting for others to batch with: for root
+// fields, which no sibling will join.
+func (l *loader[K, V]) LoadNow(ctx context.Context, key K) (V, error) {
+	l.Announce(key)
+	return l.Load(ctx, key)
+}
+
+// LoadAll loads keys in one store call where none is cached or being
+// fetched already; the error is the call's, once.
 func (l *loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
 	return l.loadAllThunk(ctx, keys)()
 }
 
 // loadAllThunk starts loading keys and returns the wait for their values.
 func (l *loader[K, V]) loadAllThunk(ctx context.Context, keys []K) func() ([]V, error) {
+	l.Announce(keys...)
 	thunks := make([]func() (V, error), len(keys))
 	for i, k := range keys {
 		thunks[i] = l.thunk(ctx, k)

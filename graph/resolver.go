@@ -196,7 +196,7 @@ func selectsField(ctx context.Context, name string) bool {
 // (cg.Wholes), in role order, then as the wholes and their commitments come.
 func (r *Resolver) inherited(ctx context.Context, id string) ([]*model.InheritedCommitment, error) {
 	l := loadersFor(ctx)
-	rels, err := l.relationsOf.Load(ctx, id)
+	rels, err := l.relationsOf.LoadNow(ctx, id)
 	if err != nil {
 		return nil, err
 	}

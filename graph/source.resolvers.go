@@ -33,7 +33,7 @@ func (r *evidenceResolver) Line(ctx context.Context, obj *cg.Evidence) (*int, er
 
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*cg.Source, error) {
-	return loadersFor(ctx).source.Load(ctx, id)
+	return loadersFor(ctx).source.LoadNow(ctx, id)
 }
 
 // Sources is the resolver for the sources field.
