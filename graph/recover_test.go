@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
