@@ -379,45 +379,6 @@ func ValidateRetraction(m WriteMeta) error {
 	return nil
 }
 
-// The errors below are the ones every Writer returns for the same
-// situations. Stores check a write in this order: NOT_FOUND (the commitment
-// to change), BAD_USER_INPUT (the Validate functions), CONFLICT (IDTaken,
-// CheckBase); a request id seen before is looked at first of all
-// (RequestReused).
-
-// UnknownCommitment is the NOT_FOUND error for a change, retraction or
-// history of a commitment that does not exist.
-func UnknownCommitment(id string) *Error {
-	return &Error{Code: CodeNotFound, Field: "id", Message: fmt.Sprintf("no commitment with id %q", id)}
-}
-
-// IDTaken is the CONFLICT error for creating something under an id that
-// is in use: sources, entities, relations, claims and commitments share
-// one id space (paths mix edges of both families), and a commitment's id
-// stays taken after it is retracted. what names what holds it.
-func IDTaken(id, what string) *Error {
-	return &Error{Code: CodeConflict, Field: "id", Message: fmt.Sprintf("id %q is in use (%s)", id, what)}
-}
-
-// RequestReused is the CONFLICT error for a request id that was used
-// before for a different write (another operation, or another id).
-func RequestReused(requestID string) *Error {
-	return &Error{Code: CodeConflict, Field: "requestId",
-		Message: fmt.Sprintf("request id %q was already used for a different write", requestID)}
-}
-
-// CheckBase refuses a change based on a version other than the current one.
-func CheckBase(cur *Commitment, base int) error {
-	if cur.Retracted {
-		return &Error{Code: CodeConflict, Field: "id", Message: fmt.Sprintf("commitment %q was retracted in version %d", cur.ID, cur.Version)}
-	}
-	if base != cur.Version {
-		return &Error{Code: CodeConflict, Field: "baseVersion",
-			Message: fmt.Sprintf("commitment %q is at version %d, not %d: reload it and apply the change again", cur.ID, cur.Version, base)}
-	}
-	return nil
-}
-
 // InEffect picks, from a commitment's versions (oldest first), the latest
 // one known at asOf (see KnownFrom; source looks up the sources its
 // evidence cites), or nil when none was yet or it was retracted. A nil
