@@ -64,6 +64,8 @@ type Writer interface {
 	CommitmentHistory(ctx context.Context, id string) ([]*Commitment, error)
 	// Puts keep versions: replacing an entity or a source adds one.
 	PutHistory
+	// Every version with the one before it, for "what changed".
+	VersionHistory
 }
 
 type replayKey struct{}

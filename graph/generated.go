@@ -53,6 +53,7 @@ type ResolverRoot interface {
 	Stance() StanceResolver
 	Subgraph() SubgraphResolver
 	Subscription() SubscriptionResolver
+	VersionChange() VersionChangeResolver
 }
 
 type DirectiveRoot struct {
@@ -308,6 +309,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Changes            func(childComplexity int, since *time.Time, until *time.Time, filter *model.CommitmentFilter, first *int, after *string) int
 		Coalition          func(childComplexity int, id string, alsoTargets []string) int
 		Commitment         func(childComplexity int, id string) int
 		Commitments        func(childComplexity int, filter *model.CommitmentFilter, orderBy *coalitiongraph.CommitmentOrder, first *int, after *string) int
@@ -412,6 +414,29 @@ type ComplexityRoot struct {
 		Event      func(childComplexity int) int
 		Type       func(childComplexity int) int
 		Undated    func(childComplexity int) int
+	}
+
+	VersionChange struct {
+		AddedEvidence func(childComplexity int) int
+		At            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Previous      func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		RecordedAt    func(childComplexity int) int
+		RecordedBy    func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	VersionChangeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	VersionChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Vocabulary struct {
@@ -532,6 +557,7 @@ type PathResolver interface {
 }
 type QueryResolver interface {
 	Vocabulary(ctx context.Context) (*model.Vocabulary, error)
+	Changes(ctx context.Context, since *time.Time, until *time.Time, filter *model.CommitmentFilter, first *int, after *string) (*model.VersionChangeConnection, error)
 	Coalition(ctx context.Context, id string, alsoTargets []string) (*model.Coalition, error)
 	Matrix(ctx context.Context, filter *model.CommitmentFilter) (*model.CommitmentMatrix, error)
 	Commitment(ctx context.Context, id string) (*coalitiongraph.Commitment, error)
@@ -595,6 +621,11 @@ type SubgraphResolver interface {
 }
 type SubscriptionResolver interface {
 	CommitmentChanged(ctx context.Context, actors []string, kinds []coalitiongraph.EdgeKind, after *string) (<-chan *coalitiongraph.ChangeEvent, error)
+}
+type VersionChangeResolver interface {
+	RecordedBy(ctx context.Context, obj *coalitiongraph.VersionChange) (*string, error)
+	RecordedAt(ctx context.Context, obj *coalitiongraph.VersionChange) (*time.Time, error)
+	Reason(ctx context.Context, obj *coalitiongraph.VersionChange) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1665,6 +1696,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Path.Nodes(childComplexity), true
 
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(*time.Time), args["until"].(*time.Time), args["filter"].(*model.CommitmentFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.coalition":
 		if e.ComplexityRoot.Query.Coalition == nil {
 			break
@@ -2226,6 +2268,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimelineEntry.Undated(childComplexity), true
 
+	case "VersionChange.addedEvidence":
+		if e.ComplexityRoot.VersionChange.AddedEvidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChange.AddedEvidence(childComplexity), true
+	case "VersionChange.at":
+		if e.ComplexityRoot.VersionChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChange.At(childComplexity), true
+	case "VersionChange.kind":
+		if e.ComplexityRoot.VersionChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChange.Kind(childComplexity), true
+	case "VersionChange.previous":
+		if e.ComplexityRoot.VersionChange.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChange.Previous(childComplexity), true
+	case "VersionChange.reason":
+		if e.ComplexityRoot.VersionChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChange.Reason(childComplexity), true
+	case "VersionChange.recordedAt":
+		if e.ComplexityRoot.VersionChange.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChange.RecordedAt(childComplexity), true
+	case "VersionChange.recordedBy":
+		if e.ComplexityRoot.VersionChange.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChange.RecordedBy(childComplexity), true
+	case "VersionChange.commitment":
+		if e.ComplexityRoot.VersionChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChange.Version(childComplexity), true
+
+	case "VersionChangeConnection.edges":
+		if e.ComplexityRoot.VersionChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChangeConnection.Edges(childComplexity), true
+	case "VersionChangeConnection.nodes":
+		if e.ComplexityRoot.VersionChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChangeConnection.Nodes(childComplexity), true
+	case "VersionChangeConnection.pageInfo":
+		if e.ComplexityRoot.VersionChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChangeConnection.PageInfo(childComplexity), true
+	case "VersionChangeConnection.totalCount":
+		if e.ComplexityRoot.VersionChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChangeConnection.TotalCount(childComplexity), true
+
+	case "VersionChangeEdge.cursor":
+		if e.ComplexityRoot.VersionChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChangeEdge.Cursor(childComplexity), true
+	case "VersionChangeEdge.node":
+		if e.ComplexityRoot.VersionChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionChangeEdge.Node(childComplexity), true
+
 	case "Vocabulary.commitmentKinds":
 		if e.ComplexityRoot.Vocabulary.CommitmentKinds == nil {
 			break
@@ -2358,7 +2487,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "coalition.graphqls" "commitment.graphqls" "date.graphqls" "entity.graphqls" "mutation.graphqls" "paths.graphqls" "relation.graphqls" "relay.graphqls" "schema.graphqls" "search.graphqls" "source.graphqls" "subscription.graphqls" "timeline.graphqls"
+//go:embed "changes.graphqls" "coalition.graphqls" "commitment.graphqls" "date.graphqls" "entity.graphqls" "mutation.graphqls" "paths.graphqls" "relation.graphqls" "relay.graphqls" "schema.graphqls" "search.graphqls" "source.graphqls" "subscription.graphqls" "timeline.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2370,6 +2499,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "changes.graphqls", Input: sourceData("changes.graphqls"), BuiltIn: false},
 	{Name: "coalition.graphqls", Input: sourceData("coalition.graphqls"), BuiltIn: false},
 	{Name: "commitment.graphqls", Input: sourceData("commitment.graphqls"), BuiltIn: false},
 	{Name: "date.graphqls", Input: sourceData("date.graphqls"), BuiltIn: false},
@@ -3032,6 +3162,52 @@ func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_VersionChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_VersionChange_kind(ctx, field)
+	case "at":
+		return ec.fieldContext_VersionChange_at(ctx, field)
+	case "commitment":
+		return ec.fieldContext_VersionChange_commitment(ctx, field)
+	case "previous":
+		return ec.fieldContext_VersionChange_previous(ctx, field)
+	case "addedEvidence":
+		return ec.fieldContext_VersionChange_addedEvidence(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_VersionChange_recordedBy(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_VersionChange_recordedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_VersionChange_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VersionChange", field.Name)
+}
+
+func (ec *executionContext) childFields_VersionChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_VersionChangeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_VersionChangeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_VersionChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_VersionChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VersionChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_VersionChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_VersionChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_VersionChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VersionChangeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Vocabulary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entityKinds":
@@ -3463,6 +3639,52 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CommitmentFilter, error) {
+			return ec.unmarshalOCommitmentFilter2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐCommitmentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -8613,6 +8835,50 @@ func (ec *executionContext) fieldContext_Query_vocabulary(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["filter"].(*model.CommitmentFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VersionChangeConnection) graphql.Marshaler {
+			return ec.marshalNVersionChangeConnection2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVersionChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VersionChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_coalition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11002,6 +11268,391 @@ func (ec *executionContext) fieldContext_TimelineEntry_commitment(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Commitment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionChange_kind(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.VersionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v coalitiongraph.VersionChangeKind) graphql.Marshaler {
+			return ec.marshalNVersionChangeKind2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐVersionChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VersionChange", field, false, false, errors.New("field of type VersionChangeKind does not have child fields"))
+}
+
+func (ec *executionContext) _VersionChange_at(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.VersionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VersionChange", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _VersionChange_commitment(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.VersionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChange_commitment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChange_commitment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commitment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionChange_previous(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.VersionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChange_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Commitment) graphql.Marshaler {
+			return ec.marshalOCommitment2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChange_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commitment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionChange_addedEvidence(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.VersionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChange_addedEvidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddedEvidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coalitiongraph.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChange_addedEvidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionChange_recordedBy(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.VersionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChange_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.VersionChange().RecordedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChange_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VersionChange", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _VersionChange_recordedAt(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.VersionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChange_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.VersionChange().RecordedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChange_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VersionChange", field, true, true, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _VersionChange_reason(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.VersionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.VersionChange().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VersionChange", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _VersionChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.VersionChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.VersionChangeEdge) graphql.Marshaler {
+			return ec.marshalNVersionChangeEdge2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVersionChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VersionChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.VersionChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChangeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coalitiongraph.VersionChange) graphql.Marshaler {
+			return ec.marshalNVersionChange2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐVersionChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VersionChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.VersionChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.VersionChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VersionChangeConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _VersionChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.VersionChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VersionChangeEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _VersionChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.VersionChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.VersionChange) graphql.Marshaler {
+			return ec.marshalNVersionChange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐVersionChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VersionChange(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16735,6 +17386,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "changes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_changes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "coalition":
 			field := field
 
@@ -18628,6 +19301,274 @@ func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var versionChangeImplementors = []string{"VersionChange"}
+
+func (ec *executionContext) _VersionChange(ctx context.Context, sel ast.SelectionSet, obj *coalitiongraph.VersionChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, versionChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VersionChange")
+		case "kind":
+			out.Values[i] = ec._VersionChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._VersionChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commitment":
+			out.Values[i] = ec._VersionChange_commitment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._VersionChange_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addedEvidence":
+			out.Values[i] = ec._VersionChange_addedEvidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._VersionChange_recordedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "recordedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._VersionChange_recordedAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reason":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._VersionChange_reason(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var versionChangeConnectionImplementors = []string{"VersionChangeConnection"}
+
+func (ec *executionContext) _VersionChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.VersionChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, versionChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VersionChangeConnection")
+		case "edges":
+			out.Values[i] = ec._VersionChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._VersionChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._VersionChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._VersionChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var versionChangeEdgeImplementors = []string{"VersionChangeEdge"}
+
+func (ec *executionContext) _VersionChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.VersionChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, versionChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VersionChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._VersionChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._VersionChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var vocabularyImplementors = []string{"Vocabulary"}
 
 func (ec *executionContext) _Vocabulary(ctx context.Context, sel ast.SelectionSet, obj *model.Vocabulary) graphql.Marshaler {
@@ -20427,6 +21368,22 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋcoalitiongraphᚋ
 	return ec._Subgraph(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := model.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalTime(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20461,6 +21418,85 @@ func (ec *executionContext) unmarshalNTimelineEntryType2githubᚗcomᚋcoalition
 
 func (ec *executionContext) marshalNTimelineEntryType2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐTimelineEntryType(ctx context.Context, sel ast.SelectionSet, v model.TimelineEntryType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNVersionChange2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐVersionChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.VersionChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVersionChange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐVersionChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVersionChange2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐVersionChange(ctx context.Context, sel ast.SelectionSet, v *coalitiongraph.VersionChange) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VersionChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVersionChangeConnection2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVersionChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.VersionChangeConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VersionChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVersionChangeEdge2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVersionChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.VersionChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVersionChangeEdge2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVersionChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVersionChangeEdge2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVersionChangeEdge(ctx context.Context, sel ast.SelectionSet, v *model.VersionChangeEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VersionChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVersionChangeKind2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐVersionChangeKind(ctx context.Context, v any) (coalitiongraph.VersionChangeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := coalitiongraph.VersionChangeKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVersionChangeKind2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐVersionChangeKind(ctx context.Context, sel ast.SelectionSet, v coalitiongraph.VersionChangeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNVocabulary2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐVocabulary(ctx context.Context, sel ast.SelectionSet, v *model.Vocabulary) graphql.Marshaler {

@@ -334,6 +334,9 @@ func setComplexity(c *graph.ComplexityRoot) {
 		return pageCost(child, first, 20)
 	}
 	c.Query.Entities = func(child int, _ []cg.EntityKind, first *int) int { return pageCost(child, first, graph.MaxFirst) }
+	c.Query.Changes = func(child int, _ *time.Time, _ *time.Time, _ *model.CommitmentFilter, first *int, _ *string) int {
+		return pageCost(child, first, 20)
+	}
 	c.Query.Search = func(child int, _ string, _ []cg.EntityKind, first *int) int { return pageCost(child, first, 10) }
 	// A Relay connection answers first or last items (last, when given,
 	// bounds the page as first does), defaultPage when neither is given.

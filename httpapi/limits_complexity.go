@@ -30,6 +30,7 @@ var listSizes = map[string]int{
 	"Vocabulary.commitmentKinds": 20,
 	"Query.disputes":             20, "ClaimTopic.positions": 5, "ClaimPosition.claims": 5, "ClaimPosition.sources": 5,
 	"Coalition.inherited": 20, "Commitment.accounts": 5, "Commitment.disputes": 5, "SourceAccount.evidence": 5, "MatrixRow.stances": 5, "MatrixStance.claims": 3,
+	"VersionChange.addedEvidence": 5,
 }
 
 // assumeListSizes sets, for each "Type.field" of sizes, a complexity

@@ -14,7 +14,8 @@ func TestEveryListHasAnAssumedSize(t *testing.T) {
 	paginated := map[string]bool{"Query.commitments": true, "Query.entities": true, "Query.search": true,
 		"CommitmentConnection.edges": true, "CommitmentConnection.nodes": true, "Query.nodes": true,
 		"SearchConnection.edges": true, "SearchConnection.nodes": true,
-		"EntityConnection.edges": true, "EntityConnection.nodes": true, "FactConnection.edges": true, "FactConnection.nodes": true}
+		"EntityConnection.edges": true, "EntityConnection.nodes": true, "FactConnection.edges": true, "FactConnection.nodes": true,
+		"VersionChangeConnection.edges": true, "VersionChangeConnection.nodes": true}
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	for name, def := range schema.Types {
 		if strings.HasPrefix(name, "__") || def.Kind != "OBJECT" {

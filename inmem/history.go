@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -112,4 +113,26 @@ func (s *Store) PutVersions() ([]cg.EntityVersion, []cg.SourceVersion) {
 		ss = append(ss, h...)
 	}
 	return es, ss
+}
+
+// VersionSteps lists every version of every commitment with the one
+// before it; the domain (cg.VersionChanges) picks the window, since a
+// curated version's knownFrom follows its sources.
+func (s *Store) VersionSteps(ctx context.Context, since, until *time.Time) ([]cg.VersionStep, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("inmem: version steps: %w", err)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []cg.VersionStep
+	for _, h := range s.history {
+		for i, v := range h {
+			st := cg.VersionStep{Version: v}
+			if i > 0 {
+				st.Previous = h[i-1]
+			}
+			out = append(out, st)
+		}
+	}
+	return out, nil
 }

@@ -85,6 +85,8 @@ var schemaStatements = func() []string {
 		`CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE`,
 		`CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE`,
 		`CREATE INDEX evidence_fact IF NOT EXISTS FOR (n:Evidence) ON (n.factId)`,
+		// asOf reads and "what changed" select versions by when known.
+		`CREATE INDEX commitment_version_known IF NOT EXISTS FOR (v:CommitmentVersion) ON (v.knownFrom)`,
 	}
 	for _, k := range slices.Concat(cg.CommitmentKinds, cg.RelationKinds) {
 		out = append(out, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",

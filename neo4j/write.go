@@ -547,3 +547,34 @@ func sourceRow(src *cg.Source) map[string]any {
 		"publishedNotAfter": orNilString(src.PublishedNotAfter.String()), "publishedReasoning": orNilString(src.PublishedReasoning),
 		"text": orNilString(src.Text)}
 }
+
+// VersionSteps lists the versions whose stored knownFrom falls in (since,
+// until], each with the version before it, through the knownFrom index.
+func (s *Store) VersionSteps(ctx context.Context, since, until *time.Time) ([]cg.VersionStep, error) {
+	params := map[string]any{"since": nil, "until": nil}
+	if since != nil {
+		params["since"] = since.UTC()
+	}
+	if until != nil {
+		params["until"] = until.UTC()
+	}
+	recs, err := s.read(ctx, "version steps", versionSteps, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cg.VersionStep, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		var st cg.VersionStep
+		if st.Version, err = decodeCommitment(m["version"]); err != nil {
+			return nil, err
+		}
+		if m["previous"] != nil {
+			if st.Previous, err = decodeCommitment(m["previous"]); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}

@@ -165,6 +165,15 @@ const commitmentHistory = `MATCH (v:CommitmentVersion {commitmentId: $id})
 WITH v ORDER BY v.version
 RETURN ` + versionProjection + ` AS version`
 
+// versionSteps reads the versions known in a window with the version
+// before each (cg.VersionHistory).
+var versionSteps = `MATCH (v:CommitmentVersion)
+WHERE ($since IS NULL OR v.knownFrom > $since) AND ($until IS NULL OR v.knownFrom <= $until)
+OPTIONAL MATCH (p:CommitmentVersion {key: v.commitmentId + '@' + toString(v.version - 1)})
+RETURN ` + versionProjection + ` AS version,
+       CASE WHEN p IS NULL THEN null ELSE ` + strings.NewReplacer("v.", "p.", "(v)", "(p)").Replace(versionProjection) + ` END AS previous
+ORDER BY v.commitmentId, v.version`
+
 // Reads as of a moment go through the history: per commitment, the latest
 // version in effect then (cg.InEffect), dropped when it is a retraction.
 // A version counts from knownFrom (cg.KnownFrom, stored when written or

@@ -171,4 +171,61 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 		p = must(s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{First: 2, Order: cg.OrderDateDesc, After: cg.EncodeCursor(v3, cg.OrderDateDesc)}))(t)
 		sameIDs(t, "after c30 now", commitmentIDs(p.Commitments), c(15, 8))
 	})
+
+	// What changed between two "as known at" reads: the store gives its
+	// version steps, the domain picks and classifies them.
+	t.Run("what changed", func(t *testing.T) {
+		steps := must(s.VersionSteps(ctx, ptr(ts("2025-08-23T00:00:00Z")), ptr(ts("2025-09-05T00:00:00Z"))))(t)
+		srcs := must(s.Sources(ctx, nil))(t)
+		source := func(id string) *cg.Source {
+			for _, x := range srcs {
+				if x.ID == id {
+					return x
+				}
+			}
+			return nil
+		}
+		type change struct {
+			kind    cg.VersionChangeKind
+			id      string
+			version int
+		}
+		for _, tc := range []struct {
+			name         string
+			since, until string
+			filter       cg.CommitmentFilter
+			want         []change
+		}{
+			// src-b, dated August, is out on 1 September: its facts are new then.
+			{"c30's life and src-b's facts", "2025-08-23T00:00:00Z", "2025-09-05T00:00:00Z", cg.CommitmentFilter{}, []change{
+				{cg.VersionNew, id, 1}, {cg.VersionStatusChanged, id, 2},
+				{cg.VersionNew, c(4)[0], 1}, {cg.VersionNew, c(5)[0], 1}, {cg.VersionNew, c(12)[0], 1}, {cg.VersionNew, c(16)[0], 1}, {cg.VersionNew, c(20)[0], 1},
+				{cg.VersionStatusChanged, id, 3}}},
+			{"filtered like commitments", "2025-08-23T00:00:00Z", "2025-09-05T00:00:00Z", cg.CommitmentFilter{ActorIDs: pol}, []change{
+				{cg.VersionNew, id, 1}, {cg.VersionStatusChanged, id, 2}, {cg.VersionStatusChanged, id, 3}}},
+			{"since is exclusive, until inclusive", "2025-08-24T00:00:00Z", "2025-08-28T00:00:00Z", cg.CommitmentFilter{}, []change{
+				{cg.VersionStatusChanged, id, 2}}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				since, until := ptr(ts(tc.since)), ptr(ts(tc.until))
+				steps := must(s.VersionSteps(ctx, since, until))(t)
+				page := must(cg.VersionChanges(steps, source, cg.ChangesQuery{Since: since, Until: until, Filter: tc.filter}))(t)
+				var got []change
+				for _, ch := range page.Changes {
+					got = append(got, change{ch.Kind, ch.Version.ID, ch.Version.Version})
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Errorf("changes:\n got %v\nwant %v", got, tc.want)
+				}
+			})
+		}
+		if len(steps) == 0 {
+			t.Error("no version steps")
+		}
+		for _, st := range steps {
+			if st.Version.ID == id && st.Version.Version == 3 && (st.Previous == nil || st.Previous.Version != 2 || st.Previous.Status != cg.StatusOffered) {
+				t.Errorf("step of %s v3: previous %+v, want v2 OFFERED", id, st.Previous)
+			}
+		}
+	})
 }

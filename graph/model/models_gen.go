@@ -285,6 +285,19 @@ type TimelineEntry struct {
 	Commitment *coalitiongraph.Commitment `json:"commitment,omitempty"`
 }
 
+type VersionChangeConnection struct {
+	Edges    []*VersionChangeEdge            `json:"edges"`
+	Nodes    []*coalitiongraph.VersionChange `json:"nodes"`
+	PageInfo *PageInfo                       `json:"pageInfo"`
+	// All changes in the window that match, ignoring pagination.
+	TotalCount int `json:"totalCount"`
+}
+
+type VersionChangeEdge struct {
+	Cursor string                        `json:"cursor"`
+	Node   *coalitiongraph.VersionChange `json:"node"`
+}
+
 type Vocabulary struct {
 	EntityKinds     []coalitiongraph.EntityKind `json:"entityKinds"`
 	CommitmentKinds []*KindInfo                 `json:"commitmentKinds"`

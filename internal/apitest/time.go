@@ -185,4 +185,61 @@ func timeAxes(t *testing.T, h http.Handler) {
 			t.Errorf("timeline of 20 August: want the month-precision and the undated entries too, got %+v", data.Ranged)
 		}
 	})
+
+	t.Run("what changed since", func(t *testing.T) {
+		since := time.Date(2025, 8, 18, 0, 0, 0, 0, time.UTC)
+		var want []string
+		for _, c := range all.Commitments.Nodes {
+			if c.KnownFrom != nil && c.KnownFrom.After(since) {
+				want = append(want, c.ID)
+			}
+		}
+		var got []string
+		var total int
+		after := ""
+		for range 20 {
+			var data struct {
+				Changes struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   *string
+					}
+					Nodes []struct {
+						Kind       string
+						At         time.Time
+						Commitment struct {
+							ID        string
+							KnownFrom *time.Time
+						}
+					}
+				}
+			}
+			vars := map[string]any{"since": since.Format(time.RFC3339)}
+			if after != "" {
+				vars["after"] = after
+			}
+			MustData(t, Post(t, h, `query($since: Time, $after: String) {
+  changes(since: $since, first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { kind at commitment { id knownFrom } } } }`, vars), &data)
+			total = data.Changes.TotalCount
+			for _, n := range data.Changes.Nodes {
+				got = append(got, n.Commitment.ID)
+				if n.Kind != "NEW" || !n.At.After(since) || n.Commitment.KnownFrom == nil || !n.At.Equal(*n.Commitment.KnownFrom) {
+					t.Errorf("change %+v: want a NEW curated fact known after %s, at its knownFrom", n, since)
+				}
+			}
+			if !data.Changes.PageInfo.HasNextPage {
+				break
+			}
+			after = *data.Changes.PageInfo.EndCursor
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) || total != len(want) {
+			t.Errorf("changes since %s: %v (total %d), want %v", since, got, total, want)
+		}
+		if len(want) == 0 {
+			t.Error("nothing in the dataset became known after 18 August; src-000 (21 August) did")
+		}
+	})
 }
