@@ -76,6 +76,10 @@ type Commitment struct {
 	TargetID string
 	Status   Status
 	Date     Date
+	// DateReasoning, when set, says the date is inferred from other
+	// sentences rather than stated, and how ("src-004 says only 'after the
+	// meeting' …"); see DateInferred.
+	DateReasoning string
 	// StatedByID is the person who stated it, when a source names one.
 	StatedByID string
 	// Conditions qualify it: "within 24 hours", "no ground forces".
@@ -103,6 +107,10 @@ type Commitment struct {
 	// reads and stay in history.
 	Retracted bool
 }
+
+// DateInferred reports whether the commitment's date is inferred rather
+// than stated (it then has its DateReasoning).
+func (c *Commitment) DateInferred() bool { return c.DateReasoning != "" }
 
 // Relation is a structural edge: an office held, a membership, a
 // participation in an event, a signature.

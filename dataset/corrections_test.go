@@ -142,8 +142,8 @@ func TestIssue12Corrections(t *testing.T) {
 			for _, c := range ds.Commitments {
 				if inferred[c.ID] {
 					delete(inferred, c.ID)
-					if !strings.Contains(c.Summary, "Date inferred: ") {
-						t.Errorf("%s: date %s is inferred from other sentences but its summary does not say so: %q", c.ID, c.Date, c.Summary)
+					if !c.DateInferred() || !strings.Contains(c.DateReasoning, "src-") {
+						t.Errorf("%s: date %s is inferred from other sentences but not marked so with its reasoning: %q", c.ID, c.Date, c.DateReasoning)
 					}
 				}
 			}

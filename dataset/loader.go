@@ -27,7 +27,7 @@ var (
 		"publishedNotBefore", "publishedNotAfter", "publishedReasoning"}
 	entityFields   = []string{"id", "kind", "name", "aliases", "description", "date", "evidence"}
 	relationFields = []string{"id", "kind", "from", "to", "role", "date", "evidence"}
-	commitFields   = []string{"id", "kind", "actor", "target", "status", "date", "statedBy", "conditions", "summary", "evidence"}
+	commitFields   = []string{"id", "kind", "actor", "target", "status", "date", "dateReasoning", "statedBy", "conditions", "summary", "evidence"}
 	claimFields    = []string{"id", "subject", "topic", "text", "position", "stance", "evidence"}
 	stanceFields   = []string{"actor", "kind", "state", "discussedBy"}
 	evidenceFields = []string{"source", "quote", "attributedTo"}
@@ -339,6 +339,7 @@ func (l *loader) parseItem(file, section string, n *yaml.Node) {
 			it.errf(r.statusLine, "status %s is not allowed for %s (allowed: %s)", s, r.c.Kind, statusList(r.c.Kind.AllowedStatuses()))
 		}
 		r.c.Date = it.date("date")
+		r.c.DateReasoning, _ = it.str("dateReasoning")
 		r.c.Conditions = it.list("conditions")
 		r.c.Summary, _ = it.str("summary")
 		r.c.Evidence, r.ev = it.evidence(true)

@@ -110,6 +110,7 @@ func commitmentFields(key string) []Field {
 		},
 		dateFields("date", "the commitment's date"),
 		[]Field{
+			{Name: "date_reasoning", Type: TypeString, Description: "Set when the date is inferred from other sentences rather than stated: how."},
 			{Name: "stated_by", Type: TypeString, Description: "Entity id of the person who stated it, where a source names one."},
 			{Name: "summary", Type: TypeString, Description: "One-sentence summary in the curators' words."},
 			{Name: "evidence_count", Type: TypeInteger, Required: true, Description: "Number of quotes supporting it (rows in evidence)."},
@@ -246,7 +247,7 @@ func dateCells(d cg.Date) []any {
 func commitmentRow(c *cg.Commitment, source func(id string) *cg.Source) row {
 	r := row{c.ID, string(c.Kind), c.ActorID, c.TargetID, string(c.Status)}
 	r = append(r, dateCells(c.Date)...)
-	r = append(r, optString(c.StatedByID), optString(c.Summary), len(c.Evidence), c.Version,
+	r = append(r, optString(c.DateReasoning), optString(c.StatedByID), optString(c.Summary), len(c.Evidence), c.Version,
 		optTime(c.RecordedAt), optString(c.RecordedBy), optString(c.Reason), optTime(c.ValidFrom))
 	var known any
 	if t, ok := cg.KnownFrom(c, source); ok {

@@ -29,6 +29,11 @@ func (r *commitmentResolver) Date(ctx context.Context, obj *cg.Commitment) (*cg.
 	return knownDate(obj.Date), nil
 }
 
+// DateReasoning is the resolver for the dateReasoning field.
+func (r *commitmentResolver) DateReasoning(ctx context.Context, obj *cg.Commitment) (*string, error) {
+	return nullable(obj.DateReasoning), nil
+}
+
 // StatedBy is the resolver for the statedBy field.
 func (r *commitmentResolver) StatedBy(ctx context.Context, obj *cg.Commitment) (*cg.Entity, error) {
 	if obj.StatedByID == "" {

@@ -105,6 +105,8 @@ type ComplexityRoot struct {
 		Conditions        func(childComplexity int) int
 		Corroboration     func(childComplexity int) int
 		Date              func(childComplexity int) int
+		DateInferred      func(childComplexity int) int
+		DateReasoning     func(childComplexity int) int
 		Disputes          func(childComplexity int) int
 		Evidence          func(childComplexity int) int
 		EvidenceCount     func(childComplexity int) int
@@ -467,6 +469,8 @@ type CommitmentResolver interface {
 	Target(ctx context.Context, obj *coalitiongraph.Commitment) (*coalitiongraph.Entity, error)
 
 	Date(ctx context.Context, obj *coalitiongraph.Commitment) (*coalitiongraph.Date, error)
+
+	DateReasoning(ctx context.Context, obj *coalitiongraph.Commitment) (*string, error)
 	StatedBy(ctx context.Context, obj *coalitiongraph.Commitment) (*coalitiongraph.Entity, error)
 
 	Summary(ctx context.Context, obj *coalitiongraph.Commitment) (*string, error)
@@ -842,6 +846,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.Date(childComplexity), true
+	case "Commitment.dateInferred":
+		if e.ComplexityRoot.Commitment.DateInferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.DateInferred(childComplexity), true
+	case "Commitment.dateReasoning":
+		if e.ComplexityRoot.Commitment.DateReasoning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.DateReasoning(childComplexity), true
 	case "Commitment.disputes":
 		if e.ComplexityRoot.Commitment.Disputes == nil {
 			break
@@ -2612,6 +2628,10 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 		return ec.fieldContext_Commitment_status(ctx, field)
 	case "date":
 		return ec.fieldContext_Commitment_date(ctx, field)
+	case "dateInferred":
+		return ec.fieldContext_Commitment_dateInferred(ctx, field)
+	case "dateReasoning":
+		return ec.fieldContext_Commitment_dateReasoning(ctx, field)
 	case "statedBy":
 		return ec.fieldContext_Commitment_statedBy(ctx, field)
 	case "conditions":
@@ -5180,6 +5200,52 @@ func (ec *executionContext) fieldContext_Commitment_date(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Commitment_dateInferred(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_dateInferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateInferred(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_dateInferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Commitment_dateReasoning(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_dateReasoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Commitment().DateReasoning(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_dateReasoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commitment", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Commitment_statedBy(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Commitment) (ret graphql.Marshaler) {
@@ -14058,6 +14124,49 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 					}
 				}()
 				res = ec._Commitment_date(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "dateInferred":
+			out.Values[i] = ec._Commitment_dateInferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dateReasoning":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Commitment_dateReasoning(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}

@@ -67,7 +67,7 @@ var (
 	entityProps          = `.id, .kind, .name, .aliases, .description, .date`
 
 	commitmentProjection = `{id: r.id, kind: type(r), actor: a.id, target: t.id, status: r.status, date: r.date, ` +
-		`statedBy: r.statedBy, conditions: r.conditions, summary: r.summary, version: r.version, ` +
+		`dateReasoning: r.dateReasoning, statedBy: r.statedBy, conditions: r.conditions, summary: r.summary, version: r.version, ` +
 		`recordedAt: r.recordedAt, recordedBy: r.recordedBy, reason: r.reason, validFrom: r.validFrom, ` +
 		`evidence: ` + evidenceOf("r.id") + `}`
 
@@ -230,7 +230,7 @@ CALL (a, t, row, lastVersion, retracted) {
        CASE WHEN version = 1 THEN row.v.validFrom ELSE coalesce(row.v.validFrom, $now) END AS validFrom
   SET r.status = row.status, r.date = row.date, r.datePrecision = row.datePrecision,
       r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd),
-      r.statedBy = row.statedBy, r.conditions = row.conditions, r.summary = row.summary,
+      r.dateReasoning = row.dateReasoning, r.statedBy = row.statedBy, r.conditions = row.conditions, r.summary = row.summary,
       r.version = version, r.recordedAt = recordedAt, r.recordedBy = recordedBy, r.reason = reason,
       r.validFrom = validFrom, r.evidenceCount = size(row.evidence), r.hash = row.hash
   WITH row, version, recordedAt, recordedBy, reason, validFrom` + createVersion(`v.key = row.id + '@' + toString(version), v.version = version,

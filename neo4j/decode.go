@@ -115,7 +115,7 @@ func decodeCommitment(v any) (*cg.Commitment, error) {
 	}
 	return &cg.Commitment{
 		ID: id, Kind: cg.EdgeKind(toString(m["kind"])), ActorID: toString(m["actor"]), TargetID: toString(m["target"]),
-		Status: cg.Status(toString(m["status"])), Date: d, StatedByID: toString(m["statedBy"]),
+		Status: cg.Status(toString(m["status"])), Date: d, DateReasoning: toString(m["dateReasoning"]), StatedByID: toString(m["statedBy"]),
 		Conditions: toStrings(m["conditions"]), Summary: toString(m["summary"]), Evidence: decodeEvidence(m["evidence"]),
 		Version: toInt(m["version"]), RecordedAt: toTime(m["recordedAt"]), RecordedBy: toString(m["recordedBy"]),
 		Reason: toString(m["reason"]), ValidFrom: toTime(m["validFrom"]), Retracted: toBool(m["retracted"]),

@@ -333,6 +333,7 @@ func commitmentFields(stored, want *cg.Commitment) []FieldDiff {
 	f.add("statedBy", stored.StatedByID, want.StatedByID)
 	f.list("conditions", stored.Conditions, want.Conditions)
 	f.add("summary", stored.Summary, want.Summary)
+	f.add("dateReasoning", stored.DateReasoning, want.DateReasoning)
 	// A dataset without validFrom lets the load's time stand for it, so
 	// only a stated one is compared.
 	if !want.ValidFrom.IsZero() {

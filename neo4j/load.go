@@ -394,7 +394,7 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		row := map[string]any{
 			"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
 			"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions),
-			"summary": orNilString(c.Summary),
+			"summary": orNilString(c.Summary), "dateReasoning": orNilString(c.DateReasoning),
 		}
 		dateRow(row, c.Date)
 		row["evidence"] = evidence(c.Evidence)

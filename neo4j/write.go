@@ -58,7 +58,7 @@ func versionProps(c *cg.Commitment, source func(id string) *cg.Source) map[strin
 		"key": versionKey(c.ID, c.Version), "commitmentId": c.ID, "version": int64(c.Version),
 		"kind": string(c.Kind), "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
 		"date": c.Date.String(), "datePrecision": string(c.Date.Precision()), "dateStart": nil, "dateEnd": nil,
-		"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
+		"dateReasoning": orNilString(c.DateReasoning), "statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
 		"recordedAt": orNilTime(c.RecordedAt), "recordedBy": orNilString(c.RecordedBy), "reason": orNilString(c.Reason),
 		"validFrom": orNilTime(c.ValidFrom), "knownFrom": nil,
 		"retracted": c.Retracted, "evidenceCount": int64(len(c.Evidence)),
@@ -78,7 +78,7 @@ func liveProps(c *cg.Commitment) map[string]any {
 	m := map[string]any{
 		"status": string(c.Status), "date": c.Date.String(), "datePrecision": string(c.Date.Precision()),
 		"dateStart": nil, "dateEnd": nil,
-		"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
+		"dateReasoning": orNilString(c.DateReasoning), "statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
 		"version": int64(c.Version), "recordedAt": orNilTime(c.RecordedAt), "recordedBy": orNilString(c.RecordedBy),
 		"reason": orNilString(c.Reason), "validFrom": orNilTime(c.ValidFrom), "evidenceCount": int64(len(c.Evidence)),
 	}
@@ -112,11 +112,15 @@ func commitmentHash(c *cg.Commitment) string {
 		Line                        int
 	}
 	content := struct {
-		Kind, Actor, Target, Status, Date, StatedBy, Summary string
-		Conditions                                           []string
-		ValidFrom                                            time.Time
-		Evidence                                             []evidence
-	}{string(c.Kind), c.ActorID, c.TargetID, string(c.Status), c.Date.String(), c.StatedByID, c.Summary,
+		Kind, Actor, Target, Status, Date string
+		// omitempty: a fact without it hashes as before the field existed,
+		// so that a reload does not version every fact anew.
+		DateReasoning     string `json:",omitempty"`
+		StatedBy, Summary string
+		Conditions        []string
+		ValidFrom         time.Time
+		Evidence          []evidence
+	}{string(c.Kind), c.ActorID, c.TargetID, string(c.Status), c.Date.String(), c.DateReasoning, c.StatedByID, c.Summary,
 		c.Conditions, c.ValidFrom.UTC(), nil}
 	for _, e := range c.Evidence {
 		content.Evidence = append(content.Evidence, evidence{e.SourceID, e.Quote, e.AttributedTo, e.Line})

@@ -28,7 +28,7 @@ import (
 
 // versionProjection reads a version node v as decodeCommitment expects.
 const versionProjection = `{id: v.commitmentId, kind: v.kind, actor: v.actor, target: v.target, status: v.status, ` +
-	`date: v.date, statedBy: v.statedBy, conditions: v.conditions, summary: v.summary, version: v.version, ` +
+	`date: v.date, dateReasoning: v.dateReasoning, statedBy: v.statedBy, conditions: v.conditions, summary: v.summary, version: v.version, ` +
 	`recordedAt: v.recordedAt, recordedBy: v.recordedBy, reason: v.reason, validFrom: v.validFrom, retracted: v.retracted, ` +
 	`evidence: COLLECT { MATCH (v)-[q:CITES]->(s:Source) WITH q, s ORDER BY q.ord ` +
 	`RETURN {sourceId: s.id, quote: q.quote, attributedTo: q.attributedTo, line: q.line} }}`
