@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/httpapi"
@@ -101,6 +102,10 @@ func (p panicStore) EntityHistory(ctx context.Context, id string) ([]cg.EntityVe
 func (p panicStore) SourceHistory(ctx context.Context, id string) ([]cg.SourceVersion, error) {
 	p.maybe("SourceHistory")
 	return p.writer().SourceHistory(ctx, id)
+}
+func (p panicStore) VersionSteps(ctx context.Context, since, until *time.Time) ([]cg.VersionStep, error) {
+	p.maybe("VersionSteps")
+	return p.writer().VersionSteps(ctx, since, until)
 }
 
 // No panic, wherever it happens, kills the server: the request gets a coded
