@@ -27,7 +27,7 @@ import (
 const (
 	// startTimeout covers a cold JVM plus store creation on a busy 2-core
 	// machine (seen: over 3 minutes with several suites starting at once);
-	// machine; a normal start takes a few seconds.
+	// a normal start takes a few seconds.
 	startTimeout = 8 * time.Minute
 	// stopTimeout is how long a graceful shutdown (stdin EOF, then SIGTERM)
 	// may take before the JVM is killed.
