@@ -163,7 +163,18 @@ const (
 	OrderDateAsc  CommitmentOrder = "DATE_ASC"
 	OrderDateDesc CommitmentOrder = "DATE_DESC"
 	OrderID       CommitmentOrder = "ID"
+	// OrderActorName sorts by the actor's folded name (FoldName of its
+	// current name), ties by date ascending (unknown last), then id.
+	OrderActorName CommitmentOrder = "ACTOR_NAME"
+	// OrderEvidenceCountDesc sorts by the number of pieces of evidence,
+	// most first; OrderSourceCountDesc by the number of distinct sources
+	// they cite. Ties as OrderActorName's.
+	OrderEvidenceCountDesc CommitmentOrder = "EVIDENCE_COUNT_DESC"
+	OrderSourceCountDesc   CommitmentOrder = "SOURCE_COUNT_DESC"
 )
+
+// CommitmentOrders are the orders, in the schema's order.
+var CommitmentOrders = []CommitmentOrder{OrderDateAsc, OrderDateDesc, OrderID, OrderActorName, OrderEvidenceCountDesc, OrderSourceCountDesc}
 
 // CommitmentFilter selects commitments. Empty fields do not filter; the
 // lists match any of their values.

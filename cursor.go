@@ -3,6 +3,8 @@ package coalitiongraph
 import (
 	"cmp"
 	"encoding/base64"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -23,10 +25,15 @@ type CursorKey struct {
 	// zero for OrderID, where the id alone orders.
 	Date Date
 	ID   string
+	// Name is the actor's folded name (OrderActorName), Count the
+	// evidence or source count (the count orders); zero otherwise.
+	Name  string
+	Count int
 }
 
-// Key is the cursor's sort key as SortKey gives it, for backends that
-// compare in their own query language.
+// Key is the cursor's date as SortKey gives it, for backends that compare
+// in their own query language: the primary key of the date orders, the
+// tie-break of the name and count orders.
 func (k CursorKey) Key() string {
 	if k.Order.OrDefault() == OrderID {
 		return ""
@@ -36,11 +43,7 @@ func (k CursorKey) Key() string {
 
 // Valid reports whether o is one of the orders, the empty default included.
 func (o CommitmentOrder) Valid() bool {
-	switch o {
-	case "", OrderDateAsc, OrderDateDesc, OrderID:
-		return true
-	}
-	return false
+	return o == "" || slices.Contains(CommitmentOrders, o)
 }
 
 // OrDefault gives the order a listing uses when the request leaves it empty.
@@ -51,8 +54,41 @@ func (o CommitmentOrder) OrDefault() CommitmentOrder {
 	return o
 }
 
-// SortKey is the primary sort key of c in the order: Date.String() for the
-// date orders ("" when unknown) and "" for OrderID, where the id alone orders.
+// NeedsActorName reports whether the order sorts by something a
+// commitment does not hold: its actor's name.
+func (o CommitmentOrder) NeedsActorName() bool { return o == OrderActorName }
+
+// SourceCount is the number of distinct sources c's evidence cites.
+func SourceCount(c *Commitment) int {
+	ids := make([]string, 0, len(c.Evidence))
+	for _, e := range c.Evidence {
+		ids = append(ids, e.SourceID)
+	}
+	slices.Sort(ids)
+	return len(slices.Compact(ids))
+}
+
+// PositionOf is where c stands in the order; actorName is the folded name
+// of c's actor (FoldName of its name), read only by OrderActorName.
+func PositionOf(c *Commitment, order CommitmentOrder, actorName string) CursorKey {
+	order = order.OrDefault()
+	k := CursorKey{Order: order, ID: c.ID}
+	if order != OrderID {
+		k.Date = c.Date
+	}
+	switch order {
+	case OrderActorName:
+		k.Name = actorName
+	case OrderEvidenceCountDesc:
+		k.Count = len(c.Evidence)
+	case OrderSourceCountDesc:
+		k.Count = SourceCount(c)
+	}
+	return k
+}
+
+// SortKey is the primary sort key of c in a date order: Date.String()
+// ("" when unknown), and "" for OrderID, where the id alone orders.
 func SortKey(c *Commitment, order CommitmentOrder) string {
 	if order.OrDefault() == OrderID {
 		return ""
@@ -60,9 +96,9 @@ func SortKey(c *Commitment, order CommitmentOrder) string {
 	return c.Date.String()
 }
 
-// CompareKeys compares two positions given by sort keys: by key, where
-// unknown dates ("") sort last in both date directions, then by id
-// ascending. It is the definition the faster comparisons below follow.
+// CompareKeys compares two positions of a date order or OrderID given by
+// sort keys: by key, where unknown dates ("") sort last in both date
+// directions, then by id ascending. compareDates follows it.
 func CompareKeys(order CommitmentOrder, aKey, aID, bKey, bID string) int {
 	if order.OrDefault() != OrderID && aKey != bKey {
 		switch {
@@ -100,20 +136,57 @@ func compareDates(order CommitmentOrder, a, b Date) int {
 	return c
 }
 
-func comparePositions(order CommitmentOrder, aDate Date, aID string, bDate Date, bID string) int {
-	if order != OrderID {
-		if c := compareDates(order, aDate, bDate); c != 0 {
+// comparePositions is the definition of every order: the name ascending or
+// the count descending first, then the date (descending only in
+// OrderDateDesc, unknown last), then the id.
+func comparePositions(a, b CursorKey) int {
+	order := a.Order
+	switch order {
+	case OrderID:
+		return strings.Compare(a.ID, b.ID)
+	case OrderActorName:
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+	case OrderEvidenceCountDesc, OrderSourceCountDesc:
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
 			return c
 		}
 	}
-	return strings.Compare(aID, bID)
+	if c := compareDates(order, a.Date, b.Date); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 // CompareCommitments returns a comparison in the order, for slices.SortFunc.
+// It cannot see actor names: for OrderActorName use SortCommitments.
 func CompareCommitments(order CommitmentOrder) func(a, b *Commitment) int {
 	order = order.OrDefault()
 	return func(a, b *Commitment) int {
-		return comparePositions(order, a.Date, a.ID, b.Date, b.ID)
+		return comparePositions(PositionOf(a, order, ""), PositionOf(b, order, ""))
+	}
+}
+
+// SortCommitments sorts cs in the order, each position computed once;
+// actorName gives an actor's folded name (nil when the order needs none).
+func SortCommitments(cs []*Commitment, order CommitmentOrder, actorName func(id string) string) {
+	order = order.OrDefault()
+	type item struct {
+		pos CursorKey
+		c   *Commitment
+	}
+	items := make([]item, len(cs))
+	for i, c := range cs {
+		name := ""
+		if order.NeedsActorName() && actorName != nil {
+			name = actorName(c.ActorID)
+		}
+		items[i] = item{PositionOf(c, order, name), c}
+	}
+	slices.SortFunc(items, func(a, b item) int { return comparePositions(a.pos, b.pos) })
+	for i, it := range items {
+		cs[i] = it.c
 	}
 }
 
@@ -126,13 +199,45 @@ func CommitmentLess(order CommitmentOrder) func(a, b *Commitment) bool {
 // Before reports whether the cursor position comes strictly before c, that
 // is whether c belongs to the pages after the cursor.
 func (k CursorKey) Before(c *Commitment) bool {
-	return comparePositions(k.Order.OrDefault(), k.Date, k.ID, c.Date, c.ID) < 0
+	return k.BeforeNamed(c, "")
 }
 
-// EncodeCursor makes the opaque cursor that points at c in the order.
+// BeforeNamed is Before for a commitment whose actor's folded name is
+// actorName (read by OrderActorName only).
+func (k CursorKey) BeforeNamed(c *Commitment, actorName string) bool {
+	k.Order = k.Order.OrDefault()
+	return comparePositions(k, PositionOf(c, k.Order, actorName)) < 0
+}
+
+// EncodeCursor makes the opaque cursor that points at c in the order. For
+// OrderActorName use EncodeCursorNamed.
 func EncodeCursor(c *Commitment, order CommitmentOrder) string {
-	order = order.OrDefault()
-	raw := cursorVersion + "|" + string(order) + "|" + SortKey(c, order) + "|" + c.ID
+	return EncodeCursorNamed(c, order, "")
+}
+
+// EncodeCursorNamed makes the cursor that points at c, whose actor's
+// folded name is actorName, in the order.
+func EncodeCursorNamed(c *Commitment, order CommitmentOrder, actorName string) string {
+	return EncodeKey(PositionOf(c, order, actorName))
+}
+
+// EncodeKey makes the opaque cursor of a position. The key field is the
+// date for the date orders, "" for OrderID, and for the others the name
+// (base64, so that any character may appear in it) or the count, then "~"
+// and the date.
+func EncodeKey(k CursorKey) string {
+	order := k.Order.OrDefault()
+	key := ""
+	switch order {
+	case OrderID:
+	case OrderDateAsc, OrderDateDesc:
+		key = k.Date.String()
+	case OrderActorName:
+		key = base64.RawURLEncoding.EncodeToString([]byte(k.Name)) + "~" + k.Date.String()
+	default:
+		key = strconv.Itoa(k.Count) + "~" + k.Date.String()
+	}
+	raw := cursorVersion + "|" + string(order) + "|" + key + "|" + k.ID
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -155,9 +260,33 @@ func DecodeCursor(s string, order CommitmentOrder) (CursorKey, error) {
 	if CommitmentOrder(parts[1]) != order {
 		return bad("made for order " + parts[1] + ", not " + string(order))
 	}
+	k := CursorKey{Order: order, ID: parts[3]}
 	key := parts[2]
-	if order == OrderID && key != "" {
-		return bad("not a cursor")
+	switch order {
+	case OrderID:
+		if key != "" {
+			return bad("not a cursor")
+		}
+		return k, nil
+	case OrderActorName, OrderEvidenceCountDesc, OrderSourceCountDesc:
+		first, date, ok := strings.Cut(key, "~")
+		if !ok {
+			return bad("not a cursor")
+		}
+		if order == OrderActorName {
+			name, err := base64.RawURLEncoding.Strict().DecodeString(first)
+			if err != nil {
+				return bad("not a cursor")
+			}
+			k.Name = string(name)
+		} else {
+			n, err := strconv.Atoi(first)
+			if err != nil || n < 0 || strconv.Itoa(n) != first {
+				return bad("not a cursor")
+			}
+			k.Count = n
+		}
+		key = date
 	}
 	// Only canonical date strings: any other key would compare in a way
 	// no commitment's key does.
@@ -165,7 +294,8 @@ func DecodeCursor(s string, order CommitmentOrder) (CursorKey, error) {
 	if err != nil || d.String() != key {
 		return bad("not a cursor")
 	}
-	return CursorKey{Order: order, Date: d, ID: parts[3]}, nil
+	k.Date = d
+	return k, nil
 }
 
 // ParsePage checks a page request and reads its cursor: First must not be

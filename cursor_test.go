@@ -13,11 +13,14 @@ func TestCursorRoundTrip(t *testing.T) {
 		order CommitmentOrder
 		want  CursorKey
 	}{
-		{Commitment{ID: "c1", Date: MustDate("2025-08-20")}, OrderDateAsc, CursorKey{OrderDateAsc, MustDate("2025-08-20"), "c1"}},
-		{Commitment{ID: "c1", Date: MustDate("2025-08")}, OrderDateDesc, CursorKey{OrderDateDesc, MustDate("2025-08"), "c1"}},
-		{Commitment{ID: "c1", Date: MustDate("2025")}, "", CursorKey{OrderDateAsc, MustDate("2025"), "c1"}},
-		{Commitment{ID: "c1"}, OrderDateAsc, CursorKey{OrderDateAsc, Date{}, "c1"}},
-		{Commitment{ID: "c|1", Date: MustDate("2025-08-20")}, OrderID, CursorKey{OrderID, Date{}, "c|1"}},
+		{Commitment{ID: "c1", Date: MustDate("2025-08-20")}, OrderDateAsc, CursorKey{Order: OrderDateAsc, Date: MustDate("2025-08-20"), ID: "c1"}},
+		{Commitment{ID: "c1", Date: MustDate("2025-08")}, OrderDateDesc, CursorKey{Order: OrderDateDesc, Date: MustDate("2025-08"), ID: "c1"}},
+		{Commitment{ID: "c1", Date: MustDate("2025")}, "", CursorKey{Order: OrderDateAsc, Date: MustDate("2025"), ID: "c1"}},
+		{Commitment{ID: "c1"}, OrderDateAsc, CursorKey{Order: OrderDateAsc, Date: Date{}, ID: "c1"}},
+		{Commitment{ID: "c|1", Date: MustDate("2025-08-20")}, OrderID, CursorKey{Order: OrderID, ID: "c|1"}},
+		{Commitment{ID: "c1", ActorID: "a", Date: MustDate("2025-08-20")}, OrderActorName, CursorKey{Order: OrderActorName, Date: MustDate("2025-08-20"), ID: "c1"}},
+		{Commitment{ID: "c1", Evidence: []Evidence{{SourceID: "s1"}, {SourceID: "s1"}, {SourceID: "s2"}}}, OrderEvidenceCountDesc, CursorKey{Order: OrderEvidenceCountDesc, Count: 3, ID: "c1"}},
+		{Commitment{ID: "c1", Evidence: []Evidence{{SourceID: "s1"}, {SourceID: "s1"}, {SourceID: "s2"}}, Date: MustDate("2025")}, OrderSourceCountDesc, CursorKey{Order: OrderSourceCountDesc, Count: 2, Date: MustDate("2025"), ID: "c1"}},
 	} {
 		s := EncodeCursor(&tc.c, tc.order)
 		got, err := DecodeCursor(s, tc.order)
@@ -102,3 +105,14 @@ func TestDecodeCursorRejects(t *testing.T) {
 }
 
 func raw(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func TestNamedCursorRoundTrip(t *testing.T) {
+	for _, name := range []string{"", "france", "a|b~c", "žižek"} {
+		c := &Commitment{ID: "c1", Date: MustDate("2025-08")}
+		got, err := DecodeCursor(EncodeCursorNamed(c, OrderActorName, name), OrderActorName)
+		want := CursorKey{Order: OrderActorName, Name: name, Date: c.Date, ID: "c1"}
+		if err != nil || got != want {
+			t.Errorf("%q: decoded %+v, %v; want %+v", name, got, err, want)
+		}
+	}
+}

@@ -77,15 +77,23 @@ func Apply[T any](items []T, w Window, at func(cursor, field string) (func(T) in
 	return &WindowPage[T]{Items: items[lo:hi:hi], HasPrevious: lo > 0, HasNext: hi < len(items), Total: len(items)}, nil
 }
 
-// CommitmentCursors decodes commitment cursors of the order for Apply.
-func CommitmentCursors(order CommitmentOrder) func(cursor, field string) (func(*Commitment) int, error) {
+// CommitmentCursors decodes commitment cursors of the order for Apply;
+// actorName gives a commitment's actor's folded name (nil when the order
+// needs none, see NeedsActorName).
+func CommitmentCursors(order CommitmentOrder, actorName func(*Commitment) string) func(cursor, field string) (func(*Commitment) int, error) {
 	order = order.OrDefault()
 	return func(cursor, field string) (func(*Commitment) int, error) {
 		k, err := DecodeCursor(cursor, order)
 		if err != nil {
 			return nil, withField(err, field)
 		}
-		return func(c *Commitment) int { return comparePositions(order, c.Date, c.ID, k.Date, k.ID) }, nil
+		return func(c *Commitment) int {
+			name := ""
+			if actorName != nil && order.NeedsActorName() {
+				name = actorName(c)
+			}
+			return comparePositions(PositionOf(c, order, name), k)
+		}, nil
 	}
 }
 

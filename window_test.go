@@ -69,7 +69,7 @@ func TestApplyCommitmentWindowsCoverTheListing(t *testing.T) {
 		slices.SortFunc(sorted, CompareCommitments(order))
 		var fwd, back []*Commitment
 		for w := (Window{First: 1}); ; {
-			p, err := Apply(sorted, w, CommitmentCursors(order))
+			p, err := Apply(sorted, w, CommitmentCursors(order, nil))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestApplyCommitmentWindowsCoverTheListing(t *testing.T) {
 			w.After = EncodeCursor(p.Items[len(p.Items)-1], order)
 		}
 		for w := (Window{Last: 1}); ; {
-			p, err := Apply(sorted, w, CommitmentCursors(order))
+			p, err := Apply(sorted, w, CommitmentCursors(order, nil))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -216,10 +216,17 @@ func (r *queryResolver) Commitments(ctx context.Context, filter *model.Commitmen
 		return nil, err
 	}
 	loadersFor(ctx).setRelated(res)
+	// The name order's cursors need the actors' names: they come with every page.
+	names := map[string]string{}
+	if page.Order.NeedsActorName() {
+		for _, e := range res.Entities {
+			names[e.ID] = cg.FoldName(e.Name)
+		}
+	}
 	conn := &model.CommitmentConnection{Nodes: res.Commitments, Edges: []*model.CommitmentEdge{}, TotalCount: res.TotalCount,
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: page.After != ""}}
 	for _, c := range res.Commitments {
-		conn.Edges = append(conn.Edges, &model.CommitmentEdge{Cursor: cg.EncodeCursor(c, page.Order), Node: c})
+		conn.Edges = append(conn.Edges, &model.CommitmentEdge{Cursor: cg.EncodeCursorNamed(c, page.Order, names[c.ActorID]), Node: c})
 	}
 	if len(conn.Edges) > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor

@@ -86,7 +86,7 @@ func (r *entityResolver) CommitmentsMadeConnection(ctx context.Context, obj *cg.
 	if err != nil {
 		return nil, err
 	}
-	return commitmentConnection(filterCommitments(cs, kinds, statuses), orderBy, first, after, last, before)
+	return commitmentConnection(ctx, filterCommitments(cs, kinds, statuses), orderBy, first, after, last, before)
 }
 
 // CommitmentsReceived is the resolver for the commitmentsReceived field.
@@ -101,7 +101,7 @@ func (r *entityResolver) CommitmentsReceivedConnection(ctx context.Context, obj 
 	if err != nil {
 		return nil, err
 	}
-	return commitmentConnection(filterCommitments(cs, kinds, statuses), orderBy, first, after, last, before)
+	return commitmentConnection(ctx, filterCommitments(cs, kinds, statuses), orderBy, first, after, last, before)
 }
 
 // CommitmentsStated is the resolver for the commitmentsStated field.

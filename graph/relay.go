@@ -56,8 +56,8 @@ func pageInfo[T any](p *cg.WindowPage[T], cursor func(T) string) *model.PageInfo
 }
 
 // commitmentConnection pages a list of commitments (in any order) in the
-// order asked for.
-func commitmentConnection(cs []*cg.Commitment, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+// order asked for; for the actor-name order it loads the actors' names.
+func commitmentConnection(ctx context.Context, cs []*cg.Commitment, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
 	w, err := window(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -69,12 +69,30 @@ func commitmentConnection(cs []*cg.Commitment, orderBy *cg.CommitmentOrder, firs
 	if !order.Valid() {
 		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "orderBy", Message: "unknown order " + string(order)}
 	}
-	sorted := slices.SortedFunc(slices.Values(cs), cg.CompareCommitments(order))
-	p, err := cg.Apply(sorted, w, cg.CommitmentCursors(order))
+	names := map[string]string{}
+	if order.NeedsActorName() {
+		l := loadersFor(ctx)
+		for _, c := range cs {
+			if _, ok := names[c.ActorID]; ok {
+				continue
+			}
+			e, err := l.entity.Load(ctx, c.ActorID)
+			if err != nil {
+				return nil, err
+			}
+			if e != nil {
+				names[c.ActorID] = cg.FoldName(e.Name)
+			}
+		}
+	}
+	sorted := slices.Clone(cs)
+	cg.SortCommitments(sorted, order, func(id string) string { return names[id] })
+	actorName := func(c *cg.Commitment) string { return names[c.ActorID] }
+	p, err := cg.Apply(sorted, w, cg.CommitmentCursors(order, actorName))
 	if err != nil {
 		return nil, err
 	}
-	cursor := func(c *cg.Commitment) string { return cg.EncodeCursor(c, order) }
+	cursor := func(c *cg.Commitment) string { return cg.EncodeCursorNamed(c, order, names[c.ActorID]) }
 	return commitmentEdges(p, cursor), nil
 }
 

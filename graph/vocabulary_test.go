@@ -49,7 +49,7 @@ func TestSchemaEnumsAreTheVocabulary(t *testing.T) {
 		{"Status", names(cg.Statuses)},
 		{"StanceState", names(cg.StanceStates)},
 		{"CoalitionRole", names(cg.CoalitionRoles)},
-		{"CommitmentOrder", names([]cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID})},
+		{"CommitmentOrder", names(cg.CommitmentOrders)},
 		{"DatePrecision", names([]cg.Precision{cg.PrecisionDay, cg.PrecisionMonth, cg.PrecisionYear, cg.PrecisionUnknown})},
 	} {
 		t.Run(tc.enum, func(t *testing.T) {

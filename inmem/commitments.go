@@ -24,7 +24,7 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	list := s.selectCommitments(f, order)
 	page := &cg.CommitmentPage{TotalCount: len(list)}
 	if after != nil {
-		list = list[sort.Search(len(list), func(i int) bool { return after.Before(list[i]) }):]
+		list = list[sort.Search(len(list), func(i int) bool { return after.BeforeNamed(list[i], s.actorName(list[i].ActorID)) }):]
 	}
 	if p.First > 0 && len(list) > p.First {
 		list = list[:p.First]
@@ -89,7 +89,12 @@ func (s *Store) match(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg.Com
 		choices = append(choices, choice[*cg.Commitment]{len(r), func() []*cg.Commitment { return slices.Clone(r) }})
 	}
 	if len(choices) == 0 {
-		return s.ordered[order]
+		if list, ok := s.ordered[order]; ok {
+			return list
+		}
+		list := slices.Clone(s.ordered[cg.OrderID])
+		s.sort(list, order)
+		return list
 	}
 	m := newMatcher(f)
 	cands := narrowest(nil, choices...)
@@ -99,7 +104,7 @@ func (s *Store) match(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg.Com
 			out = append(out, c)
 		}
 	}
-	slices.SortFunc(out, cg.CompareCommitments(order))
+	s.sort(out, order)
 	return slices.CompactFunc(out, func(a, b *cg.Commitment) bool { return a.ID == b.ID })
 }
 
@@ -150,8 +155,28 @@ func (s *Store) matchAsOf(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg
 			pick(versions)
 		}
 	}
-	slices.SortFunc(out, cg.CompareCommitments(order))
+	s.sort(out, order)
 	return out
+}
+
+// sort sorts cs in the order. The orders kept precomputed in ordered are
+// the date and id ones; the others (a name, a count) sort on demand.
+func (s *Store) sort(cs []*cg.Commitment, order cg.CommitmentOrder) {
+	switch order {
+	case cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID:
+		slices.SortFunc(cs, cg.CompareCommitments(order))
+	default:
+		cg.SortCommitments(cs, order, s.actorName)
+	}
+}
+
+// actorName is the folded name of the entity with the id ("" when there is
+// none), the key of cg.OrderActorName. The caller holds mu.
+func (s *Store) actorName(id string) string {
+	if e := s.entities[id]; e != nil {
+		return cg.FoldName(e.Name)
+	}
+	return ""
 }
 
 // selectCommitments answers f, as of now or as of f.AsOf. The result may

@@ -448,21 +448,38 @@ RETURN cells, actors`
 )
 
 // Keyset pagination: each order's sort and its "after the cursor"
-// predicate, following cg.CompareKeys. The date string is the sort key
-// (cg.SortKey): it sorts in date order, and "" (unknown) goes last in both
-// directions; ties are broken by id.
+// predicate, following cg.CursorKey's order. The date string is the sort
+// key of the date orders (cg.SortKey): it sorts in date order, and ""
+// (unknown) goes last in both directions; ties are broken by id. The name
+// and count orders sort by their key first, then as DATE_ASC. The actor's
+// name is its lowerName (cg.FoldName of its name, as the cursor holds it);
+// the evidence count is the one Load and the writes store; the number of
+// sources is counted from the Evidence nodes (a stored count would be
+// missing from graphs loaded before it existed).
+const (
+	liveSourceCount = `size(COLLECT { MATCH (ev:Evidence {factId: r.id}) RETURN DISTINCT ev.sourceId })`
+	dateAscAfter    = `(CASE WHEN $afterKey = '' THEN r.date = '' AND r.id > $afterID
+      ELSE r.date = '' OR r.date > $afterKey OR (r.date = $afterKey AND r.id > $afterID) END)`
+)
+
 var (
 	orderBy = map[cg.CommitmentOrder]string{
-		cg.OrderID:       `r.id`,
-		cg.OrderDateAsc:  `r.date = '', r.date, r.id`,
-		cg.OrderDateDesc: `r.date = '', r.date DESC, r.id`,
+		cg.OrderID:                `r.id`,
+		cg.OrderDateAsc:           `r.date = '', r.date, r.id`,
+		cg.OrderDateDesc:          `r.date = '', r.date DESC, r.id`,
+		cg.OrderActorName:         `a.lowerName, r.date = '', r.date, r.id`,
+		cg.OrderEvidenceCountDesc: `r.evidenceCount DESC, r.date = '', r.date, r.id`,
+		cg.OrderSourceCountDesc:   liveSourceCount + ` DESC, r.date = '', r.date, r.id`,
 	}
 	afterCursor = map[cg.CommitmentOrder]string{
-		cg.OrderID: `r.id > $afterID`,
-		cg.OrderDateAsc: `(CASE WHEN $afterKey = '' THEN r.date = '' AND r.id > $afterID
-      ELSE r.date = '' OR r.date > $afterKey OR (r.date = $afterKey AND r.id > $afterID) END)`,
+		cg.OrderID:      `r.id > $afterID`,
+		cg.OrderDateAsc: dateAscAfter,
 		cg.OrderDateDesc: `(CASE WHEN $afterKey = '' THEN r.date = '' AND r.id > $afterID
       ELSE r.date = '' OR r.date < $afterKey OR (r.date = $afterKey AND r.id > $afterID) END)`,
+		cg.OrderActorName:         `(a.lowerName > $afterName OR (a.lowerName = $afterName AND ` + dateAscAfter + `))`,
+		cg.OrderEvidenceCountDesc: `(r.evidenceCount < $afterCount OR (r.evidenceCount = $afterCount AND ` + dateAscAfter + `))`,
+		cg.OrderSourceCountDesc: `(` + liveSourceCount + ` < $afterCount OR (` + liveSourceCount + ` = $afterCount AND ` +
+			dateAscAfter + `))`,
 	}
 )
 

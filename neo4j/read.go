@@ -284,6 +284,7 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	setPage := func(after *cg.CursorKey) {
 		if after != nil {
 			params["afterKey"], params["afterID"] = after.Key(), after.ID
+			params["afterName"], params["afterCount"] = after.Name, int64(after.Count)
 		}
 		// One more than asked for says whether there is a next page. List
 		// slices take 32-bit bounds.

@@ -221,8 +221,15 @@ WITH v.actor AS actor, v.kind AS kind, collect(DISTINCT v.status) AS statuses, c
 	asOfCountsTemplate = inEffectTemplate + `
 RETURN v.kind AS kind, v.status AS status, count(v) AS n`
 
-	// The orders and cursor predicates of the current reads, over v.
-	versionFields  = strings.NewReplacer("r.date", "v.date", "r.id", "v.commitmentId")
+	// The orders and cursor predicates of the current reads, over v: its
+	// evidence is its CITES relationships, its actor's name looked up (the
+	// entity's current name, as the embedded store sorts). The source
+	// count comes first: it holds "r.id", which means the live fact's.
+	versionFields = strings.NewReplacer(
+		liveSourceCount, `size(COLLECT { MATCH (v)-[:CITES]->(s:Source) RETURN DISTINCT s.id })`,
+		"a.lowerName", `head(COLLECT { MATCH (e:Entity {id: v.actor}) RETURN e.lowerName })`,
+		"r.evidenceCount", "v.evidenceCount",
+		"r.date", "v.date", "r.id", "v.commitmentId")
 	versionOrderBy = map[cg.CommitmentOrder]string{}
 	versionAfter   = map[cg.CommitmentOrder]string{}
 )

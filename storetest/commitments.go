@@ -89,6 +89,8 @@ func testCommitments(t *testing.T, s cg.Store) {
 		}
 	})
 
+	t.Run("EveryOrderPages", func(t *testing.T) { testEveryOrderPages(t, s) })
+
 	t.Run("Pagination", func(t *testing.T) {
 		srcA := cg.CommitmentFilter{SourceIDs: []string{"src-a"}}
 		for _, tc := range []struct {
