@@ -14,6 +14,42 @@ func relayConventions(t *testing.T, h http.Handler) {
 	t.Run("Node", func(t *testing.T) { nodeFindsEveryType(t, h) })
 	t.Run("Connections", func(t *testing.T) { connectionsWalkTheirLists(t, h) })
 	t.Run("BadWindow", func(t *testing.T) { badWindowsGetTheirField(t, h) })
+	t.Run("Orders", func(t *testing.T) { rootOrdersPage(t, h) })
+}
+
+// rootOrdersPage walks the root commitments listing three at a time in the
+// orders whose cursors the resolver makes from more than the commitment
+// (the actor's name) or from counts, and finds the whole listing.
+func rootOrdersPage(t *testing.T, h http.Handler) {
+	const q = `query($o: CommitmentOrder, $first: Int, $after: String) {
+  c: commitments(filter: {targets: ["UKR"]}, orderBy: $o, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }`
+	for _, o := range []string{"ACTOR_NAME", "EVIDENCE_COUNT_DESC", "SOURCE_COUNT_DESC"} {
+		t.Run(o, func(t *testing.T) {
+			get := func(vars map[string]any) connPage {
+				var raw map[string]json.RawMessage
+				MustData(t, Post(t, h, q, vars), &raw)
+				return decodeConn(t, raw)
+			}
+			all := get(map[string]any{"o": o, "first": 100})
+			if len(all.Edges) < 4 || all.TotalCount != len(all.Edges) {
+				t.Fatalf("first 100: %d edges, totalCount %d", len(all.Edges), all.TotalCount)
+			}
+			var got []string
+			vars := map[string]any{"o": o, "first": 3}
+			for i := 0; i <= len(all.Edges); i++ {
+				p := get(vars)
+				got = append(got, p.ids()...)
+				if !p.PageInfo.HasNextPage {
+					break
+				}
+				vars["after"] = *p.PageInfo.EndCursor
+			}
+			if !slices.Equal(got, all.ids()) {
+				t.Errorf("pages %v, want %v", got, all.ids())
+			}
+		})
+	}
 }
 
 func nodeFindsEveryType(t *testing.T, h http.Handler) {
@@ -89,6 +125,10 @@ func connectionsWalkTheirLists(t *testing.T, h http.Handler) {
 		{"commitments made", `e: entity(id: "USA") { c: commitmentsMadeConnection(first: $first, after: $after, last: $last, before: $before) { ` + page + ` } }`,
 			`le: entity(id: "USA") { l: commitmentsMade { id } }`},
 		{"commitments received, newest first", `e: entity(id: "UKR") { c: commitmentsReceivedConnection(orderBy: DATE_DESC, first: $first, after: $after, last: $last, before: $before) { ` + page + ` } }`,
+			`le: entity(id: "UKR") { l: commitmentsReceived { id } }`},
+		{"commitments received, by actor name", `e: entity(id: "UKR") { c: commitmentsReceivedConnection(orderBy: ACTOR_NAME, first: $first, after: $after, last: $last, before: $before) { ` + page + ` } }`,
+			`le: entity(id: "UKR") { l: commitmentsReceived { id } }`},
+		{"commitments received, most sources first", `e: entity(id: "UKR") { c: commitmentsReceivedConnection(orderBy: SOURCE_COUNT_DESC, first: $first, after: $after, last: $last, before: $before) { ` + page + ` } }`,
 			`le: entity(id: "UKR") { l: commitmentsReceived { id } }`},
 		{"a source's facts", `s: source(id: "src-000") { c: facts(first: $first, after: $after, last: $last, before: $before) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ` + nodeID + ` } } } }`,
 			`ls: source(id: "src-000") { commitments { id } relations { id } claims { id } }`},
