@@ -183,16 +183,28 @@ CALL (c, s, row) {
 RETURN count(*) AS n, sum(written) AS written`
 )
 
-const (
-	// pruneMovedEdges deletes edges whose id the dataset gives to an edge of
-	// another kind or between other entities; MERGE would otherwise add the
-	// new edge beside the old one. $edges maps id → {kind, from, to}.
-	pruneMovedEdgesTemplate = `MATCH (a:Entity)-[r:%s]->(b:Entity)
-WITH a, r, b, $edges[r.id] AS want
-WHERE want IS NOT NULL AND (want.kind <> type(r) OR want.from <> a.id OR want.to <> b.id)
+// pruneMoved deletes the edges whose id a row ({id, kind, from, to})
+// gives to an edge of another kind or between other entities; MERGE would
+// otherwise add the new edge beside the old one. Load runs it in each edge
+// batch's own transaction, before the batch's upsert, with the batch's ids
+// and ends: each id is looked up in each type's id constraint index, so a
+// batch costs its rows' index seeks, not a scan of every edge with a
+// parameter of every id. One statement for every kind, so that a cold
+// server plans it once.
+var pruneMoved = func() string {
+	var branches []string
+	for _, k := range slices.Concat(cg.CommitmentKinds, cg.RelationKinds) {
+		branches = append(branches, fmt.Sprintf(`MATCH (a:Entity)-[r:%[1]s {id: row.id}]->(b:Entity)
+  WHERE row.kind <> '%[1]s' OR a.id <> row.from OR b.id <> row.to
+  RETURN r`, k))
+	}
+	return `UNWIND $rows AS row
+CALL (row) {
+  ` + strings.Join(branches, "\n  UNION ALL\n  ") + `
+}
 DELETE r
 RETURN count(*) AS n`
-)
+}()
 
 var (
 	// upsertCommitmentTemplate keeps history (see write_cypher.go). A
@@ -247,7 +259,6 @@ var (
 	upsertEntity     = map[cg.EntityKind]string{}
 	upsertCommitment = map[cg.EdgeKind]string{}
 	upsertRelation   = map[cg.EdgeKind]string{}
-	pruneMovedEdges  = fmt.Sprintf(pruneMovedEdgesTemplate, edgeTypes)
 	anyEdges         = `RETURN EXISTS { MATCH ()-[:` + edgeTypes + `]->() } AS found`
 )
 

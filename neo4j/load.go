@@ -41,6 +41,9 @@ type step struct {
 	what   string
 	cypher string
 	rows   []any
+	// ends, for a step of edges, are each row's {id, kind, from, to},
+	// for pruneMoved.
+	ends []any
 }
 
 // loadPlan is everything a Load sends, built and checked before the
@@ -48,8 +51,6 @@ type step struct {
 // round trip.
 type loadPlan struct {
 	steps []step
-	// edges maps every edge id to its kind and ends, for pruneMovedEdges.
-	edges map[string]any
 	// hashes maps every item's id to its content hash.
 	hashes map[string]string
 	rows   int
@@ -82,11 +83,13 @@ const atomicRows = 10_000
 // nothing is written, and if the driver retries the transaction, progress
 // starts again from zero. A larger load commits each batch (s.batchSize
 // rows of one section) in a transaction of its own, in a fixed order
-// (edges that moved are pruned first, then sources, entities, relations,
-// commitments, claims), so memory is bounded by a batch; a load that stops
-// half-way leaves the batches it committed, and running it again converges
-// on the same graph as one uninterrupted load, the committed batches
-// costing only their hash comparison. progress, if not nil, is called
+// (sources, entities, relations, commitments, claims), so memory is
+// bounded by a batch; a load that stops half-way leaves the batches it
+// committed, and running it again converges on the same graph as one
+// uninterrupted load, the committed batches costing only their hash
+// comparison. An edge whose id moved to another kind or other ends is
+// deleted in the transaction of the batch that writes its new version, so
+// a reader never sees it missing or twice. progress, if not nil, is called
 // after each batch with the items done so far and the total.
 //
 // Items are not deleted when they leave the dataset: Load adds and updates.
@@ -115,26 +118,14 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 		}
 	}
 
+	// An edge can only have moved if the graph has edges: a first load
+	// into an empty graph skips the pruning.
+	prune, err := s.hasEdges(ctx)
+	if err != nil {
+		return LoadStats{}, err
+	}
 	var failed string // the step that failed, for the message
 	var tally loadTally
-	// prune deletes the edges that moved: in the one transaction of an
-	// atomic load, or committed on its own before the first batch.
-	prune := func(tx nd.ManagedTransaction, t *loadTally) error {
-		failed = "prune moved edges"
-		moved, err := pruneMoved(ctx, tx, plan.edges)
-		t.moved = moved
-		return err
-	}
-	if len(groups) > 1 {
-		var t loadTally
-		_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
-			return nil, prune(tx, &t)
-		}, txTimeout(ctx)...)
-		if err != nil {
-			return LoadStats{}, classify("load: "+failed, err)
-		}
-		tally.add(t)
-	}
 	now := time.Now().UTC()
 	done := 0
 	for _, steps := range groups {
@@ -143,15 +134,10 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 			// Errors are returned as the driver gave them, unwrapped, so
 			// that it can tell which ones are worth a retry.
 			t = loadTally{}
-			if len(groups) == 1 {
-				if err := prune(tx, &t); err != nil {
-					return nil, err
-				}
-			}
 			d := done
 			for _, st := range steps {
 				failed = st.what
-				if err := runStep(ctx, tx, st, now, &t); err != nil {
+				if err := runStep(ctx, tx, st, prune, now, &t); err != nil {
 					return nil, err
 				}
 				d += len(st.rows)
@@ -194,8 +180,21 @@ func (t *loadTally) add(o loadTally) {
 	t.moved += o.moved
 }
 
-// runStep sends one batched statement and checks that every row matched.
-func runStep(ctx context.Context, tx nd.ManagedTransaction, st step, now time.Time, t *loadTally) error {
+// runStep sends one batched statement, after deleting the edges among its
+// rows that moved (if prune says edges may have moved), and checks that
+// every row matched.
+func runStep(ctx context.Context, tx nd.ManagedTransaction, st step, prune bool, now time.Time, t *loadTally) error {
+	if prune && len(st.ends) > 0 {
+		res, err := tx.Run(ctx, pruneMoved, map[string]any{"rows": st.ends})
+		if err != nil {
+			return err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return err
+		}
+		t.moved += toInt(rec.AsMap()["n"])
+	}
 	res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows, "now": now, "by": ImportRecordedBy, "reason": ImportReason})
 	if err != nil {
 		return err
@@ -231,32 +230,17 @@ func (s *Store) resampleIndexes(ctx context.Context) {
 	}
 }
 
-// pruneMoved deletes edges whose id the dataset now uses for another kind
-// or other ends. An empty graph, the first load, skips the scan.
-func pruneMoved(ctx context.Context, tx nd.ManagedTransaction, edges map[string]any) (int, error) {
-	if len(edges) == 0 {
-		return 0, nil
-	}
-	res, err := tx.Run(ctx, anyEdges, nil)
+// hasEdges reports whether the graph holds any edge.
+func (s *Store) hasEdges(ctx context.Context) (bool, error) {
+	recs, err := s.read(ctx, "load: look for edges", anyEdges, nil)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return 0, err
+	if len(recs) != 1 {
+		return false, fmt.Errorf("neo4j: load: look for edges: %d records, want 1", len(recs))
 	}
-	if found, _ := rec.AsMap()["found"].(bool); !found {
-		return 0, nil
-	}
-	res, err = tx.Run(ctx, pruneMovedEdges, map[string]any{"edges": edges})
-	if err != nil {
-		return 0, err
-	}
-	rec, err = res.Single(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return toInt(rec.AsMap()["n"]), nil
+	found, _ := recs[0].AsMap()["found"].(bool)
+	return found, nil
 }
 
 // dateRow gives a date's stored form: the string at its own precision
@@ -323,19 +307,28 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		return nil, err
 	}
 
-	p := &loadPlan{edges: map[string]any{}, hashes: map[string]string{}}
+	p := &loadPlan{hashes: map[string]string{}}
+	// addEdges adds the batches of rows; ends, for edges, are the rows'
+	// ids and ends.
+	addEdges := func(what, cypher string, rows, ends []any) {
+		for len(rows) > 0 {
+			n := min(batchSize, len(rows))
+			st := step{what: what, cypher: cypher, rows: rows[:n]}
+			if ends != nil {
+				st.ends, ends = ends[:n], ends[n:]
+			}
+			p.steps = append(p.steps, st)
+			p.rows += n
+			rows = rows[n:]
+		}
+	}
 	hashed := func(row map[string]any) map[string]any {
 		row = hashRow(row)
 		p.hashes[row["id"].(string)] = row["hash"].(string)
 		return row
 	}
 	add := func(what, cypher string, rows []any) {
-		for len(rows) > 0 {
-			n := min(batchSize, len(rows))
-			p.steps = append(p.steps, step{what: what, cypher: cypher, rows: rows[:n]})
-			p.rows += n
-			rows = rows[n:]
-		}
+		addEdges(what, cypher, rows, nil)
 	}
 
 	sources := make(map[string]*cg.Source, len(ds.Sources))
@@ -376,20 +369,20 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		add("entities "+k.Label(), upsertEntity[k], entityRows[k])
 	}
 
-	relationRows := map[cg.EdgeKind][]any{}
+	relationRows, relationEnds := map[cg.EdgeKind][]any{}, map[cg.EdgeKind][]any{}
 	for _, r := range ds.Relations {
 		row := map[string]any{"id": r.ID, "from": r.FromID, "to": r.ToID, "role": orNilString(r.Role)}
 		dateRow(row, r.Date)
 		row["evidence"] = evidence(r.Evidence)
 		relationRows[r.Kind] = append(relationRows[r.Kind], hashed(row))
-		p.edges[r.ID] = map[string]any{"kind": string(r.Kind), "from": r.FromID, "to": r.ToID}
+		relationEnds[r.Kind] = append(relationEnds[r.Kind], edgeEnds(r.ID, r.Kind, r.FromID, r.ToID))
 		p.stats.Relations++
 	}
 	for _, k := range cg.RelationKinds {
-		add("relations "+string(k), upsertRelation[k], relationRows[k])
+		addEdges("relations "+string(k), upsertRelation[k], relationRows[k], relationEnds[k])
 	}
 
-	commitmentRows := map[cg.EdgeKind][]any{}
+	commitmentRows, commitmentEnds := map[cg.EdgeKind][]any{}, map[cg.EdgeKind][]any{}
 	for _, c := range ds.Commitments {
 		row := map[string]any{
 			"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
@@ -413,11 +406,11 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 		row["hash"] = commitmentHash(c)
 		p.hashes[c.ID] = row["hash"].(string)
 		commitmentRows[c.Kind] = append(commitmentRows[c.Kind], row)
-		p.edges[c.ID] = map[string]any{"kind": string(c.Kind), "from": c.ActorID, "to": c.TargetID}
+		commitmentEnds[c.Kind] = append(commitmentEnds[c.Kind], edgeEnds(c.ID, c.Kind, c.ActorID, c.TargetID))
 		p.stats.Commitments++
 	}
 	for _, k := range cg.CommitmentKinds {
-		add("commitments "+string(k), upsertCommitment[k], commitmentRows[k])
+		addEdges("commitments "+string(k), upsertCommitment[k], commitmentRows[k], commitmentEnds[k])
 	}
 
 	var claimRows []any
@@ -436,6 +429,11 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 	add("claims", upsertClaims, claimRows)
 	p.stats.Statements = len(p.steps)
 	return p, nil
+}
+
+// edgeEnds is an edge's row for pruneMoved.
+func edgeEnds(id string, kind cg.EdgeKind, from, to string) any {
+	return map[string]any{"id": id, "kind": string(kind), "from": from, "to": to}
 }
 
 // checkLoadable adds Load's own rule to the domain's: Load imports facts,

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
 
@@ -112,4 +113,60 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return "equal"
+}
+
+// A batched reload moves an edge whose id the dataset gives to another
+// kind or other ends: the old relationship goes in the batch that writes
+// the new one, and no other edge is touched.
+func TestBatchedLoadMovesEdges(t *testing.T) {
+	ds := storetest.Synthetic(300, 40, 7)
+	s := openEmpty(t)
+	s.batchSize, s.atomicRows = 20, 50
+	load(t, s, ds)
+	_, wantRels := stats(t, s)
+
+	kindMoved, endMoved := ds.Commitments[0], ds.Commitments[1]
+	for _, k := range cg.CommitmentKinds {
+		if k != kindMoved.Kind {
+			kindMoved.Kind = k
+			break
+		}
+	}
+	for _, e := range ds.Entities {
+		if e.ID != endMoved.ActorID && e.ID != endMoved.TargetID && endMoved.Kind.Fits(kindOf(ds, endMoved.ActorID), e.Kind) {
+			endMoved.TargetID = e.ID
+			break
+		}
+	}
+	st := load(t, s, ds)
+	if st.Moved != 2 {
+		t.Errorf("Moved = %d; want 2", st.Moved)
+	}
+	// Each moved commitment's new version adds a version node and its
+	// evidence's citations; the live graph keeps one edge per id.
+	for _, c := range []*cg.Commitment{kindMoved, endMoved} {
+		recs, err := s.read(context.Background(), "check", `MATCH (a:Entity)-[r]->(t:Entity) WHERE r.id = $id
+RETURN type(r) AS kind, a.id AS actor, t.id AS target`, map[string]any{"id": c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 1 {
+			t.Fatalf("commitment %s: %d relationships, want 1", c.ID, len(recs))
+		}
+		if m := recs[0].AsMap(); m["kind"] != string(c.Kind) || m["actor"] != c.ActorID || m["target"] != c.TargetID {
+			t.Errorf("commitment %s stored as %v, want %s %s→%s", c.ID, m, c.Kind, c.ActorID, c.TargetID)
+		}
+	}
+	if _, rels := stats(t, s); rels < wantRels {
+		t.Errorf("after the move: %d rels; want at least the %d before", rels, wantRels)
+	}
+}
+
+func kindOf(ds *cg.Dataset, id string) cg.EntityKind {
+	for _, e := range ds.Entities {
+		if e.ID == id {
+			return e.Kind
+		}
+	}
+	return ""
 }

@@ -273,9 +273,51 @@ func filterConds(f cg.CommitmentFilter, frag filterFragments) ([]string, map[str
 // total count and the entities (without their evidence) and sources they
 // refer to, in one round trip.
 func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
-	order, after, err := cg.ParsePage(p)
+	cypher, params, err := commitmentsQuery(f, p)
 	if err != nil {
 		return nil, err
+	}
+	recs, err := s.read(ctx, "commitments", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: commitments: %d records, want 1", len(recs))
+	}
+	m := recs[0].AsMap()
+	rows, _ := m["page"].([]any)
+	page := &cg.CommitmentPage{TotalCount: toInt(m["total"]), Commitments: make([]*cg.Commitment, 0, len(rows))}
+	for _, row := range rows {
+		c, err := decodeCommitment(row)
+		if err != nil {
+			return nil, err
+		}
+		page.Commitments = append(page.Commitments, c)
+	}
+	if p.First > 0 && len(page.Commitments) > p.First {
+		page.Commitments = page.Commitments[:p.First]
+		page.HasNextPage = true
+	}
+	if page.Entities, err = decodeEntities(m["entities"]); err != nil {
+		return nil, err
+	}
+	page.Sources = make([]*cg.Source, 0, len(asList(m["sources"])))
+	for _, v := range asList(m["sources"]) {
+		src, err := decodeSource(v)
+		if err != nil {
+			return nil, err
+		}
+		page.Sources = append(page.Sources, src)
+	}
+	return page, nil
+}
+
+// commitmentsQuery builds the one statement of a commitment listing and
+// its parameters.
+func commitmentsQuery(f cg.CommitmentFilter, p cg.Page) (string, map[string]any, error) {
+	order, after, err := cg.ParsePage(p)
+	if err != nil {
+		return "", nil, err
 	}
 	// A listing of every match counts them as it lists them.
 	whole := p.First == 0 && after == nil
@@ -323,39 +365,7 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 		cypher = fmt.Sprintf(template, commitmentTypesFor(f.Kinds), where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	}
 	cypher += relatedReturn
-	recs, err := s.read(ctx, "commitments", cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) != 1 {
-		return nil, fmt.Errorf("neo4j: commitments: %d records, want 1", len(recs))
-	}
-	m := recs[0].AsMap()
-	rows, _ := m["page"].([]any)
-	page := &cg.CommitmentPage{TotalCount: toInt(m["total"]), Commitments: make([]*cg.Commitment, 0, len(rows))}
-	for _, row := range rows {
-		c, err := decodeCommitment(row)
-		if err != nil {
-			return nil, err
-		}
-		page.Commitments = append(page.Commitments, c)
-	}
-	if p.First > 0 && len(page.Commitments) > p.First {
-		page.Commitments = page.Commitments[:p.First]
-		page.HasNextPage = true
-	}
-	if page.Entities, err = decodeEntities(m["entities"]); err != nil {
-		return nil, err
-	}
-	page.Sources = make([]*cg.Source, 0, len(asList(m["sources"])))
-	for _, v := range asList(m["sources"]) {
-		src, err := decodeSource(v)
-		if err != nil {
-			return nil, err
-		}
-		page.Sources = append(page.Sources, src)
-	}
-	return page, nil
+	return cypher, params, nil
 }
 
 // Matrix returns one cell per actor and commitment kind among the matching
