@@ -138,10 +138,7 @@ WITH e, row
 CALL (e, row) {
   WITH e, row WHERE e.hash IS NULL OR e.hash <> row.hash
   REMOVE e%s
-  SET e:%s, e.kind = row.kind, e.name = row.name, e.aliases = row.aliases, e.description = row.description,
-      e.lowerName = row.lowerName, e.lowerNames = row.lowerNames,
-      e.date = row.date, e.datePrecision = row.datePrecision,
-      e.dateStart = date(row.dateStart), e.dateEnd = date(row.dateEnd), e.hash = row.hash
+  SET e:%s, ` + entitySet + `, e.hash = row.hash
   WITH row` + writeEvidence + `
   RETURN count(*) AS written
 }

@@ -355,14 +355,8 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 
 	entityRows := map[cg.EntityKind][]any{}
 	for _, e := range ds.Entities {
-		lowerNames := cg.FoldedNames(e)
-		row := map[string]any{
-			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": orNilList(e.Aliases), "description": orNilString(e.Description),
-			"lowerName": lowerNames[0], "lowerNames": lowerNames,
-		}
-		dateRow(row, e.Date)
-		row["evidence"] = evidence(e.Evidence)
-		entityRows[e.Kind] = append(entityRows[e.Kind], hashed(row))
+		p.stats.Evidence += len(e.Evidence)
+		entityRows[e.Kind] = append(entityRows[e.Kind], hashed(entityRow(e)))
 		p.stats.Entities++
 	}
 	for _, k := range cg.EntityKinds {

@@ -458,13 +458,7 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 		if err != nil {
 			return nil, err
 		}
-		lowerNames := cg.FoldedNames(stored)
-		row := map[string]any{
-			"id": stored.ID, "kind": string(stored.Kind), "name": stored.Name, "aliases": orNilList(stored.Aliases),
-			"description": orNilString(stored.Description), "lowerName": lowerNames[0], "lowerNames": lowerNames,
-			"evidence": evidenceRows(stored.Evidence),
-		}
-		dateRow(row, stored.Date)
+		row := entityRow(stored)
 		cur, latest, err := latestPut(ctx, tx, latestEntityVersion, stored.ID, decodeEntity)
 		if err != nil {
 			return nil, err

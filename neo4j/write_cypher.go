@@ -152,10 +152,7 @@ RETURN count(*) AS n`
 	// API as it is.
 	putEntityTemplate = `WITH $row AS row
 MERGE (e:Entity {id: row.id})
-SET e:%s, e.kind = row.kind, e.name = row.name, e.aliases = row.aliases, e.description = row.description,
-    e.lowerName = row.lowerName, e.lowerNames = row.lowerNames,
-    e.date = row.date, e.datePrecision = row.datePrecision,
-    e.dateStart = date(row.dateStart), e.dateEnd = date(row.dateEnd)
+SET e:%s, ` + entitySet + `
 WITH row` + writeEvidence + `
 RETURN count(*) AS n`
 )
