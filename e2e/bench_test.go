@@ -218,6 +218,12 @@ func normalise(t testing.TB, name string, data []byte) any {
 		mustUnmarshal(t, data, &d)
 		rows := map[string]matrixRow{}
 		for _, r := range d.Matrix.Rows {
+			if r.Total == 0 && len(r.Cells) == 0 {
+				// A row of stances only (France's troops under discussion):
+				// stances come from claims, which the benchmark's query and
+				// its raw Cypher, both of commitments, do not ask for.
+				continue
+			}
 			row := matrixRow{Name: r.Actor.Name, Total: r.Total}
 			for _, c := range r.Cells {
 				row.Cells = append(row.Cells, fmt.Sprintf("%s %s %d %d", c.Kind, c.Status, c.CommitmentCount, c.EvidenceCount))

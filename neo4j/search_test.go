@@ -1,18 +1,28 @@
 package neo4j
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLuceneQueryEscapes(t *testing.T) {
 	for _, tc := range []struct {
 		terms []string
 		want  string
 	}{
-		{[]string{"eastern", "flank"}, "eastern flank"},
+		{[]string{"eastern"}, "eastern"},
 		{[]string{"nato's"}, "nato's"},
 		{[]string{`a+b`, `c:d`, `(x)`, `"y"`, `z*`, `\`, `a/b`, `~1`, `^2`, `&&`, `||`, `!`, `[]`, `{}`, `?`, `-`}, `a\+b c\:d \(x\) \"y\" z\* \\ a\/b \~1 \^2 \&\& \|\| \! \[\] \{\} \? \-`},
 	} {
-		if got := luceneQuery(tc.terms); got != tc.want {
-			t.Errorf("luceneQuery(%q) = %q, want %q", tc.terms, got, tc.want)
+		var got []string
+		for _, term := range tc.terms {
+			got = append(got, escapeLucene(term))
 		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("escapeLucene(%q) = %q, want %q", tc.terms, g, tc.want)
+		}
+	}
+	if got, want := luceneQuery([]string{"eastern", "a:b"}), `name:eastern^4 aliases:eastern^4 eastern name:a\:b^4 aliases:a\:b^4 a\:b`; got != want {
+		t.Errorf("luceneQuery = %q, want %q", got, want)
 	}
 }

@@ -102,7 +102,14 @@ export function watchProblems(page) {
     if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("requestfailed", (r) => {
+    // A reload or Back aborts the requests still in flight (and the app
+    // aborts a fetch a newer view supersedes): not a failure the user sees.
+    // A refused connection or a network error is still one.
+    const reason = r.failure()?.errorText ?? "";
+    if (reason === "net::ERR_ABORTED") return;
+    problems.push(`request failed: ${r.url()} ${reason}`);
+  });
   page.on("response", (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
