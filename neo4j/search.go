@@ -49,22 +49,15 @@ RETURN size(hits) AS total,
 // luceneSpecial are the characters Lucene's query parser gives a meaning.
 const luceneSpecial = `+-&|!(){}[]^"~*?:\/`
 
-// nameBoost weighs a term found in an entity's name or aliases above the
-// same term in a text: the two indexes score apart, and a short quote that
-// mentions "the Kremlin" would otherwise outrank Russia, whose alias it is
-// (the embedded store ranks the entity first through its one document).
-const nameBoost = "^4"
-
 // luceneQuery makes a query matching any of the terms, each taken
-// literally and each also sought, boosted, in names and aliases.
+// literally.
 func luceneQuery(terms []string) string {
 	var b strings.Builder
 	for i, t := range terms {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		e := escapeLucene(t)
-		b.WriteString("name:" + e + nameBoost + " aliases:" + e + nameBoost + " " + e)
+		b.WriteString(escapeLucene(t))
 	}
 	return b.String()
 }
