@@ -16,6 +16,7 @@ package inmem
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/feed"
@@ -90,6 +91,12 @@ type Store struct {
 
 	// text is the text-search index (text.go), built on first use.
 	text textIndex
+
+	// version is the graph version (cg.Versioned): numbered from the
+	// instant the store was made, as the feed's cursors are, so that no
+	// number of an earlier process comes back; advanced under mu as each
+	// write is applied.
+	version atomic.Uint64
 }
 
 // entity is an entity with its names folded once for search (cg.FoldName).
@@ -160,6 +167,13 @@ func WithRequests(log []Change) Option {
 // read as a position in this one's feed.
 func (s *Store) Changes(ctx context.Context, after *int64) (<-chan cg.ChangeEvent, error) {
 	return s.changes.Changes(ctx, after)
+}
+
+// GraphVersion implements cg.Versioned. It is advanced under mu, once a
+// write's change is applied and before readers can see it: a reader that
+// reads version v and then the graph sees at least the writes up to v.
+func (s *Store) GraphVersion(ctx context.Context) (uint64, error) {
+	return s.version.Load(), nil
 }
 
 // Ready reports nil: the store is ready once New returns.

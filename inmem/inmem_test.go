@@ -27,3 +27,13 @@ func TestWriteContract(t *testing.T) {
 		return s
 	})
 }
+
+func TestGraphVersionContract(t *testing.T) {
+	storetest.RunVersioned(t, func(t *testing.T, ds *cg.Dataset) cg.WritableStore {
+		s, err := inmem.New(ds)
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		return s
+	})
+}

@@ -52,6 +52,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		byStatedBy:      index[*cg.Commitment]{},
 	}
 	s.settled = sync.NewCond(&s.wmu)
+	s.version.Store(uint64(time.Now().UnixMicro()))
 	// All sections share one id space (Check made sure of it); section
 	// keeps it for the writes.
 	s.section = make(map[string]string, len(ds.Sources)+len(ds.Entities)+len(ds.Relations)+len(ds.Commitments)+len(ds.Claims))

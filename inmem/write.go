@@ -150,6 +150,7 @@ func (s *Store) commitAndApply(batch []*pending) {
 			continue
 		}
 		s.apply(p.ch)
+		s.version.Add(1)
 	}
 	s.mu.Unlock()
 	// Still under wmu: events leave in the order the changes were applied
