@@ -28,7 +28,7 @@ import (
 
 // newGraphQLServer assembles gqlgen's server with the limits and error
 // handling of a public API.
-func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, feed cg.ChangeFeed, m *metrics) *handler.Server {
+func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, feed cg.ChangeFeed, versions cg.Versioned, m *metrics) *handler.Server {
 	gcfg := graph.Config{Resolvers: &graph.Resolver{Store: store, Writer: writer, Feed: feed}}
 	setComplexity(&gcfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(gcfg))
@@ -77,6 +77,10 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, feed cg.Chan
 	})
 	srv.AroundOperations(m.aroundOperations)
 	srv.AroundOperations(requireKey(cfg.ReadsNeedKey))
+	// Innermost: a cached answer is served only after every check above.
+	if c := newReadCache(versions, cfg.ReadCacheBytes, cfg.Registry); c != nil {
+		srv.Use(c)
+	}
 
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return hideSuggestions(cfg.Introspection, presentError(ctx, cfg.Logger, err))

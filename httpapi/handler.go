@@ -49,6 +49,10 @@ type Config struct {
 	// DefaultReadConcurrency, negative: no bound); more wait in line within
 	// their deadline, mutations never do.
 	ReadConcurrency int
+	// ReadCacheBytes bounds the read cache (cache.go, docs/cache.md): 0
+	// is DefaultReadCacheBytes, negative turns it off. A store without a
+	// graph version (cg.Versioned) has none.
+	ReadCacheBytes int64
 }
 
 // Defaults are the limits of a public deployment.
@@ -95,6 +99,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	m := newMetrics(cfg.Registry)
 	writer, _ := store.(cg.Writer)
 	feed, _ := store.(cg.ChangeFeed)
+	versions, _ := store.(cg.Versioned)
 	store = m.instrument(store)
 	var rl *rateLimiter
 	if cfg.RateLimit.on() {
@@ -104,7 +109,7 @@ func NewHandler(store cg.Store, cfg Config) http.Handler {
 	routes(mux, service{
 		cfg:   cfg,
 		store: store,
-		gql:   newGraphQLServer(cfg, store, writer, feed, m),
+		gql:   newGraphQLServer(cfg, store, writer, feed, versions, m),
 		rl:    rl,
 		ex:    newExporter(store, cfg),
 	})

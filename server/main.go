@@ -55,6 +55,8 @@ type config struct {
 	rateLimit      httpapi.RateLimit
 	// readConcurrency is how many queries execute at once, 0 for no bound.
 	readConcurrency int
+	// readCacheBytes bounds the read cache, 0 for none.
+	readCacheBytes int64
 	// trustedDocuments is the allow-list file, empty for none.
 	trustedDocuments string
 }
@@ -127,11 +129,23 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		reads = n
 	}
 	fs.IntVar(&c.readConcurrency, "read-concurrency", reads, "queries executing at once; more wait in line within their deadline or are refused with OVERLOADED (503); mutations never wait; 0 for no bound (env COALITIONGRAPH_READ_CONCURRENCY; default 2 a processor)")
+	cacheBytes := int64(httpapi.DefaultReadCacheBytes)
+	if v := getenv("COALITIONGRAPH_READ_CACHE_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return config{}, fmt.Errorf("COALITIONGRAPH_READ_CACHE_BYTES=%q: want a number of bytes, 0 to turn the read cache off", v)
+		}
+		cacheBytes = n
+	}
+	fs.Int64Var(&c.readCacheBytes, "read-cache-bytes", cacheBytes, "bytes of query answers the read cache keeps; an answer is served again only while the graph version it was computed at is current (docs/cache.md); 0 turns the cache off (env COALITIONGRAPH_READ_CACHE_BYTES; default 64 MiB)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return config{}, helpRequested{usage(fs)}
 		}
 		return config{}, fmt.Errorf("parse flags: %w", err)
+	}
+	if c.readCacheBytes < 0 {
+		return config{}, fmt.Errorf("--read-cache-bytes %d: want a number of bytes, 0 to turn the read cache off", c.readCacheBytes)
 	}
 	if c.readConcurrency < 0 {
 		return config{}, fmt.Errorf("--read-concurrency %d: want a number of queries, 0 for no bound", c.readConcurrency)
@@ -195,6 +209,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hcfg.ReadConcurrency = cfg.readConcurrency
 	if cfg.readConcurrency == 0 {
 		hcfg.ReadConcurrency = -1 // the handler's "no bound"; its 0 is the default
+	}
+	hcfg.ReadCacheBytes = cfg.readCacheBytes
+	if cfg.readCacheBytes == 0 {
+		hcfg.ReadCacheBytes = -1 // the handler's "off"; its 0 is the default
 	}
 	if cfg.trustedDocuments != "" {
 		b, err := os.ReadFile(cfg.trustedDocuments)

@@ -158,6 +158,39 @@ func TestReadConcurrencyConfig(t *testing.T) {
 	}
 }
 
+func TestReadCacheConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    int64
+		wantErr string
+	}{
+		{name: "default", want: httpapi.DefaultReadCacheBytes},
+		{name: "env", env: map[string]string{"COALITIONGRAPH_READ_CACHE_BYTES": "1048576"}, want: 1 << 20},
+		{name: "flag beats env: off", args: []string{"--read-cache-bytes", "0"}, env: map[string]string{"COALITIONGRAPH_READ_CACHE_BYTES": "1048576"}, want: 0},
+		{name: "bad env", env: map[string]string{"COALITIONGRAPH_READ_CACHE_BYTES": "64MB"}, wantErr: "COALITIONGRAPH_READ_CACHE_BYTES"},
+		{name: "negative flag", args: []string{"--read-cache-bytes", "-1"}, wantErr: "read-cache-bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.readCacheBytes != tt.want {
+				t.Errorf("read cache bytes %d, want %d", c.readCacheBytes, tt.want)
+			}
+		})
+	}
+}
+
 func TestHashKeyPrintsAConfigLine(t *testing.T) {
 	var out strings.Builder
 	if err := run(context.Background(), []string{"hash-key", "alice", "s3cret"}, func(string) string { return "" }, &out); err != nil {
