@@ -128,3 +128,41 @@ func Bench(b *testing.B, h http.Handler, reg *prometheus.Registry) {
 		})
 	}
 }
+
+// BenchCache runs each of BenchQueries through off (a handler with the
+// read cache turned off) and on (the same store, the cache on), one
+// request of each in turn so that both see the same load on a shared
+// machine. It reports both percentiles, the p50 ratio off/on, and the
+// throughput of each at 8 concurrent requests a processor (RunParallel's
+// default parallelism is 1 per processor: 8 makes the queue a server sees).
+func BenchCache(b *testing.B, off, on http.Handler) {
+	for _, q := range BenchQueries {
+		req := NewRequest(q.Query)
+		b.Run(q.Name, func(b *testing.B) {
+			Serve(b, off, req())
+			Serve(b, on, req())
+			var lo, lc Latencies
+			for b.Loop() {
+				lo.Time(func() { Serve(b, off, req()) })
+				lc.Time(func() { Serve(b, on, req()) })
+			}
+			lo.Report(b, "off-")
+			lc.Report(b, "on-")
+			b.ReportMetric(float64(lo.Percentile(50))/float64(max(lc.Percentile(50), time.Nanosecond)), "off/on-p50")
+		})
+		for _, h := range []struct {
+			name string
+			h    http.Handler
+		}{{"off", off}, {"on", on}} {
+			b.Run(q.Name+"/parallel-"+h.name, func(b *testing.B) {
+				b.SetParallelism(8)
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						Serve(b, h.h, req())
+					}
+				})
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+			})
+		}
+	}
+}
