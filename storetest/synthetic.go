@@ -14,6 +14,26 @@ import (
 // every store's benchmarks measure the same data.
 func Synthetic(n, entities int, seed uint64) *cg.Dataset {
 	r := rand.New(rand.NewPCG(seed, 1))
+	uniform := func() int { return r.IntN(entities) }
+	return synthetic(r, n, entities, uniform, uniform)
+}
+
+// SyntheticSkewed is Synthetic with the skew of real reporting: actors and
+// targets are drawn from Zipf distributions (exponent 1.2) over two
+// seeded permutations of the entities, so that a few actors make thousands
+// of commitments and a few targets receive thousands, while most entities
+// have a handful or none. Deterministic by seed, like Synthetic.
+func SyntheticSkewed(n, entities int, seed uint64) *cg.Dataset {
+	r := rand.New(rand.NewPCG(seed, 2))
+	zipf := func() func() int {
+		perm := r.Perm(entities)
+		z := rand.NewZipf(r, 1.2, 1, uint64(entities-1))
+		return func() int { return perm[z.Uint64()] }
+	}
+	return synthetic(r, n, entities, zipf(), zipf())
+}
+
+func synthetic(r *rand.Rand, n, entities int, actor, target func() int) *cg.Dataset {
 	ds := &cg.Dataset{}
 	for i := range 5 {
 		ds.Sources = append(ds.Sources, &cg.Source{ID: fmt.Sprintf("src-%d", i), File: fmt.Sprintf("%03d.txt", i)})
@@ -48,8 +68,8 @@ func Synthetic(n, entities int, seed uint64) *cg.Dataset {
 		allowed := kind.AllowedStatuses()
 		c := &cg.Commitment{
 			ID: fmt.Sprintf("c%07d", i), Kind: kind,
-			ActorID:  ds.Entities[r.IntN(entities)].ID,
-			TargetID: ds.Entities[r.IntN(entities)].ID,
+			ActorID:  ds.Entities[actor()].ID,
+			TargetID: ds.Entities[target()].ID,
 			Status:   allowed[r.IntN(len(allowed))],
 			Date:     date(),
 			Summary:  fmt.Sprintf("Commitment number %d, summarised in a sentence of ordinary length.", i),
