@@ -105,10 +105,10 @@ const listingSel = `{ total page { id kind status actor target evidence } }`
 // picks are the entities and values the queries ask about, chosen from
 // the dataset so that every size asks comparable questions.
 type picks struct {
-	topActor, topTarget string // the most commitments made / received
-	midActor, midTarget string // made / received closest to 100
-	topActorN, topTargetN   int
-	midActorN, midTargetN   int
+	topActor, topTarget   string // the most commitments made / received
+	midActor, midTarget   string // made / received closest to 100
+	topActorN, topTargetN int
+	midActorN, midTargetN int
 }
 
 func pick(ds *cg.Dataset) picks {
@@ -239,7 +239,7 @@ RETURN {id: e.id, name: e.name, kind: e.kind, aliases: coalesce(e.aliases, []),
 			params: map[string]any{"id": p.topActor},
 			// The peer answers it natively: its own entities query, with the
 			// two connections as @cypher fields of Entity (peerTypeDefs).
-			peerDoc: fmt.Sprintf(`{ entities(where: {id: {eq: %q}}) { id name kind aliases made { total page { id kind status other } } received { total page { id kind status other } } } }`, p.topActor),
+			peerDoc:  fmt.Sprintf(`{ entities(where: {id: {eq: %q}}) { id name kind aliases made { total page { id kind status other } } received { total page { id kind status other } } } }`, p.topActor),
 			peerRows: func(data map[string]any) []any { return list(data["entities"]) },
 		},
 		{
@@ -350,7 +350,7 @@ CALL (ids) {
   RETURN collect({id: id, text: head([x IN texts WHERE x IS NOT NULL])}) AS page
 }
 RETURN {total: total, page: page} AS row`,
-			params:   map[string]any{"q": "entity 42"},
+			params: map[string]any{"q": "entity 42"},
 			peerType: `type SearchPage { total: Int! page: [SearchHit!]! }
 type SearchHit { id: ID! text: String }`,
 			peerSel: `{ total page { id text } }`,
