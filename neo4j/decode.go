@@ -5,6 +5,7 @@ import (
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // Decoding of query results. The driver returns maps, lists, strings and
@@ -92,45 +93,73 @@ func decodeDate(what, id string, v any) (cg.Date, error) {
 	return d, nil
 }
 
-func decodeEntity(v any) (*cg.Entity, error) {
-	m := asMap(v)
-	id := toString(m["id"])
-	d, err := decodeDate("entity", id, m["date"])
-	if err != nil {
-		return nil, err
+// decodeAll decodes each item of a list.
+func decodeAll[T any](items []any, decode func(any) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(items))
+	for _, it := range items {
+		v, err := decode(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
 	}
-	return &cg.Entity{
-		ID: id, Kind: cg.EntityKind(toString(m["kind"])), Name: toString(m["name"]),
-		Aliases: toStrings(m["aliases"]), Description: toString(m["description"]),
-		Date: d, Evidence: decodeEvidence(m["evidence"]),
-	}, nil
+	return out, nil
 }
 
-func decodeCommitment(v any) (*cg.Commitment, error) {
-	m := asMap(v)
-	id := toString(m["id"])
-	d, err := decodeDate("commitment", id, m["date"])
-	if err != nil {
-		return nil, err
+// decodeRecords decodes the value under key of each record.
+func decodeRecords[T any](recs []*nd.Record, key string, decode func(any) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get(key)
+		item, err := decode(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, item)
 	}
-	return &cg.Commitment{
-		ID: id, Kind: cg.EdgeKind(toString(m["kind"])), ActorID: toString(m["actor"]), TargetID: toString(m["target"]),
-		Status: cg.Status(toString(m["status"])), Date: d, DateReasoning: toString(m["dateReasoning"]), StatedByID: toString(m["statedBy"]),
-		Conditions: toStrings(m["conditions"]), Summary: toString(m["summary"]), Evidence: decodeEvidence(m["evidence"]),
-		Version: toInt(m["version"]), RecordedAt: toTime(m["recordedAt"]), RecordedBy: toString(m["recordedBy"]),
-		Reason: toString(m["reason"]), ValidFrom: toTime(m["validFrom"]), Retracted: toBool(m["retracted"]),
-	}, nil
+	return out, nil
 }
 
-func decodeRelation(v any) (*cg.Relation, error) {
-	m := asMap(v)
-	id := toString(m["id"])
-	d, err := decodeDate("relation", id, m["date"])
-	if err != nil {
-		return nil, err
+// Encoding of rows: the values the statements set.
+
+// dateRow gives a date's stored form: the string at its own precision
+// (the sort key, "" when unknown), its precision, and the days it may
+// start on and ends before, for range filters (nil when unknown, so the
+// properties are absent).
+func dateRow(row map[string]any, d cg.Date) {
+	row["date"] = d.String()
+	row["datePrecision"] = string(d.Precision())
+	row["dateStart"], row["dateEnd"] = nil, nil
+	if d.Known() {
+		row["dateStart"], row["dateEnd"] = isoDay(d.Start()), isoDay(d.End())
 	}
-	return &cg.Relation{
-		ID: id, Kind: cg.EdgeKind(toString(m["kind"])), FromID: toString(m["from"]), ToID: toString(m["to"]),
-		Role: toString(m["role"]), Date: d, Evidence: decodeEvidence(m["evidence"]),
-	}, nil
+}
+
+// Empty values are stored as absent properties: a large load's
+// transaction state grows with every property written, and the decoders
+// read an absent property as the empty value.
+
+func orNilString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func orNilList(s []string) any {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// evidenceRows are a fact's evidence as the statements write it
+// (writeEvidence, createVersion).
+func evidenceRows(ev []cg.Evidence) []any {
+	out := make([]any, len(ev))
+	for i, e := range ev {
+		out[i] = map[string]any{"ord": int64(i), "sourceId": e.SourceID, "quote": e.Quote,
+			"attributedTo": orNilString(e.AttributedTo), "line": int64(e.Line)}
+	}
+	return out
 }

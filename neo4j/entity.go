@@ -1,9 +1,20 @@
 package neo4j
 
-import cg "github.com/coalitiongraph/coalitiongraph"
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
 
-// An entity as Load and PutEntity write it: one row and one SET, so that a
-// stored property is added here once for both.
+	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// An entity: a node (:Entity:<Kind label> {id, kind, name, …}) with its
+// (:Evidence) nodes. Everything that maps an entity property is here: the
+// row Load and PutEntity write (entityRow), the SET both use (entitySet),
+// the projection reads return (entityProjection), its decoder, and the
+// field list of Diff. Adding a stored property touches this file only.
 
 // entityRow is the row of e that entitySet and writeEvidence read.
 func entityRow(e *cg.Entity) map[string]any {
@@ -23,3 +34,221 @@ const entitySet = `e.kind = row.kind, e.name = row.name, e.aliases = row.aliases
     e.lowerName = row.lowerName, e.lowerNames = row.lowerNames,
     e.date = row.date, e.datePrecision = row.datePrecision,
     e.dateStart = date(row.dateStart), e.dateEnd = date(row.dateEnd)`
+
+var (
+	// entityProjection reads an entity e as decodeEntity expects.
+	entityProjection = `e {` + entityProps + `, evidence: ` + evidenceOf("e.id") + `}`
+	// slimEntityProjection is an entity without its evidence.
+	slimEntityProjection = `e {` + entityProps + `}`
+	entityProps          = `.id, .kind, .name, .aliases, .description, .date`
+)
+
+func decodeEntity(v any) (*cg.Entity, error) {
+	m := asMap(v)
+	id := toString(m["id"])
+	d, err := decodeDate("entity", id, m["date"])
+	if err != nil {
+		return nil, err
+	}
+	return &cg.Entity{
+		ID: id, Kind: cg.EntityKind(toString(m["kind"])), Name: toString(m["name"]),
+		Aliases: toStrings(m["aliases"]), Description: toString(m["description"]),
+		Date: d, Evidence: decodeEvidence(m["evidence"]),
+	}, nil
+}
+
+// decodeEntities reads a list of entityProjections.
+func decodeEntities(v any) ([]*cg.Entity, error) { return decodeAll(asList(v), decodeEntity) }
+
+// entityFields are the fields of an entity Diff compares.
+func entityFields(stored, want *cg.Entity) []FieldDiff {
+	var f fieldDiffs
+	f.add("kind", string(stored.Kind), string(want.Kind))
+	f.add("name", stored.Name, want.Name)
+	f.list("aliases", stored.Aliases, want.Aliases)
+	f.add("description", stored.Description, want.Description)
+	f.add("date", stored.Date.String(), want.Date.String())
+	f.evidence(stored.Evidence, want.Evidence)
+	return f
+}
+
+// ---- Load ----
+
+// upsertEntityTemplate is completed per kind: the node takes its kind's
+// label and loses any other kind label, so that an entity whose kind
+// was corrected in the dataset does not keep the old one.
+const upsertEntityTemplate = `UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+WITH e, row
+CALL (e, row) {
+  WITH e, row WHERE e.hash IS NULL OR e.hash <> row.hash
+  REMOVE e%s
+  SET e:%s, ` + entitySet + `, e.hash = row.hash
+  WITH row` + writeEvidence + `
+  RETURN count(*) AS written
+}
+RETURN count(*) AS n, sum(written) AS written`
+
+// ---- Writes ----
+
+// putEntityTemplate keeps the import hash, like the commitment writes:
+// a reload of an unchanged dataset leaves an entity put through the
+// API as it is.
+const putEntityTemplate = `WITH $row AS row
+MERGE (e:Entity {id: row.id})
+SET e:%s, ` + entitySet + `
+WITH row` + writeEvidence + `
+RETURN count(*) AS n`
+
+// Puts keep versions (cg.PutHistory): one node per version of an entity,
+// holding the version's JSON, written in the put's transaction (which
+// holds the id's lock, so the latest version cannot move).
+//
+//	(:EntityVersion {entityId, version, recordedAt, recordedBy, reason, data})
+var (
+	latestEntityVersion = `OPTIONAL MATCH (e:Entity {id: $id})
+CALL () { OPTIONAL MATCH (v:EntityVersion {entityId: $id}) RETURN max(v.version) AS latest }
+RETURN CASE WHEN e IS NULL THEN null ELSE ` + entityProjection + ` END AS current, latest`
+	createEntityVersions = `UNWIND $rows AS row
+CREATE (:EntityVersion {entityId: row.id, version: row.version, recordedAt: row.recordedAt, recordedBy: row.recordedBy, reason: row.reason, data: row.data})`
+	entityVersions = `MATCH (v:EntityVersion {entityId: $id})
+RETURN v.version AS version, v.recordedAt AS recordedAt, v.recordedBy AS recordedBy, v.reason AS reason, v.data AS data
+ORDER BY v.version`
+)
+
+var (
+	// Per entity kind.
+	upsertEntity = map[cg.EntityKind]string{}
+	putEntity    = map[cg.EntityKind]string{}
+)
+
+func init() {
+	for _, k := range cg.EntityKinds {
+		var others strings.Builder
+		for _, o := range cg.EntityKinds {
+			if o != k {
+				others.WriteString(":" + o.Label())
+			}
+		}
+		upsertEntity[k] = fmt.Sprintf(upsertEntityTemplate, others.String(), k.Label())
+		putEntity[k] = fmt.Sprintf(putEntityTemplate, k.Label())
+	}
+}
+
+// PutEntity creates e or replaces the entity with its id; its kind cannot
+// change. Edges join entity nodes, so they follow the replacement.
+func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*cg.Entity, error) {
+	if e == nil {
+		return nil, cg.NothingGiven("entity")
+	}
+	w := writeOp{op: opPutEntity, requestID: m.RequestID, target: e.ID, lock: true,
+		state: stateQuery{entities: []string{e.ID}, sources: sourceIDs(e.Evidence), taken: e.ID}}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Entity, error) {
+		stored, err := cg.PlanPutEntity(e, st.domain(), m)
+		if err != nil {
+			return nil, err
+		}
+		row := entityRow(stored)
+		cur, latest, err := latestPut(ctx, tx, latestEntityVersion, stored.ID, decodeEntity)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := versionRows(cg.EntityPutVersions(cur, latest, stored, m),
+			func(v cg.EntityVersion) string { return v.Entity.ID }, func(v cg.EntityVersion) cg.PutStamp { return v.PutStamp },
+			func(v cg.EntityVersion) any { return v.Entity })
+		if err != nil {
+			return nil, err
+		}
+		if err := exec(ctx, tx, putEntity[stored.Kind], map[string]any{"row": row}, 1); err != nil {
+			return nil, err
+		}
+		if err := run(ctx, tx, createEntityVersions, map[string]any{"rows": rows}); err != nil {
+			return nil, err
+		}
+		return stored, nil
+	})
+}
+
+// EntityHistory lists every version of the entity, oldest first.
+func (s *Store) EntityHistory(ctx context.Context, id string) ([]cg.EntityVersion, error) {
+	values, stamps, err := readVersions[cg.Entity](ctx, s, "entity history", entityVersions, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(values) == 0 {
+		es, err := s.Entities(ctx, cg.EntityFilter{IDs: []string{id}})
+		if err != nil {
+			return nil, err
+		}
+		if len(es) == 0 {
+			return nil, cg.UnknownEntity(id)
+		}
+		return []cg.EntityVersion{{Entity: es[0], PutStamp: cg.CuratedStamp()}}, nil
+	}
+	out := make([]cg.EntityVersion, len(values))
+	for i := range values {
+		out[i] = cg.EntityVersion{Entity: values[i], PutStamp: stamps[i]}
+	}
+	return out, nil
+}
+
+// ---- Reads ----
+
+// Filter fragments. A query includes the fragment of each filter field that
+// is set, joined with AND, so that the planner sees plain predicates (and
+// uses the id constraints' indexes) instead of `$x IS NULL OR …`.
+const (
+	entityByID     = `e.id IN $ids`
+	entityByKind   = `e.kind IN $kinds`
+	entityFrom     = `e.dateEnd > date($from)`
+	entityTo       = `e.dateStart < date($to)`
+	entitySearchBy = `reduce(best = 3, n IN e.lowerNames |
+    CASE WHEN n = $q THEN 0
+         WHEN best > 1 AND n STARTS WITH $q THEN 1
+         WHEN best > 2 AND n CONTAINS $q THEN 2
+         ELSE best END)`
+)
+
+var entitiesTemplate = `MATCH (e:Entity)
+%s
+WITH e, %s AS rank
+WHERE rank < 3
+WITH e, rank ORDER BY rank, %s e.id LIMIT $limit
+RETURN ` + entityProjection + ` AS entity
+ORDER BY rank, %s e.id`
+
+// Entities returns the matching entities, ordered as the embedded store
+// orders them: by match rank, then lowercased name, then id when searching;
+// by id otherwise.
+func (s *Store) Entities(ctx context.Context, f cg.EntityFilter) ([]*cg.Entity, error) {
+	if f.Limit < 0 {
+		return nil, &cg.Error{Code: cg.CodeBadInput, Field: "limit", Message: "limit must not be negative"}
+	}
+	params := map[string]any{"limit": int64(math.MaxInt64)}
+	if f.Limit > 0 {
+		params["limit"] = int64(f.Limit)
+	}
+	var conds []string
+	if len(f.IDs) > 0 {
+		conds, params["ids"] = append(conds, entityByID), orNil(f.IDs)
+	}
+	if len(f.Kinds) > 0 {
+		conds, params["kinds"] = append(conds, entityByKind), orNil(f.Kinds)
+	}
+	if f.From.Known() {
+		conds, params["from"] = append(conds, entityFrom), isoDay(f.From.Start())
+	}
+	if f.To.Known() {
+		conds, params["to"] = append(conds, entityTo), isoDay(f.To.End())
+	}
+	rank, byName := "0", ""
+	if q := cg.FoldName(f.Search); q != "" {
+		rank, byName, params["q"] = entitySearchBy, "e.lowerName,", q
+	}
+	cypher := fmt.Sprintf(entitiesTemplate, where(conds), rank, byName, byName)
+	recs, err := s.read(ctx, "entities", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return decodeRecords(recs, "entity", decodeEntity)
+}

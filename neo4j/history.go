@@ -4,11 +4,210 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-
-	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"strings"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
+
+// History: every version of a commitment is a node
+//
+//	(:CommitmentVersion {key: "<id>@<version>", commitmentId, version, kind, actor, target, status, …, retracted})
+//	  -[:CITES {ord, quote, attributedTo, line}]->(:Source)
+//
+// immutable once written. The uniqueness constraint on key is what makes
+// writers race-safe: of two transactions that both read version n and
+// write n+1, the second blocks on the index entry and then fails, so
+// neither a lost update nor a duplicate version can commit. The current
+// version also stays the typed relationship (actor)-[:KIND]->(target) with
+// its (:Evidence) nodes, which every current read uses; a retraction
+// deletes it. Version nodes hold actor and target as ids rather than
+// relationships to the entities, so that path and neighbourhood queries in
+// Neo4j Browser ("any relationship") do not wander through history.
+
+// versionProjection reads a version node v as decodeCommitment expects.
+const versionProjection = `{id: v.commitmentId, kind: v.kind, actor: v.actor, target: v.target, status: v.status, ` +
+	`date: v.date, dateReasoning: v.dateReasoning, statedBy: v.statedBy, conditions: v.conditions, summary: v.summary, version: v.version, ` +
+	`recordedAt: v.recordedAt, recordedBy: v.recordedBy, reason: v.reason, validFrom: v.validFrom, retracted: v.retracted, ` +
+	`evidence: COLLECT { MATCH (v)-[q:CITES]->(s:Source) WITH q, s ORDER BY q.ord ` +
+	`RETURN {sourceId: s.id, quote: q.quote, attributedTo: q.attributedTo, line: q.line} }}`
+
+// createVersion writes the version row.v (its properties) with the
+// evidence row.vEvidence. The caller sets anything computed in Cypher
+// (Load's version numbers) through extra, a SET list ("" for none), and
+// names in keep the variables besides row to carry on.
+func createVersion(extra, keep string) string {
+	if extra != "" {
+		extra = ", " + extra
+	}
+	if keep != "" {
+		keep = ", " + keep
+	}
+	return `
+  CREATE (v:CommitmentVersion)
+  SET v = row.v` + extra + `
+  WITH v, row` + keep + `
+  CALL (v, row) {
+    UNWIND row.vEvidence AS it
+    MATCH (src:Source {id: it.sourceId})
+    CREATE (v)-[:CITES {ord: it.ord, quote: it.quote, attributedTo: it.attributedTo, line: it.line}]->(src)
+  }`
+}
+
+// History reads.
+const commitmentHistory = `MATCH (v:CommitmentVersion {commitmentId: $id})
+WITH v ORDER BY v.version
+RETURN ` + versionProjection + ` AS version`
+
+// versionSteps reads the versions known in a window with the version
+// before each (cg.VersionHistory).
+var versionSteps = `MATCH (v:CommitmentVersion)
+WHERE ($since IS NULL OR v.knownFrom > $since) AND ($until IS NULL OR v.knownFrom <= $until)
+OPTIONAL MATCH (p:CommitmentVersion {key: v.commitmentId + '@' + toString(v.version - 1)})
+RETURN ` + versionProjection + ` AS version,
+       CASE WHEN p IS NULL THEN null ELSE ` + strings.NewReplacer("v.", "p.", "(v)", "(p)").Replace(versionProjection) + ` END AS previous
+ORDER BY v.commitmentId, v.version`
+
+// Reads as of a moment go through the history: per commitment, the latest
+// version in effect then (cg.InEffect), dropped when it is a retraction.
+// A version counts from knownFrom (cg.KnownFrom, stored when written or
+// loaded); one without it is known at no past instant. The version
+// is then found again by its key, so that the grouping carries two values
+// per commitment instead of its nodes.
+const inEffectTemplate = `MATCH (x:CommitmentVersion)
+  WHERE x.knownFrom <= $asOf%s
+  WITH x.commitmentId AS cid, max(x.version) AS ver
+  MATCH (v:CommitmentVersion {key: cid + '@' + toString(ver)})
+  WHERE NOT v.retracted%s`
+
+// Filter fragments over a version node v, as the commitment* ones are over
+// the live relationship.
+const (
+	versionByID       = `x.commitmentId IN $ids`
+	versionByKind     = `v.kind IN $kinds`
+	versionByStatus   = `v.status IN $statuses`
+	versionByActor    = `v.actor IN $actors`
+	versionByTarget   = `v.target IN $targets`
+	versionBySource   = `EXISTS { MATCH (v)-[:CITES]->(s:Source) WHERE s.id IN $sources }`
+	versionByStatedBy = `v.statedBy IN $statedBy`
+	versionFrom       = `v.dateEnd > date($from)`
+	versionTo         = `v.dateStart < date($to)`
+)
+
+var (
+	// asOfTotalTemplate and asOfCommitmentsTemplate are
+	// commitmentsTotalTemplate and commitmentsTemplate over the history.
+	asOfTotalTemplate = `CALL () {
+  ` + inEffectTemplate + `
+  RETURN count(v) AS total
+}
+`
+	asOfCommitmentsTemplate = `CALL () {
+  ` + inEffectTemplate + `
+  WITH v ORDER BY %s LIMIT $limit
+  RETURN collect(` + versionProjection + `) AS page
+}`
+
+	asOfMatrixTemplate = inEffectTemplate + `
+WITH v.actor AS actor, v.kind AS kind, collect(DISTINCT v.status) AS statuses, count(v) AS n,
+     sum(v.evidenceCount) AS evidence`
+
+	asOfCountsTemplate = inEffectTemplate + `
+RETURN v.kind AS kind, v.status AS status, count(v) AS n`
+
+	// The orders and cursor predicates of the current reads, over v: its
+	// evidence is its CITES relationships, its actor's name looked up (the
+	// entity's current name, as the embedded store sorts). The source
+	// count comes first: it holds "r.id", which means the live fact's.
+	versionFields = strings.NewReplacer(
+		liveSourceCount, `size(COLLECT { MATCH (v)-[:CITES]->(s:Source) RETURN DISTINCT s.id })`,
+		"a.lowerName", `head(COLLECT { MATCH (e:Entity {id: v.actor}) RETURN e.lowerName })`,
+		"r.evidenceCount", "v.evidenceCount",
+		"r.date", "v.date", "r.id", "v.commitmentId")
+	versionOrderBy = map[cg.CommitmentOrder]string{}
+	versionAfter   = map[cg.CommitmentOrder]string{}
+)
+
+func init() {
+	for o, s := range orderBy {
+		versionOrderBy[o] = versionFields.Replace(s)
+	}
+	for o, s := range afterCursor {
+		versionAfter[o] = versionFields.Replace(s)
+	}
+}
+
+// versionConds builds, for a read as of f.AsOf, the condition that picks
+// the versions of the wanted ids before the version in effect is chosen
+// (" AND …", or ""), the conditions on the version in effect, and the
+// parameters.
+func versionConds(f cg.CommitmentFilter) (idCond string, conds []string, params map[string]any) {
+	conds, params = filterConds(f, filterFragments{
+		kind: versionByKind, status: versionByStatus, actor: versionByActor,
+		target: versionByTarget, source: versionBySource, statedBy: versionByStatedBy,
+		from: versionFrom, to: versionTo,
+	})
+	if len(f.IDs) > 0 {
+		idCond, params["ids"] = " AND "+versionByID, orNil(f.IDs)
+	}
+	params["asOf"] = f.AsOf.UTC()
+	return idCond, conds, params
+}
+
+// CommitmentHistory lists every version of the commitment, oldest first.
+func (s *Store) CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitment, error) {
+	recs, err := s.read(ctx, "commitment history", commitmentHistory, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, cg.UnknownCommitment(id)
+	}
+	out := make([]*cg.Commitment, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get("version")
+		c, err := decodeCommitment(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// VersionSteps lists the versions whose stored knownFrom falls in (since,
+// until], each with the version before it, through the knownFrom index.
+func (s *Store) VersionSteps(ctx context.Context, since, until *time.Time) ([]cg.VersionStep, error) {
+	params := map[string]any{"since": nil, "until": nil}
+	if since != nil {
+		params["since"] = since.UTC()
+	}
+	if until != nil {
+		params["until"] = until.UTC()
+	}
+	recs, err := s.read(ctx, "version steps", versionSteps, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cg.VersionStep, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		var st cg.VersionStep
+		if st.Version, err = decodeCommitment(m["version"]); err != nil {
+			return nil, err
+		}
+		if m["previous"] != nil {
+			if st.Previous, err = decodeCommitment(m["previous"]); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// ---- Put history (entities and sources) ----
 
 // latestPut reads, in a put's transaction, the current entity or source
 // (nil when new) and the latest version puts stored (0 when none).
@@ -68,50 +267,4 @@ func readVersions[T any](ctx context.Context, s *Store, op, cypher, id string) (
 			RecordedBy: toString(m["recordedBy"]), Reason: toString(m["reason"])})
 	}
 	return values, stamps, nil
-}
-
-// EntityHistory lists every version of the entity, oldest first.
-func (s *Store) EntityHistory(ctx context.Context, id string) ([]cg.EntityVersion, error) {
-	values, stamps, err := readVersions[cg.Entity](ctx, s, "entity history", entityVersions, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(values) == 0 {
-		es, err := s.Entities(ctx, cg.EntityFilter{IDs: []string{id}})
-		if err != nil {
-			return nil, err
-		}
-		if len(es) == 0 {
-			return nil, cg.UnknownEntity(id)
-		}
-		return []cg.EntityVersion{{Entity: es[0], PutStamp: cg.CuratedStamp()}}, nil
-	}
-	out := make([]cg.EntityVersion, len(values))
-	for i := range values {
-		out[i] = cg.EntityVersion{Entity: values[i], PutStamp: stamps[i]}
-	}
-	return out, nil
-}
-
-// SourceHistory lists every version of the source, oldest first.
-func (s *Store) SourceHistory(ctx context.Context, id string) ([]cg.SourceVersion, error) {
-	values, stamps, err := readVersions[cg.Source](ctx, s, "source history", sourceVersions, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(values) == 0 {
-		ss, err := s.Sources(ctx, []string{id})
-		if err != nil {
-			return nil, err
-		}
-		if len(ss) == 0 {
-			return nil, cg.UnknownSource(id)
-		}
-		return []cg.SourceVersion{{Source: ss[0], PutStamp: cg.CuratedStamp()}}, nil
-	}
-	out := make([]cg.SourceVersion, len(values))
-	for i := range values {
-		out[i] = cg.SourceVersion{Source: values[i], PutStamp: stamps[i]}
-	}
-	return out, nil
 }

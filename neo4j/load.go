@@ -243,19 +243,6 @@ func (s *Store) hasEdges(ctx context.Context) (bool, error) {
 	return found, nil
 }
 
-// dateRow gives a date's stored form: the string at its own precision
-// (the sort key, "" when unknown), its precision, and the days it may
-// start on and ends before, for range filters (nil when unknown, so the
-// properties are absent).
-func dateRow(row map[string]any, d cg.Date) {
-	row["date"] = d.String()
-	row["datePrecision"] = string(d.Precision())
-	row["dateStart"], row["dateEnd"] = nil, nil
-	if d.Known() {
-		row["dateStart"], row["dateEnd"] = isoDay(d.Start()), isoDay(d.End())
-	}
-}
-
 // shapeVersion is part of every content hash: changing how items are
 // stored must change it, so that the next load rewrites every item.
 const shapeVersion = "3"
@@ -272,24 +259,6 @@ func hashRow(row map[string]any) map[string]any {
 	sum := sha256.Sum256(append([]byte(shapeVersion+"\n"), b...))
 	row["hash"] = base64.RawStdEncoding.EncodeToString(sum[:16])
 	return row
-}
-
-// Empty values are stored as absent properties: a large load's
-// transaction state grows with every property written, and the decoders
-// read an absent property as the empty value.
-
-func orNilString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func orNilList(s []string) any {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
 }
 
 // planLoad checks the dataset and turns it into batched statements. It
@@ -341,18 +310,6 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 	add("sources", upsertSources, sourceRows)
 	p.stats.Sources = len(sourceRows)
 
-	// evidence returns a fact's evidence as rows.
-	evidence := func(ev []cg.Evidence) []any {
-		items := make([]any, 0, len(ev))
-		for i, e := range ev {
-			items = append(items, map[string]any{
-				"ord": int64(i), "sourceId": e.SourceID, "quote": e.Quote, "attributedTo": orNilString(e.AttributedTo), "line": int64(e.Line),
-			})
-		}
-		p.stats.Evidence += len(items)
-		return items
-	}
-
 	entityRows := map[cg.EntityKind][]any{}
 	for _, e := range ds.Entities {
 		p.stats.Evidence += len(e.Evidence)
@@ -365,10 +322,8 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 
 	relationRows, relationEnds := map[cg.EdgeKind][]any{}, map[cg.EdgeKind][]any{}
 	for _, r := range ds.Relations {
-		row := map[string]any{"id": r.ID, "from": r.FromID, "to": r.ToID, "role": orNilString(r.Role)}
-		dateRow(row, r.Date)
-		row["evidence"] = evidence(r.Evidence)
-		relationRows[r.Kind] = append(relationRows[r.Kind], hashed(row))
+		p.stats.Evidence += len(r.Evidence)
+		relationRows[r.Kind] = append(relationRows[r.Kind], hashed(relationRow(r)))
 		relationEnds[r.Kind] = append(relationEnds[r.Kind], edgeEnds(r.ID, r.Kind, r.FromID, r.ToID))
 		p.stats.Relations++
 	}
@@ -378,26 +333,8 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 
 	commitmentRows, commitmentEnds := map[cg.EdgeKind][]any{}, map[cg.EdgeKind][]any{}
 	for _, c := range ds.Commitments {
-		row := map[string]any{
-			"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
-			"statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions),
-			"summary": orNilString(c.Summary), "dateReasoning": orNilString(c.DateReasoning),
-		}
-		dateRow(row, c.Date)
-		row["evidence"] = evidence(c.Evidence)
-		// Version 1, as a curated fact is; the upsert numbers and stamps
-		// the versions of changed facts itself.
-		first := *c
-		first.Version = 1
-		v := versionProps(&first, source)
-		// Without a key: the upsert sets it with the version number, and a
-		// key set first, even for a moment, would meet the uniqueness
-		// constraint.
-		delete(v, "key")
-		row["v"], row["vEvidence"] = v, row["evidence"]
-		// The hash is of the content alone, so that only an edit of the
-		// fact itself, not of how rows are built, makes a new version.
-		row["hash"] = commitmentHash(c)
+		p.stats.Evidence += len(c.Evidence)
+		row := commitmentLoadRow(c, source)
 		p.hashes[c.ID] = row["hash"].(string)
 		commitmentRows[c.Kind] = append(commitmentRows[c.Kind], row)
 		commitmentEnds[c.Kind] = append(commitmentEnds[c.Kind], edgeEnds(c.ID, c.Kind, c.ActorID, c.TargetID))
@@ -409,15 +346,8 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 
 	var claimRows []any
 	for _, c := range ds.Claims {
-		row := map[string]any{"id": c.ID, "subject": c.SubjectID, "topic": c.Topic,
-			"text": c.Text, "position": c.Position, "evidence": evidence(c.Evidence)}
-		// A claim without a stance stores nulls, so that a stance taken
-		// away on reload leaves nothing behind.
-		row["stanceActor"], row["stanceKind"], row["stanceState"], row["stanceDiscussedBy"] = nil, nil, nil, nil
-		if st := c.Stance; st != nil {
-			row["stanceActor"], row["stanceKind"], row["stanceState"], row["stanceDiscussedBy"] = st.ActorID, string(st.Kind), string(st.State), st.DiscussedBy
-		}
-		claimRows = append(claimRows, hashed(row))
+		p.stats.Evidence += len(c.Evidence)
+		claimRows = append(claimRows, hashed(claimRow(c)))
 		p.stats.Claims++
 	}
 	add("claims", upsertClaims, claimRows)

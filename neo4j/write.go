@@ -3,13 +3,10 @@ package neo4j
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -20,7 +17,9 @@ import (
 // cg.WriteState), lets the domain's planning function check it and build
 // the value to store (cg.PlanRecord and the rest), writes that, and logs
 // its outcome under the request id, so that the embedded store and this
-// one refuse the same writes with the same errors. write_cypher.go describes the history it keeps.
+// one refuse the same writes with the same errors. history.go describes the history it keeps;
+// each type's write methods are in its own file (commitment.go, entity.go,
+// source.go).
 //
 // Retries. The driver re-runs a transaction function after a transient
 // error (a deadlock, a leader switch) and never after a commit whose
@@ -44,94 +43,6 @@ const (
 // constraintFailed is the code of a uniqueness constraint refusing a write:
 // a concurrent writer got there first.
 const constraintFailed = "Neo.ClientError.Schema.ConstraintValidationFailed"
-
-// versionKey is a version node's unique key. Ids cannot hold '@'.
-func versionKey(id string, version int) string { return fmt.Sprintf("%s@%d", id, version) }
-
-// versionProps are the properties of c's version node. knownFrom is when
-// it counts as known (cg.KnownFrom), kept so that reads as of an instant
-// need not follow each version's sources; a written version carries its
-// ValidFrom, a curated one takes its sources from source.
-func versionProps(c *cg.Commitment, source func(id string) *cg.Source) map[string]any {
-	knownFrom, known := cg.KnownFrom(c, source)
-	m := map[string]any{
-		"key": versionKey(c.ID, c.Version), "commitmentId": c.ID, "version": int64(c.Version),
-		"kind": string(c.Kind), "actor": c.ActorID, "target": c.TargetID, "status": string(c.Status),
-		"date": c.Date.String(), "datePrecision": string(c.Date.Precision()), "dateStart": nil, "dateEnd": nil,
-		"dateReasoning": orNilString(c.DateReasoning), "statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
-		"recordedAt": orNilTime(c.RecordedAt), "recordedBy": orNilString(c.RecordedBy), "reason": orNilString(c.Reason),
-		"validFrom": orNilTime(c.ValidFrom), "knownFrom": nil,
-		"retracted": c.Retracted, "evidenceCount": int64(len(c.Evidence)),
-	}
-	if c.Date.Known() {
-		m["dateStart"], m["dateEnd"] = nd.DateOf(c.Date.Start()), nd.DateOf(c.Date.End())
-	}
-	if known {
-		m["knownFrom"] = knownFrom.UTC()
-	}
-	return m
-}
-
-// liveProps are the properties of the relationship that holds c as the
-// current version.
-func liveProps(c *cg.Commitment) map[string]any {
-	m := map[string]any{
-		"status": string(c.Status), "date": c.Date.String(), "datePrecision": string(c.Date.Precision()),
-		"dateStart": nil, "dateEnd": nil,
-		"dateReasoning": orNilString(c.DateReasoning), "statedBy": orNilString(c.StatedByID), "conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
-		"version": int64(c.Version), "recordedAt": orNilTime(c.RecordedAt), "recordedBy": orNilString(c.RecordedBy),
-		"reason": orNilString(c.Reason), "validFrom": orNilTime(c.ValidFrom), "evidenceCount": int64(len(c.Evidence)),
-	}
-	if c.Date.Known() {
-		m["dateStart"], m["dateEnd"] = nd.DateOf(c.Date.Start()), nd.DateOf(c.Date.End())
-	}
-	return m
-}
-
-func evidenceRows(ev []cg.Evidence) []any {
-	out := make([]any, len(ev))
-	for i, e := range ev {
-		out[i] = map[string]any{"ord": int64(i), "sourceId": e.SourceID, "quote": e.Quote,
-			"attributedTo": orNilString(e.AttributedTo), "line": int64(e.Line)}
-	}
-	return out
-}
-
-// commitmentParams are the parameters of the commitment writes.
-func commitmentParams(c *cg.Commitment) map[string]any {
-	ev := evidenceRows(c.Evidence)
-	return map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "row": map[string]any{
-		"id": c.ID, "live": liveProps(c), "evidence": ev, "v": versionProps(c, nil), "vEvidence": ev}}
-}
-
-// commitmentHash digests what a dataset says of a commitment, and nothing
-// of how it is stored: Load records a new version when it changes.
-func commitmentHash(c *cg.Commitment) string {
-	type evidence struct {
-		Source, Quote, AttributedTo string
-		Line                        int
-	}
-	content := struct {
-		Kind, Actor, Target, Status, Date string
-		// omitempty: a fact without it hashes as before the field existed,
-		// so that a reload does not version every fact anew.
-		DateReasoning     string `json:",omitempty"`
-		StatedBy, Summary string
-		Conditions        []string
-		ValidFrom         time.Time
-		Evidence          []evidence
-	}{string(c.Kind), c.ActorID, c.TargetID, string(c.Status), c.Date.String(), c.DateReasoning, c.StatedByID, c.Summary,
-		c.Conditions, c.ValidFrom.UTC(), nil}
-	for _, e := range c.Evidence {
-		content.Evidence = append(content.Evidence, evidence{e.SourceID, e.Quote, e.AttributedTo, e.Line})
-	}
-	b, err := json.Marshal(content)
-	if err != nil {
-		panic(fmt.Sprintf("neo4j: hash a commitment: %v", err)) // strings, ints and a time only
-	}
-	sum := sha256.Sum256(append([]byte("commitment content 1\n"), b...))
-	return base64.RawStdEncoding.EncodeToString(sum[:16])
-}
 
 func sourceIDs(ev []cg.Evidence) []string {
 	out := make([]string, 0, len(ev))
@@ -279,7 +190,7 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 		return nil, err
 	}
 	token := rand.Text()
-	work := func(tx nd.ManagedTransaction) (any, error) {
+	work := func(tx nd.ManagedTransaction) (*T, error) {
 		// Errors from the driver go back unwrapped, so that it can tell
 		// which ones are worth a retry.
 		if w.lock {
@@ -336,7 +247,7 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 	}
 	if s.repeatInTransaction {
 		once := work
-		work = func(tx nd.ManagedTransaction) (any, error) {
+		work = func(tx nd.ManagedTransaction) (*T, error) {
 			if _, err := once(tx); err != nil {
 				return nil, err
 			}
@@ -348,17 +259,17 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 	defer sess.Close(context.Background())
 	what := strings.ToLower(w.op)
 	for attempt := 1; ; attempt++ {
-		res, err := retryAcquisition(ctx, func() (any, error) { return sess.ExecuteWrite(ctx, work, txTimeout(ctx)...) })
+		res, err := retryAcquisition(ctx, func() (*T, error) { return nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...) })
 		if err == nil && s.replayAfterCommit {
 			// As the driver would after losing the commit's answer.
-			res, err = sess.ExecuteWrite(ctx, work, txTimeout(ctx)...)
+			res, err = nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...)
 		}
 		if err == nil {
 			cg.ReportToken(ctx, encodeToken(sess.LastBookmarks()))
 			if w.change != "" {
 				s.wakeTail()
 			}
-			return res.(*T), nil
+			return res, nil
 		}
 		var coded *cg.Error
 		if errors.As(err, &coded) {
@@ -385,194 +296,69 @@ func run(ctx context.Context, tx nd.ManagedTransaction, cypher string, params ma
 	return err
 }
 
-// RecordCommitment records c as version 1 of a new commitment, stamped with
-// m (cg.FirstVersion); c's Version, provenance and Retracted fields are
-// ignored.
-func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.WriteMeta) (*cg.Commitment, error) {
-	if c == nil {
-		return nil, cg.NothingGiven("commitment")
-	}
-	entities := []string{c.ActorID, c.TargetID}
-	if c.StatedByID != "" {
-		entities = append(entities, c.StatedByID)
-	}
-	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true, change: cg.ChangeRecorded,
-		state: stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
-	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
-		v, err := cg.PlanRecord(c, st.domain(), m)
-		if err != nil {
-			return nil, err
-		}
-		if err := exec(ctx, tx, recordCommitment[v.Kind], commitmentParams(v), 1); err != nil {
-			return nil, err
-		}
-		return v, nil
-	})
-}
-
-// ChangeCommitment records the next version of a commitment
-// (cg.NextVersion), refusing with CONFLICT a change based on any version
-// but the current one, or of a retracted commitment.
-func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
-	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID, change: cg.ChangeStatusChanged,
-		state: stateQuery{sources: sourceIDs(ch.Evidence), current: ch.ID}}
-	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
-		next, err := cg.PlanChange(ch, st.domain(), m)
-		if err != nil {
-			return nil, err
-		}
-		if err := exec(ctx, tx, changeCommitment[next.Kind], commitmentParams(next), 1); err != nil {
-			return nil, err
-		}
-		return next, nil
-	})
-}
-
-// RetractCommitment records a retracted version: the commitment's
-// relationship and evidence leave the live graph; its history keeps every
-// version, and reads as of earlier moments still see it.
-func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
-	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}, change: cg.ChangeRetracted}
-	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
-		next, err := cg.PlanRetract(id, baseVersion, st.domain(), m)
-		if err != nil {
-			return nil, err
-		}
-		if err := exec(ctx, tx, retractCommitment[next.Kind], commitmentParams(next), 1); err != nil {
-			return nil, err
-		}
-		return next, nil
-	})
-}
-
-// PutEntity creates e or replaces the entity with its id; its kind cannot
-// change. Edges join entity nodes, so they follow the replacement.
-func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*cg.Entity, error) {
-	if e == nil {
-		return nil, cg.NothingGiven("entity")
-	}
-	w := writeOp{op: opPutEntity, requestID: m.RequestID, target: e.ID, lock: true,
-		state: stateQuery{entities: []string{e.ID}, sources: sourceIDs(e.Evidence), taken: e.ID}}
-	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Entity, error) {
-		stored, err := cg.PlanPutEntity(e, st.domain(), m)
-		if err != nil {
-			return nil, err
-		}
-		row := entityRow(stored)
-		cur, latest, err := latestPut(ctx, tx, latestEntityVersion, stored.ID, decodeEntity)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := versionRows(cg.EntityPutVersions(cur, latest, stored, m),
-			func(v cg.EntityVersion) string { return v.Entity.ID }, func(v cg.EntityVersion) cg.PutStamp { return v.PutStamp },
-			func(v cg.EntityVersion) any { return v.Entity })
-		if err != nil {
-			return nil, err
-		}
-		if err := exec(ctx, tx, putEntity[stored.Kind], map[string]any{"row": row}, 1); err != nil {
-			return nil, err
-		}
-		if err := run(ctx, tx, createEntityVersions, map[string]any{"rows": rows}); err != nil {
-			return nil, err
-		}
-		return stored, nil
-	})
-}
-
-// PutSource creates src or replaces the source with its id.
-func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (*cg.Source, error) {
-	if src == nil {
-		return nil, cg.NothingGiven("source")
-	}
-	w := writeOp{op: opPutSource, requestID: m.RequestID, target: src.ID, lock: true,
-		state: stateQuery{sources: []string{src.ID}, taken: src.ID}}
-	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Source, error) {
-		stored, err := cg.PlanPutSource(src, st.domain(), m)
-		if err != nil {
-			return nil, err
-		}
-		row := sourceRow(stored)
-		cur, latest, err := latestPut(ctx, tx, latestSourceVersion, stored.ID, decodeSource)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := versionRows(cg.SourcePutVersions(cur, latest, stored, m),
-			func(v cg.SourceVersion) string { return v.Source.ID }, func(v cg.SourceVersion) cg.PutStamp { return v.PutStamp },
-			func(v cg.SourceVersion) any { return v.Source })
-		if err != nil {
-			return nil, err
-		}
-		if err := exec(ctx, tx, putSource, map[string]any{"row": row}, 1); err != nil {
-			return nil, err
-		}
-		if err := run(ctx, tx, createSourceVersions, map[string]any{"rows": rows}); err != nil {
-			return nil, err
-		}
-		return stored, nil
-	})
-}
-
-// CommitmentHistory lists every version of the commitment, oldest first.
-func (s *Store) CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitment, error) {
-	recs, err := s.read(ctx, "commitment history", commitmentHistory, map[string]any{"id": id})
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) == 0 {
-		return nil, cg.UnknownCommitment(id)
-	}
-	out := make([]*cg.Commitment, 0, len(recs))
-	for _, rec := range recs {
-		v, _ := rec.Get("version")
-		c, err := decodeCommitment(v)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
 var _ cg.WritableStore = (*Store)(nil)
 
-// sourceRow is a source's properties, as Load and PutSource set them and
-// decodeSource reads them.
-func sourceRow(src *cg.Source) map[string]any {
-	return map[string]any{"id": src.ID, "file": orNilString(src.File), "outlet": orNilString(src.Outlet),
-		"outletInferred": src.OutletInferred, "outletReasoning": orNilString(src.OutletReasoning),
-		"title": orNilString(src.Title), "author": orNilString(src.Author),
-		"published": orNilString(src.Published.String()), "publishedNotBefore": orNilString(src.PublishedNotBefore.String()),
-		"publishedNotAfter": orNilString(src.PublishedNotAfter.String()), "publishedReasoning": orNilString(src.PublishedReasoning),
-		"text": orNilString(src.Text)}
+// ---- Statements ----
+
+// Schema of the history and the request log.
+var writeSchemaStatements = []string{
+	`CREATE CONSTRAINT commitment_version_key IF NOT EXISTS FOR (n:CommitmentVersion) REQUIRE n.key IS UNIQUE`,
+	`CREATE INDEX commitment_version_id IF NOT EXISTS FOR (n:CommitmentVersion) ON (n.commitmentId)`,
+	`CREATE CONSTRAINT write_request_id IF NOT EXISTS FOR (n:WriteRequest) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT id_lock IF NOT EXISTS FOR (n:IdLock) REQUIRE n.id IS UNIQUE`,
+	`CREATE INDEX entity_version_id IF NOT EXISTS FOR (n:EntityVersion) ON (n.entityId)`,
+	`CREATE INDEX source_version_id IF NOT EXISTS FOR (n:SourceVersion) ON (n.sourceId)`,
 }
 
-// VersionSteps lists the versions whose stored knownFrom falls in (since,
-// until], each with the version before it, through the knownFrom index.
-func (s *Store) VersionSteps(ctx context.Context, since, until *time.Time) ([]cg.VersionStep, error) {
-	params := map[string]any{"since": nil, "until": nil}
-	if since != nil {
-		params["since"] = since.UTC()
+// lockID serialises the writes that may create an item under an id (of any
+// section) without leaving anything behind: MERGE on a uniqueness
+// constraint takes the index entry's lock until the transaction ends, so a
+// second writer of the same id waits here and then reads the first one's
+// outcome, while the node itself is gone by commit.
+const lockID = `MERGE (l:IdLock {id: $id}) DELETE l`
+
+// writeStateTemplate reads, in one round trip, everything a write decides
+// on: the request log entry, the entities and sources the write refers to,
+// the latest version of the commitment it changes, and which section holds
+// the id it would create. Unused parts get null or empty parameters.
+const writeStateTemplate = `OPTIONAL MATCH (q:WriteRequest {id: $requestId})
+CALL () { MATCH (e:Entity) WHERE e.id IN $entities RETURN collect(e {.id, .kind}) AS entities }
+CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect(s {.id, .text}) AS sources }
+CALL () {
+  OPTIONAL MATCH (v:CommitmentVersion {commitmentId: $current})
+  WITH v ORDER BY v.version DESC LIMIT 1
+  RETURN CASE WHEN v IS NULL THEN null ELSE ` + versionProjection + ` END AS current
+}
+CALL () {
+  CALL () {
+    %s
+  }
+  RETURN collect(DISTINCT section) AS sections
+}
+RETURN q {.op, .target, .result, .token} AS request, entities, sources, current, sections`
+
+// logRequest records a write's outcome under its request id, in the
+// write's own transaction.
+const logRequest = `CREATE (:WriteRequest {id: $id, op: $op, target: $target, result: $result, at: $at, by: $by, token: $token})`
+
+var writeStateQuery string
+
+func init() {
+	// The sections holding an id: a commitment (any version, so that a
+	// retracted one's id stays taken, or a relationship), an entity, a
+	// source, a claim or a relation. Each branch is an index seek on a
+	// parameter (edge ids through their type's uniqueness constraint).
+	branches := []string{
+		`MATCH (:CommitmentVersion {commitmentId: $taken}) RETURN 'commitment' AS section`,
+		`MATCH (:Entity {id: $taken}) RETURN 'entity' AS section`,
+		`MATCH (:Source {id: $taken}) RETURN 'source' AS section`,
+		`MATCH (:Claim {id: $taken}) RETURN 'claim' AS section`,
 	}
-	if until != nil {
-		params["until"] = until.UTC()
+	for _, k := range cg.RelationKinds {
+		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: $taken}]->() RETURN 'relation' AS section", k))
 	}
-	recs, err := s.read(ctx, "version steps", versionSteps, params)
-	if err != nil {
-		return nil, err
+	for _, k := range cg.CommitmentKinds {
+		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: $taken}]->() RETURN 'commitment' AS section", k))
 	}
-	out := make([]cg.VersionStep, 0, len(recs))
-	for _, rec := range recs {
-		m := rec.AsMap()
-		var st cg.VersionStep
-		if st.Version, err = decodeCommitment(m["version"]); err != nil {
-			return nil, err
-		}
-		if m["previous"] != nil {
-			if st.Previous, err = decodeCommitment(m["previous"]); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, st)
-	}
-	return out, nil
+	writeStateQuery = fmt.Sprintf(writeStateTemplate, strings.Join(branches, "\n    UNION ALL\n    "))
 }

@@ -1,0 +1,158 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// Aggregates over the matching commitments: the matrix of actors by kind,
+// the counts by kind and status, and the counts by any dimensions.
+
+var (
+	// matrixTemplate sums the evidence count Load stores on each
+	// commitment: counting Evidence nodes per commitment costs an index
+	// lookup each, a second over 100,000 commitments. It ends with
+	// matrixReturn.
+	matrixTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
+%s
+WITH a.id AS actor, type(r) AS kind, collect(DISTINCT r.status) AS statuses, count(r) AS n,
+     sum(r.evidenceCount) AS evidence`
+
+	// countsByTemplate groups by the dimensions whose $byX is true; a
+	// commitment counts once per distinct source of its evidence when
+	// grouped by source, and its month is its date's when the date is
+	// known to the month or day (as cg.CommitmentMonth).
+	countsByTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
+%s
+WITH a, r, CASE WHEN $bySOURCE
+  THEN COLLECT { MATCH (ev:Evidence {factId: r.id}) RETURN DISTINCT ev.sourceId }
+  ELSE [null] END AS sources
+UNWIND sources AS source
+RETURN CASE WHEN $byACTOR THEN a.id END AS actor,
+       CASE WHEN $byKIND THEN type(r) END AS kind,
+       CASE WHEN $bySTATUS THEN r.status END AS status,
+       source,
+       CASE WHEN $byMONTH AND r.datePrecision IN ['DAY', 'MONTH'] THEN substring(r.date, 0, 7) END AS month,
+       count(*) AS n`
+
+	countsTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
+%s
+RETURN type(r) AS kind, r.status AS status, count(r) AS n`
+
+	// matrixReturn gathers a matrix's cells and fetches their actors, so
+	// that a view can name its rows without asking again.
+	matrixReturn = `
+WITH collect({actor: actor, kind: kind, statuses: statuses, n: n, evidence: evidence}) AS cells
+CALL (cells) {
+  UNWIND cells AS cell
+  WITH DISTINCT cell.actor AS id
+  MATCH (e:Entity {id: id})
+  WITH e ORDER BY e.id
+  RETURN collect(` + entityProjection + `) AS actors
+}
+RETURN cells, actors`
+)
+
+// Matrix returns one cell per actor and commitment kind among the matching
+// commitments, ordered by actor id, then kind in display order, with the
+// actors, in one round trip. Neo4j groups and counts; the firmest status
+// and the order follow the domain's definitions, which have no Cypher
+// equivalent.
+func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, error) {
+	cypher, params := aggregateQuery(f, matrixTemplate, asOfMatrixTemplate)
+	recs, err := s.read(ctx, "matrix", cypher+matrixReturn, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: matrix: %d records, want 1", len(recs))
+	}
+	rec := recs[0].AsMap()
+	actors, err := decodeEntities(rec["actors"])
+	if err != nil {
+		return nil, err
+	}
+	rows := asList(rec["cells"])
+	out := make([]cg.MatrixCell, 0, len(rows))
+	for _, row := range rows {
+		m := asMap(row)
+		cell := cg.MatrixCell{ActorID: toString(m["actor"]), Kind: cg.EdgeKind(toString(m["kind"])),
+			Commitments: toInt(m["n"]), EvidenceCount: toInt(m["evidence"])}
+		for i, st := range toStrings(m["statuses"]) {
+			if st := cg.Status(st); i == 0 || st.Firmer(cell.Status) {
+				cell.Status = st
+			}
+		}
+		out = append(out, cell)
+	}
+	slices.SortFunc(out, cg.CompareMatrixCells)
+	return &cg.Matrix{Cells: out, Actors: actors}, nil
+}
+
+// aggregateQuery completes an aggregate's statement: over the live
+// relationships, or over the history when f reads as of a moment.
+func aggregateQuery(f cg.CommitmentFilter, current, asOf string) (string, map[string]any) {
+	if f.AsOf != nil {
+		idCond, conds, params := versionConds(f)
+		return fmt.Sprintf(asOf, idCond, andConds(conds)), params
+	}
+	conds, params := commitmentConds(f)
+	return fmt.Sprintf(current, commitmentTypesFor(f.Kinds), where(conds)), params
+}
+
+// Counts returns the number of matching commitments per kind and status
+// that occur, ordered by kind in display order, then status in lifecycle
+// order.
+func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, error) {
+	cypher, params := aggregateQuery(f, countsTemplate, asOfCountsTemplate)
+	recs, err := s.read(ctx, "counts", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cg.Count, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		out = append(out, cg.Count{Kind: cg.EdgeKind(toString(m["kind"])), Status: cg.Status(toString(m["status"])), Count: toInt(m["n"])})
+	}
+	slices.SortFunc(out, cg.CompareCounts)
+	return out, nil
+}
+
+// CountsBy counts the matching commitments by the dimensions, in one
+// aggregation over the live graph; each dimension not asked for is null in
+// every row, so it does not split the groups. As of a moment, the versions
+// in effect are read and grouped by the domain's definition, which the
+// aggregation agrees with (the store contract checks both).
+func (s *Store) CountsBy(ctx context.Context, f cg.CommitmentFilter, by []cg.CountDimension) ([]cg.GroupCount, error) {
+	if err := cg.CheckDimensions(by); err != nil {
+		return nil, err
+	}
+	if f.AsOf != nil {
+		page, err := s.Commitments(ctx, f, cg.Page{})
+		if err != nil {
+			return nil, err
+		}
+		return cg.GroupCommitments(page.Commitments, by), nil
+	}
+	conds, params := commitmentConds(f)
+	for _, d := range cg.CountDimensions {
+		params["by"+string(d)] = slices.Contains(by, d)
+	}
+	recs, err := s.read(ctx, "counts by", fmt.Sprintf(countsByTemplate, commitmentTypesFor(f.Kinds), where(conds)), params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cg.GroupCount, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		out = append(out, cg.GroupCount{
+			ActorID: toString(m["actor"]), Kind: cg.EdgeKind(toString(m["kind"])), Status: cg.Status(toString(m["status"])),
+			SourceID: toString(m["source"]), Month: toString(m["month"]), Count: toInt(m["n"]),
+		})
+	}
+	slices.SortFunc(out, cg.CompareGroupCounts)
+	return out, nil
+}

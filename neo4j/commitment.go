@@ -1,0 +1,336 @@
+package neo4j
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// A commitment: its current version is a relationship
+// (actor:Entity)-[r:<KIND> {id, status, date, …, version}]->(target:Entity)
+// with its (:Evidence) nodes, and every version is a (:CommitmentVersion)
+// node (history.go). The properties a dataset gives a commitment are
+// listed once, in commitmentFacts, which Load's row, the writer's live
+// properties and the version nodes all start from; commitmentFactSet is
+// Load's SET of them (the writer sets the live properties with +=), and
+// the projections, the decoder, the content hash and the Diff fields are
+// here too. Listings and aggregates are in commitments.go.
+
+// commitmentFacts are the properties of c a dataset states, with its date
+// range as ISO days (dateRow).
+func commitmentFacts(c *cg.Commitment) map[string]any {
+	row := map[string]any{
+		"status": string(c.Status), "dateReasoning": orNilString(c.DateReasoning), "statedBy": orNilString(c.StatedByID),
+		"conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
+	}
+	dateRow(row, c.Date)
+	return row
+}
+
+// commitmentFactSet sets a commitment relationship r's facts from a row of
+// commitmentFacts.
+const commitmentFactSet = `r.status = row.status, r.date = row.date, r.datePrecision = row.datePrecision,
+      r.dateStart = date(row.dateStart), r.dateEnd = date(row.dateEnd),
+      r.dateReasoning = row.dateReasoning, r.statedBy = row.statedBy, r.conditions = row.conditions, r.summary = row.summary`
+
+// withDates gives a row of commitmentFacts its date range as dates, for
+// the statements that set a map of properties as it is (+=, SET v = …).
+func withDates(m map[string]any, d cg.Date) map[string]any {
+	if d.Known() {
+		m["dateStart"], m["dateEnd"] = nd.DateOf(d.Start()), nd.DateOf(d.End())
+	}
+	return m
+}
+
+// versionKey is a version node's unique key. Ids cannot hold '@'.
+func versionKey(id string, version int) string { return fmt.Sprintf("%s@%d", id, version) }
+
+// versionProps are the properties of c's version node. knownFrom is when
+// it counts as known (cg.KnownFrom), kept so that reads as of an instant
+// need not follow each version's sources; a written version carries its
+// ValidFrom, a curated one takes its sources from source.
+func versionProps(c *cg.Commitment, source func(id string) *cg.Source) map[string]any {
+	knownFrom, known := cg.KnownFrom(c, source)
+	m := withDates(commitmentFacts(c), c.Date)
+	m["key"], m["commitmentId"], m["version"] = versionKey(c.ID, c.Version), c.ID, int64(c.Version)
+	m["kind"], m["actor"], m["target"] = string(c.Kind), c.ActorID, c.TargetID
+	m["recordedAt"], m["recordedBy"], m["reason"] = orNilTime(c.RecordedAt), orNilString(c.RecordedBy), orNilString(c.Reason)
+	m["validFrom"], m["knownFrom"] = orNilTime(c.ValidFrom), nil
+	m["retracted"], m["evidenceCount"] = c.Retracted, int64(len(c.Evidence))
+	if known {
+		m["knownFrom"] = knownFrom.UTC()
+	}
+	return m
+}
+
+// liveProps are the properties of the relationship that holds c as the
+// current version.
+func liveProps(c *cg.Commitment) map[string]any {
+	m := withDates(commitmentFacts(c), c.Date)
+	m["version"], m["recordedAt"], m["recordedBy"] = int64(c.Version), orNilTime(c.RecordedAt), orNilString(c.RecordedBy)
+	m["reason"], m["validFrom"], m["evidenceCount"] = orNilString(c.Reason), orNilTime(c.ValidFrom), int64(len(c.Evidence))
+	return m
+}
+
+// commitmentParams are the parameters of the commitment writes.
+func commitmentParams(c *cg.Commitment) map[string]any {
+	ev := evidenceRows(c.Evidence)
+	return map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "row": map[string]any{
+		"id": c.ID, "live": liveProps(c), "evidence": ev, "v": versionProps(c, nil), "vEvidence": ev}}
+}
+
+// commitmentLoadRow is c's row for upsertCommitment: its facts, evidence
+// and content hash, and its version 1, as a curated fact is (the upsert
+// numbers and stamps the versions of changed facts itself); source finds
+// the dataset's sources.
+func commitmentLoadRow(c *cg.Commitment, source func(id string) *cg.Source) map[string]any {
+	row := commitmentFacts(c)
+	row["id"], row["actor"], row["target"] = c.ID, c.ActorID, c.TargetID
+	row["evidence"] = evidenceRows(c.Evidence)
+	first := *c
+	first.Version = 1
+	v := versionProps(&first, source)
+	// Without a key: the upsert sets it with the version number, and a
+	// key set first, even for a moment, would meet the uniqueness
+	// constraint.
+	delete(v, "key")
+	row["v"], row["vEvidence"] = v, row["evidence"]
+	// The hash is of the content alone, so that only an edit of the
+	// fact itself, not of how rows are built, makes a new version.
+	row["hash"] = commitmentHash(c)
+	return row
+}
+
+// commitmentHash digests what a dataset says of a commitment, and nothing
+// of how it is stored: Load records a new version when it changes.
+func commitmentHash(c *cg.Commitment) string {
+	type evidence struct {
+		Source, Quote, AttributedTo string
+		Line                        int
+	}
+	content := struct {
+		Kind, Actor, Target, Status, Date string
+		// omitempty: a fact without it hashes as before the field existed,
+		// so that a reload does not version every fact anew.
+		DateReasoning     string `json:",omitempty"`
+		StatedBy, Summary string
+		Conditions        []string
+		ValidFrom         time.Time
+		Evidence          []evidence
+	}{string(c.Kind), c.ActorID, c.TargetID, string(c.Status), c.Date.String(), c.DateReasoning, c.StatedByID, c.Summary,
+		c.Conditions, c.ValidFrom.UTC(), nil}
+	for _, e := range c.Evidence {
+		content.Evidence = append(content.Evidence, evidence{e.SourceID, e.Quote, e.AttributedTo, e.Line})
+	}
+	b, err := json.Marshal(content)
+	if err != nil {
+		panic(fmt.Sprintf("neo4j: hash a commitment: %v", err)) // strings, ints and a time only
+	}
+	sum := sha256.Sum256(append([]byte("commitment content 1\n"), b...))
+	return base64.RawStdEncoding.EncodeToString(sum[:16])
+}
+
+// commitmentProjection reads a commitment a-[r]->t as decodeCommitment
+// expects; versionProjection (history.go) reads a version node the same.
+var commitmentProjection = `{id: r.id, kind: type(r), actor: a.id, target: t.id, status: r.status, date: r.date, ` +
+	`dateReasoning: r.dateReasoning, statedBy: r.statedBy, conditions: r.conditions, summary: r.summary, version: r.version, ` +
+	`recordedAt: r.recordedAt, recordedBy: r.recordedBy, reason: r.reason, validFrom: r.validFrom, ` +
+	`evidence: ` + evidenceOf("r.id") + `}`
+
+func decodeCommitment(v any) (*cg.Commitment, error) {
+	m := asMap(v)
+	id := toString(m["id"])
+	d, err := decodeDate("commitment", id, m["date"])
+	if err != nil {
+		return nil, err
+	}
+	return &cg.Commitment{
+		ID: id, Kind: cg.EdgeKind(toString(m["kind"])), ActorID: toString(m["actor"]), TargetID: toString(m["target"]),
+		Status: cg.Status(toString(m["status"])), Date: d, DateReasoning: toString(m["dateReasoning"]), StatedByID: toString(m["statedBy"]),
+		Conditions: toStrings(m["conditions"]), Summary: toString(m["summary"]), Evidence: decodeEvidence(m["evidence"]),
+		Version: toInt(m["version"]), RecordedAt: toTime(m["recordedAt"]), RecordedBy: toString(m["recordedBy"]),
+		Reason: toString(m["reason"]), ValidFrom: toTime(m["validFrom"]), Retracted: toBool(m["retracted"]),
+	}, nil
+}
+
+// commitmentFields are the fields of a commitment Diff compares.
+func commitmentFields(stored, want *cg.Commitment) []FieldDiff {
+	var f fieldDiffs
+	f.add("kind", string(stored.Kind), string(want.Kind))
+	f.add("actor", stored.ActorID, want.ActorID)
+	f.add("target", stored.TargetID, want.TargetID)
+	f.add("status", string(stored.Status), string(want.Status))
+	f.add("date", stored.Date.String(), want.Date.String())
+	f.add("statedBy", stored.StatedByID, want.StatedByID)
+	f.list("conditions", stored.Conditions, want.Conditions)
+	f.add("summary", stored.Summary, want.Summary)
+	f.add("dateReasoning", stored.DateReasoning, want.DateReasoning)
+	// A dataset without validFrom lets the load's time stand for it, so
+	// only a stated one is compared.
+	if !want.ValidFrom.IsZero() {
+		f.add("validFrom", formatTime(stored.ValidFrom), formatTime(want.ValidFrom))
+	}
+	f.evidence(stored.Evidence, want.Evidence)
+	return f
+}
+
+// ---- Load ----
+
+// upsertCommitmentTemplate keeps history (see history.go). A commitment
+// new to the graph, or one loaded before the graph kept history, gets
+// version 1. One whose dataset content changed since it was last imported
+// (its hash, which the Writer leaves alone) gets the next version, stamped
+// with the load's time ($now) and $by/$reason, instead of being
+// overwritten: history shows the change. One whose latest version is a
+// retraction is left retracted, and one changed through the API since an
+// unchanged import keeps its API version.
+var upsertCommitmentTemplate = `UNWIND $rows AS row
+MATCH (a:Entity {id: row.actor})
+MATCH (t:Entity {id: row.target})
+CALL (row) {
+  OPTIONAL MATCH (x:CommitmentVersion {commitmentId: row.id})
+  WITH x ORDER BY x.version DESC LIMIT 1
+  RETURN x.version AS lastVersion, coalesce(x.retracted, false) AS retracted
+}
+// A curated version's knownFrom follows its sources' publication dates,
+// which a load may have changed without changing the fact: refresh it.
+CALL (row, lastVersion) {
+  WITH row WHERE lastVersion = 1
+  MATCH (v1:CommitmentVersion {key: row.id + '@1'}) WHERE v1.validFrom IS NULL
+  SET v1.knownFrom = row.v.knownFrom
+}
+CALL (a, t, row, lastVersion, retracted) {
+  WITH a, t, row, lastVersion, retracted WHERE NOT retracted
+  MERGE (a)-[r:%s {id: row.id}]->(t)
+  WITH r, row, lastVersion WHERE lastVersion IS NULL OR r.hash IS NULL OR r.hash <> row.hash
+  WITH r, row, coalesce(lastVersion, 0) + 1 AS version
+  WITH r, row, version,
+       CASE WHEN version = 1 THEN row.v.recordedAt ELSE $now END AS recordedAt,
+       CASE WHEN version = 1 THEN row.v.recordedBy ELSE $by END AS recordedBy,
+       CASE WHEN version = 1 THEN row.v.reason ELSE $reason END AS reason,
+       CASE WHEN version = 1 THEN row.v.validFrom ELSE coalesce(row.v.validFrom, $now) END AS validFrom
+  SET ` + commitmentFactSet + `,
+      r.version = version, r.recordedAt = recordedAt, r.recordedBy = recordedBy, r.reason = reason,
+      r.validFrom = validFrom, r.evidenceCount = size(row.evidence), r.hash = row.hash
+  WITH row, version, recordedAt, recordedBy, reason, validFrom` + createVersion(`v.key = row.id + '@' + toString(version), v.version = version,
+      v.recordedAt = recordedAt, v.recordedBy = recordedBy, v.reason = reason, v.validFrom = validFrom,
+      v.knownFrom = coalesce(validFrom, row.v.knownFrom)`, "version") + `
+  WITH row, version` + writeEvidence + `
+  RETURN count(*) AS written, sum(CASE WHEN version > 1 THEN 1 ELSE 0 END) AS versions
+}
+RETURN count(*) AS n, sum(written) AS written, sum(versions) AS versions,
+       sum(CASE WHEN retracted THEN 1 ELSE 0 END) AS keptRetracted`
+
+// ---- Writes ----
+
+// Relationships are matched by id first, on the parameter $id: matched
+// after a write, Neo4j plans them as a scan of the type's index. The
+// version is still the first thing written, so that of two racing writers
+// the second stops at its key. The live relationship's properties come as
+// row.live and are set with +=, so that a null removes a property and the
+// import hash (which only Load sets, see upsertCommitmentTemplate) is left
+// alone.
+const (
+	recordCommitmentTemplate = `WITH $row AS row` + `%[2]s
+WITH row
+MATCH (a:Entity {id: $actor})
+MATCH (t:Entity {id: $target})
+CREATE (a)-[r:%[1]s {id: $id}]->(t)
+SET r += row.live
+WITH row` + writeEvidence + `
+RETURN count(*) AS n`
+
+	changeCommitmentTemplate = `MATCH (:Entity)-[r:%[1]s {id: $id}]->(:Entity)
+WITH r, $row AS row` + `%[2]s
+WITH r, row
+SET r += row.live
+WITH row` + writeEvidence + `
+RETURN count(*) AS n`
+
+	retractCommitmentTemplate = `MATCH (:Entity)-[r:%[1]s {id: $id}]->(:Entity)
+WITH r, $row AS row` + `%[2]s
+WITH r, row
+DELETE r
+WITH row
+CALL (row) {
+  MATCH (old:Evidence {factId: row.id})
+  DETACH DELETE old
+}
+RETURN count(*) AS n`
+)
+
+var (
+	// Per commitment kind: Load's upsert; record (create the relationship
+	// and version 1), change (update it and add a version), retract (add
+	// the retracted version and delete the relationship).
+	upsertCommitment  = map[cg.EdgeKind]string{}
+	recordCommitment  = map[cg.EdgeKind]string{}
+	changeCommitment  = map[cg.EdgeKind]string{}
+	retractCommitment = map[cg.EdgeKind]string{}
+)
+
+func init() {
+	for _, k := range cg.CommitmentKinds {
+		upsertCommitment[k] = fmt.Sprintf(upsertCommitmentTemplate, k)
+		recordCommitment[k] = fmt.Sprintf(recordCommitmentTemplate, k, createVersion("", ""))
+		changeCommitment[k] = fmt.Sprintf(changeCommitmentTemplate, k, createVersion("", "r"))
+		retractCommitment[k] = fmt.Sprintf(retractCommitmentTemplate, k, createVersion("", "r"))
+	}
+}
+
+// RecordCommitment records c as version 1 of a new commitment, stamped with
+// m (cg.FirstVersion); c's Version, provenance and Retracted fields are
+// ignored.
+func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.WriteMeta) (*cg.Commitment, error) {
+	if c == nil {
+		return nil, cg.NothingGiven("commitment")
+	}
+	entities := []string{c.ActorID, c.TargetID}
+	if c.StatedByID != "" {
+		entities = append(entities, c.StatedByID)
+	}
+	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true, change: cg.ChangeRecorded,
+		state: stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+		v, err := cg.PlanRecord(c, st.domain(), m)
+		if err != nil {
+			return nil, err
+		}
+		return v, exec(ctx, tx, recordCommitment[v.Kind], commitmentParams(v), 1)
+	})
+}
+
+// ChangeCommitment records the next version of a commitment
+// (cg.NextVersion), refusing with CONFLICT a change based on any version
+// but the current one, or of a retracted commitment.
+func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
+	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID, change: cg.ChangeStatusChanged,
+		state: stateQuery{sources: sourceIDs(ch.Evidence), current: ch.ID}}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+		next, err := cg.PlanChange(ch, st.domain(), m)
+		if err != nil {
+			return nil, err
+		}
+		return next, exec(ctx, tx, changeCommitment[next.Kind], commitmentParams(next), 1)
+	})
+}
+
+// RetractCommitment records a retracted version: the commitment's
+// relationship and evidence leave the live graph; its history keeps every
+// version, and reads as of earlier moments still see it.
+func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
+	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}, change: cg.ChangeRetracted}
+	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+		next, err := cg.PlanRetract(id, baseVersion, st.domain(), m)
+		if err != nil {
+			return nil, err
+		}
+		return next, exec(ctx, tx, retractCommitment[next.Kind], commitmentParams(next), 1)
+	})
+}

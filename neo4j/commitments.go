@@ -1,0 +1,256 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// Listing commitments a page at a time: the filter fragments over the
+// live relationships, the keyset orders and cursors, and the one statement
+// that returns a page with what it refers to. Reads as of a moment take
+// the same shape over the history (history.go).
+
+// Filter fragments, as for entities.
+const (
+	commitmentByID       = `r.id IN $ids`
+	commitmentByKind     = `type(r) IN $kinds`
+	commitmentByStatus   = `r.status IN $statuses`
+	commitmentByActor    = `a.id IN $actors`
+	commitmentByTarget   = `t.id IN $targets`
+	commitmentBySource   = `EXISTS { MATCH (ev:Evidence {factId: r.id}) WHERE ev.sourceId IN $sources }`
+	commitmentByStatedBy = `r.statedBy IN $statedBy`
+	// A commitment with an unknown date has no dateStart/dateEnd, so the
+	// comparisons are null and exclude it from a bounded range, as
+	// cg.Date.Within does.
+	commitmentFrom = `r.dateEnd > date($from)`
+	commitmentTo   = `r.dateStart < date($to)`
+)
+
+// commitmentConds builds the WHERE fragments and parameters of a filter
+// over the live relationships (current reads).
+func commitmentConds(f cg.CommitmentFilter) ([]string, map[string]any) {
+	return filterConds(f, filterFragments{
+		id: commitmentByID, kind: commitmentByKind, status: commitmentByStatus, actor: commitmentByActor,
+		target: commitmentByTarget, source: commitmentBySource, statedBy: commitmentByStatedBy,
+		from: commitmentFrom, to: commitmentTo,
+	})
+}
+
+// filterFragments names the fragment of each filter field; an empty one
+// is not applied here.
+type filterFragments struct {
+	id, kind, status, actor, target, source, statedBy, from, to string
+}
+
+func filterConds(f cg.CommitmentFilter, frag filterFragments) ([]string, map[string]any) {
+	params := map[string]any{}
+	var conds []string
+	add := func(cond, name string, values []string) {
+		if cond != "" && len(values) > 0 {
+			conds = append(conds, cond)
+			params[name] = values
+		}
+	}
+	add(frag.id, "ids", orNil(f.IDs))
+	add(frag.kind, "kinds", orNil(f.Kinds))
+	add(frag.status, "statuses", orNil(f.Statuses))
+	add(frag.actor, "actors", orNil(f.ActorIDs))
+	add(frag.target, "targets", orNil(f.TargetIDs))
+	add(frag.source, "sources", orNil(f.SourceIDs))
+	add(frag.statedBy, "statedBy", orNil(f.StatedByIDs))
+	if f.From.Known() {
+		conds, params["from"] = append(conds, frag.from), isoDay(f.From.Start())
+	}
+	if f.To.Known() {
+		conds, params["to"] = append(conds, frag.to), isoDay(f.To.End())
+	}
+	return conds, params
+}
+
+// Commitments lists the matching commitments a page at a time, with the
+// total count and the entities (without their evidence) and sources they
+// refer to, in one round trip.
+func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
+	cypher, params, err := commitmentsQuery(f, p)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, "commitments", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: commitments: %d records, want 1", len(recs))
+	}
+	m := recs[0].AsMap()
+	rows, _ := m["page"].([]any)
+	page := &cg.CommitmentPage{TotalCount: toInt(m["total"]), Commitments: make([]*cg.Commitment, 0, len(rows))}
+	for _, row := range rows {
+		c, err := decodeCommitment(row)
+		if err != nil {
+			return nil, err
+		}
+		page.Commitments = append(page.Commitments, c)
+	}
+	if p.First > 0 && len(page.Commitments) > p.First {
+		page.Commitments = page.Commitments[:p.First]
+		page.HasNextPage = true
+	}
+	if page.Entities, err = decodeEntities(m["entities"]); err != nil {
+		return nil, err
+	}
+	page.Sources = make([]*cg.Source, 0, len(asList(m["sources"])))
+	for _, v := range asList(m["sources"]) {
+		src, err := decodeSource(v)
+		if err != nil {
+			return nil, err
+		}
+		page.Sources = append(page.Sources, src)
+	}
+	return page, nil
+}
+
+// commitmentsQuery builds the one statement of a commitment listing and
+// its parameters.
+func commitmentsQuery(f cg.CommitmentFilter, p cg.Page) (string, map[string]any, error) {
+	order, after, err := cg.ParsePage(p)
+	if err != nil {
+		return "", nil, err
+	}
+	// A listing of every match counts them as it lists them.
+	whole := p.First == 0 && after == nil
+	var cypher string
+	var params map[string]any
+	setPage := func(after *cg.CursorKey) {
+		if after != nil {
+			params["afterKey"], params["afterID"] = after.Key(), after.ID
+			params["afterName"], params["afterCount"] = after.Name, int64(after.Count)
+		}
+		// One more than asked for says whether there is a next page. List
+		// slices take 32-bit bounds.
+		params["limit"], params["pageSize"] = int64(math.MaxInt64), int64(math.MaxInt32)
+		if p.First > 0 {
+			params["limit"], params["pageSize"] = int64(p.First)+1, int64(p.First)
+		}
+	}
+	if f.AsOf != nil {
+		var idCond string
+		var conds []string
+		idCond, conds, params = versionConds(f)
+		pageConds := conds
+		if after != nil {
+			pageConds = append(slices.Clone(conds), versionAfter[order])
+		}
+		setPage(after)
+		cypher = fmt.Sprintf(asOfCommitmentsTemplate, idCond, andConds(pageConds), versionOrderBy[order])
+		if whole {
+			cypher += wholeTotal
+		} else {
+			cypher = fmt.Sprintf(asOfTotalTemplate, idCond, andConds(conds)) + cypher
+		}
+	} else {
+		var conds []string
+		conds, params = commitmentConds(f)
+		pageConds := conds
+		if after != nil {
+			pageConds = append(slices.Clone(conds), afterCursor[order])
+		}
+		setPage(after)
+		template := commitmentsTotalTemplate + commitmentsTemplate
+		if whole {
+			template = commitmentsTemplate + wholeTotal
+		}
+		cypher = fmt.Sprintf(template, commitmentTypesFor(f.Kinds), where(conds), where(pageConds), orderBy[order], commitmentProjection)
+	}
+	cypher += relatedReturn
+	return cypher, params, nil
+}
+
+var (
+	// commitmentsTotalTemplate and commitmentsTemplate count the matches
+	// and fetch one page in one round trip: total, then the page after the
+	// cursor in the order. A listing of every match needs no count: it
+	// takes commitmentsTemplate and wholeTotal. Both end with relatedReturn.
+	commitmentsTotalTemplate = `CALL () {
+  MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
+  %[2]s
+  RETURN count(r) AS total
+}
+`
+	commitmentsTemplate = `CALL () {
+  MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
+  %[3]s
+  WITH a, r, t ORDER BY %[4]s LIMIT $limit
+  RETURN collect(%[5]s) AS page
+}`
+
+	// wholeTotal is the total of a listing without a page size or cursor.
+	wholeTotal = `
+WITH page, size(page) AS total`
+)
+
+// The end of a commitment listing: the page with what its commitments
+// refer to, in the same round trip, the entities without their evidence
+// (cg.CommitmentPage). The page holds one commitment more than asked for
+// when there is a next page; $pageSize leaves it out. Each related item is
+// matched once, through the id constraints' indexes.
+var (
+	relatedReturn = fmt.Sprintf(relatedTemplate, slimEntityProjection)
+
+	relatedTemplate = `
+CALL (page) {
+  WITH page[..$pageSize] AS rows
+  MATCH (e:Entity)
+  WHERE e.id IN [c IN rows | c.actor] + [c IN rows | c.target] + [c IN rows WHERE c.statedBy <> '' | c.statedBy]
+  WITH e ORDER BY e.id
+  RETURN collect(%s) AS entities
+}
+CALL (page) {
+  WITH page[..$pageSize] AS rows
+  MATCH (s:Source)
+  WHERE s.id IN reduce(ids = [], c IN rows | ids + [ev IN c.evidence | ev.sourceId])
+  WITH s ORDER BY s.id
+  RETURN collect(` + sourceProjection + `) AS sources
+}
+RETURN total, page, entities, sources`
+)
+
+// Keyset pagination: each order's sort and its "after the cursor"
+// predicate, following cg.CursorKey's order. The date string is the sort
+// key of the date orders (cg.SortKey): it sorts in date order, and ""
+// (unknown) goes last in both directions; ties are broken by id. The name
+// and count orders sort by their key first, then as DATE_ASC. The actor's
+// name is its lowerName (cg.FoldName of its name, as the cursor holds it);
+// the evidence count is the one Load and the writes store; the number of
+// sources is counted from the Evidence nodes (a stored count would be
+// missing from graphs loaded before it existed).
+const (
+	liveSourceCount = `size(COLLECT { MATCH (ev:Evidence {factId: r.id}) RETURN DISTINCT ev.sourceId })`
+	dateAscAfter    = `(CASE WHEN $afterKey = '' THEN r.date = '' AND r.id > $afterID
+      ELSE r.date = '' OR r.date > $afterKey OR (r.date = $afterKey AND r.id > $afterID) END)`
+)
+
+var (
+	orderBy = map[cg.CommitmentOrder]string{
+		cg.OrderID:                `r.id`,
+		cg.OrderDateAsc:           `r.date = '', r.date, r.id`,
+		cg.OrderDateDesc:          `r.date = '', r.date DESC, r.id`,
+		cg.OrderActorName:         `a.lowerName, r.date = '', r.date, r.id`,
+		cg.OrderEvidenceCountDesc: `r.evidenceCount DESC, r.date = '', r.date, r.id`,
+		cg.OrderSourceCountDesc:   liveSourceCount + ` DESC, r.date = '', r.date, r.id`,
+	}
+	afterCursor = map[cg.CommitmentOrder]string{
+		cg.OrderID:      `r.id > $afterID`,
+		cg.OrderDateAsc: dateAscAfter,
+		cg.OrderDateDesc: `(CASE WHEN $afterKey = '' THEN r.date = '' AND r.id > $afterID
+      ELSE r.date = '' OR r.date < $afterKey OR (r.date = $afterKey AND r.id > $afterID) END)`,
+		cg.OrderActorName:         `(a.lowerName > $afterName OR (a.lowerName = $afterName AND ` + dateAscAfter + `))`,
+		cg.OrderEvidenceCountDesc: `(r.evidenceCount < $afterCount OR (r.evidenceCount = $afterCount AND ` + dateAscAfter + `))`,
+		cg.OrderSourceCountDesc: `(` + liveSourceCount + ` < $afterCount OR (` + liveSourceCount + ` = $afterCount AND ` +
+			dateAscAfter + `))`,
+	}
+)
