@@ -257,10 +257,10 @@ func (s *Store) prune(ctx context.Context) error {
 	defer sess.Close(context.Background())
 	for {
 		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		more, err := sess.ExecuteWrite(rctx, func(tx nd.ManagedTransaction) (any, error) {
+		more, err := nd.ExecuteWrite(rctx, sess, func(tx nd.ManagedTransaction) (bool, error) {
 			res, err := tx.Run(rctx, pruneChanges, map[string]any{"feed": feedID, "retain": int64(retain), "batch": int64(pruneBatch)})
 			if err != nil {
-				return nil, err
+				return false, err
 			}
 			recs, err := res.Collect(rctx)
 			return len(recs) > 0, err
@@ -269,7 +269,7 @@ func (s *Store) prune(ctx context.Context) error {
 		if err != nil {
 			return classify("prune the change feed", err)
 		}
-		if !more.(bool) {
+		if !more {
 			return nil
 		}
 	}

@@ -129,23 +129,23 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 	now := time.Now().UTC()
 	done := 0
 	for _, steps := range groups {
-		var t loadTally
-		_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		t, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (loadTally, error) {
 			// Errors are returned as the driver gave them, unwrapped, so
-			// that it can tell which ones are worth a retry.
-			t = loadTally{}
+			// that it can tell which ones are worth a retry. A retried
+			// transaction counts from zero.
+			var t loadTally
 			d := done
 			for _, st := range steps {
 				failed = st.what
 				if err := runStep(ctx, tx, st, prune, now, &t); err != nil {
-					return nil, err
+					return loadTally{}, err
 				}
 				d += len(st.rows)
 				if progress != nil && len(groups) == 1 {
 					progress(d, plan.rows)
 				}
 			}
-			return nil, nil
+			return t, nil
 		}, txTimeout(ctx)...)
 		if err != nil {
 			return LoadStats{}, classify("load: "+failed, err)
