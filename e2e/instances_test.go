@@ -1,12 +1,10 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -46,33 +44,11 @@ type instance struct {
 // and returns once it is ready (/readyz 200).
 func startInstance(t *testing.T, uri string) *instance {
 	t.Helper()
-	cmd := exec.Command(buildServer(t), "--addr", "127.0.0.1:0", "--request-timeout", "30s")
-	cmd.Env = append(cmd.Environ(), "NEO4J_URI="+uri, "NEO4J_USER=", "NEO4J_PASSWORD=", "NEO4J_DATABASE=",
-		"COALITIONGRAPH_API_KEYS=feed:"+httpapi.HashKey(instanceKey))
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start the server: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		var rec map[string]any
-		if json.Unmarshal(lines.Bytes(), &rec) == nil && rec["msg"] == "listening" {
-			go func() { _, _ = io.Copy(io.Discard, stdout) }()
-			in := &instance{cmd: cmd, addr: rec["addr"].(string), client: &http.Client{Timeout: time.Minute}}
-			p := &serverProcess{addr: in.addr, client: in.client}
-			waitReady(t, p.readyz)
-			return in
-		}
-	}
-	_ = cmd.Wait()
-	t.Fatalf("server exited before listening (%v): %s", cmd.ProcessState, stderr.String())
-	return nil
+	cmd, addr := runServer(t, uri, 30*time.Second, "COALITIONGRAPH_API_KEYS=feed:"+httpapi.HashKey(instanceKey))
+	in := &instance{cmd: cmd, addr: addr, client: &http.Client{Timeout: time.Minute}}
+	p := &serverProcess{addr: in.addr, client: in.client}
+	waitReady(t, p.readyz)
+	return in
 }
 
 func (in *instance) url() string { return "http://" + in.addr }

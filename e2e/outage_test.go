@@ -1,15 +1,12 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -278,57 +275,12 @@ type serverProcess struct {
 	client *http.Client
 }
 
-var serverBin struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// buildServer builds the server command once per test binary.
-func buildServer(t *testing.T) string {
-	t.Helper()
-	serverBin.once.Do(func() {
-		serverBin.path = filepath.Join(binDir, "server")
-		out, err := exec.Command("go", "build", "-o", serverBin.path, "github.com/coalitiongraph/coalitiongraph/server").CombinedOutput()
-		if err != nil {
-			serverBin.err = fmt.Errorf("go build ./server: %w\n%s", err, out)
-		}
-	})
-	if serverBin.err != nil {
-		t.Fatal(serverBin.err)
-	}
-	return serverBin.path
-}
-
 // startServer runs the server binary with NEO4J_URI=uri on a free port and
 // returns once it listens; t's cleanup kills it.
 func startServer(t *testing.T, uri string) *serverProcess {
 	t.Helper()
-	cmd := exec.Command(buildServer(t), "--addr", "127.0.0.1:0", "--request-timeout", outageTimeout.String())
-	cmd.Env = append(cmd.Environ(), "NEO4J_URI="+uri, "NEO4J_USER=", "NEO4J_PASSWORD=", "NEO4J_DATABASE=")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start the server: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		var rec map[string]any
-		if json.Unmarshal(lines.Bytes(), &rec) == nil && rec["msg"] == "listening" {
-			go func() { _, _ = io.Copy(io.Discard, stdout) }()
-			t.Logf("server process listening at %v after %v", rec["addr"], time.Since(start).Round(time.Millisecond))
-			return &serverProcess{addr: rec["addr"].(string), client: &http.Client{Timeout: 10 * time.Second}}
-		}
-	}
-	_ = cmd.Wait()
-	t.Fatalf("server exited before listening (%v): %s", cmd.ProcessState, stderr.String())
-	return nil
+	_, addr := runServer(t, uri, outageTimeout)
+	return &serverProcess{addr: addr, client: &http.Client{Timeout: 10 * time.Second}}
 }
 
 func (p *serverProcess) get(t *testing.T, path string) (int, string) {
