@@ -63,14 +63,10 @@ RETURN cells, actors`
 // equivalent.
 func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, error) {
 	cypher, params := aggregateQuery(f, matrixTemplate, asOfMatrixTemplate)
-	recs, err := s.read(ctx, "matrix", cypher+matrixReturn, params)
+	rec, err := s.readOne(ctx, "matrix", cypher+matrixReturn, params)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != 1 {
-		return nil, fmt.Errorf("neo4j: matrix: %d records, want 1", len(recs))
-	}
-	rec := recs[0].AsMap()
 	actors, err := decodeEntities(rec["actors"])
 	if err != nil {
 		return nil, err

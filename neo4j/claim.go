@@ -89,6 +89,7 @@ RETURN count(*) AS n, sum(written) AS written`
 
 // ---- Reads ----
 
+// Filter fragments (see filter).
 const (
 	claimByID      = `c.id IN $ids`
 	claimBySubject = `s.id IN $subjects`
@@ -102,18 +103,11 @@ ORDER BY c.id`
 
 // Claims returns the matching claims ordered by id.
 func (s *Store) Claims(ctx context.Context, f cg.ClaimFilter) ([]*cg.Claim, error) {
-	params := map[string]any{}
-	var conds []string
-	if len(f.IDs) > 0 {
-		conds, params["ids"] = append(conds, claimByID), orNil(f.IDs)
-	}
-	if len(f.SubjectIDs) > 0 {
-		conds, params["subjects"] = append(conds, claimBySubject), orNil(f.SubjectIDs)
-	}
-	if len(f.SourceIDs) > 0 {
-		conds, params["sources"] = append(conds, claimBySource), orNil(f.SourceIDs)
-	}
-	recs, err := s.read(ctx, "claims", fmt.Sprintf(claimsTemplate, where(conds)), params)
+	q := newFilter(nil)
+	q.in(claimByID, "ids", orNil(f.IDs))
+	q.in(claimBySubject, "subjects", orNil(f.SubjectIDs))
+	q.in(claimBySource, "sources", orNil(f.SourceIDs))
+	recs, err := s.read(ctx, "claims", fmt.Sprintf(claimsTemplate, where(q.conds)), q.params)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 // that returns a page with what it refers to. Reads as of a moment take
 // the same shape over the history (history.go).
 
-// Filter fragments, as for entities.
+// Filter fragments (see filter).
 const (
 	commitmentByID       = `r.id IN $ids`
 	commitmentByKind     = `type(r) IN $kinds`
@@ -47,28 +47,16 @@ type filterFragments struct {
 }
 
 func filterConds(f cg.CommitmentFilter, frag filterFragments) ([]string, map[string]any) {
-	params := map[string]any{}
-	var conds []string
-	add := func(cond, name string, values []string) {
-		if cond != "" && len(values) > 0 {
-			conds = append(conds, cond)
-			params[name] = values
-		}
-	}
-	add(frag.id, "ids", orNil(f.IDs))
-	add(frag.kind, "kinds", orNil(f.Kinds))
-	add(frag.status, "statuses", orNil(f.Statuses))
-	add(frag.actor, "actors", orNil(f.ActorIDs))
-	add(frag.target, "targets", orNil(f.TargetIDs))
-	add(frag.source, "sources", orNil(f.SourceIDs))
-	add(frag.statedBy, "statedBy", orNil(f.StatedByIDs))
-	if f.From.Known() {
-		conds, params["from"] = append(conds, frag.from), isoDay(f.From.Start())
-	}
-	if f.To.Known() {
-		conds, params["to"] = append(conds, frag.to), isoDay(f.To.End())
-	}
-	return conds, params
+	q := newFilter(nil)
+	q.in(frag.id, "ids", orNil(f.IDs))
+	q.in(frag.kind, "kinds", orNil(f.Kinds))
+	q.in(frag.status, "statuses", orNil(f.Statuses))
+	q.in(frag.actor, "actors", orNil(f.ActorIDs))
+	q.in(frag.target, "targets", orNil(f.TargetIDs))
+	q.in(frag.source, "sources", orNil(f.SourceIDs))
+	q.in(frag.statedBy, "statedBy", orNil(f.StatedByIDs))
+	q.dates(frag.from, frag.to, f.From, f.To)
+	return q.conds, q.params
 }
 
 // Commitments lists the matching commitments a page at a time, with the
@@ -79,22 +67,13 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, "commitments", cypher, params)
+	m, err := s.readOne(ctx, "commitments", cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != 1 {
-		return nil, fmt.Errorf("neo4j: commitments: %d records, want 1", len(recs))
-	}
-	m := recs[0].AsMap()
-	rows, _ := m["page"].([]any)
-	page := &cg.CommitmentPage{TotalCount: toInt(m["total"]), Commitments: make([]*cg.Commitment, 0, len(rows))}
-	for _, row := range rows {
-		c, err := decodeCommitment(row)
-		if err != nil {
-			return nil, err
-		}
-		page.Commitments = append(page.Commitments, c)
+	page := &cg.CommitmentPage{TotalCount: toInt(m["total"])}
+	if page.Commitments, err = decodeAll(asList(m["page"]), decodeCommitment); err != nil {
+		return nil, err
 	}
 	if p.First > 0 && len(page.Commitments) > p.First {
 		page.Commitments = page.Commitments[:p.First]
@@ -103,13 +82,8 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	if page.Entities, err = decodeEntities(m["entities"]); err != nil {
 		return nil, err
 	}
-	page.Sources = make([]*cg.Source, 0, len(asList(m["sources"])))
-	for _, v := range asList(m["sources"]) {
-		src, err := decodeSource(v)
-		if err != nil {
-			return nil, err
-		}
-		page.Sources = append(page.Sources, src)
+	if page.Sources, err = decodeAll(asList(m["sources"]), decodeSource); err != nil {
+		return nil, err
 	}
 	return page, nil
 }

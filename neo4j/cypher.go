@@ -153,6 +153,42 @@ func andConds(conds []string) string {
 	return " AND " + strings.Join(conds, " AND ")
 }
 
+// filter collects a query's WHERE fragments and their parameters. A
+// fragment is added only for a filter field that is set, so that the
+// planner sees plain predicates (and uses the id constraints' indexes)
+// instead of `$x IS NULL OR …`.
+type filter struct {
+	conds  []string
+	params map[string]any
+}
+
+func newFilter(params map[string]any) *filter {
+	if params == nil {
+		params = map[string]any{}
+	}
+	return &filter{params: params}
+}
+
+// in adds cond, with values as the parameter name, when there are values
+// and a fragment (an empty one is not applied).
+func (q *filter) in(cond, name string, values []string) {
+	if cond != "" && len(values) > 0 {
+		q.conds = append(q.conds, cond)
+		q.params[name] = values
+	}
+}
+
+// dates adds the conditions of the known ends of a date range, as
+// $from (its first day) and $to (the day after it).
+func (q *filter) dates(fromCond, toCond string, from, to cg.Date) {
+	if from.Known() {
+		q.conds, q.params["from"] = append(q.conds, fromCond), isoDay(from.Start())
+	}
+	if to.Known() {
+		q.conds, q.params["to"] = append(q.conds, toCond), isoDay(to.End())
+	}
+}
+
 // orNil converts a filter list to strings; nil when empty.
 func orNil[T ~string](values []T) []string {
 	if len(values) == 0 {

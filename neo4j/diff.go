@@ -79,14 +79,10 @@ func (s *Store) Diff(ctx context.Context, ds *cg.Dataset) (*Diff, error) {
 	if ds == nil {
 		ds = &cg.Dataset{}
 	}
-	recs, err := s.read(ctx, "diff", storedHashes, nil)
+	m, err := s.readOne(ctx, "diff", storedHashes, nil)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != 1 {
-		return nil, fmt.Errorf("neo4j: diff: %d records, want 1", len(recs))
-	}
-	m := recs[0].AsMap()
 	hashes := func(key string) map[string]string {
 		out := map[string]string{}
 		for _, pair := range asList(m[key]) {

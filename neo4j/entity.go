@@ -105,16 +105,8 @@ RETURN count(*) AS n`
 // holds the id's lock, so the latest version cannot move).
 //
 //	(:EntityVersion {entityId, version, recordedAt, recordedBy, reason, data})
-var (
-	latestEntityVersion = `OPTIONAL MATCH (e:Entity {id: $id})
-CALL () { OPTIONAL MATCH (v:EntityVersion {entityId: $id}) RETURN max(v.version) AS latest }
-RETURN CASE WHEN e IS NULL THEN null ELSE ` + entityProjection + ` END AS current, latest`
-	createEntityVersions = `UNWIND $rows AS row
-CREATE (:EntityVersion {entityId: row.id, version: row.version, recordedAt: row.recordedAt, recordedBy: row.recordedBy, reason: row.reason, data: row.data})`
-	entityVersions = `MATCH (v:EntityVersion {entityId: $id})
-RETURN v.version AS version, v.recordedAt AS recordedAt, v.recordedBy AS recordedBy, v.reason AS reason, v.data AS data
-ORDER BY v.version`
-)
+var latestEntityVersion, createEntityVersions, entityVersions = putVersionStatements("EntityVersion", "entityId",
+	`OPTIONAL MATCH (e:Entity {id: $id})`, `CASE WHEN e IS NULL THEN null ELSE `+entityProjection+` END`)
 
 var (
 	// Per entity kind.
@@ -148,55 +140,27 @@ func (s *Store) PutEntity(ctx context.Context, e *cg.Entity, m cg.WriteMeta) (*c
 		if err != nil {
 			return nil, err
 		}
-		row := entityRow(stored)
-		cur, latest, err := latestPut(ctx, tx, latestEntityVersion, stored.ID, decodeEntity)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := versionRows(cg.EntityPutVersions(cur, latest, stored, m),
-			func(v cg.EntityVersion) string { return v.Entity.ID }, func(v cg.EntityVersion) cg.PutStamp { return v.PutStamp },
-			func(v cg.EntityVersion) any { return v.Entity })
-		if err != nil {
-			return nil, err
-		}
-		if err := exec(ctx, tx, putEntity[stored.Kind], map[string]any{"row": row}, 1); err != nil {
-			return nil, err
-		}
-		if err := run(ctx, tx, createEntityVersions, map[string]any{"rows": rows}); err != nil {
-			return nil, err
-		}
-		return stored, nil
+		return stored, writePut(ctx, tx, putStatements{latestEntityVersion, putEntity[stored.Kind], createEntityVersions},
+			stored.ID, entityRow(stored), decodeEntity,
+			func(cur *cg.Entity, latest int) ([]any, error) {
+				return versionRows(cg.EntityPutVersions(cur, latest, stored, m),
+					func(v cg.EntityVersion) string { return v.Entity.ID }, func(v cg.EntityVersion) cg.PutStamp { return v.PutStamp },
+					func(v cg.EntityVersion) any { return v.Entity })
+			})
 	})
 }
 
 // EntityHistory lists every version of the entity, oldest first.
 func (s *Store) EntityHistory(ctx context.Context, id string) ([]cg.EntityVersion, error) {
-	values, stamps, err := readVersions[cg.Entity](ctx, s, "entity history", entityVersions, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(values) == 0 {
-		es, err := s.Entities(ctx, cg.EntityFilter{IDs: []string{id}})
-		if err != nil {
-			return nil, err
-		}
-		if len(es) == 0 {
-			return nil, cg.UnknownEntity(id)
-		}
-		return []cg.EntityVersion{{Entity: es[0], PutStamp: cg.CuratedStamp()}}, nil
-	}
-	out := make([]cg.EntityVersion, len(values))
-	for i := range values {
-		out[i] = cg.EntityVersion{Entity: values[i], PutStamp: stamps[i]}
-	}
-	return out, nil
+	return putHistory(ctx, s, "entity history", entityVersions, id,
+		func() ([]*cg.Entity, error) { return s.Entities(ctx, cg.EntityFilter{IDs: []string{id}}) },
+		func() error { return cg.UnknownEntity(id) },
+		func(v *cg.Entity, st cg.PutStamp) cg.EntityVersion { return cg.EntityVersion{Entity: v, PutStamp: st} })
 }
 
 // ---- Reads ----
 
-// Filter fragments. A query includes the fragment of each filter field that
-// is set, joined with AND, so that the planner sees plain predicates (and
-// uses the id constraints' indexes) instead of `$x IS NULL OR …`.
+// Filter fragments (see filter).
 const (
 	entityByID     = `e.id IN $ids`
 	entityByKind   = `e.kind IN $kinds`
@@ -228,24 +192,15 @@ func (s *Store) Entities(ctx context.Context, f cg.EntityFilter) ([]*cg.Entity, 
 	if f.Limit > 0 {
 		params["limit"] = int64(f.Limit)
 	}
-	var conds []string
-	if len(f.IDs) > 0 {
-		conds, params["ids"] = append(conds, entityByID), orNil(f.IDs)
-	}
-	if len(f.Kinds) > 0 {
-		conds, params["kinds"] = append(conds, entityByKind), orNil(f.Kinds)
-	}
-	if f.From.Known() {
-		conds, params["from"] = append(conds, entityFrom), isoDay(f.From.Start())
-	}
-	if f.To.Known() {
-		conds, params["to"] = append(conds, entityTo), isoDay(f.To.End())
-	}
+	q := newFilter(params)
+	q.in(entityByID, "ids", orNil(f.IDs))
+	q.in(entityByKind, "kinds", orNil(f.Kinds))
+	q.dates(entityFrom, entityTo, f.From, f.To)
 	rank, byName := "0", ""
-	if q := cg.FoldName(f.Search); q != "" {
-		rank, byName, params["q"] = entitySearchBy, "e.lowerName,", q
+	if search := cg.FoldName(f.Search); search != "" {
+		rank, byName, params["q"] = entitySearchBy, "e.lowerName,", search
 	}
-	cypher := fmt.Sprintf(entitiesTemplate, where(conds), rank, byName, byName)
+	cypher := fmt.Sprintf(entitiesTemplate, where(q.conds), rank, byName, byName)
 	recs, err := s.read(ctx, "entities", cypher, params)
 	if err != nil {
 		return nil, err

@@ -97,14 +97,10 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 		// allShortestPaths refuses equal ends; the answer needs no search.
 		cypher = entityExists
 	}
-	recs, err := s.read(ctx, "paths", cypher, params)
+	m, err := s.readOne(ctx, "paths", cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != 1 {
-		return nil, fmt.Errorf("neo4j: paths: %d records, want 1", len(recs))
-	}
-	m := recs[0].AsMap()
 	if found, _ := m["fromFound"].(bool); !found {
 		return nil, notFound("from", fromID)
 	}
@@ -148,19 +144,11 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, depth int) (*cg.Su
 	if g.Entities, err = decodeEntities(m["entities"]); err != nil {
 		return nil, err
 	}
-	for _, v := range asList(m["commitments"]) {
-		c, err := decodeCommitment(v)
-		if err != nil {
-			return nil, err
-		}
-		g.Commitments = append(g.Commitments, c)
+	if g.Commitments, err = decodeAll(asList(m["commitments"]), decodeCommitment); err != nil {
+		return nil, err
 	}
-	for _, v := range asList(m["relations"]) {
-		r, err := decodeRelation(v)
-		if err != nil {
-			return nil, err
-		}
-		g.Relations = append(g.Relations, r)
+	if g.Relations, err = decodeAll(asList(m["relations"]), decodeRelation); err != nil {
+		return nil, err
 	}
 	return g, nil
 }

@@ -164,16 +164,7 @@ func (s *Store) CommitmentHistory(ctx context.Context, id string) ([]*cg.Commitm
 	if len(recs) == 0 {
 		return nil, cg.UnknownCommitment(id)
 	}
-	out := make([]*cg.Commitment, 0, len(recs))
-	for _, rec := range recs {
-		v, _ := rec.Get("version")
-		c, err := decodeCommitment(v)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return decodeRecords(recs, "version", decodeCommitment)
 }
 
 // VersionSteps lists the versions whose stored knownFrom falls in (since,
@@ -208,6 +199,73 @@ func (s *Store) VersionSteps(ctx context.Context, since, until *time.Time) ([]cg
 }
 
 // ---- Put history (entities and sources) ----
+
+// putVersionStatements are the statements of a put type's versions, nodes
+// (:<label> {<idKey>, version, recordedAt, recordedBy, reason, data}):
+// latest reads the current value (matched by match, returned by current)
+// with the latest version number, create writes rows of versions, list
+// reads an id's versions, oldest first.
+func putVersionStatements(label, idKey, match, current string) (latest, create, list string) {
+	latest = match + `
+CALL () { OPTIONAL MATCH (v:` + label + ` {` + idKey + `: $id}) RETURN max(v.version) AS latest }
+RETURN ` + current + ` AS current, latest`
+	create = `UNWIND $rows AS row
+CREATE (:` + label + ` {` + idKey + `: row.id, version: row.version, recordedAt: row.recordedAt, recordedBy: row.recordedBy, reason: row.reason, data: row.data})`
+	list = `MATCH (v:` + label + ` {` + idKey + `: $id})
+RETURN v.version AS version, v.recordedAt AS recordedAt, v.recordedBy AS recordedBy, v.reason AS reason, v.data AS data
+ORDER BY v.version`
+	return latest, create, list
+}
+
+// putStatements are the statements of a put: read the current value and
+// the latest version (latestPut), write the value from its row, write the
+// versions (versionRows).
+type putStatements struct{ latest, put, createVersions string }
+
+// writePut writes, in a put's transaction, the value with id as row and
+// the versions that versions makes of the current value (nil when new)
+// and the latest version puts stored.
+func writePut[T any](ctx context.Context, tx nd.ManagedTransaction, q putStatements, id string, row map[string]any,
+	decode func(any) (*T, error), versions func(cur *T, latest int) ([]any, error)) error {
+	cur, latest, err := latestPut(ctx, tx, q.latest, id, decode)
+	if err != nil {
+		return err
+	}
+	rows, err := versions(cur, latest)
+	if err != nil {
+		return err
+	}
+	if err := exec(ctx, tx, q.put, map[string]any{"row": row}, 1); err != nil {
+		return err
+	}
+	return run(ctx, tx, q.createVersions, map[string]any{"rows": rows})
+}
+
+// putHistory lists an id's versions, oldest first: those its puts stored
+// or, when there are none, the current value (from current) as the
+// curated version 1; unknown is the error for an id with neither.
+func putHistory[T, V any](ctx context.Context, s *Store, op, cypher, id string, current func() ([]*T, error),
+	unknown func() error, version func(*T, cg.PutStamp) V) ([]V, error) {
+	values, stamps, err := readVersions[T](ctx, s, op, cypher, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(values) == 0 {
+		cur, err := current()
+		if err != nil {
+			return nil, err
+		}
+		if len(cur) == 0 {
+			return nil, unknown()
+		}
+		return []V{version(cur[0], cg.CuratedStamp())}, nil
+	}
+	out := make([]V, len(values))
+	for i := range values {
+		out[i] = version(values[i], stamps[i])
+	}
+	return out, nil
+}
 
 // latestPut reads, in a put's transaction, the current entity or source
 // (nil when new) and the latest version puts stored (0 when none).

@@ -232,14 +232,11 @@ func (s *Store) resampleIndexes(ctx context.Context) {
 
 // hasEdges reports whether the graph holds any edge.
 func (s *Store) hasEdges(ctx context.Context) (bool, error) {
-	recs, err := s.read(ctx, "load: look for edges", anyEdges, nil)
+	m, err := s.readOne(ctx, "load: look for edges", anyEdges, nil)
 	if err != nil {
 		return false, err
 	}
-	if len(recs) != 1 {
-		return false, fmt.Errorf("neo4j: load: look for edges: %d records, want 1", len(recs))
-	}
-	found, _ := recs[0].AsMap()["found"].(bool)
+	found, _ := m["found"].(bool)
 	return found, nil
 }
 

@@ -78,7 +78,7 @@ func init() {
 
 // ---- Reads ----
 
-// Filter fragments, as for entities.
+// Filter fragments (see filter).
 const (
 	relationByID     = `r.id IN $ids`
 	relationByKind   = `type(r) IN $kinds`
@@ -95,28 +95,15 @@ ORDER BY r.id`
 
 // Relations returns the matching relations ordered by id.
 func (s *Store) Relations(ctx context.Context, f cg.RelationFilter) ([]*cg.Relation, error) {
-	params := map[string]any{}
-	var conds []string
-	if len(f.IDs) > 0 {
-		conds, params["ids"] = append(conds, relationByID), orNil(f.IDs)
-	}
-	if len(f.Kinds) > 0 {
-		conds, params["kinds"] = append(conds, relationByKind), orNil(f.Kinds)
-	}
-	if len(f.EntityIDs) > 0 {
-		conds, params["entities"] = append(conds, relationByEntity), orNil(f.EntityIDs)
-	}
-	if len(f.FromIDs) > 0 {
-		conds, params["from"] = append(conds, relationByFrom), orNil(f.FromIDs)
-	}
-	if len(f.ToIDs) > 0 {
-		conds, params["to"] = append(conds, relationByTo), orNil(f.ToIDs)
-	}
-	if len(f.SourceIDs) > 0 {
-		conds, params["sources"] = append(conds, relationBySource), orNil(f.SourceIDs)
-	}
-	cypher := fmt.Sprintf(relationsTemplate, relationTypes, where(conds), relationProjection)
-	recs, err := s.read(ctx, "relations", cypher, params)
+	q := newFilter(nil)
+	q.in(relationByID, "ids", orNil(f.IDs))
+	q.in(relationByKind, "kinds", orNil(f.Kinds))
+	q.in(relationByEntity, "entities", orNil(f.EntityIDs))
+	q.in(relationByFrom, "from", orNil(f.FromIDs))
+	q.in(relationByTo, "to", orNil(f.ToIDs))
+	q.in(relationBySource, "sources", orNil(f.SourceIDs))
+	cypher := fmt.Sprintf(relationsTemplate, relationTypes, where(q.conds), relationProjection)
+	recs, err := s.read(ctx, "relations", cypher, q.params)
 	if err != nil {
 		return nil, err
 	}

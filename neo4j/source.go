@@ -90,16 +90,8 @@ RETURN count(*) AS n`
 // Puts keep versions (cg.PutHistory), as entities do:
 //
 //	(:SourceVersion {sourceId, version, recordedAt, recordedBy, reason, data})
-var (
-	latestSourceVersion = `OPTIONAL MATCH (s:Source {id: $id})
-CALL () { OPTIONAL MATCH (v:SourceVersion {sourceId: $id}) RETURN max(v.version) AS latest }
-RETURN CASE WHEN s IS NULL THEN null ELSE ` + sourceProjection + ` END AS current, latest`
-	createSourceVersions = `UNWIND $rows AS row
-CREATE (:SourceVersion {sourceId: row.id, version: row.version, recordedAt: row.recordedAt, recordedBy: row.recordedBy, reason: row.reason, data: row.data})`
-	sourceVersions = `MATCH (v:SourceVersion {sourceId: $id})
-RETURN v.version AS version, v.recordedAt AS recordedAt, v.recordedBy AS recordedBy, v.reason AS reason, v.data AS data
-ORDER BY v.version`
-)
+var latestSourceVersion, createSourceVersions, sourceVersions = putVersionStatements("SourceVersion", "sourceId",
+	`OPTIONAL MATCH (s:Source {id: $id})`, `CASE WHEN s IS NULL THEN null ELSE `+sourceProjection+` END`)
 
 // PutSource creates src or replaces the source with its id.
 func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (*cg.Source, error) {
@@ -113,48 +105,22 @@ func (s *Store) PutSource(ctx context.Context, src *cg.Source, m cg.WriteMeta) (
 		if err != nil {
 			return nil, err
 		}
-		row := sourceRow(stored)
-		cur, latest, err := latestPut(ctx, tx, latestSourceVersion, stored.ID, decodeSource)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := versionRows(cg.SourcePutVersions(cur, latest, stored, m),
-			func(v cg.SourceVersion) string { return v.Source.ID }, func(v cg.SourceVersion) cg.PutStamp { return v.PutStamp },
-			func(v cg.SourceVersion) any { return v.Source })
-		if err != nil {
-			return nil, err
-		}
-		if err := exec(ctx, tx, putSource, map[string]any{"row": row}, 1); err != nil {
-			return nil, err
-		}
-		if err := run(ctx, tx, createSourceVersions, map[string]any{"rows": rows}); err != nil {
-			return nil, err
-		}
-		return stored, nil
+		return stored, writePut(ctx, tx, putStatements{latestSourceVersion, putSource, createSourceVersions},
+			stored.ID, sourceRow(stored), decodeSource,
+			func(cur *cg.Source, latest int) ([]any, error) {
+				return versionRows(cg.SourcePutVersions(cur, latest, stored, m),
+					func(v cg.SourceVersion) string { return v.Source.ID }, func(v cg.SourceVersion) cg.PutStamp { return v.PutStamp },
+					func(v cg.SourceVersion) any { return v.Source })
+			})
 	})
 }
 
 // SourceHistory lists every version of the source, oldest first.
 func (s *Store) SourceHistory(ctx context.Context, id string) ([]cg.SourceVersion, error) {
-	values, stamps, err := readVersions[cg.Source](ctx, s, "source history", sourceVersions, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(values) == 0 {
-		ss, err := s.Sources(ctx, []string{id})
-		if err != nil {
-			return nil, err
-		}
-		if len(ss) == 0 {
-			return nil, cg.UnknownSource(id)
-		}
-		return []cg.SourceVersion{{Source: ss[0], PutStamp: cg.CuratedStamp()}}, nil
-	}
-	out := make([]cg.SourceVersion, len(values))
-	for i := range values {
-		out[i] = cg.SourceVersion{Source: values[i], PutStamp: stamps[i]}
-	}
-	return out, nil
+	return putHistory(ctx, s, "source history", sourceVersions, id,
+		func() ([]*cg.Source, error) { return s.Sources(ctx, []string{id}) },
+		func() error { return cg.UnknownSource(id) },
+		func(v *cg.Source, st cg.PutStamp) cg.SourceVersion { return cg.SourceVersion{Source: v, PutStamp: st} })
 }
 
 // ---- Reads ----

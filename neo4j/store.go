@@ -293,16 +293,24 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 	return res.Records, nil
 }
 
+// readOne runs a read that answers one record and returns its values.
+func (s *Store) readOne(ctx context.Context, op, cypher string, params map[string]any) (map[string]any, error) {
+	recs, err := s.read(ctx, op, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: %s: %d records, want 1", op, len(recs))
+	}
+	return recs[0].AsMap(), nil
+}
+
 // Stats counts all nodes and relationships in the database.
 func (s *Store) Stats(ctx context.Context) (nodes, rels int, err error) {
-	recs, err := s.read(ctx, "stats", statsQuery, nil)
+	m, err := s.readOne(ctx, "stats", statsQuery, nil)
 	if err != nil {
 		return 0, 0, err
 	}
-	if len(recs) != 1 {
-		return 0, 0, fmt.Errorf("neo4j: stats: %d records", len(recs))
-	}
-	m := recs[0].AsMap()
 	return toInt(m["nodes"]), toInt(m["rels"]), nil
 }
 
