@@ -137,11 +137,18 @@ func commitmentHash(c *cg.Commitment) string {
 }
 
 // commitmentProjection reads a commitment a-[r]->t as decodeCommitment
-// expects; versionProjection (history.go) reads a version node the same.
+// expects.
 var commitmentProjection = `{id: r.id, kind: type(r), actor: a.id, target: t.id, status: r.status, date: r.date, ` +
 	`dateReasoning: r.dateReasoning, statedBy: r.statedBy, conditions: r.conditions, summary: r.summary, version: r.version, ` +
 	`recordedAt: r.recordedAt, recordedBy: r.recordedBy, reason: r.reason, validFrom: r.validFrom, ` +
 	`evidence: ` + evidenceOf("r.id") + `}`
+
+// versionProjection reads a version node v as decodeCommitment expects.
+const versionProjection = `{id: v.commitmentId, kind: v.kind, actor: v.actor, target: v.target, status: v.status, ` +
+	`date: v.date, dateReasoning: v.dateReasoning, statedBy: v.statedBy, conditions: v.conditions, summary: v.summary, version: v.version, ` +
+	`recordedAt: v.recordedAt, recordedBy: v.recordedBy, reason: v.reason, validFrom: v.validFrom, retracted: v.retracted, ` +
+	`evidence: COLLECT { MATCH (v)-[q:CITES]->(s:Source) WITH q, s ORDER BY q.ord ` +
+	`RETURN {sourceId: s.id, quote: q.quote, attributedTo: q.attributedTo, line: q.line} }}`
 
 func decodeCommitment(v any) (*cg.Commitment, error) {
 	m := asMap(v)

@@ -26,13 +26,6 @@ import (
 // relationships to the entities, so that path and neighbourhood queries in
 // Neo4j Browser ("any relationship") do not wander through history.
 
-// versionProjection reads a version node v as decodeCommitment expects.
-const versionProjection = `{id: v.commitmentId, kind: v.kind, actor: v.actor, target: v.target, status: v.status, ` +
-	`date: v.date, dateReasoning: v.dateReasoning, statedBy: v.statedBy, conditions: v.conditions, summary: v.summary, version: v.version, ` +
-	`recordedAt: v.recordedAt, recordedBy: v.recordedBy, reason: v.reason, validFrom: v.validFrom, retracted: v.retracted, ` +
-	`evidence: COLLECT { MATCH (v)-[q:CITES]->(s:Source) WITH q, s ORDER BY q.ord ` +
-	`RETURN {sourceId: s.id, quote: q.quote, attributedTo: q.attributedTo, line: q.line} }}`
-
 // createVersion writes the version row.v (its properties) with the
 // evidence row.vEvidence. The caller sets anything computed in Cypher
 // (Load's version numbers) through extra, a SET list ("" for none), and
