@@ -15,6 +15,19 @@ import (
 //	go test -run '^$' -bench Load100k -benchtime 1x ./neo4j/
 func BenchmarkLoad100k(b *testing.B) { benchmarkLoad(b, 100_000, 1000) }
 
+// BenchmarkPlanLoad100k builds Load's batched rows for the same dataset
+// without Neo4j: the Go side of a load (checks, rows, hashes):
+//
+//	go test -run '^$' -bench PlanLoad100k -benchmem ./neo4j/
+func BenchmarkPlanLoad100k(b *testing.B) {
+	ds := storetest.Synthetic(100_000, 1000, 1)
+	for b.Loop() {
+		if _, err := planLoad(ds, defaultBatchSize); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // benchmarkLoad loads a synthetic dataset into an empty database, then
 // loads it again unchanged (the cost of a reseed), and checks the graph's
 // size.

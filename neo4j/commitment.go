@@ -23,12 +23,13 @@ import (
 // here too. Listings and aggregates are in commitments.go.
 
 // commitmentFacts are the properties of c a dataset states, with its date
-// range as ISO days (dateRow).
-func commitmentFacts(c *cg.Commitment) map[string]any {
-	row := map[string]any{
-		"status": string(c.Status), "dateReasoning": orNilString(c.DateReasoning), "statedBy": orNilString(c.StatedByID),
-		"conditions": orNilList(c.Conditions), "summary": orNilString(c.Summary),
-	}
+// range as ISO days (dateRow), in a map with room for more entries (a
+// load builds rows by the hundred thousand: growing the map would
+// allocate again).
+func commitmentFacts(c *cg.Commitment, room int) map[string]any {
+	row := make(map[string]any, 9+room)
+	row["status"], row["dateReasoning"], row["statedBy"] = string(c.Status), orNilString(c.DateReasoning), orNilString(c.StatedByID)
+	row["conditions"], row["summary"] = orNilList(c.Conditions), orNilString(c.Summary)
 	dateRow(row, c.Date)
 	return row
 }
@@ -57,7 +58,7 @@ func versionKey(id string, version int) string { return fmt.Sprintf("%s@%d", id,
 // ValidFrom, a curated one takes its sources from source.
 func versionProps(c *cg.Commitment, source func(id string) *cg.Source) map[string]any {
 	knownFrom, known := cg.KnownFrom(c, source)
-	m := withDates(commitmentFacts(c), c.Date)
+	m := withDates(commitmentFacts(c, 13), c.Date)
 	m["key"], m["commitmentId"], m["version"] = versionKey(c.ID, c.Version), c.ID, int64(c.Version)
 	m["kind"], m["actor"], m["target"] = string(c.Kind), c.ActorID, c.TargetID
 	m["recordedAt"], m["recordedBy"], m["reason"] = orNilTime(c.RecordedAt), orNilString(c.RecordedBy), orNilString(c.Reason)
@@ -72,7 +73,7 @@ func versionProps(c *cg.Commitment, source func(id string) *cg.Source) map[strin
 // liveProps are the properties of the relationship that holds c as the
 // current version.
 func liveProps(c *cg.Commitment) map[string]any {
-	m := withDates(commitmentFacts(c), c.Date)
+	m := withDates(commitmentFacts(c, 6), c.Date)
 	m["version"], m["recordedAt"], m["recordedBy"] = int64(c.Version), orNilTime(c.RecordedAt), orNilString(c.RecordedBy)
 	m["reason"], m["validFrom"], m["evidenceCount"] = orNilString(c.Reason), orNilTime(c.ValidFrom), int64(len(c.Evidence))
 	return m
@@ -90,7 +91,7 @@ func commitmentParams(c *cg.Commitment) map[string]any {
 // numbers and stamps the versions of changed facts itself); source finds
 // the dataset's sources.
 func commitmentLoadRow(c *cg.Commitment, source func(id string) *cg.Source) map[string]any {
-	row := commitmentFacts(c)
+	row := commitmentFacts(c, 7)
 	row["id"], row["actor"], row["target"] = c.ID, c.ActorID, c.TargetID
 	row["evidence"] = evidenceRows(c.Evidence)
 	first := *c
