@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -48,6 +50,7 @@ func TestNeo4jKillDuringWrites(t *testing.T) {
 		mu       sync.Mutex
 		acked    []string
 		failures = map[cg.Code]int{}
+		firstErr = map[cg.Code]string{} // the first error of each code, with its chain's types
 		next     atomic.Int64
 		stop     = make(chan struct{})
 		lastGood atomic.Int64 // unix nanos of the latest acknowledged write
@@ -63,7 +66,11 @@ func TestNeo4jKillDuringWrites(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			failures[cg.ErrorCode(err)]++
+			code := cg.ErrorCode(err)
+			failures[code]++
+			if _, ok := firstErr[code]; !ok {
+				firstErr[code] = fmt.Sprintf("%v [chain %s]", err, errorChain(err))
+			}
 			return
 		}
 		acked = append(acked, c.ID)
@@ -157,17 +164,56 @@ func TestNeo4jKillDuringWrites(t *testing.T) {
 		}
 	}
 	t.Logf("acknowledged writes lost: %d of %d", lost, len(ids))
+	for code, e := range firstErr {
+		t.Logf("first %s: %s", code, e)
+	}
 	for code, n := range failures {
 		switch code {
 		case cg.CodeStoreUnavailable, cg.CodeTimeout:
-		case cg.CodeInternal:
-			// Known defect, not yet classified: about one run in three, one
-			// write at the moment of the kill answers INTERNAL (seen: 1 of
-			// 50 failures). It is logged, not failed, until its driver error
-			// is found and mapped; no acknowledged write is lost either way.
-			t.Logf("KNOWN DEFECT: %d write(s) failed with INTERNAL during the outage; want STORE_UNAVAILABLE or TIMEOUT", n)
 		default:
-			t.Errorf("%d write(s) failed with %s during the outage; want STORE_UNAVAILABLE or TIMEOUT", n, code)
+			t.Errorf("%d write(s) failed with %s during the outage; want STORE_UNAVAILABLE or TIMEOUT; the first: %s", n, code, firstErr[code])
 		}
 	}
+}
+
+// errorChain names the types of err and of everything it wraps, through
+// Unwrap and through the driver's Inner, Err and Errors fields, so that a
+// misclassified failure says which driver error it was.
+func errorChain(err error) string {
+	var parts []string
+	var walk func(e error, depth int)
+	walk = func(e error, depth int) {
+		if e == nil || depth > 16 {
+			return
+		}
+		parts = append(parts, fmt.Sprintf("%T", e))
+		if v := reflect.ValueOf(e); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+			for _, name := range []string{"Inner", "Err"} {
+				if f := v.Elem().FieldByName(name); f.IsValid() && f.CanInterface() {
+					if inner, ok := f.Interface().(error); ok && inner != nil {
+						walk(inner, depth+1)
+						return
+					}
+				}
+			}
+			if f := v.Elem().FieldByName("Errors"); f.IsValid() && f.CanInterface() {
+				if inner, ok := f.Interface().([]error); ok {
+					for _, ie := range inner {
+						walk(ie, depth+1)
+					}
+					return
+				}
+			}
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap(), depth+1)
+		case interface{ Unwrap() []error }:
+			for _, ie := range u.Unwrap() {
+				walk(ie, depth+1)
+			}
+		}
+	}
+	walk(err, 0)
+	return strings.Join(parts, " > ")
 }

@@ -27,91 +27,153 @@ const (
 	unreachable
 )
 
-// judge walks err and everything it wraps, including the driver's retry
-// record (TransactionExecutionLimit.Errors) and its internal wrappers,
-// which carry their cause in an Inner or Err field without Unwrap.
+// judge reads err and everything it wraps (anyCause).
 func judge(err error) verdict {
-	var timeout, down, conn bool
-	var visit func(e error, depth int)
-	visit = func(e error, depth int) {
-		if e == nil || depth > 16 {
-			return
-		}
-		switch {
-		case errors.Is(e, context.DeadlineExceeded):
-			timeout = true
-		case errors.Is(e, context.Canceled):
-			// The caller gave up; the connection it dropped says nothing
-			// about Neo4j. Kept with the unavailable (as before): nobody
-			// reads the answer.
-			down = true
-		}
-		var op *net.OpError
-		if errors.As(e, &op) && op.Op == "dial" {
-			down = true
-		}
-		if errors.Is(e, syscall.ECONNREFUSED) || errors.Is(e, syscall.ECONNRESET) || errors.Is(e, syscall.EPIPE) ||
-			errors.Is(e, io.EOF) || errors.Is(e, io.ErrUnexpectedEOF) {
-			down = true
-		}
-		switch v := e.(type) {
-		case *nd.ConnectivityError:
-			conn = true
-			visit(v.Inner, depth+1)
-		case *nd.InvalidAuthenticationError, *nd.TokenExpiredError:
-			down = true
-		case *nd.TransactionExecutionLimit:
-			if strings.Contains(v.Cause, "timeout") || strings.Contains(v.Cause, "context") {
-				timeout = true
-			}
-			for _, inner := range v.Errors {
-				visit(inner, depth+1)
-			}
-		case *nd.Neo4jError:
-			switch {
-			case strings.Contains(v.Code, "TransactionTimedOut"):
-				timeout = true
-			case strings.HasPrefix(v.Code, "Neo.TransientError."),
-				strings.HasPrefix(v.Code, "Neo.ClientError.Security."),
-				v.Code == "Neo.ClientError.Database.DatabaseNotFound",
-				v.Code == "Neo.ClientError.Database.DatabaseUnavailable":
-				down = true
-			}
-		}
-		// The pool's borrow time-out and the connection's read and write
-		// time-outs are internal types: recognised by name, followed
-		// through their Err field.
-		t := reflect.TypeOf(e)
-		if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
-			switch t.Elem().Name() {
-			case "PoolTimeout", "ConnectionReadTimeout", "ConnectionWriteTimeout":
-				timeout = true
-			}
-			if f := reflect.ValueOf(e).Elem().FieldByName("Err"); f.IsValid() && f.CanInterface() {
-				if inner, ok := f.Interface().(error); ok {
-					visit(inner, depth+1)
-				}
-			}
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() error }:
-			visit(u.Unwrap(), depth+1)
-		case interface{ Unwrap() []error }:
-			for _, inner := range u.Unwrap() {
-				visit(inner, depth+1)
-			}
-		}
-	}
-	visit(err, 0)
 	switch {
-	case down:
+	case anyCause(err, unreachableCause):
 		return unreachable
-	case timeout:
+	case anyCause(err, timeoutCause):
 		return timedOut
-	case conn:
+	case anyCause(err, isConnectivity):
 		return unreachable
 	}
 	return other
+}
+
+// anyCause reports whether pred holds for err or for anything it wraps:
+// through Unwrap, the driver's retry record (TransactionExecutionLimit.Errors)
+// and its wrappers that carry their cause in an Inner or Err field without
+// Unwrap (ConnectivityError, CommitFailedDeadError, PoolTimeout, the
+// connection's read and write time-outs and cancellations).
+func anyCause(err error, pred func(error) bool) bool {
+	var walk func(e error, depth int) bool
+	walk = func(e error, depth int) bool {
+		if e == nil || depth > 16 {
+			return false
+		}
+		if pred(e) {
+			return true
+		}
+		for _, inner := range wrapped(e) {
+			if walk(inner, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(err, 0)
+}
+
+// wrapped is what e carries inside it.
+func wrapped(e error) []error {
+	switch v := e.(type) {
+	case interface{ Unwrap() error }:
+		return []error{v.Unwrap()}
+	case interface{ Unwrap() []error }:
+		return v.Unwrap()
+	case *nd.TransactionExecutionLimit:
+		return v.Errors
+	}
+	// The driver's internal wrappers are not importable: their cause is
+	// found by field name.
+	rv := reflect.ValueOf(e)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	var out []error
+	for _, name := range []string{"Inner", "Err"} {
+		if f := rv.Elem().FieldByName(name); f.IsValid() && f.CanInterface() {
+			if inner, ok := f.Interface().(error); ok && inner != nil {
+				out = append(out, inner)
+			}
+		}
+	}
+	return out
+}
+
+// driverType is the name of e's type when it is a pointer to a struct: how
+// the driver's internal error types are recognised.
+func driverType(e error) string {
+	if t := reflect.TypeOf(e); t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
+		return t.Elem().Name()
+	}
+	return ""
+}
+
+// connectionFailed reports whether e says the connection to Neo4j failed
+// or ended: a refused or failed dial, a socket reset, aborted, closed,
+// ended or unreachable, a read or write on it that failed other than by a
+// time-out, or a commit whose connection died (its outcome unknown).
+func connectionFailed(e error) bool {
+	if errors.Is(e, syscall.ECONNREFUSED) || errors.Is(e, syscall.ECONNRESET) || errors.Is(e, syscall.ECONNABORTED) ||
+		errors.Is(e, syscall.EPIPE) || errors.Is(e, syscall.EHOSTUNREACH) ||
+		errors.Is(e, syscall.ENETUNREACH) || errors.Is(e, net.ErrClosed) ||
+		errors.Is(e, io.EOF) || errors.Is(e, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(e, &op) && (op.Op == "dial" || !op.Timeout()) {
+		return true
+	}
+	return driverType(e) == "CommitFailedDeadError"
+}
+
+// unreachableCause reports whether e means Neo4j cannot be reached: the
+// connection failed (connectionFailed), Neo4j refused the credentials, is
+// starting, stopping or has no such database, or the caller gave up (kept
+// with the unavailable: nobody reads the answer).
+func unreachableCause(e error) bool {
+	if connectionFailed(e) || errors.Is(e, context.Canceled) {
+		return true
+	}
+	switch v := e.(type) {
+	case *nd.InvalidAuthenticationError, *nd.TokenExpiredError:
+		return true
+	case *nd.Neo4jError:
+		return strings.HasPrefix(v.Code, "Neo.TransientError.") && !strings.Contains(v.Code, "TransactionTimedOut") ||
+			strings.HasPrefix(v.Code, "Neo.ClientError.Security.") ||
+			v.Code == "Neo.ClientError.Database.DatabaseNotFound" ||
+			v.Code == "Neo.ClientError.Database.DatabaseUnavailable"
+	}
+	return false
+}
+
+// timeoutCause reports whether e says the deadline passed: the context's,
+// a socket's, Neo4j's transaction time-out, the driver's retry time, or
+// the pool's borrow and the connection's read and write time-outs.
+func timeoutCause(e error) bool {
+	if errors.Is(e, context.DeadlineExceeded) {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(e, &op) && op.Op != "dial" && op.Timeout() {
+		return true
+	}
+	switch v := e.(type) {
+	case *nd.TransactionExecutionLimit:
+		return strings.Contains(v.Cause, "timeout") || strings.Contains(v.Cause, "context")
+	case *nd.Neo4jError:
+		// A transaction that reached its time-out while waiting for a lock
+		// is stopped with LockClientStopped, not TransactionTimedOut. Each
+		// transaction carries its request's deadline as its time-out
+		// (txTimeout), so that is what ended it; the code's other causes,
+		// an operator's kill or a database shutting down, are rare, and a
+		// request that answers TIMEOUT may be retried all the same.
+		return strings.Contains(v.Code, "TransactionTimedOut") || v.Code == lockClientStopped
+	}
+	switch driverType(e) {
+	case "PoolTimeout", "ConnectionReadTimeout", "ConnectionWriteTimeout":
+		return true
+	}
+	return false
+}
+
+const lockClientStopped = "Neo.ClientError.Transaction.LockClientStopped"
+
+// isConnectivity: the driver's own word that the connection failed.
+func isConnectivity(e error) bool {
+	_, ok := e.(*nd.ConnectivityError)
+	return ok
 }
 
 // unavailable is the error for a Neo4j that cannot be reached.
@@ -145,54 +207,17 @@ func isUnavailable(err error) bool { return judge(err) == unreachable }
 // a call never reached a transaction, so running it again is safe for
 // writes too.
 func acquisitionFailed(err error) bool {
-	var acquire, other bool
-	var visit func(e error, depth int)
-	visit = func(e error, depth int) {
-		if e == nil || depth > 16 {
-			return
-		}
+	acquire := func(e error) bool {
 		var op *net.OpError
-		switch {
-		case errors.Is(e, syscall.ECONNREFUSED), errors.Is(e, syscall.ECONNRESET), errors.Is(e, syscall.EPIPE),
-			errors.Is(e, io.EOF), errors.Is(e, io.ErrUnexpectedEOF):
-			other = true
-			return
-		case errors.As(e, &op) && op.Op == "dial" && op.Timeout():
-			acquire = true
-			return
-		}
-		switch v := e.(type) {
-		case *nd.Neo4jError:
-			other = true
-			return
-		case *nd.ConnectivityError:
-			visit(v.Inner, depth+1)
-			return
-		case *nd.TransactionExecutionLimit:
-			for _, inner := range v.Errors {
-				visit(inner, depth+1)
-			}
-			return
-		}
-		if t := reflect.TypeOf(e); t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
-			if t.Elem().Name() == "PoolTimeout" {
-				acquire = true
-				return
-			}
-			if t.Elem().Name() == "CommitFailedDeadError" {
-				other = true
-				return
-			}
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() error }:
-			visit(u.Unwrap(), depth+1)
-		case interface{ Unwrap() []error }:
-			for _, inner := range u.Unwrap() {
-				visit(inner, depth+1)
-			}
-		}
+		return driverType(e) == "PoolTimeout" || errors.As(e, &op) && op.Op == "dial" && op.Timeout()
 	}
-	visit(err, 0)
-	return acquire && !other
+	failed := func(e error) bool {
+		var op *net.OpError
+		if errors.As(e, &op) && op.Op == "dial" && op.Timeout() {
+			return false
+		}
+		_, server := e.(*nd.Neo4jError)
+		return server || connectionFailed(e)
+	}
+	return anyCause(err, acquire) && !anyCause(err, failed)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"syscall"
 	"testing"
@@ -34,6 +35,13 @@ func TestClassify(t *testing.T) {
 		{"wrong password", &nd.Neo4jError{Code: "Neo.ClientError.Security.Unauthorized"}, cg.CodeStoreUnavailable},
 		{"cancelled", context.Canceled, cg.CodeStoreUnavailable},
 		{"a Cypher bug", &nd.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}, cg.CodeInternal},
+		// Seen in TestNeo4jKillDuringWrites: a write waiting for a lock on a
+		// cold, loaded Neo4j reached its transaction time-out (the
+		// request's deadline) and was stopped.
+		{"transaction stopped at its time-out while waiting for a lock", fmt.Errorf("neo4j: record_commitment c-1: %w",
+			&nd.Neo4jError{Code: "Neo.ClientError.Transaction.LockClientStopped", Msg: "The transaction has been terminated. Retry your operation in a new transaction"}), cg.CodeTimeout},
+		{"a write outlived by its deadline while waiting for a lock", &nd.TransactionExecutionLimit{Cause: "context deadline exceeded",
+			Errors: []error{&nd.Neo4jError{Code: "Neo.ClientError.Transaction.LockClientStopped"}}}, cg.CodeTimeout},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,4 +85,107 @@ func TestSlowQueryIsTimeout(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Logf("ready again %v after the slow query began", time.Since(start).Round(time.Millisecond))
+}
+
+// connectionLosses are the forms a lost connection to Neo4j takes, made
+// from real sockets: the errors a read or write on a Bolt connection
+// returns when the server is killed (FIN or RST), when the driver itself
+// closed it, and when nothing listens any more.
+func connectionLosses(t *testing.T) map[string]error {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	// pair connects a client to the listener and hands the server side
+	// to end.
+	pair := func(end func(c *net.TCPConn)) net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		end(sc.(*net.TCPConn))
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	buf := make([]byte, 16)
+	losses := map[string]error{}
+
+	eof := pair(func(c *net.TCPConn) { _ = c.Close() })
+	_, losses["peer closed (FIN): read"] = eof.Read(buf)
+
+	reset := pair(func(c *net.TCPConn) { _ = c.SetLinger(0); _ = c.Close() })
+	_, losses["peer killed (RST): read"] = reset.Read(buf)
+
+	pipe := pair(func(c *net.TCPConn) { _ = c.SetLinger(0); _ = c.Close() })
+	_, _ = pipe.Read(buf) // takes the RST
+	_, losses["peer killed (RST): write"] = pipe.Write([]byte("PULL"))
+
+	closed := pair(func(c *net.TCPConn) {})
+	_ = closed.Close()
+	_, losses["closed by the driver: read"] = closed.Read(buf)
+
+	partial := pair(func(c *net.TCPConn) { _, _ = c.Write([]byte{0, 8, 1}); _ = c.Close() })
+	_, losses["killed within a chunk"] = io.ReadFull(partial, buf)
+
+	gone, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goneAddr := gone.Addr().String()
+	_ = gone.Close()
+	_, losses["restarting: dial refused"] = net.Dial("tcp", goneAddr)
+
+	for name, err := range losses {
+		if err == nil {
+			t.Fatalf("%s: no error", name)
+		}
+	}
+	return losses
+}
+
+// CommitFailedDeadError is named like the driver's internal type (which
+// cannot be imported): a commit whose connection died, its outcome
+// unknown. The store recognises the driver's wrappers by name.
+type CommitFailedDeadError struct{ Inner error }
+
+func (e *CommitFailedDeadError) Error() string {
+	return "Connection lost during commit: " + e.Inner.Error()
+}
+
+// Every form a lost connection takes, however the driver wraps it, is
+// STORE_UNAVAILABLE: raw as the Bolt connection keeps it, as the
+// driver's ConnectivityError, as a commit that failed on a dead
+// connection, in the retry record, and under the store's own context.
+func TestConnectionLossIsUnavailable(t *testing.T) {
+	for name, loss := range connectionLosses(t) {
+		forms := map[string]error{
+			"raw":                   loss,
+			"connectivity":          &nd.ConnectivityError{Inner: loss},
+			"commit on a dead link": &nd.ConnectivityError{Inner: &CommitFailedDeadError{Inner: loss}},
+			"retries ran out":       &nd.TransactionExecutionLimit{Cause: "too many failed connection attempts (allowed max 100)", Errors: []error{&nd.ConnectivityError{Inner: loss}}},
+			"retry time ran out":    &nd.TransactionExecutionLimit{Cause: "timeout (exceeded max retry time: 2s)", Errors: []error{loss}},
+			"wrapped by the store":  fmt.Errorf("neo4j: logged outcome of request %q: %w", "r-1", loss),
+		}
+		for form, err := range forms {
+			t.Run(name+"/"+form, func(t *testing.T) {
+				got := classify("op", err)
+				if code := cg.ErrorCode(got); code != cg.CodeStoreUnavailable {
+					t.Errorf("classify(%v) = %s (%v), want STORE_UNAVAILABLE", err, code, got)
+				}
+				if !isUnavailable(err) {
+					t.Errorf("isUnavailable(%v) = false", err)
+				}
+				if acquisitionFailed(err) {
+					t.Errorf("acquisitionFailed(%v): a lost connection is not a slow pool", err)
+				}
+			})
+		}
+	}
 }
