@@ -66,7 +66,7 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, feed cg.Chan
 	}
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(complexityLimit{max: cfg.MaxComplexity})
-	if a := newReadAdmission(cfg.ReadConcurrency); a != nil {
+	if a := newReadAdmission(cfg.ReadConcurrency, cfg.ReadsBesideWrites); a != nil {
 		srv.Use(a)
 	}
 	// Fresh dataloaders for every response: one per query, and one per

@@ -53,6 +53,10 @@ type Config struct {
 	// is DefaultReadCacheBytes, negative turns it off. A store without a
 	// graph version (cg.Versioned) has none.
 	ReadCacheBytes int64
+	// ReadsBesideWrites bounds the queries that may start while a mutation
+	// executes (0: DefaultReadsBesideWrites, negative: ReadConcurrency, no
+	// priority for writes): a write goes first for the processors.
+	ReadsBesideWrites int
 }
 
 // Defaults are the limits of a public deployment.

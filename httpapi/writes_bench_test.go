@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,16 +35,20 @@ const benchReadQuery = `{ commitments(first: 20) { totalCount nodes { id kind st
 // benchReadQuery as fast as answers come. Each case makes b.N writes in each
 // phase and reports writes/s alone and beside readers, their ratio and the
 // readers' reads/s, side by side in one run; readLimit is the handler's
-// ReadConcurrency (-1 unlimited, 0 its default). The load generator shares
-// the machine with the server, as clients on one host would.
+// ReadConcurrency (-1 unlimited, 0 its default) and besideWrites its
+// ReadsBesideWrites (-1 no priority for writes, 0 its default). The load
+// generator shares the machine with the server, as clients on one host
+// would.
 //
 //	go test ./httpapi -run '^$' -bench WritesBesideReaders -benchtime 200x
 func BenchmarkWritesBesideReaders(b *testing.B) {
-	for _, tc := range []struct{ writers, readLimit int }{
-		{1, -1}, {1, 0}, {1, 1}, {8, -1}, {8, 0}, {8, 1}, {64, -1}, {64, 0}, {64, 1},
+	for _, tc := range []struct{ writers, readLimit, beside int }{
+		{1, -1, 0}, {1, 0, -1}, {1, 0, 0}, {1, 1, 0},
+		{8, -1, 0}, {8, 0, -1}, {8, 0, 0}, {8, 1, 0},
+		{64, -1, 0}, {64, 0, -1}, {64, 0, 0}, {64, 1, 0},
 	} {
-		b.Run(fmt.Sprintf("writers=%d/readLimit=%d", tc.writers, tc.readLimit), func(b *testing.B) {
-			url := benchServer(b, tc.readLimit)
+		b.Run(fmt.Sprintf("writers=%d/readLimit=%d/besideWrites=%d", tc.writers, tc.readLimit, tc.beside), func(b *testing.B) {
+			url := benchServer(b, tc.readLimit, tc.beside)
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 			defer client.CloseIdleConnections()
 			ws := make([]*benchWriter, tc.writers)
@@ -107,9 +112,10 @@ func BenchmarkWritesBesideReaders(b *testing.B) {
 // returns its URL. The server must not share a Go scheduler with the 64
 // readers' clients: in one process, the clients' goroutines would queue
 // the writer's as the readers' handlers do, which no real deployment sees.
-func benchServer(b *testing.B, readLimit int) string {
+func benchServer(b *testing.B, readLimit, beside int) string {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchServerProcess$")
-	cmd.Env = append(os.Environ(), "BENCH_SERVER_DIR="+b.TempDir(), "BENCH_SERVER_READ_LIMIT="+strconv.Itoa(readLimit))
+	cmd.Env = append(os.Environ(), "BENCH_SERVER_DIR="+b.TempDir(), "BENCH_SERVER_READ_LIMIT="+strconv.Itoa(readLimit),
+		"BENCH_SERVER_BESIDE_WRITES="+strconv.Itoa(beside))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -143,6 +149,23 @@ func TestBenchServerProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	beside, err := strconv.Atoi(os.Getenv("BENCH_SERVER_BESIDE_WRITES"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// BENCH_SERVER_TRACE=FILE writes the server's execution trace (go tool
+	// trace -pprof=sched FILE: where goroutines waited for a processor).
+	if p := os.Getenv("BENCH_SERVER_TRACE"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			t.Fatal(err)
+		}
+		defer trace.Stop()
+	}
 	ds, err := dataset.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +181,10 @@ func TestBenchServerProcess(t *testing.T) {
 	}
 	cfg := httpapi.Defaults()
 	cfg.APIKeys = keys
-	cfg.ReadConcurrency = readLimit
+	cfg.ReadConcurrency, cfg.ReadsBesideWrites = readLimit, beside
+	// The readers all send one query: with the read cache they would
+	// measure the cache between writes, not queries executing beside them.
+	cfg.ReadCacheBytes = -1
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -57,6 +57,9 @@ type config struct {
 	readConcurrency int
 	// readCacheBytes bounds the read cache, 0 for none.
 	readCacheBytes int64
+	// readsBesideWrites is how many queries may start while writes are
+	// active, 0 for no priority for writes.
+	readsBesideWrites int
 	// trustedDocuments is the allow-list file, empty for none.
 	trustedDocuments string
 }
@@ -138,6 +141,21 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		cacheBytes = n
 	}
 	fs.Int64Var(&c.readCacheBytes, "read-cache-bytes", cacheBytes, "bytes of query answers the read cache keeps; an answer is served again only while the graph version it was computed at is current (docs/cache.md); 0 turns the cache off (env COALITIONGRAPH_READ_CACHE_BYTES; default 64 MiB)")
+	// On Neo4j a query mostly waits on the network and a write on Neo4j:
+	// holding queries back would not make the server's processors free for
+	// writes, only cost reads.
+	beside := httpapi.DefaultReadsBesideWrites()
+	if c.neo4j.URI != "" {
+		beside = 0
+	}
+	if v := getenv("COALITIONGRAPH_READS_BESIDE_WRITES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return config{}, fmt.Errorf("COALITIONGRAPH_READS_BESIDE_WRITES=%q: want a number of queries, 0 for no priority for writes", v)
+		}
+		beside = n
+	}
+	fs.IntVar(&c.readsBesideWrites, "reads-beside-writes", beside, "queries that may start while writes are active (a mutation executing or one within 100 ms): writes go first for the processors; 0 for no priority for writes (env COALITIONGRAPH_READS_BESIDE_WRITES; default every processor but one on the embedded store, 0 on Neo4j)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return config{}, helpRequested{usage(fs)}
@@ -146,6 +164,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.readCacheBytes < 0 {
 		return config{}, fmt.Errorf("--read-cache-bytes %d: want a number of bytes, 0 to turn the read cache off", c.readCacheBytes)
+	}
+	if c.readsBesideWrites < 0 {
+		return config{}, fmt.Errorf("--reads-beside-writes %d: want a number of queries, 0 for no priority for writes", c.readsBesideWrites)
 	}
 	if c.readConcurrency < 0 {
 		return config{}, fmt.Errorf("--read-concurrency %d: want a number of queries, 0 for no bound", c.readConcurrency)
@@ -213,6 +234,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hcfg.ReadCacheBytes = cfg.readCacheBytes
 	if cfg.readCacheBytes == 0 {
 		hcfg.ReadCacheBytes = -1 // the handler's "off"; its 0 is the default
+	}
+	hcfg.ReadsBesideWrites = cfg.readsBesideWrites
+	if cfg.readsBesideWrites == 0 {
+		hcfg.ReadsBesideWrites = -1 // the handler's "no priority"
 	}
 	if cfg.trustedDocuments != "" {
 		b, err := os.ReadFile(cfg.trustedDocuments)

@@ -201,3 +201,37 @@ func TestHashKeyPrintsAConfigLine(t *testing.T) {
 		t.Errorf("hash-key printed %q", line)
 	}
 }
+func TestReadsBesideWritesConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    int
+		wantErr string
+	}{
+		{name: "default on the embedded store: every processor but one", want: httpapi.DefaultReadsBesideWrites()},
+		{name: "default on Neo4j: no priority", env: map[string]string{"NEO4J_URI": "bolt://127.0.0.1:1"}, want: 0},
+		{name: "env", env: map[string]string{"COALITIONGRAPH_READS_BESIDE_WRITES": "3"}, want: 3},
+		{name: "env on Neo4j", env: map[string]string{"NEO4J_URI": "bolt://127.0.0.1:1", "COALITIONGRAPH_READS_BESIDE_WRITES": "2"}, want: 2},
+		{name: "flag beats env", args: []string{"--reads-beside-writes", "0"}, env: map[string]string{"COALITIONGRAPH_READS_BESIDE_WRITES": "3"}, want: 0},
+		{name: "bad env", env: map[string]string{"COALITIONGRAPH_READS_BESIDE_WRITES": "some"}, wantErr: "COALITIONGRAPH_READS_BESIDE_WRITES"},
+		{name: "negative flag", args: []string{"--reads-beside-writes", "-1"}, wantErr: "reads-beside-writes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.readsBesideWrites != tt.want {
+				t.Errorf("reads beside writes %d, want %d", c.readsBesideWrites, tt.want)
+			}
+		})
+	}
+}
