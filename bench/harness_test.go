@@ -47,10 +47,15 @@ func serve(t testing.TB, h http.Handler) string {
 }
 
 // apiHandler is the server's handler with its defaults (read admission
-// included) and a registry of its own.
-func apiHandler(s cg.Store) http.Handler {
+// included) and a registry of its own; without cache, the read cache is
+// off, so that each request executes (the benchmark repeats one document,
+// which the cache would answer from memory every time but the first).
+func apiHandler(s cg.Store, cache bool) http.Handler {
 	cfg := httpapi.Defaults()
 	cfg.Registry = prometheus.NewRegistry()
+	if !cache {
+		cfg.ReadCacheBytes = -1
+	}
 	return httpapi.NewHandler(s, cfg)
 }
 
