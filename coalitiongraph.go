@@ -258,13 +258,34 @@ type MatrixCell struct {
 	EvidenceCount int
 }
 
-// Matrix is the actor × commitment-kind matrix with its row actors, which
-// every view of a matrix names.
-type Matrix struct {
-	// Cells are ordered by actor id, then kind in CommitmentKinds order.
+// MatrixRow is one actor's row of the matrix.
+type MatrixRow struct {
+	ActorID string
+	// Total is the number of the row's commitments.
+	Total int
+	// Cells are the row's non-empty cells, in CommitmentKinds order.
 	Cells []MatrixCell
-	// Actors are the cells' actors, each once, ordered by id.
-	Actors []*Entity
+}
+
+// Matrix is a page of the actor × commitment-kind matrix: the rows of the
+// actors with matching commitments, in matrix order (most commitments
+// first, then by actor id: see matrix.go). It names no entities: a view
+// fetches the actors of the rows it shows.
+type Matrix struct {
+	Rows []MatrixRow
+	// TotalRows is the number of actors with matching commitments, on
+	// every page.
+	TotalRows int
+	HasNext   bool
+}
+
+// Cells are the cells of every row, in row order.
+func (m *Matrix) Cells() []MatrixCell {
+	var out []MatrixCell
+	for _, r := range m.Rows {
+		out = append(out, r.Cells...)
+	}
+	return out
 }
 
 // Count is the number of commitments of one kind and status.
@@ -309,7 +330,10 @@ type Store interface {
 	Claims(ctx context.Context, f ClaimFilter) ([]*Claim, error)
 	// Commitments lists matching commitments; a zero Page.First returns them all.
 	Commitments(ctx context.Context, f CommitmentFilter, p Page) (*CommitmentPage, error)
-	Matrix(ctx context.Context, f CommitmentFilter) (*Matrix, error)
+	// Matrix pages the rows of the actors with matching commitments
+	// (ParseMatrixPage, PageMatrixRows); a zero MatrixPage.First returns
+	// them all.
+	Matrix(ctx context.Context, f CommitmentFilter, p MatrixPage) (*Matrix, error)
 	Counts(ctx context.Context, f CommitmentFilter) ([]Count, error)
 	// CountsBy counts the matching commitments grouped by the dimensions
 	// (see GroupCommitments, which defines the answer).

@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph/model"
@@ -22,6 +21,18 @@ func (r *inheritedCommitmentResolver) From(ctx context.Context, obj *model.Inher
 // Commitments is the resolver for the commitments field.
 func (r *matrixCellResolver) Commitments(ctx context.Context, obj *model.MatrixCell) ([]*cg.Commitment, error) {
 	return loadersFor(ctx).cell.Load(ctx, cellKey{filter: obj.Filter, actor: obj.ActorID, kind: obj.Kind})
+}
+
+// Actor is the resolver for the actor field.
+func (r *matrixRowResolver) Actor(ctx context.Context, obj *model.MatrixRow) (*cg.Entity, error) {
+	e, err := loadersFor(ctx).entity.Load(ctx, obj.ActorID)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, fmt.Errorf("matrix row of unknown actor %q", obj.ActorID)
+	}
+	return e, nil
 }
 
 // Kind is the resolver for the kind field.
@@ -67,70 +78,96 @@ func (r *queryResolver) Coalition(ctx context.Context, id string, alsoTargets []
 }
 
 // Matrix is the resolver for the matrix field.
-func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilter) (*model.CommitmentMatrix, error) {
+func (r *queryResolver) Matrix(ctx context.Context, filter *model.CommitmentFilter, first *int, after *string) (*model.CommitmentMatrix, error) {
 	f, err := commitmentFilter(filter)
 	if err != nil {
 		return nil, err
 	}
-	matrix, err := r.Store.Matrix(ctx, f)
+	n, err := cg.MatrixPageSize(first)
 	if err != nil {
 		return nil, err
 	}
-	loadersFor(ctx).setEntities(matrix.Actors)
-	// The stance layer comes from the claims, shaped by the domain's one
-	// rule, whichever store answered.
-	claims, err := r.Store.Claims(ctx, cg.ClaimFilter{SourceIDs: f.SourceIDs})
+	page := cg.MatrixPage{First: n}
+	if after != nil {
+		page.After = *after
+	}
+	_, afterKey, err := cg.ParseMatrixPage(page)
 	if err != nil {
 		return nil, err
 	}
-	var sources func(string) *cg.Source
-	if f.AsOf != nil {
-		// As known at an instant, a stance counts from its sources'
-		// publication; only such a read needs them.
-		all, err := r.Store.Sources(ctx, nil)
+	matrix, err := r.Store.Matrix(ctx, f, page)
+	if err != nil {
+		return nil, err
+	}
+	stances, err := r.matrixStances(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	// Actors with stances and no row on this page may have commitments on
+	// another page, or none: only the latter are rows of their own, after
+	// every row with commitments. A first page that holds every row with
+	// commitments says which; otherwise one more (small) matrix of just
+	// those actors tells, when this page or the count needs it.
+	onPage := map[string]bool{}
+	for _, row := range matrix.Rows {
+		onPage[row.ActorID] = true
+	}
+	var unsure []string
+	for _, st := range stances {
+		if !onPage[st.ActorID] {
+			unsure = append(unsure, st.ActorID)
+		}
+	}
+	var stanceOnly []string
+	switch {
+	case len(unsure) == 0:
+	case afterKey == nil && !matrix.HasNext:
+		stanceOnly = unsure
+	case !matrix.HasNext || selectsField(ctx, "totalCount"):
+		g := f
+		g.ActorIDs = uniq(unsure)
+		with, err := r.Store.Matrix(ctx, g, cg.MatrixPage{})
 		if err != nil {
 			return nil, err
 		}
-		srcByID := byID(all, func(s *cg.Source) string { return s.ID })
-		sources = func(id string) *cg.Source { return srcByID[id] }
-	}
-	stances := cg.StanceCells(claims, f, sources)
-	key := encodeFilter(f)
-	m := &model.CommitmentMatrix{Kinds: cg.CommitmentKinds, Rows: []*model.MatrixRow{}}
-	rows := map[string]*model.MatrixRow{}
-	row := func(actor string) *model.MatrixRow {
-		row, ok := rows[actor]
-		if !ok {
-			row = &model.MatrixRow{Cells: []*model.MatrixCell{}, Stances: []*cg.StanceCell{}}
-			rows[actor] = row
+		has := map[string]bool{}
+		for _, row := range with.Rows {
+			has[row.ActorID] = true
 		}
-		return row
+		for _, id := range g.ActorIDs {
+			if !has[id] {
+				stanceOnly = append(stanceOnly, id)
+			}
+		}
 	}
-	for _, c := range matrix.Cells {
-		row := row(c.ActorID)
-		row.Total += c.Commitments
-		row.Cells = append(row.Cells, &model.MatrixCell{MatrixCell: c, Filter: key})
-		loadersFor(ctx).cell.Announce(cellKey{filter: key, actor: c.ActorID, kind: c.Kind})
+	rows, hasNext, total := cg.WithStanceRows(matrix, stanceOnly, n, afterKey)
+	key := encodeFilter(f)
+	m := &model.CommitmentMatrix{Kinds: cg.CommitmentKinds, Rows: make([]*model.MatrixRow, 0, len(rows)), TotalCount: total,
+		PageInfo: &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: afterKey != nil}}
+	byActor := map[string]*model.MatrixRow{}
+	ids := make([]string, 0, len(rows))
+	for _, row := range rows {
+		mr := &model.MatrixRow{ActorID: row.ActorID, Cursor: cg.EncodeMatrixCursor(row.Key()), Total: row.Total,
+			Cells: make([]*model.MatrixCell, 0, len(row.Cells)), Stances: []*cg.StanceCell{}}
+		for _, c := range row.Cells {
+			mr.Cells = append(mr.Cells, &model.MatrixCell{MatrixCell: c, Filter: key})
+			loadersFor(ctx).cell.Announce(cellKey{filter: key, actor: c.ActorID, kind: c.Kind})
+		}
+		m.Rows = append(m.Rows, mr)
+		byActor[row.ActorID] = mr
+		ids = append(ids, row.ActorID)
 	}
 	for i := range stances {
-		row := row(stances[i].ActorID)
-		row.Stances = append(row.Stances, &stances[i])
+		if row := byActor[stances[i].ActorID]; row != nil {
+			row.Stances = append(row.Stances, &stances[i])
+		}
 	}
-	ids := make([]string, 0, len(rows))
-	for id := range rows {
-		ids = append(ids, id)
+	if len(m.Rows) > 0 {
+		start, end := m.Rows[0].Cursor, m.Rows[len(m.Rows)-1].Cursor
+		m.PageInfo.StartCursor, m.PageInfo.EndCursor = &start, &end
 	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		m.Rows = append(m.Rows, rows[id])
-	}
-	actors, err := loadersFor(ctx).entity.LoadAll(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, a := range actors {
-		m.Rows[i].Actor = a
-	}
+	// The page's actors are fetched together, once a row shows one.
+	loadersFor(ctx).entity.Announce(ids...)
 	return m, nil
 }
 
@@ -142,11 +179,15 @@ func (r *Resolver) InheritedCommitment() InheritedCommitmentResolver {
 // MatrixCell returns MatrixCellResolver implementation.
 func (r *Resolver) MatrixCell() MatrixCellResolver { return &matrixCellResolver{r} }
 
+// MatrixRow returns MatrixRowResolver implementation.
+func (r *Resolver) MatrixRow() MatrixRowResolver { return &matrixRowResolver{r} }
+
 // MatrixStance returns MatrixStanceResolver implementation.
 func (r *Resolver) MatrixStance() MatrixStanceResolver { return &matrixStanceResolver{r} }
 
 type (
 	inheritedCommitmentResolver struct{ *Resolver }
 	matrixCellResolver          struct{ *Resolver }
+	matrixRowResolver           struct{ *Resolver }
 	matrixStanceResolver        struct{ *Resolver }
 )

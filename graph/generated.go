@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	GroupCount() GroupCountResolver
 	InheritedCommitment() InheritedCommitmentResolver
 	MatrixCell() MatrixCellResolver
+	MatrixRow() MatrixRowResolver
 	MatrixStance() MatrixStanceResolver
 	Mutation() MutationResolver
 	PartialDate() PartialDateResolver
@@ -159,8 +160,10 @@ type ComplexityRoot struct {
 	}
 
 	CommitmentMatrix struct {
-		Kinds func(childComplexity int) int
-		Rows  func(childComplexity int) int
+		Kinds      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		Rows       func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	Entity struct {
@@ -268,6 +271,7 @@ type ComplexityRoot struct {
 	MatrixRow struct {
 		Actor   func(childComplexity int) int
 		Cells   func(childComplexity int) int
+		Cursor  func(childComplexity int) int
 		Stances func(childComplexity int) int
 		Total   func(childComplexity int) int
 	}
@@ -321,7 +325,7 @@ type ComplexityRoot struct {
 		Entities           func(childComplexity int, kinds []coalitiongraph.EntityKind, first *int) int
 		EntitiesConnection func(childComplexity int, kinds []coalitiongraph.EntityKind, first *int, after *string, last *int, before *string) int
 		Entity             func(childComplexity int, id string) int
-		Matrix             func(childComplexity int, filter *model.CommitmentFilter) int
+		Matrix             func(childComplexity int, filter *model.CommitmentFilter, first *int, after *string) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
 		Paths              func(childComplexity int, from string, to string, maxHops *int) int
@@ -536,6 +540,9 @@ type InheritedCommitmentResolver interface {
 type MatrixCellResolver interface {
 	Commitments(ctx context.Context, obj *model.MatrixCell) ([]*coalitiongraph.Commitment, error)
 }
+type MatrixRowResolver interface {
+	Actor(ctx context.Context, obj *model.MatrixRow) (*coalitiongraph.Entity, error)
+}
 type MatrixStanceResolver interface {
 	Kind(ctx context.Context, obj *coalitiongraph.StanceCell) (*coalitiongraph.EdgeKind, error)
 }
@@ -563,7 +570,7 @@ type QueryResolver interface {
 	Vocabulary(ctx context.Context) (*model.Vocabulary, error)
 	Changes(ctx context.Context, since *time.Time, until *time.Time, filter *model.CommitmentFilter, first *int, after *string) (*model.VersionChangeConnection, error)
 	Coalition(ctx context.Context, id string, alsoTargets []string) (*model.Coalition, error)
-	Matrix(ctx context.Context, filter *model.CommitmentFilter) (*model.CommitmentMatrix, error)
+	Matrix(ctx context.Context, filter *model.CommitmentFilter, first *int, after *string) (*model.CommitmentMatrix, error)
 	Commitment(ctx context.Context, id string) (*coalitiongraph.Commitment, error)
 	Commitments(ctx context.Context, filter *model.CommitmentFilter, orderBy *coalitiongraph.CommitmentOrder, first *int, after *string) (*model.CommitmentConnection, error)
 	Counts(ctx context.Context, filter *model.CommitmentFilter) ([]*coalitiongraph.Count, error)
@@ -1079,12 +1086,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommitmentMatrix.Kinds(childComplexity), true
+	case "CommitmentMatrix.pageInfo":
+		if e.ComplexityRoot.CommitmentMatrix.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentMatrix.PageInfo(childComplexity), true
 	case "CommitmentMatrix.rows":
 		if e.ComplexityRoot.CommitmentMatrix.Rows == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CommitmentMatrix.Rows(childComplexity), true
+	case "CommitmentMatrix.totalCount":
+		if e.ComplexityRoot.CommitmentMatrix.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentMatrix.TotalCount(childComplexity), true
 
 	case "Entity.aliases":
 		if e.ComplexityRoot.Entity.Aliases == nil {
@@ -1531,6 +1550,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatrixRow.Cells(childComplexity), true
+	case "MatrixRow.cursor":
+		if e.ComplexityRoot.MatrixRow.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixRow.Cursor(childComplexity), true
 	case "MatrixRow.stances":
 		if e.ComplexityRoot.MatrixRow.Stances == nil {
 			break
@@ -1833,7 +1858,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Matrix(childComplexity, args["filter"].(*model.CommitmentFilter)), true
+		return e.ComplexityRoot.Query.Matrix(childComplexity, args["filter"].(*model.CommitmentFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2738,6 +2763,10 @@ func (ec *executionContext) childFields_CommitmentMatrix(ctx context.Context, fi
 		return ec.fieldContext_CommitmentMatrix_kinds(ctx, field)
 	case "rows":
 		return ec.fieldContext_CommitmentMatrix_rows(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CommitmentMatrix_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CommitmentMatrix_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CommitmentMatrix", field.Name)
 }
@@ -2950,6 +2979,8 @@ func (ec *executionContext) childFields_MatrixCell(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_MatrixRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MatrixRow_cursor(ctx, field)
 	case "actor":
 		return ec.fieldContext_MatrixRow_actor(ctx, field)
 	case "total":
@@ -3925,6 +3956,22 @@ func (ec *executionContext) field_Query_matrix_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -6200,6 +6247,61 @@ func (ec *executionContext) fieldContext_CommitmentMatrix_rows(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _CommitmentMatrix_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentMatrix_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentMatrix_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitmentMatrix", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CommitmentMatrix_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentMatrix_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentMatrix_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitmentMatrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.CollectedField, obj *coalitiongraph.Entity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8089,6 +8191,29 @@ func (ec *executionContext) fieldContext_MatrixCell_commitments(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _MatrixRow_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MatrixRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixRow_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixRow_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _MatrixRow_actor(ctx context.Context, field graphql.CollectedField, obj *model.MatrixRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8098,7 +8223,7 @@ func (ec *executionContext) _MatrixRow_actor(ctx context.Context, field graphql.
 			return ec.fieldContext_MatrixRow_actor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
+			return ec.Resolvers.MatrixRow().Actor(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *coalitiongraph.Entity) graphql.Marshaler {
@@ -8112,8 +8237,8 @@ func (ec *executionContext) fieldContext_MatrixRow_actor(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "MatrixRow",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
 		},
@@ -8999,7 +9124,7 @@ func (ec *executionContext) _Query_matrix(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Matrix(ctx, fc.Args["filter"].(*model.CommitmentFilter))
+			return ec.Resolvers.Query().Matrix(ctx, fc.Args["filter"].(*model.CommitmentFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentMatrix) graphql.Marshaler {
@@ -15096,6 +15221,16 @@ func (ec *executionContext) _CommitmentMatrix(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "totalCount":
+			out.Values[i] = ec._CommitmentMatrix_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CommitmentMatrix_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16817,25 +16952,63 @@ func (ec *executionContext) _MatrixRow(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MatrixRow")
-		case "actor":
-			out.Values[i] = ec._MatrixRow_actor(ctx, field, obj)
+		case "cursor":
+			out.Values[i] = ec._MatrixRow_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "actor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MatrixRow_actor(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "total":
 			out.Values[i] = ec._MatrixRow_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cells":
 			out.Values[i] = ec._MatrixRow_cells(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "stances":
 			out.Values[i] = ec._MatrixRow_stances(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -398,3 +398,25 @@ func (r *queryResolver) timelineEvents(ctx context.Context, f cg.CommitmentFilte
 	}
 	return out, nil
 }
+
+// matrixStances is the stance layer of a matrix under f: the claims'
+// stances shaped by the domain's one rule (cg.StanceCells), whichever
+// store answered.
+func (r *Resolver) matrixStances(ctx context.Context, f cg.CommitmentFilter) ([]cg.StanceCell, error) {
+	claims, err := r.Store.Claims(ctx, cg.ClaimFilter{SourceIDs: f.SourceIDs})
+	if err != nil {
+		return nil, err
+	}
+	var sources func(string) *cg.Source
+	if f.AsOf != nil {
+		// As known at an instant, a stance counts from its sources'
+		// publication; only such a read needs them.
+		all, err := r.Store.Sources(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		srcByID := byID(all, func(s *cg.Source) string { return s.ID })
+		sources = func(id string) *cg.Source { return srcByID[id] }
+	}
+	return cg.StanceCells(claims, f, sources), nil
+}

@@ -126,6 +126,16 @@ func TestSchemaDefaultsAreWithinTheLimits(t *testing.T) {
 		t.Errorf("Query.commitments(orderBy) defaults to %v; the stores' default is %s", a.DefaultValue, cg.CommitmentOrder("").OrDefault())
 	}
 
+	// The matrix pages its rows by the domain's sizes.
+	if f, a := arg("matrix", "first"); intDefault("matrix", a) != cg.DefaultMatrixRows ||
+		!strings.Contains(f.Description, fmt.Sprintf("first defaults to %d, first at most %d", cg.DefaultMatrixRows, cg.MaxMatrixRows)) {
+		t.Errorf("Query.matrix(first) defaults to %v and documents %q; the domain pages by cg.DefaultMatrixRows = %d, at most cg.MaxMatrixRows = %d",
+			a.DefaultValue, f.Description, cg.DefaultMatrixRows, cg.MaxMatrixRows)
+	}
+	if cg.MaxMatrixRows > MaxFirst || cg.DefaultMatrixRows > cg.MaxMatrixRows {
+		t.Errorf("matrix pages of %d, at most %d: beyond the API's MaxFirst = %d", cg.DefaultMatrixRows, cg.MaxMatrixRows, MaxFirst)
+	}
+
 	for _, tc := range []struct {
 		field, arg string
 		min        int

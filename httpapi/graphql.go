@@ -367,6 +367,15 @@ func setComplexity(c *graph.ComplexityRoot) {
 		return windowCost(child, first, last)
 	}
 	c.Query.SearchText = func(child int, _ string, first *int, _ *string) int { return pageCost(child, first, graph.DefaultPage) }
+	// A matrix answers a page of rows (cg.MatrixPageSize): its selection
+	// costs the page size times, rows included at one each.
+	c.Query.Matrix = func(child int, _ *model.CommitmentFilter, first *int, _ *string) int {
+		n := cg.DefaultMatrixRows
+		if first != nil && *first > 0 {
+			n = min(*first, cg.MaxMatrixRows)
+		}
+		return 1 + n*child
+	}
 	// nodes answers one object an id, at most MaxFirst of them.
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + min(len(ids), graph.MaxFirst)*child }
 }

@@ -98,9 +98,9 @@ func (c *countingStore) Commitments(ctx context.Context, f cg.CommitmentFilter, 
 	return c.Store.Commitments(ctx, f, p)
 }
 
-func (c *countingStore) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, error) {
+func (c *countingStore) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.MatrixPage) (*cg.Matrix, error) {
 	c.count("Matrix")
-	return c.Store.Matrix(ctx, f)
+	return c.Store.Matrix(ctx, f, p)
 }
 
 func newHandler(s cg.Store) http.Handler { return httpapi.NewHandler(s, httpapi.Defaults()) }

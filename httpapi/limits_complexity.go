@@ -25,7 +25,7 @@ var listSizes = map[string]int{
 	"Coalition.proposers": 20, "Coalition.supporters": 20, "Coalition.offers": 20,
 	"Coalition.considering": 20, "Coalition.refusals": 20, "Coalition.opponents": 20,
 	"Coalition.byKind": 10, "Coalition.actors": 50, "CommitmentGroup.commitments": 20,
-	"CommitmentMatrix.rows": 30, "MatrixRow.cells": 10, "MatrixCell.commitments": 2,
+	"MatrixRow.cells": 10, "MatrixCell.commitments": 2,
 	"Path.nodes": 7, "Path.edges": 6, "Subgraph.nodes": 200, "Subgraph.edges": 400,
 	"Vocabulary.commitmentKinds": 20,
 	"Query.disputes":             20, "ClaimTopic.positions": 5, "ClaimPosition.claims": 5, "ClaimPosition.sources": 5,

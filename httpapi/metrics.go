@@ -141,9 +141,9 @@ func (s *instrumentedStore) Commitments(ctx context.Context, f cg.CommitmentFilt
 	return s.Store.Commitments(ctx, f, p)
 }
 
-func (s *instrumentedStore) Matrix(ctx context.Context, f cg.CommitmentFilter) (out *cg.Matrix, err error) {
+func (s *instrumentedStore) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.MatrixPage) (out *cg.Matrix, err error) {
 	defer func(t time.Time) { s.observe("Matrix", t, err) }(time.Now())
-	return s.Store.Matrix(ctx, f)
+	return s.Store.Matrix(ctx, f, p)
 }
 
 func (s *instrumentedStore) Counts(ctx context.Context, f cg.CommitmentFilter) (out []cg.Count, err error) {

@@ -50,9 +50,9 @@ func (p panicStore) Commitments(ctx context.Context, f cg.CommitmentFilter, pg c
 	p.maybe("Commitments")
 	return p.Store.Commitments(ctx, f, pg)
 }
-func (p panicStore) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, error) {
+func (p panicStore) Matrix(ctx context.Context, f cg.CommitmentFilter, page cg.MatrixPage) (*cg.Matrix, error) {
 	p.maybe("Matrix")
-	return p.Store.Matrix(ctx, f)
+	return p.Store.Matrix(ctx, f, page)
 }
 func (p panicStore) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, error) {
 	p.maybe("Counts")

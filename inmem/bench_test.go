@@ -65,7 +65,11 @@ func BenchmarkQueries(b *testing.B) {
 			_, err := s.Commitments(ctx, cg.CommitmentFilter{Kinds: []cg.EdgeKind{cg.OffersTroops}, From: cg.MustDate("2025-08"), To: cg.MustDate("2025-08")}, cg.Page{First: 20})
 			return err
 		}},
-		{"Matrix/all", func() error { _, err := s.Matrix(ctx, cg.CommitmentFilter{}); return err }},
+		{"Matrix/all", func() error { _, err := s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{}); return err }},
+		{"Matrix/first50", func() error {
+			_, err := s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{First: cg.DefaultMatrixRows})
+			return err
+		}},
 		{"Counts/source", func() error {
 			_, err := s.Counts(ctx, cg.CommitmentFilter{SourceIDs: []string{"src-1"}})
 			return err

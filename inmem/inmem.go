@@ -88,6 +88,8 @@ type Store struct {
 	byStatus   index[*cg.Commitment]
 	bySource   index[*cg.Commitment]
 	byStatedBy index[*cg.Commitment]
+	// cells counts the current commitments by actor and kind (matrix.go).
+	cells cellCounts
 
 	// text is the text-search index (text.go), built on first use.
 	text textIndex

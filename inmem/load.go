@@ -50,6 +50,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		byStatus:        index[*cg.Commitment]{},
 		bySource:        index[*cg.Commitment]{},
 		byStatedBy:      index[*cg.Commitment]{},
+		cells:           cellCounts{},
 	}
 	s.settled = sync.NewCond(&s.wmu)
 	s.version.Store(uint64(time.Now().UnixMicro()))
@@ -125,6 +126,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		if c.StatedByID != "" {
 			s.byStatedBy[c.StatedByID] = append(s.byStatedBy[c.StatedByID], c)
 		}
+		s.cells.add(c, 1)
 	}
 	for _, o := range orders {
 		list := slices.Clone(byID)

@@ -18,6 +18,7 @@ func (s *Store) indexCommitment(c *cg.Commitment) {
 	s.byTarget.insert(c.TargetID, c, commitmentID)
 	s.byKind.insert(string(c.Kind), c, commitmentID)
 	s.byStatus.insert(string(c.Status), c, commitmentID)
+	s.cells.add(c, 1)
 	for _, src := range evidenceSources(c.Evidence) {
 		s.bySource.insert(src, c, commitmentID)
 	}
@@ -37,6 +38,7 @@ func (s *Store) unindexCommitment(c *cg.Commitment) {
 	s.byTarget.remove(c.TargetID, c.ID, commitmentID)
 	s.byKind.remove(string(c.Kind), c.ID, commitmentID)
 	s.byStatus.remove(string(c.Status), c.ID, commitmentID)
+	s.cells.add(c, -1)
 	for _, src := range evidenceSources(c.Evidence) {
 		s.bySource.remove(src, c.ID, commitmentID)
 	}

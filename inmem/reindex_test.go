@@ -2,6 +2,7 @@ package inmem
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -85,6 +86,68 @@ func TestWritesReindex(t *testing.T) {
 	for o, list := range s.ordered {
 		if !slices.IsSortedFunc(list, cg.CompareCommitments(o)) || len(list) != 21 {
 			t.Errorf("ordering %s: %d commitments, sorted %v", o, len(list), slices.IsSortedFunc(list, cg.CompareCommitments(o)))
+		}
+	}
+}
+
+// The maintained matrix counts follow the writes: after a change, a new
+// commitment and a retraction, the matrix they answer (a filter of kinds
+// or actors only, or none) is the one a pass over the commitments gives
+// (a filter of every status, which the counts do not answer).
+func TestWritesKeepMatrixCounts(t *testing.T) {
+	ctx := t.Context()
+	s, err := New(storetest.Fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cg.WriteMeta{At: time.Date(2025, 8, 26, 10, 0, 0, 0, time.UTC), Reason: "test"}
+	if _, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: "c02-pol-refuses", BaseVersion: 1, Status: cg.StatusWithdrawn,
+		Evidence: []cg.Evidence{{SourceID: "src-c", Quote: "Poland delivered tanks in 2024"}}}, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordCommitment(ctx, &cg.Commitment{ID: "c00-new", Kind: cg.OffersTroops, ActorID: "POL", TargetID: "UKR", Status: cg.StatusPledged,
+		Evidence: []cg.Evidence{{SourceID: "src-b", Quote: "NATO member Poland"}}}, m); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"c17-pol-equipment", "c05-usa-refuses"} {
+		if _, err := s.RetractCommitment(ctx, id, 1, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	every := cg.CommitmentFilter{Statuses: cg.Statuses}
+	for _, tc := range []struct {
+		name string
+		f    cg.CommitmentFilter
+	}{
+		{"all", cg.CommitmentFilter{}},
+		{"kinds", cg.CommitmentFilter{Kinds: []cg.EdgeKind{cg.OffersTroops, cg.RefusesTroops}}},
+		{"actors", cg.CommitmentFilter{ActorIDs: []string{"POL", "USA", "POL"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !countable(tc.f) || countable(every) {
+				t.Fatal("the filters do not take the paths the test compares")
+			}
+			scan := every
+			scan.Kinds, scan.ActorIDs = tc.f.Kinds, tc.f.ActorIDs
+			for _, p := range []cg.MatrixPage{{}, {First: 2}} {
+				got, err := s.Matrix(ctx, tc.f, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := s.Matrix(ctx, scan, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("first %d: maintained counts give\n  %+v\na pass gives\n  %+v", p.First, got, want)
+				}
+			}
+		})
+	}
+	if _, ok := s.cells["USA"]; ok {
+		// USA keeps other commitments; a row whose last is gone leaves.
+		if r, _ := s.cells.row("USA", []cg.EdgeKind{cg.RefusesTroops}); r.Total != 0 {
+			t.Errorf("USA's retracted refusal still counts: %+v", r)
 		}
 	}
 }

@@ -8,19 +8,10 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// Aggregates over the matching commitments: the matrix of actors by kind,
-// the counts by kind and status, and the counts by any dimensions.
+// Aggregates over the matching commitments: the counts by kind and status,
+// and the counts by any dimensions (the matrix is matrix.go's).
 
 var (
-	// matrixTemplate sums the evidence count Load stores on each
-	// commitment: counting Evidence nodes per commitment costs an index
-	// lookup each, a second over 100,000 commitments. It ends with
-	// matrixReturn.
-	matrixTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
-%s
-WITH a.id AS actor, type(r) AS kind, collect(DISTINCT r.status) AS statuses, count(r) AS n,
-     sum(r.evidenceCount) AS evidence`
-
 	// countsByTemplate groups by the dimensions whose $byX is true; a
 	// commitment counts once per distinct source of its evidence when
 	// grouped by source, and its month is its date's when the date is
@@ -41,52 +32,7 @@ RETURN CASE WHEN $byACTOR THEN a.id END AS actor,
 	countsTemplate = `MATCH (a:Entity)-[r:%s]->(t:Entity)
 %s
 RETURN type(r) AS kind, r.status AS status, count(r) AS n`
-
-	// matrixReturn gathers a matrix's cells and fetches their actors, so
-	// that a view can name its rows without asking again.
-	matrixReturn = `
-WITH collect({actor: actor, kind: kind, statuses: statuses, n: n, evidence: evidence}) AS cells
-CALL (cells) {
-  UNWIND cells AS cell
-  WITH DISTINCT cell.actor AS id
-  MATCH (e:Entity {id: id})
-  WITH e ORDER BY e.id
-  RETURN collect(` + entityProjection + `) AS actors
-}
-RETURN cells, actors`
 )
-
-// Matrix returns one cell per actor and commitment kind among the matching
-// commitments, ordered by actor id, then kind in display order, with the
-// actors, in one round trip. Neo4j groups and counts; the firmest status
-// and the order follow the domain's definitions, which have no Cypher
-// equivalent.
-func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter) (*cg.Matrix, error) {
-	cypher, params := aggregateQuery(f, matrixTemplate, asOfMatrixTemplate)
-	rec, err := s.readOne(ctx, "matrix", cypher+matrixReturn, params)
-	if err != nil {
-		return nil, err
-	}
-	actors, err := decodeEntities(rec["actors"])
-	if err != nil {
-		return nil, err
-	}
-	rows := asList(rec["cells"])
-	out := make([]cg.MatrixCell, 0, len(rows))
-	for _, row := range rows {
-		m := asMap(row)
-		cell := cg.MatrixCell{ActorID: toString(m["actor"]), Kind: cg.EdgeKind(toString(m["kind"])),
-			Commitments: toInt(m["n"]), EvidenceCount: toInt(m["evidence"])}
-		for i, st := range toStrings(m["statuses"]) {
-			if st := cg.Status(st); i == 0 || st.Firmer(cell.Status) {
-				cell.Status = st
-			}
-		}
-		out = append(out, cell)
-	}
-	slices.SortFunc(out, cg.CompareMatrixCells)
-	return &cg.Matrix{Cells: out, Actors: actors}, nil
-}
 
 // aggregateQuery completes an aggregate's statement: over the live
 // relationships, or over the history when f reads as of a moment.

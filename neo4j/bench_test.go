@@ -99,7 +99,11 @@ func BenchmarkReads(b *testing.B) {
 			_, err := s.Entities(ctx, cg.EntityFilter{Search: "entity 12", Limit: 10})
 			return err
 		}},
-		{"Matrix/all", func() error { _, err := s.Matrix(ctx, cg.CommitmentFilter{}); return err }},
+		{"Matrix/all", func() error { _, err := s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{}); return err }},
+		{"Matrix/first50", func() error {
+			_, err := s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{First: cg.DefaultMatrixRows})
+			return err
+		}},
 		{"Counts/all", func() error { _, err := s.Counts(ctx, cg.CommitmentFilter{}); return err }},
 		{"Paths/3", func() error { _, err := s.Paths(ctx, "e00001", "e00777", 3); return err }},
 		{"Neighbourhood/1", func() error { _, err := s.Neighbourhood(ctx, "e00001", 1); return err }},

@@ -102,10 +102,6 @@ var (
   RETURN collect(` + versionProjection + `) AS page
 }`
 
-	asOfMatrixTemplate = inEffectTemplate + `
-WITH v.actor AS actor, v.kind AS kind, collect(DISTINCT v.status) AS statuses, count(v) AS n,
-     sum(v.evidenceCount) AS evidence`
-
 	asOfCountsTemplate = inEffectTemplate + `
 RETURN v.kind AS kind, v.status AS status, count(v) AS n`
 

@@ -82,8 +82,7 @@ func TestPlansUseTheFilters(t *testing.T) {
 				return aggregateQuery(f, countsTemplate, asOfCountsTemplate)
 			}},
 			{"matrix", func(f cg.CommitmentFilter) (string, map[string]any) {
-				c, p := aggregateQuery(f, matrixTemplate, asOfMatrixTemplate)
-				return c + matrixReturn, p
+				return matrixQuery(f, cg.DefaultMatrixRows, &cg.MatrixKey{Total: 3, ActorID: "e00001"})
 			}},
 			// A page with its total count and related items, in id and
 			// in date order.

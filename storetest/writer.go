@@ -143,7 +143,7 @@ func snapshot(t *testing.T, s cg.WritableStore, extra ...string) string {
 	all["commitments"] = must(s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{Order: cg.OrderID}))(t)
 	all["by date"] = commitmentIDs(must(s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{Order: cg.OrderDateDesc}))(t).Commitments)
 	all["as of"] = must(s.Commitments(ctx, cg.CommitmentFilter{AsOf: ptr(ts("2025-08-19T12:00:00Z"))}, cg.Page{Order: cg.OrderID}))(t)
-	all["matrix"] = must(s.Matrix(ctx, cg.CommitmentFilter{}))(t)
+	all["matrix"] = must(s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{}))(t)
 	all["counts"] = must(s.Counts(ctx, cg.CommitmentFilter{}))(t)
 	var ents []string
 	for _, e := range must(s.Entities(ctx, cg.EntityFilter{}))(t) {

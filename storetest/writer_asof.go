@@ -107,11 +107,11 @@ func testAsOf(t *testing.T, s cg.WritableStore) {
 		}
 		wantCells := []cg.MatrixCell{mc(cg.OffersTroops, cg.StatusOffered, 1, 2), mc(cg.RefusesTroops, cg.StatusRefused, 1, 1),
 			mc(cg.OffersEquipment, cg.StatusDelivered, 1, 1)}
-		got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: pol, AsOf: aug30}))(t)
-		if !slices.Equal(got.Cells, wantCells) {
-			t.Errorf("matrix as of 30 August:\n got %v\nwant %v", got.Cells, wantCells)
+		got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: pol, AsOf: aug30}, cg.MatrixPage{}))(t)
+		if !slices.Equal(got.Cells(), wantCells) {
+			t.Errorf("matrix as of 30 August:\n got %v\nwant %v", got.Cells(), wantCells)
 		}
-		sameIDs(t, "matrix actors as of 30 August", entityIDs(got.Actors), pol)
+		sameIDs(t, "matrix actors as of 30 August", rowIDs(got), pol)
 		// The related sources are those of the versions in effect: c02
 		// cites src-a; c30, from 24 August, src-b, and src-c only from its
 		// third version.

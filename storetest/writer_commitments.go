@@ -70,7 +70,7 @@ func testRecord(t *testing.T, s cg.WritableStore) {
 			mc(cg.Proposes, cg.StatusProposed, 1, 2), mc(cg.Supports, cg.StatusStated, 1, 1),
 			mc(cg.RefusesTroops, cg.StatusRefused, 1, 2), mc(cg.OffersAirSupport, cg.StatusPledged, 1, 1),
 		}
-		if got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: []string{"ITA"}}))(t); !slices.Equal(got.Cells, wantCells) {
+		if got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: []string{"ITA"}}, cg.MatrixPage{}))(t); !slices.Equal(got.Cells(), wantCells) {
 			t.Errorf("matrix:\n got %v\nwant %v", got, wantCells)
 		}
 		wantCounts := []cg.Count{
@@ -341,7 +341,7 @@ func testChange(t *testing.T, s cg.WritableStore) {
 		}
 		wantCells := []cg.MatrixCell{mc(cg.OffersTroops, cg.StatusPledged, 2, 5), mc(cg.OffersAirSupport, cg.StatusPledged, 2, 2),
 			mc(cg.OffersSurveillance, cg.StatusWithdrawn, 1, 1), mc(cg.OffersVenue, cg.StatusDelivered, 1, 1)}
-		if got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: []string{"FRA"}}))(t); !slices.Equal(got.Cells, wantCells) {
+		if got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: []string{"FRA"}}, cg.MatrixPage{}))(t); !slices.Equal(got.Cells(), wantCells) {
 			t.Errorf("matrix:\n got %v\nwant %v", got, wantCells)
 		}
 		wantCounts := []cg.Count{{Kind: cg.OffersTroops, Status: cg.StatusProposed, Count: 1},
@@ -409,7 +409,7 @@ func testRetract(t *testing.T, s cg.WritableStore) {
 		sameIDs(t, "by actor", listIDs(t, s, cg.CommitmentFilter{ActorIDs: []string{"POL"}}), c(17))
 		sameIDs(t, "by status", listIDs(t, s, cg.CommitmentFilter{Statuses: []cg.Status{cg.StatusRefused}}), c(5, 14))
 		wantCells := []cg.MatrixCell{{ActorID: "POL", Kind: cg.OffersEquipment, Status: cg.StatusDelivered, Commitments: 1, EvidenceCount: 1}}
-		if got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: []string{"POL"}}))(t); !slices.Equal(got.Cells, wantCells) {
+		if got := must(s.Matrix(ctx, cg.CommitmentFilter{ActorIDs: []string{"POL"}}, cg.MatrixPage{}))(t); !slices.Equal(got.Cells(), wantCells) {
 			t.Errorf("matrix:\n got %v\nwant %v", got, wantCells)
 		}
 		wantCounts := []cg.Count{{Kind: cg.RefusesTroops, Status: cg.StatusRefused, Count: 2}}

@@ -37,7 +37,7 @@ func testGraphVersion(t *testing.T, s cg.WritableStore) {
 		must(s.Relations(ctx, cg.RelationFilter{}))(t)
 		must(s.Claims(ctx, cg.ClaimFilter{}))(t)
 		must(s.Commitments(ctx, cg.CommitmentFilter{}, cg.Page{}))(t)
-		must(s.Matrix(ctx, cg.CommitmentFilter{}))(t)
+		must(s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{}))(t)
 		must(s.Counts(ctx, cg.CommitmentFilter{}))(t)
 		must(s.CommitmentHistory(ctx, "c01-fra-troops"))(t)
 	}

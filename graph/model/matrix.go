@@ -9,3 +9,13 @@ type MatrixCell struct {
 	coalitiongraph.MatrixCell
 	Filter string
 }
+
+// MatrixRow is one row of a matrix page; its actor is loaded only when a
+// request shows it.
+type MatrixRow struct {
+	ActorID string
+	Cursor  string
+	Total   int
+	Cells   []*MatrixCell
+	Stances []*coalitiongraph.StanceCell
+}

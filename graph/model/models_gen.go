@@ -87,8 +87,13 @@ type CommitmentGroup struct {
 type CommitmentMatrix struct {
 	// The columns, in vocabulary order.
 	Kinds []coalitiongraph.EdgeKind `json:"kinds"`
-	// One row per actor with at least one commitment or stance, by actor id.
+	// The page's rows, one per actor with at least one commitment or stance:
+	// by total, the highest first, then by actor id; actors with stances only
+	// (total 0) come last.
 	Rows []*MatrixRow `json:"rows"`
+	// Number of rows in the whole matrix under the filter, on every page.
+	TotalCount int       `json:"totalCount"`
+	PageInfo   *PageInfo `json:"pageInfo"`
 }
 
 // A range of days for selecting by when things held or happened (valid time); either end may be omitted.
@@ -171,18 +176,6 @@ type KindInfo struct {
 	Cameo *string `json:"cameo,omitempty"`
 	// Statuses this kind may take.
 	Statuses []coalitiongraph.Status `json:"statuses"`
-}
-
-type MatrixRow struct {
-	Actor *coalitiongraph.Entity `json:"actor"`
-	// Number of commitments in the row.
-	Total int `json:"total"`
-	// The non-empty cells of the row, in column order.
-	Cells []*MatrixCell `json:"cells"`
-	// The row's stance layer, in column order (a stance without a column last):
-	// positions the actor takes and things others discussed about it, which are
-	// not commitments and never counted as one.
-	Stances []*coalitiongraph.StanceCell `json:"stances"`
 }
 
 // Recording new facts. Every mutation needs a bearer API key

@@ -14,6 +14,7 @@ func Run(t *testing.T, h http.Handler) {
 	t.Run("CuratedFacts", func(t *testing.T) { curatedFacts(t, h) })
 	t.Run("Coalition", func(t *testing.T) { coalitionGroupsCommitments(t, h) })
 	t.Run("Matrix", func(t *testing.T) { matrixCellsAgreeWithCommitments(t, h) })
+	t.Run("MatrixPages", func(t *testing.T) { matrixPagesWalkEveryRowOnce(t, h) })
 	t.Run("Disagreement", func(t *testing.T) { disagreementIsDerived(t, h) })
 	t.Run("InheritedStances", func(t *testing.T) { coalitionInheritsFromWholes(t, h) })
 	t.Run("Pagination", func(t *testing.T) { paginationWalksEveryCommitmentOnce(t, h) })
@@ -310,6 +311,9 @@ func badInputGetsCodeAndPath(t *testing.T, h http.Handler) {
 		{name: "first too large", query: `{ commitments(first: 100000) { totalCount } }`, code: "BAD_USER_INPUT", path: "commitments", field: "first", contains: "100000"},
 		{name: "first zero", query: `{ commitments(first: 0) { totalCount } }`, code: "BAD_USER_INPUT", path: "commitments", field: "first"},
 		{name: "malformed cursor", query: `{ commitments(after: "not-a-cursor") { totalCount } }`, code: "BAD_USER_INPUT", path: "commitments", field: "after"},
+		{name: "matrix first too large", query: `{ matrix(first: 101) { totalCount } }`, code: "BAD_USER_INPUT", path: "matrix", field: "first", contains: "101"},
+		{name: "matrix first zero", query: `{ matrix(first: 0) { totalCount } }`, code: "BAD_USER_INPUT", path: "matrix", field: "first"},
+		{name: "matrix malformed cursor", query: `{ matrix(after: "not-a-cursor") { totalCount } }`, code: "BAD_USER_INPUT", path: "matrix", field: "after"},
 		{name: "bad date", query: `{ commitments(filter: {from: "Aug 20"}) { totalCount } }`, code: "BAD_USER_INPUT", path: "commitments", field: "filter.from"},
 		{name: "bad timeline date", query: `{ timeline(from: "2025-13") { type } }`, code: "BAD_USER_INPUT", path: "timeline", field: "from"},
 		{name: "too deep", query: deep, code: "DEPTH_LIMIT_EXCEEDED", path: "entity"},

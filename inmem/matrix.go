@@ -1,0 +1,161 @@
+package inmem
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// cellCounts are the matrix cells of the current commitments, maintained
+// as commitments are indexed and unindexed, so that a matrix filtered by
+// nothing but actors and kinds (the dashboard's) reads them instead of
+// every commitment: rows[actor][column].
+type cellCounts map[string]*[]cellCount
+
+// cellCount is one cell's commitments, evidence and commitments per
+// status (in cg.Statuses order), from which its firmest status follows.
+type cellCount struct {
+	n, evidence int
+	statuses    []int
+}
+
+// add counts c in (d = 1) or out (d = -1) of its cell.
+func (cc cellCounts) add(c *cg.Commitment, d int) {
+	row := cc[c.ActorID]
+	if row == nil {
+		r := make([]cellCount, len(cg.CommitmentKinds))
+		row = &r
+		cc[c.ActorID] = row
+	}
+	col := slices.Index(cg.CommitmentKinds, c.Kind)
+	if col < 0 {
+		return // not a commitment kind: in no cell
+	}
+	cell := &(*row)[col]
+	if cell.statuses == nil {
+		cell.statuses = make([]int, len(cg.Statuses))
+	}
+	cell.n += d
+	cell.evidence += d * len(c.Evidence)
+	if i := slices.Index(cg.Statuses, c.Status); i >= 0 {
+		cell.statuses[i] += d
+	}
+	if d < 0 && rowEmpty(*row) {
+		delete(cc, c.ActorID)
+	}
+}
+
+func rowEmpty(row []cellCount) bool {
+	for _, c := range row {
+		if c.n > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// row is the matrix row of actor from the counts, its cells limited to
+// kinds (all when empty); ok is false when it has none.
+func (cc cellCounts) row(actor string, kinds []cg.EdgeKind) (cg.MatrixRow, bool) {
+	counts := cc[actor]
+	if counts == nil {
+		return cg.MatrixRow{}, false
+	}
+	r := cg.MatrixRow{ActorID: actor}
+	for col, cell := range *counts {
+		kind := cg.CommitmentKinds[col]
+		if cell.n == 0 || (len(kinds) > 0 && !slices.Contains(kinds, kind)) {
+			continue
+		}
+		mc := cg.MatrixCell{ActorID: actor, Kind: kind, Commitments: cell.n, EvidenceCount: cell.evidence}
+		first := true
+		for i, n := range cell.statuses {
+			if st := cg.Statuses[i]; n > 0 && (first || st.Firmer(mc.Status)) {
+				mc.Status, first = st, false
+			}
+		}
+		r.Total += cell.n
+		r.Cells = append(r.Cells, mc)
+	}
+	return r, r.Total > 0
+}
+
+// countable reports whether the maintained counts answer f: no filter but
+// actors and kinds, and the current graph.
+func countable(f cg.CommitmentFilter) bool {
+	return f.AsOf == nil && len(f.IDs) == 0 && len(f.Statuses) == 0 && len(f.TargetIDs) == 0 &&
+		len(f.SourceIDs) == 0 && len(f.StatedByIDs) == 0 && !f.From.Known() && !f.To.Known()
+}
+
+// Matrix returns the page of matrix rows (cg.PageMatrixRows) among the
+// matching commitments. A filter by actors and kinds only reads the
+// maintained cell counts, one row per actor; any other filter counts the
+// matching commitments in one pass.
+func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.MatrixPage) (*cg.Matrix, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("inmem: matrix: %w", err)
+	}
+	first, after, err := cg.ParseMatrixPage(p)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var rows []cg.MatrixRow
+	if countable(f) {
+		add := func(actor string) {
+			if r, ok := s.cells.row(actor, f.Kinds); ok {
+				rows = append(rows, r)
+			}
+		}
+		if len(f.ActorIDs) > 0 {
+			for _, a := range uniqStrings(f.ActorIDs) {
+				add(a)
+			}
+		} else {
+			for a := range s.cells {
+				add(a)
+			}
+		}
+	} else {
+		rows = cg.MatrixRows(s.scanCells(f))
+	}
+	page, more := cg.PageMatrixRows(rows, first, after)
+	return &cg.Matrix{Rows: page, TotalRows: len(rows), HasNext: more}, nil
+}
+
+// scanCells counts the cells of the commitments matching f. The caller
+// holds mu.
+func (s *Store) scanCells(f cg.CommitmentFilter) []cg.MatrixCell {
+	type key struct {
+		actor string
+		kind  cg.EdgeKind
+	}
+	cells := map[key]*cg.MatrixCell{}
+	for _, c := range s.selectCommitments(f, cg.OrderID) {
+		k := key{c.ActorID, c.Kind}
+		cell, ok := cells[k]
+		if !ok {
+			cell = &cg.MatrixCell{ActorID: c.ActorID, Kind: c.Kind, Status: c.Status}
+			cells[k] = cell
+		}
+		if c.Status.Firmer(cell.Status) {
+			cell.Status = c.Status
+		}
+		cell.Commitments++
+		cell.EvidenceCount += len(c.Evidence)
+	}
+	out := make([]cg.MatrixCell, 0, len(cells))
+	for _, cell := range cells {
+		out = append(out, *cell)
+	}
+	return out
+}
+
+func uniqStrings(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
