@@ -70,10 +70,16 @@ RETURN type(r) AS kind, a.name AS actor, r.status AS status, r.conditions AS con
 		},
 	},
 	"Matrix": {
+		// The first page of rows: the actors with the most commitments,
+		// ties by id.
 		cypher: `MATCH (a:Entity)-[r:` + commitmentTypes + `]->(:Entity)
 WITH a, type(r) AS kind, collect(r.status) AS statuses, count(r) AS n,
      sum(COUNT { MATCH (ev:Evidence {factId: r.id}) }) AS evidence
-RETURN a.id AS actor, a.name AS name, kind, statuses, n, evidence`,
+WITH a, sum(n) AS total, collect({kind: kind, statuses: statuses, n: n, evidence: evidence}) AS cells
+ORDER BY total DESC, a.id LIMIT $first
+UNWIND cells AS c
+RETURN a.id AS actor, a.name AS name, c.kind AS kind, c.statuses AS statuses, c.n AS n, c.evidence AS evidence`,
+		params: map[string]any{"first": int64(cg.DefaultMatrixRows)},
 		answer: func(recs []*nd.Record) any {
 			rows := map[string]matrixRow{}
 			for _, rec := range recs {

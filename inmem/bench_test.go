@@ -175,3 +175,49 @@ func BenchmarkTextSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMatrix is the matrix of 100,000 commitments by 1,000 actors
+// (storetest.Synthetic(100000, 1000, 1): 1,011 rows), side by side: every
+// row from one pass over the commitments (what every matrix cost before
+// pages and maintained counts, the actors' entities aside), every row
+// from the maintained counts, a page of 50 from the counts (the
+// dashboard's request), a page of 50 after the 500th row, and a page of 50
+// under a filter the counts do not answer (one pass).
+//
+//	go test ./inmem -run '^$' -bench Matrix -benchtime 2s
+func BenchmarkMatrix(b *testing.B) {
+	ds := storetest.Synthetic(100_000, 1000, 1)
+	s, err := inmem.New(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	// Every status: the same commitments as no filter, through one pass.
+	scan := cg.CommitmentFilter{Statuses: cg.Statuses}
+	whole, err := s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mid := cg.EncodeMatrixCursor(whole.Rows[len(whole.Rows)/2].Key())
+	b.ReportMetric(float64(len(whole.Rows)), "rows")
+	for _, bc := range []struct {
+		name string
+		f    cg.CommitmentFilter
+		p    cg.MatrixPage
+	}{
+		{"scan/all-rows", scan, cg.MatrixPage{}},
+		{"counts/all-rows", cg.CommitmentFilter{}, cg.MatrixPage{}},
+		{"counts/first50", cg.CommitmentFilter{}, cg.MatrixPage{First: cg.DefaultMatrixRows}},
+		{"counts/first50-after-half", cg.CommitmentFilter{}, cg.MatrixPage{First: cg.DefaultMatrixRows, After: mid}},
+		{"counts/kind/first50", cg.CommitmentFilter{Kinds: []cg.EdgeKind{cg.OffersTroops}}, cg.MatrixPage{First: cg.DefaultMatrixRows}},
+		{"scan/source/first50", cg.CommitmentFilter{SourceIDs: []string{"src-1"}}, cg.MatrixPage{First: cg.DefaultMatrixRows}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Matrix(ctx, bc.f, bc.p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

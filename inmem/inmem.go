@@ -88,8 +88,12 @@ type Store struct {
 	byStatus   index[*cg.Commitment]
 	bySource   index[*cg.Commitment]
 	byStatedBy index[*cg.Commitment]
-	// cells counts the current commitments by actor and kind (matrix.go).
-	cells cellCounts
+	// cells counts the current commitments by actor and kind (matrix.go);
+	// cellGen advances with every change to them, rowCache holds the
+	// unfiltered rows of one generation.
+	cells    cellCounts
+	cellGen  uint64
+	rowCache sortedRows
 
 	// text is the text-search index (text.go), built on first use.
 	text textIndex

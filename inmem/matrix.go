@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -13,6 +14,16 @@ import (
 // nothing but actors and kinds (the dashboard's) reads them instead of
 // every commitment: rows[actor][column].
 type cellCounts map[string]*[]cellCount
+
+// sortedRows caches the unfiltered matrix's rows in order, made from the
+// counts at one generation (Store.cellGen, advanced by every change to
+// the counts), so that a page of the unfiltered matrix costs its rows only.
+type sortedRows struct {
+	mu   sync.Mutex
+	gen  uint64
+	rows []cg.MatrixRow
+	ok   bool
+}
 
 // cellCount is one cell's commitments, evidence and commitments per
 // status (in cg.Statuses order), from which its firmest status follows.
@@ -104,7 +115,10 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.MatrixPa
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var rows []cg.MatrixRow
-	if countable(f) {
+	switch {
+	case countable(f) && len(f.ActorIDs) == 0 && len(f.Kinds) == 0:
+		rows = s.allRows()
+	case countable(f):
 		add := func(actor string) {
 			if r, ok := s.cells.row(actor, f.Kinds); ok {
 				rows = append(rows, r)
@@ -119,11 +133,31 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.MatrixPa
 				add(a)
 			}
 		}
-	} else {
+	default:
 		rows = cg.MatrixRows(s.scanCells(f))
 	}
 	page, more := cg.PageMatrixRows(rows, first, after)
 	return &cg.Matrix{Rows: page, TotalRows: len(rows), HasNext: more}, nil
+}
+
+// allRows are the unfiltered matrix's rows in order, from the cache while
+// the counts are unchanged. The caller holds mu (for reading).
+func (s *Store) allRows() []cg.MatrixRow {
+	c := &s.rowCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ok && c.gen == s.cellGen {
+		return c.rows
+	}
+	rows := make([]cg.MatrixRow, 0, len(s.cells))
+	for a := range s.cells {
+		if r, ok := s.cells.row(a, nil); ok {
+			rows = append(rows, r)
+		}
+	}
+	slices.SortFunc(rows, func(a, b cg.MatrixRow) int { return cg.CompareMatrixKeys(a.Key(), b.Key()) })
+	c.rows, c.gen, c.ok = rows, s.cellGen, true
+	return rows
 }
 
 // scanCells counts the cells of the commitments matching f. The caller

@@ -146,6 +146,9 @@ export interface MatrixRow {
 export interface Matrix {
   kinds: string[];
   rows: MatrixRow[];
+  /** Rows in the whole matrix, where the server pages it (the first page holds the actors with the most commitments). */
+  totalCount?: number;
+  pageInfo?: { hasNextPage: boolean; endCursor: string | null };
 }
 export interface KindInfo {
   kind: string;
@@ -207,7 +210,14 @@ export interface Capabilities {
  * What the last capability check found, for the queries that ask for more
  * where the server has it (the stance layer, claim positions).
  */
-export const server: { disagreement: boolean; changes: boolean; timelineFilter: boolean } = { disagreement: false, changes: false, timelineFilter: false };
+export const server: { disagreement: boolean; changes: boolean; timelineFilter: boolean; matrixPages: boolean } =
+  { disagreement: false, changes: false, timelineFilter: false, matrixPages: false };
+
+/**
+ * Rows of a matrix page: the server's default, whose cost (cells with their
+ * commitments and stances with their claims) stays within its complexity limit.
+ */
+export const MATRIX_PAGE = 50;
 
 // Two introspection fields: the server refuses documents with more.
 const CAPABILITIES = `query DashboardCapabilities {
@@ -248,6 +258,7 @@ export async function capabilities(): Promise<Capabilities> {
     server.disagreement = root.has("disputes");
     server.changes = root.has("changes");
     server.timelineFilter = !!d.__schema.queryType?.fields.find((f) => f.name === "timeline")?.args.some((a) => a.name === "filter");
+    server.matrixPages = !!matrix?.args.some((a) => a.name === "after");
     return {
       asOf,
       asOfType: argType ?? undefined,
@@ -282,7 +293,7 @@ export interface MatrixQuery {
   asOf?: string;
 }
 
-export function fetchMatrix(q: MatrixQuery, caps: Capabilities): Promise<{ matrix: Matrix }> {
+export function fetchMatrix(q: MatrixQuery, caps: Capabilities, after?: string): Promise<{ matrix: Matrix }> {
   const filter: Record<string, unknown> = {};
   if (q.kinds?.length) filter.kinds = q.kinds;
   if (q.statuses?.length) filter.statuses = q.statuses;
@@ -291,13 +302,21 @@ export function fetchMatrix(q: MatrixQuery, caps: Capabilities): Promise<{ matri
   const asOf = caps.asOf && q.asOf ? endOfDay(q.asOf) : "";
   if (asOf && caps.asOf === "filter") filter.asOf = asOf;
   const asArg = !!asOf && caps.asOf === "arg";
-  const query = `query DashboardMatrix($filter: CommitmentFilter${asArg ? `, $asOf: ${caps.asOfType}` : ""}) {
-    matrix(filter: $filter${asArg ? ", asOf: $asOf" : ""}) {
-      kinds
+  // A server that pages the matrix is asked for one page and where it ends;
+  // an older one answers every row at once.
+  const paged = server.matrixPages;
+  const vars = [`$filter: CommitmentFilter`, asArg ? `$asOf: ${caps.asOfType}` : "", paged ? "$first: Int, $after: String" : ""].filter(Boolean);
+  const args = ["filter: $filter", asArg ? "asOf: $asOf" : "", paged ? "first: $first, after: $after" : ""].filter(Boolean);
+  const query = `query DashboardMatrix(${vars.join(", ")}) {
+    matrix(${args.join(", ")}) {
+      kinds${paged ? " totalCount pageInfo { hasNextPage endCursor }" : ""}
       rows { actor { id name kind } total cells { kind status commitmentCount evidenceCount commitments { id status target { id name } } }${caps.disagreement ? " stances { kind state discussedBy claims { id text subject { id } } }" : ""} }
     }
   }`;
-  return gql(query, asArg ? { filter, asOf } : { filter });
+  const variables: Record<string, unknown> = { filter };
+  if (asArg) variables.asOf = asOf;
+  if (paged) Object.assign(variables, { first: MATRIX_PAGE, after: after ?? null });
+  return gql(query, variables);
 }
 
 const commitmentDetail = () => (server.disagreement ? "corroboration " : "") + COMMITMENT_DETAIL;

@@ -1,6 +1,6 @@
 import "./style.css";
 import {
-  capabilities, fetchCell, fetchClaims, fetchCoalition, fetchCommitment, fetchCommitments, fetchMatrix, fetchProposals, fetchTimeline,
+  capabilities, fetchCell, fetchClaims, fetchCoalition, fetchCommitment, fetchCommitments, fetchMatrix, fetchProposals, fetchTimeline, MATRIX_PAGE,
   fetchVocabulary, server, type Capabilities, type Commitment, type EntityRef, type KindInfo, type Matrix, type MatrixCell,
   type MatrixRow, type TimelineEntry,
 } from "./api";
@@ -115,6 +115,7 @@ window.addEventListener("popstate", () => {
 
 function drawMatrix(): void {
   if (!state.matrix) return;
+  drawMore(state.matrix);
   renderMatrix(table, {
     matrix: state.matrix,
     kinds: state.kinds,
@@ -128,6 +129,42 @@ function drawMatrix(): void {
       drawMatrix();
     },
   }, cards);
+}
+
+/**
+ * Under a paged matrix, how many of its actors are shown and a button for
+ * the next page: the first page holds the actors with the most commitments.
+ */
+function drawMore(m: Matrix): void {
+  const more = byId("matrix-more");
+  const next = m.pageInfo?.hasNextPage ? m.pageInfo.endCursor : null;
+  if (!next || m.totalCount === undefined) {
+    more.replaceChildren();
+    more.hidden = true;
+    return;
+  }
+  const left = m.totalCount - m.rows.length;
+  more.hidden = false;
+  more.replaceChildren(
+    h("span", { class: "note" }, `${m.rows.length} of ${m.totalCount} actors, those with the most commitments first. `),
+    h("button", { type: "button", id: "matrix-more-button", onclick: () => void loadMoreRows(next) },
+      `Show ${Math.min(left, MATRIX_PAGE)} more`),
+  );
+}
+
+async function loadMoreRows(after: string): Promise<void> {
+  const seq = matrixSeq;
+  const v = state.view;
+  try {
+    const m = await fetchMatrix({ kinds: v.kind ? [v.kind] : [], statuses: v.status ? [v.status] : [], asOf: v.asOf }, state.caps, after);
+    // A reload meanwhile (a filter, a change) starts again from the top.
+    if (seq !== matrixSeq || !state.matrix) return;
+    const shown = new Set(state.matrix.rows.map((r) => r.actor.id));
+    state.matrix = { ...m.matrix, rows: [...state.matrix.rows, ...m.matrix.rows.filter((r) => !shown.has(r.actor.id))] };
+    drawMatrix();
+  } catch (err) {
+    showError("the matrix", err);
+  }
 }
 
 // Requests may finish out of order (a poll started before a filter change
@@ -516,9 +553,9 @@ async function start(): Promise<void> {
   }
   const caps = await capsP;
   applyCapabilities(caps);
-  // The stance layer is asked for only where the server has it: a second
-  // matrix once the capabilities say so.
-  if (caps.disagreement && plain) await loadMatrix().catch((err) => showError("the matrix", err));
+  // The stance layer and the page's end are asked for only where the
+  // server has them: a second matrix once the capabilities say so.
+  if ((caps.disagreement || server.matrixPages) && plain) await loadMatrix().catch((err) => showError("the matrix", err));
   if (caps.disagreement && state.kinds.length) drawLegend(lastStatuses);
 
   await Promise.all([

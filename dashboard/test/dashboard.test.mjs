@@ -287,6 +287,34 @@ describe("dashboard", () => {
     assert.deepEqual(problems, []);
   });
 
+  test("a paged matrix shows its first page and the next ones on demand", async (t) => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    t.after(() => page.close());
+    const problems = watchProblems(page);
+    // Pages of 5 rows instead of the 50 the dashboard asks for (and counts
+    // on in its button), so that the curated matrix's 16 rows take four.
+    await page.route(`${server.url}/graphql`, (route) => {
+      const body = route.request().postDataJSON();
+      if (body?.query?.includes("DashboardMatrix") && body.variables?.first) {
+        return route.continue({ postData: JSON.stringify({ ...body, variables: { ...body.variables, first: 5 } }) });
+      }
+      return route.continue();
+    });
+    await page.goto(`${server.url}/dashboard/`);
+    await page.waitForSelector("#matrix-more-button");
+    const rows = () => page.$$eval("#matrix tbody tr", (rs) => rs.map((r) => r.dataset.actor));
+    assert.equal((await rows()).length, 5);
+    assert.match(await page.$eval("#matrix-more", (el) => el.textContent), /^5 of 16 actors, those with the most commitments first\. Show 11 more$/);
+    for (const n of [10, 15, 16]) {
+      await page.click("#matrix-more-button");
+      await page.waitForFunction((n) => document.querySelectorAll("#matrix tbody tr").length === n, n);
+    }
+    assert.equal(await page.isVisible("#matrix-more"), false, "no button once every row is shown");
+    assert.equal(new Set(await rows()).size, 16, "each actor once");
+    assert.deepEqual(problems, []);
+  });
+
   // Last: it changes the server's data.
   test("live: a status change recorded through the API reaches the open page", async (t) => {
     const { page, problems } = await openDashboard(t);

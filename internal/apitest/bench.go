@@ -24,7 +24,7 @@ type BenchQuery struct {
 var BenchQueries = []BenchQuery{
 	{"Coalition", `{ coalition(id: "prop-ita-24h", alsoTargets: ["UKR", "coalition-of-the-willing"]) {
 		byKind { kind commitments { actor { name } status conditions evidence { quote attributedTo source { file } } } } } }`},
-	{"Matrix", `{ matrix { kinds rows { actor { id name } total cells { kind status commitmentCount evidenceCount } } } }`},
+	{"Matrix", `{ matrix(first: 50) { totalCount kinds rows { actor { id name } total cells { kind status commitmentCount evidenceCount } } } }`},
 	{"FilteredCommitments", `{ commitments(filter: {statuses: [PLEDGED, OFFERED, REFUSED], from: "2025-08"}, first: 20) {
 		totalCount pageInfo { endCursor hasNextPage } nodes { kind status actor { name } target { name } evidence { quote source { file } } } } }`},
 }
