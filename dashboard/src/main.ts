@@ -1,7 +1,7 @@
 import "./style.css";
 import {
   capabilities, fetchCell, fetchClaims, fetchCoalition, fetchCommitment, fetchCommitments, fetchMatrix, fetchProposals, fetchTimeline, MATRIX_PAGE,
-  fetchVocabulary, server, type Capabilities, type Commitment, type EntityRef, type KindInfo, type Matrix, type MatrixCell,
+  fetchVocabulary, server, type Capabilities, type Commitment, type EntityRef, type KindInfo, type Matrix, type MatrixCell, type MatrixQuery,
   type MatrixRow, type TimelineEntry,
 } from "./api";
 import { showArticle } from "./article";
@@ -152,12 +152,22 @@ function drawMore(m: Matrix): void {
   );
 }
 
+/** The filters of the matrix the view asks for. */
+function matrixQuery(v: ViewState): MatrixQuery {
+  return { kinds: v.kind ? [v.kind] : [], statuses: v.status ? [v.status] : [], asOf: v.asOf };
+}
+
+// The pages of the matrix shown: a refresh loads as many again, a change
+// of filters starts from the first.
+let matrixPages = 1;
+let matrixKey = "";
+
 async function loadMoreRows(after: string): Promise<void> {
+  matrixPages++;
   const seq = matrixSeq;
-  const v = state.view;
   try {
-    const m = await fetchMatrix({ kinds: v.kind ? [v.kind] : [], statuses: v.status ? [v.status] : [], asOf: v.asOf }, state.caps, after);
-    // A reload meanwhile (a filter, a change) starts again from the top.
+    const m = await fetchMatrix(matrixQuery(state.view), state.caps, after);
+    // A reload meanwhile loads every page shown, this one included.
     if (seq !== matrixSeq || !state.matrix) return;
     const shown = new Set(state.matrix.rows.map((r) => r.actor.id));
     state.matrix = { ...m.matrix, rows: [...state.matrix.rows, ...m.matrix.rows.filter((r) => !shown.has(r.actor.id))] };
@@ -172,13 +182,20 @@ async function loadMoreRows(after: string): Promise<void> {
 let matrixSeq = 0;
 async function loadMatrix(): Promise<void> {
   const seq = ++matrixSeq;
-  const v = state.view;
-  const m = await fetchMatrix(
-    { kinds: v.kind ? [v.kind] : [], statuses: v.status ? [v.status] : [], asOf: v.asOf },
-    state.caps,
-  );
+  const q = matrixQuery(state.view);
+  const key = JSON.stringify(q);
+  if (key !== matrixKey) {
+    matrixKey = key;
+    matrixPages = 1;
+  }
+  let m = (await fetchMatrix(q, state.caps)).matrix;
+  for (let n = 1; n < matrixPages && m.pageInfo?.hasNextPage && m.pageInfo.endCursor && seq === matrixSeq; n++) {
+    const next = (await fetchMatrix(q, state.caps, m.pageInfo.endCursor)).matrix;
+    const shown = new Set(m.rows.map((r) => r.actor.id));
+    m = { ...next, rows: [...m.rows, ...next.rows.filter((r) => !shown.has(r.actor.id))] };
+  }
   if (seq !== matrixSeq) return;
-  state.matrix = m.matrix;
+  state.matrix = m;
   drawMatrix();
 }
 

@@ -302,6 +302,8 @@ describe("dashboard", () => {
       return route.continue();
     });
     await page.goto(`${server.url}/dashboard/`);
+    // Once the page has settled: a refresh draws the first page again.
+    await page.waitForFunction(() => window.__dashboard.settled > 0 && window.__dashboard.liveMode);
     await page.waitForSelector("#matrix-more-button");
     const rows = () => page.$$eval("#matrix tbody tr", (rs) => rs.map((r) => r.dataset.actor));
     assert.equal((await rows()).length, 5);
