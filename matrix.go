@@ -133,22 +133,32 @@ func MatrixRows(cells []MatrixCell) []MatrixRow {
 }
 
 // PageMatrixRows is the page of rows after the cursor: rows (in any
-// order) sorted, those up to after left out, cut to first (0: all).
+// order) sorted, those up to after left out, cut to first (0: all), in a
+// slice of its own. Rows already in order (a store's cache) cost a binary
+// search and the page.
 // hasNext says whether rows held more. A store that pages in its own query
 // language passes what it found (first+1 rows at most) through it too.
 func PageMatrixRows(rows []MatrixRow, first int, after *MatrixKey) (page []MatrixRow, hasNext bool) {
-	page = slices.Clone(rows)
-	slices.SortFunc(page, func(a, b MatrixRow) int { return CompareMatrixKeys(a.Key(), b.Key()) })
+	compare := func(a, b MatrixRow) int { return CompareMatrixKeys(a.Key(), b.Key()) }
+	if !slices.IsSortedFunc(rows, compare) {
+		rows = slices.Clone(rows)
+		slices.SortFunc(rows, compare)
+	}
+	// Rows in order: the page starts after the cursor's position.
+	start := 0
 	if after != nil {
-		page = slices.DeleteFunc(page, func(r MatrixRow) bool { return !after.Before(r.Key()) })
+		start, _ = slices.BinarySearchFunc(rows, *after, func(r MatrixRow, k MatrixKey) int {
+			if k.Before(r.Key()) {
+				return 1
+			}
+			return -1
+		})
 	}
+	page = rows[start:]
 	if first > 0 && len(page) > first {
-		return page[:first:first], true
+		return slices.Clone(page[:first]), true
 	}
-	if page == nil {
-		page = []MatrixRow{}
-	}
-	return page, false
+	return append([]MatrixRow{}, page...), false
 }
 
 // WithStanceRows completes a store's page of commitment rows with the
