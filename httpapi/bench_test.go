@@ -37,7 +37,7 @@ func BenchmarkReadCache(b *testing.B) {
 }
 
 // BenchmarkMatrixPage is the dashboard's matrix query over 100,000
-// synthetic commitments by 1,000 actors (1,011 rows) through the handler,
+// synthetic commitments by 1,000 actors (1,000 rows) through the handler,
 // side by side: the first page of 50 rows (what a request answers now)
 // and every row, walked in pages of 100 (the answer one request gave before
 // pages), each with the answer's bytes.

@@ -9,7 +9,7 @@ import (
 )
 
 // BenchmarkMatrix is the matrix of 100,000 commitments by 1,000 actors
-// (storetest.Synthetic(100000, 1000, 1): 1,011 rows), side by side:
+// (storetest.Synthetic(100000, 1000, 1): 1,000 rows), side by side:
 //   - old/one-pass: every row from one pass over every commitment, what
 //     each matrix request computed before pages (it also looked up the
 //     row actors, left out here);
