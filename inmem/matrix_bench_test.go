@@ -10,17 +10,22 @@ import (
 
 // BenchmarkMatrix is the matrix of 100,000 commitments by 1,000 actors
 // (storetest.Synthetic(100000, 1000, 1): 1,000 rows), side by side:
+//
 //   - old/one-pass: every row from one pass over every commitment, what
 //     each matrix request computed before pages (it also looked up the
 //     row actors, left out here);
+//
 //   - counts/all-rows: every row from the maintained counts;
+//
 //   - counts/first50: the first page of 50 (the dashboard's request), and
 //     the page of 50 after the middle row;
+//
 //   - counts/kind/first50: a kind filter, from the counts;
+//
 //   - scan/source/first50: a filter the counts do not answer (one pass
 //     over the source's commitments).
 //
-//	go test ./inmem -run '^$' -bench 'Matrix$' -benchtime 2s -count 2
+//     go test ./inmem -run '^$' -bench 'Matrix$' -benchtime 2s -count 2
 func BenchmarkMatrix(b *testing.B) {
 	s, err := New(storetest.Synthetic(100_000, 1000, 1))
 	if err != nil {
