@@ -8,5 +8,6 @@
 //	go test -tags bench -run TestPeerAnswersAsTheAPI ./bench
 //
 // It is out of `go test ./...` (and so of CI) because it starts a Neo4j
-// and a Node.js server of its own: 142 s on the shared 2-core machine.
+// and a Node.js server of its own: 81–142 s on the shared 2-core machine
+// (load average 12–17), over the ~60 s a CI check may take.
 package bench
