@@ -193,9 +193,3 @@ func TestBadSeed(t *testing.T) {
 		t.Errorf("%d commitments, want the fixture's 21", p.TotalCount)
 	}
 }
-
-func TestGraphVersionContract(t *testing.T) {
-	storetest.RunVersioned(t, func(t *testing.T, ds *cg.Dataset) cg.WritableStore {
-		return open(t, filepath.Join(t.TempDir(), "graph.db"), ds)
-	})
-}

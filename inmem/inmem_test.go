@@ -27,13 +27,3 @@ func TestWriteContract(t *testing.T) {
 		return s
 	})
 }
-
-func TestGraphVersionContract(t *testing.T) {
-	storetest.RunVersioned(t, func(t *testing.T, ds *cg.Dataset) cg.WritableStore {
-		s, err := inmem.New(ds)
-		if err != nil {
-			t.Fatalf("New: %v", err)
-		}
-		return s
-	})
-}

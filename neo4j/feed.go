@@ -59,9 +59,25 @@ var feedSchemaStatements = []string{
 // before it reads the property: concurrent writers cannot draw the same
 // number (and the constraint on seq would refuse one that did). A write
 // refused later rolls its number back with it.
+//
+// The same node holds the graph version (cg.Versioned), which the draw
+// advances too; a write that is not in the feed (a put, a batch of Load)
+// advances it alone with advanceVersion, at the same point of its
+// transaction. The version starts at the counter's creation instant in
+// microseconds, as the embedded store's does, so a database cleared and
+// loaded again never repeats a number an instance may have cached.
 const nextSeq = `MERGE (f:ChangeFeed {id: $feed})
-SET f.seq = coalesce(f.seq, 0) + 1
+SET f.seq = coalesce(f.seq, 0) + 1, f.version = coalesce(f.version, timestamp() * 1000) + 1
 RETURN f.seq AS seq`
+
+// advanceVersion advances the graph version of a write the feed does not
+// carry; see nextSeq.
+const advanceVersion = `MERGE (f:ChangeFeed {id: $feed})
+SET f.version = coalesce(f.version, timestamp() * 1000) + 1`
+
+// graphVersion reads the graph version: one node by its unique id. 0 before
+// any write.
+const graphVersion = `OPTIONAL MATCH (f:ChangeFeed {id: $feed}) RETURN coalesce(f.version, 0) AS version`
 
 // appendChange records the write's event under the number it drew.
 const appendChange = `CREATE (:ChangeEvent {seq: $seq, type: $type, commitmentId: $id, version: $version, at: $at, payload: $payload})`
@@ -94,6 +110,25 @@ func drawSeq(ctx context.Context, tx nd.ManagedTransaction) (int64, error) {
 		return 0, err
 	}
 	return int64(toInt(rec.AsMap()["seq"])), nil
+}
+
+// bumpVersion advances the graph version in tx (advanceVersion).
+func bumpVersion(ctx context.Context, tx nd.ManagedTransaction) error {
+	return run(ctx, tx, advanceVersion, map[string]any{"feed": feedID})
+}
+
+// GraphVersion implements cg.Versioned: a read like every other (read
+// routing, the request's consistency token), so it sees a write through
+// any instance once the graph reads of the same request would.
+func (s *Store) GraphVersion(ctx context.Context) (uint64, error) {
+	recs, err := s.read(ctx, "graph version", graphVersion, map[string]any{"feed": feedID})
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) != 1 {
+		return 0, fmt.Errorf("neo4j: graph version: %d records", len(recs))
+	}
+	return uint64(toInt(recs[0].AsMap()["version"])), nil
 }
 
 // appendEvent writes c's event, numbered seq, in tx.
@@ -300,5 +335,6 @@ func decodeToken(token string) (nd.Bookmarks, error) {
 
 var (
 	_ cg.ChangeFeed = (*Store)(nil)
+	_ cg.Versioned  = (*Store)(nil)
 	_ feed.Backlog  = (*Store)(nil)
 )

@@ -135,6 +135,12 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 			// transaction counts from zero.
 			var t loadTally
 			d := done
+			// Each committed batch changes what readers see: it advances
+			// the graph version (cg.Versioned) first, before the graph's
+			// locks, as every write does.
+			if err := bumpVersion(ctx, tx); err != nil {
+				return nil, err
+			}
 			for _, st := range steps {
 				failed = st.what
 				if err := runStep(ctx, tx, st, prune, now, &t); err != nil {

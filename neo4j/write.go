@@ -218,11 +218,15 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 			}
 			return &out, nil
 		}
+		// The feed's number advances the graph version too; a write the
+		// feed does not carry advances it alone, at the same point.
 		var seq int64
 		if w.change != "" && !s.noOutbox {
 			if seq, err = drawSeq(ctx, tx); err != nil {
 				return nil, err
 			}
+		} else if err := bumpVersion(ctx, tx); err != nil {
+			return nil, err
 		}
 		out, err := body(tx, st)
 		if err != nil {

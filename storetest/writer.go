@@ -19,8 +19,9 @@ type OpenWriter func(t *testing.T, ds *cg.Dataset) cg.WritableStore
 // fields, and nothing changed by a rejected write), optimistic concurrency
 // on base versions, idempotency by request id, retraction, reads as of a
 // time, entity and source puts, and no lost update under concurrent
-// writers, and the change feed (cg.ChangeFeed, which every writable store
-// provides). Each group runs on a store of its own, loaded from Fixture.
+// writers, the change feed (cg.ChangeFeed, which every writable store
+// provides) and the graph version (cg.Versioned, which every writable
+// store provides too). Each group runs on a store of its own, loaded from Fixture.
 //
 // Times in the expectations are UTC with at most millisecond precision;
 // backends may return them in any location (they are compared in UTC).
@@ -35,6 +36,7 @@ func RunWriter(t *testing.T, open OpenWriter) {
 		{"Concurrency", testConcurrentChanges},
 		{"Replays", testReplays},
 		{"ChangeFeed", testFeed},
+		{"GraphVersion", testGraphVersion},
 	})
 }
 

@@ -7,14 +7,10 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// RunVersioned checks the graph version (cg.Versioned) that the read
+// testGraphVersion checks the graph version (cg.Versioned) that the read
 // cache keys on: every kind of write advances it, each by at least one;
 // reads, a rejected write and a replayed request leave it as it is. The
 // store must implement cg.Versioned.
-func RunVersioned(t *testing.T, open OpenWriter) {
-	runGroups(t, open, []group[cg.WritableStore]{{"GraphVersion", testGraphVersion}})
-}
-
 func testGraphVersion(t *testing.T, s cg.WritableStore) {
 	vs, ok := s.(cg.Versioned)
 	if !ok {

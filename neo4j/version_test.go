@@ -1,0 +1,54 @@
+package neo4j
+
+import (
+	"context"
+	"testing"
+
+	"github.com/coalitiongraph/coalitiongraph/storetest"
+)
+
+// Load advances the graph version once per transaction it commits, a
+// batched load once per batch; a database cleared and loaded again never
+// gives back a version it had.
+func TestLoadAdvancesGraphVersion(t *testing.T) {
+	ctx := context.Background()
+	s := openEmpty(t)
+	version := func() uint64 {
+		t.Helper()
+		v, err := s.GraphVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := version(); v != 0 {
+		t.Fatalf("an empty database: version %d, want 0", v)
+	}
+	load(t, s, storetest.Fixture())
+	atomic := version()
+	if atomic == 0 {
+		t.Fatal("a load left the version at 0")
+	}
+	if _, _, err := s.Stats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v != atomic {
+		t.Errorf("a read moved the version from %d to %d", atomic, v)
+	}
+
+	s.batchSize, s.atomicRows = 20, 50
+	defer func() { s.batchSize, s.atomicRows = defaultBatchSize, 0 }()
+	load(t, s, storetest.Fixture())
+	if v := version(); v < atomic+2 {
+		t.Errorf("a batched load moved the version from %d to %d, want one step a batch (several)", atomic, v)
+	}
+	before := version()
+
+	if err := s.clear(ctx); err != nil {
+		t.Fatal(err)
+	}
+	load(t, s, storetest.Fixture())
+	if v := version(); v <= before {
+		t.Errorf("cleared and loaded again: version %d, not past %d", v, before)
+	}
+}
