@@ -347,6 +347,59 @@ func TestInstances(t *testing.T) {
 		}
 	})
 
+	// Each instance caches answers (the default); a write through A, a put
+	// included (which the feed does not carry), is in B's next answer.
+	t.Run("ReadCacheOnBSeesWritesOnA", func(t *testing.T) {
+		const read = `{ commitments(filter: {ids: ["c-cached"]}) { totalCount nodes { status version actor { name } } } }`
+		ask := func(what string, header map[string]string) string {
+			t.Helper()
+			r := b.post(t, read, nil, header)
+			if len(r.Errors) > 0 {
+				t.Fatalf("%s: %+v", what, r.Errors)
+			}
+			return string(r.Data)
+		}
+		hits := func() float64 { t.Helper(); return instanceMetric(t, b, "coalitiongraph_read_cache_hits_total") }
+		if got := ask("before", nil); got != `{"commitments":{"totalCount":0,"nodes":[]}}` {
+			t.Fatalf("before the write: %s", got)
+		}
+		h0 := hits()
+		ask("again", nil)
+		if h := hits(); h != h0+1 {
+			t.Fatalf("B's hits went from %v to %v on a repeated query, want one more", h0, h)
+		}
+		steps := []struct {
+			name  string
+			write func()
+			want  string
+		}{
+			{"record on A", func() { a.record(t, "c-cached") },
+				`{"commitments":{"totalCount":1,"nodes":[{"status":"CONSIDERING","version":1,"actor":{"name":"Poland"}}]}}`},
+			{"change on A", func() {
+				if err := a.tryChange(t, "c-cached", 1); err != nil {
+					t.Fatal(err)
+				}
+			}, `{"commitments":{"totalCount":1,"nodes":[{"status":"CONSIDERING","version":2,"actor":{"name":"Poland"}}]}}`},
+			{"put entity on A", func() {
+				r := a.post(t, `mutation { putEntity(input: {id: "POL", kind: COUNTRY, name: "Republic of Poland", aliases: ["Warsaw"]}) { id } }`, nil, nil)
+				if len(r.Errors) > 0 {
+					t.Fatal(r.Errors)
+				}
+			}, `{"commitments":{"totalCount":1,"nodes":[{"status":"CONSIDERING","version":2,"actor":{"name":"Republic of Poland"}}]}}`},
+		}
+		for _, st := range steps {
+			ask("cached before "+st.name, nil) // B holds the answer before the write
+			st.write()
+			if got := ask("after "+st.name, nil); got != st.want {
+				t.Errorf("B after %s: %s, want %s", st.name, got, st.want)
+			}
+		}
+		r := b.post(t, `mutation { putEntity(input: {id: "POL", kind: COUNTRY, name: "Poland", aliases: ["Warsaw"]}) { id } }`, nil, nil)
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+	})
+
 	t.Run("ConsistencyTokenReadsOnB", func(t *testing.T) {
 		w := a.record(t, "c-read-your-write")
 		token, _ := w.Extensions["consistencyToken"].(string)
@@ -362,6 +415,31 @@ func TestInstances(t *testing.T) {
 			t.Fatalf("a made-up token was taken: %s", bad.Data)
 		}
 	})
+}
+
+// instanceMetric reads one unlabelled sample from in's /metrics.
+func instanceMetric(t *testing.T, in *instance, name string) float64 {
+	t.Helper()
+	resp, err := in.client.Get(in.url() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("%s has no %s", in.addr, name)
+	return 0
 }
 
 // cursorAfter says whether decimal cursor a comes after b.
