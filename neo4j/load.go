@@ -139,7 +139,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 			// the graph version (cg.Versioned) first, before the graph's
 			// locks, as every write does.
 			if err := bumpVersion(ctx, tx); err != nil {
-				return nil, err
+				return loadTally{}, err
 			}
 			for _, st := range steps {
 				failed = st.what
