@@ -364,3 +364,28 @@ func BenchmarkQueries(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReadCache runs the query set over Neo4j with the read cache off
+// and on, side by side over one store (apitest.BenchCache), and times the
+// graph version read that every request with the cache on makes first.
+// Run: go test ./e2e -run '^$' -bench ReadCache
+func BenchmarkReadCache(b *testing.B) {
+	uri := testsupport.Neo4jURI(b)
+	s := loadedStore(b, uri)
+	off, on := httpapi.Defaults(), httpapi.Defaults()
+	off.ReadCacheBytes = -1
+	off.Registry, on.Registry = prometheus.NewRegistry(), prometheus.NewRegistry()
+	apitest.BenchCache(b, handler(s, off), handler(s, on))
+	b.Run("GraphVersion", func(b *testing.B) {
+		ctx := context.Background()
+		var lat apitest.Latencies
+		for b.Loop() {
+			lat.Time(func() {
+				if _, err := s.GraphVersion(ctx); err != nil {
+					b.Fatal(err)
+				}
+			})
+		}
+		lat.Report(b, "")
+	})
+}
