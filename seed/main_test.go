@@ -82,16 +82,46 @@ func TestSeedTwiceGivesTheSameGraph(t *testing.T) {
 		t.Fatalf("graph has %d nodes, %d rels after seeding", nodes, rels)
 	}
 
-	out2, _, err := seed(t, env, "--uri", uri) // the flag works too
+	// The flag works too; with no interval every batch reports progress.
+	out2, errOut2, err := seed(t, env, "--uri", uri, "--progress-every", "0")
 	if err != nil {
 		t.Fatalf("second run: %v", err)
 	}
+	checkProgress(t, errOut2)
 	g1, g2 := graphLine.FindString(out1), graphLine.FindString(out2)
 	if g1 == "" || g1 != g2 {
 		t.Errorf("graph lines differ or are missing: %q then %q", g1, g2)
 	}
 	if n, r := graphStats(t, uri); n != nodes || r != rels {
 		t.Errorf("after the second run: %d nodes, %d rels; want %d, %d", n, r, nodes, rels)
+	}
+}
+
+var progressRe = regexp.MustCompile(`(?m)^loaded (\d+)/(\d+) items \(\d+%\)`)
+
+// checkProgress asserts stderr holds progress lines whose done counts never
+// fall, share one total, and end at that total.
+func checkProgress(t *testing.T, stderr string) {
+	t.Helper()
+	ms := progressRe.FindAllStringSubmatch(stderr, -1)
+	if len(ms) == 0 {
+		t.Fatalf("no progress lines on stderr: %q", stderr)
+	}
+	prev, total := -1, -1
+	for _, m := range ms {
+		var done, tot int
+		fmt.Sscan(m[1], &done)
+		fmt.Sscan(m[2], &tot)
+		if total >= 0 && tot != total {
+			t.Errorf("total changed from %d to %d in %q", total, tot, m[0])
+		}
+		if done < prev || done > tot {
+			t.Errorf("progress %q after %d out of order", m[0], prev)
+		}
+		prev, total = done, tot
+	}
+	if prev != total || total <= 0 {
+		t.Errorf("last progress line %q does not reach a positive total", ms[len(ms)-1][0])
 	}
 }
 
