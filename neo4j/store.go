@@ -144,16 +144,12 @@ const readyProbe = `CREATE (p:IdLock) WITH p DELETE p RETURN 1 AS ok`
 func (s *Store) Ready(ctx context.Context) error {
 	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
-	_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+	_, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (*nd.Record, error) {
 		res, err := tx.Run(ctx, readyProbe, nil)
 		if err != nil {
 			return nil, err
 		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return rec.Values[0], nil
+		return res.Single(ctx)
 	}, txTimeout(ctx)...)
 	if err != nil {
 		return unavailable("ready", err)
@@ -229,7 +225,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 	// creates the same index, Neo4j answers "already exists" in spite of
 	// IF NOT EXISTS. That answer means the schema is there: go on.
 	for _, stmt := range schemaStatements {
-		_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		_, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (nd.ResultSummary, error) {
 			res, err := tx.Run(ctx, stmt, nil)
 			if err != nil {
 				return nil, err
@@ -243,7 +239,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 	// A full-text index made over an existing graph fills in the
 	// background, and queries fail until it is online.
 	for _, name := range []string{textNodesIndex, textEdgesIndex} {
-		_, err := sess.ExecuteRead(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		_, err := nd.ExecuteRead(ctx, sess, func(tx nd.ManagedTransaction) (nd.ResultSummary, error) {
 			res, err := tx.Run(ctx, `CALL db.awaitIndex($name, 300)`, map[string]any{"name": name})
 			if err != nil {
 				return nil, err
