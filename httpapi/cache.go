@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"maps"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/maypok86/otter/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/graph"
@@ -38,6 +40,9 @@ const entryOverhead = 256
 // meanwhile may have been half seen). Mutations and subscriptions pass by.
 type readCache struct {
 	versions cg.Versioned
+	// present turns a failed version read into the client's error, as
+	// the server's error presenter does for any store error.
+	present  func(context.Context, error) *gqlerror.Error
 	entries  *otter.Cache[[sha256.Size]byte, *cachedAnswer]
 	maxEntry int
 	hits     prometheus.Counter
@@ -55,7 +60,7 @@ type cachedAnswer struct {
 
 // newReadCache is nil (no cache) when maxBytes is negative or the store
 // has no graph version (versions is nil).
-func newReadCache(versions cg.Versioned, maxBytes int64, reg *prometheus.Registry) *readCache {
+func newReadCache(versions cg.Versioned, maxBytes int64, reg *prometheus.Registry, present func(context.Context, error) *gqlerror.Error) *readCache {
 	if versions == nil || maxBytes < 0 {
 		return nil
 	}
@@ -64,6 +69,7 @@ func newReadCache(versions cg.Versioned, maxBytes int64, reg *prometheus.Registr
 	}
 	c := &readCache{
 		versions: versions,
+		present:  present,
 		// An answer bigger than an eighth of the cache would push out
 		// many others for one: it is not kept.
 		maxEntry: int(min(maxBytes/8, 1<<31)),
@@ -141,9 +147,12 @@ func (c *readCache) InterceptOperation(ctx context.Context, next graphql.Operati
 		first = false
 		before, err := c.versions.GraphVersion(rctx)
 		if err != nil {
+			// The version read is a store read: when it fails the store is
+			// unreachable or the deadline is spent, and executing the query
+			// anyway would only repeat the failure past the deadline. The
+			// error is the first root field's, as the query's own would be.
 			c.bypassed.Inc()
-			h = next(ctx)
-			return h(rctx)
+			return &graphql.Response{Errors: gqlerror.List{c.versionError(rctx, opCtx, err)}}
 		}
 		if a, ok := c.entries.GetIfPresent(key); ok && a.version == before {
 			c.hits.Inc()
@@ -183,4 +192,19 @@ func cacheKey(ctx context.Context, opCtx *graphql.OperationContext) ([sha256.Siz
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
 	return key, true
+}
+
+// versionError is a failed version read as the client sees it: presented
+// like any store error, at the operation's first root field.
+func (c *readCache) versionError(ctx context.Context, opCtx *graphql.OperationContext, err error) *gqlerror.Error {
+	gqlErr := c.present(ctx, fmt.Errorf("read cache: graph version: %w", err))
+	if gqlErr.Path == nil {
+		for _, sel := range opCtx.Operation.SelectionSet {
+			if f, ok := sel.(*ast.Field); ok {
+				gqlErr.Path = ast.Path{ast.PathName(f.Alias)}
+				break
+			}
+		}
+	}
+	return gqlErr
 }

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/httpapi"
 	"github.com/coalitiongraph/coalitiongraph/internal/apitest"
 )
@@ -154,5 +156,33 @@ func TestReadCacheStaysWithinItsBytes(t *testing.T) {
 	}
 	if m["evictions_total"] <= 0 {
 		t.Errorf("evictions %v: 800 distinct answers should not fit in %d bytes", m["evictions_total"], bound)
+	}
+}
+
+// unreachableVersions is a store whose graph version cannot be read, as
+// when Neo4j is down: every other read still works.
+type unreachableVersions struct{ cg.Store }
+
+func (unreachableVersions) GraphVersion(context.Context) (uint64, error) {
+	return 0, &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the store is unavailable"}
+}
+
+// A failed version read answers the store's error at the first root field,
+// never an answer without one (cached or not) and never a leaked cause.
+func TestReadCacheAnswersAFailedVersionReadAsTheStoreError(t *testing.T) {
+	cfg := httpapi.Defaults()
+	h := httpapi.NewHandler(unreachableVersions{seedStore(t)}, cfg)
+	for i := range 2 {
+		resp := apitest.Post(t, h, cachedStatus, nil)
+		if resp.Status != http.StatusOK || len(resp.Errors) != 1 {
+			t.Fatalf("request %d: status %d, errors %+v; want one error", i+1, resp.Status, resp.Errors)
+		}
+		e := resp.Errors[0]
+		if e.Code() != string(cg.CodeStoreUnavailable) || len(e.Path) == 0 || e.Path[0] != "commitments" {
+			t.Errorf("request %d: code %q path %v, want STORE_UNAVAILABLE at commitments", i+1, e.Code(), e.Path)
+		}
+	}
+	if m := cacheMetrics(t, h); m["hits_total"] != 0 || m["bypassed_total"] != 2 {
+		t.Errorf("hits %v bypassed %v, want 0 and 2", m["hits_total"], m["bypassed_total"])
 	}
 }

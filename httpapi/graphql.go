@@ -78,13 +78,14 @@ func newGraphQLServer(cfg Config, store cg.Store, writer cg.Writer, feed cg.Chan
 	srv.AroundOperations(m.aroundOperations)
 	srv.AroundOperations(requireKey(cfg.ReadsNeedKey))
 	// Innermost: a cached answer is served only after every check above.
-	if c := newReadCache(versions, cfg.ReadCacheBytes, cfg.Registry); c != nil {
+	present := func(ctx context.Context, err error) *gqlerror.Error {
+		return hideSuggestions(cfg.Introspection, presentError(ctx, cfg.Logger, err))
+	}
+	if c := newReadCache(versions, cfg.ReadCacheBytes, cfg.Registry, present); c != nil {
 		srv.Use(c)
 	}
 
-	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return hideSuggestions(cfg.Introspection, presentError(ctx, cfg.Logger, err))
-	})
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &cg.Error{Code: cg.CodeInternal, Message: "internal error"}
