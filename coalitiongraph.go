@@ -330,6 +330,10 @@ type Store interface {
 	Claims(ctx context.Context, f ClaimFilter) ([]*Claim, error)
 	// Commitments lists matching commitments; a zero Page.First returns them all.
 	Commitments(ctx context.Context, f CommitmentFilter, p Page) (*CommitmentPage, error)
+	// EntityCommitments pages the commitments of each of q.EntityIDs in
+	// one call, each page as Commitments pages q.Filter(id) (see
+	// EntityCommitmentsQuery).
+	EntityCommitments(ctx context.Context, q EntityCommitmentsQuery) (*EntityCommitments, error)
 	// Matrix pages the rows of the actors with matching commitments
 	// (ParseMatrixPage, PageMatrixRows); a zero MatrixPage.First returns
 	// them all.

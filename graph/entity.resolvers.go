@@ -82,11 +82,7 @@ func (r *entityResolver) CommitmentsMade(ctx context.Context, obj *cg.Entity, ki
 
 // CommitmentsMadeConnection is the resolver for the commitmentsMadeConnection field.
 func (r *entityResolver) CommitmentsMadeConnection(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	cs, err := loadersFor(ctx).madeBy.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	return commitmentConnection(ctx, filterCommitments(cs, kinds, statuses), orderBy, first, after, last, before)
+	return entityConnection(ctx, cg.SideMade, obj.ID, kinds, statuses, orderBy, first, after, last, before)
 }
 
 // CommitmentsReceived is the resolver for the commitmentsReceived field.
@@ -97,11 +93,7 @@ func (r *entityResolver) CommitmentsReceived(ctx context.Context, obj *cg.Entity
 
 // CommitmentsReceivedConnection is the resolver for the commitmentsReceivedConnection field.
 func (r *entityResolver) CommitmentsReceivedConnection(ctx context.Context, obj *cg.Entity, kinds []cg.EdgeKind, statuses []cg.Status, orderBy *cg.CommitmentOrder, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	cs, err := loadersFor(ctx).aimedAt.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	return commitmentConnection(ctx, filterCommitments(cs, kinds, statuses), orderBy, first, after, last, before)
+	return entityConnection(ctx, cg.SideReceived, obj.ID, kinds, statuses, orderBy, first, after, last, before)
 }
 
 // CommitmentsStated is the resolver for the commitmentsStated field.

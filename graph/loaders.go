@@ -32,6 +32,9 @@ type Loaders struct {
 	claimsAbout     *loader[string, []*cg.Claim]
 	claimsCiting    *loader[string, []*cg.Claim]
 	cell            *loader[cellKey, []*cg.Commitment]
+	// pages are entities' commitment connections, a page each
+	// (entitypages.go).
+	pages *entityPages
 
 	// slim marks the entities that came without their evidence, so that
 	// Entity.evidence asks for theirs and takes every other entity's (a
@@ -129,15 +132,19 @@ func (l *loader[K, V]) Announce(keys ...K) {
 
 // Prime caches a value the store returned with something else; a key
 // already cached keeps its value.
+//
+// The value is in dataloadgen's cache before the key counts as known: a
+// concurrent Prime of the same key (two batches bringing one entity)
+// returns only once it is, so a Load after either finds it instead of
+// fetching it.
 func (l *loader[K, V]) Prime(key K, v V) {
 	l.mu.Lock()
-	known := l.known[key]
-	l.known[key] = true
-	delete(l.announced, key)
-	l.mu.Unlock()
-	if !known {
+	defer l.mu.Unlock()
+	if !l.known[key] {
 		l.dl.Prime(key, v)
 	}
+	l.known[key] = true
+	delete(l.announced, key)
 }
 
 // thunk starts loading key, as a group with every announced key if it is
@@ -312,6 +319,7 @@ func NewLoaders(store cg.Store) *Loaders {
 	l.claimsCiting = newLoader(claimsBy(
 		func(ids []string) cg.ClaimFilter { return cg.ClaimFilter{SourceIDs: ids} },
 		func(c *cg.Claim) []string { return evidenceSources(c.Evidence) }))
+	l.pages = newEntityPages(store, l)
 	l.cell = newLoader(func(ctx context.Context, keys []cellKey) (map[cellKey][]*cg.Commitment, error) {
 		out := map[cellKey][]*cg.Commitment{}
 		byFilter := map[string][]cellKey{}
@@ -378,6 +386,7 @@ func (l *Loaders) announceEntities(es []*cg.Entity) {
 			continue
 		}
 		l.madeBy.Announce(e.ID)
+		l.pages.announce(e.ID)
 		l.aimedAt.Announce(e.ID)
 		l.statedBy.Announce(e.ID)
 		l.relationsOf.Announce(e.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -96,6 +97,59 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 				t.Errorf("%d store calls (%v), want at most %d", got, store.calls, tt.maxCalls)
 			}
 		})
+	}
+}
+
+// TestEntityConnectionsFetchOnePage checks that entities' commitment
+// connections ask the store for one page each, in one call per side and
+// set of arguments for all of them, never for every commitment of each:
+// the rows the store answers are at most a page per entity, fewer than the
+// entities' totals, and the totals and pages are the listing's.
+func TestEntityConnectionsFetchOnePage(t *testing.T) {
+	store := newCountingStore(seedStore(t))
+	h := newHandler(store)
+	const q = `{ entities(kinds: [COUNTRY]) { id
+  made: commitmentsMadeConnection(first: 1) { totalCount pageInfo { hasNextPage } nodes { id target { name } evidence { source { id } } } }
+  received: commitmentsReceivedConnection(first: 1, statuses: [OFFERED, PLEDGED, REFUSED], orderBy: ACTOR_NAME) { totalCount nodes { id actor { name } } } } }`
+	type conn struct {
+		TotalCount int
+		PageInfo   struct{ HasNextPage bool }
+		Nodes      []struct{ ID string }
+	}
+	var data struct {
+		Entities []struct {
+			ID             string
+			Made, Received conn
+		}
+	}
+	mustData(t, post(t, h, q, nil), &data)
+	calls, rows := maps.Clone(store.calls), store.rowCount()
+	if len(data.Entities) < 10 {
+		t.Fatalf("%d entities: the bound would prove nothing", len(data.Entities))
+	}
+	totals := 0
+	for _, e := range data.Entities {
+		totals += e.Made.TotalCount + e.Received.TotalCount
+		if len(e.Made.Nodes) > 1 || len(e.Received.Nodes) > 1 || e.Made.PageInfo.HasNextPage != (e.Made.TotalCount > 1) {
+			t.Errorf("%s: made %+v, received %+v", e.ID, e.Made, e.Received)
+		}
+	}
+	if want := map[string]int{"Entities": 1, "EntityCommitments": 2}; !reflect.DeepEqual(calls, want) {
+		t.Errorf("store calls %v, want %v", calls, want)
+	}
+	if rows > 2*len(data.Entities) || rows >= totals {
+		t.Errorf("the store answered %d commitments for %d entities' pages of 1 (totals %d)", rows, len(data.Entities), totals)
+	}
+	// The pages are the root listing's first pages for each entity.
+	for _, e := range data.Entities[:5] {
+		var want struct{ Made, Received conn }
+		mustData(t, post(t, h, `query($id: ID!) {
+  made: commitments(filter: {actors: [$id]}, first: 1) { totalCount pageInfo { hasNextPage } nodes { id } }
+  received: commitments(filter: {targets: [$id], statuses: [OFFERED, PLEDGED, REFUSED]}, orderBy: ACTOR_NAME, first: 1) { totalCount nodes { id } } }`,
+			map[string]any{"id": e.ID}), &want)
+		if !reflect.DeepEqual(want.Made, e.Made) || !reflect.DeepEqual(want.Received, e.Received) {
+			t.Errorf("%s: made %+v received %+v; the listing %+v, %+v", e.ID, e.Made, e.Received, want.Made, want.Received)
+		}
 	}
 }
 

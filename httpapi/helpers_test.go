@@ -45,10 +45,12 @@ type countingStore struct {
 	cg.Store
 	mu    sync.Mutex
 	calls map[string]int
+	// rows counts the commitments the store answered, by method.
+	rows map[string]int
 }
 
 func newCountingStore(s cg.Store) *countingStore {
-	return &countingStore{Store: s, calls: map[string]int{}}
+	return &countingStore{Store: s, calls: map[string]int{}, rows: map[string]int{}}
 }
 
 func (c *countingStore) count(m string) {
@@ -69,7 +71,7 @@ func (c *countingStore) total() int {
 
 func (c *countingStore) reset() {
 	c.mu.Lock()
-	c.calls = map[string]int{}
+	c.calls, c.rows = map[string]int{}, map[string]int{}
 	c.mu.Unlock()
 }
 
@@ -95,7 +97,38 @@ func (c *countingStore) Claims(ctx context.Context, f cg.ClaimFilter) ([]*cg.Cla
 
 func (c *countingStore) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
 	c.count("Commitments")
-	return c.Store.Commitments(ctx, f, p)
+	res, err := c.Store.Commitments(ctx, f, p)
+	if err == nil {
+		c.addRows("Commitments", len(res.Commitments))
+	}
+	return res, err
+}
+
+func (c *countingStore) EntityCommitments(ctx context.Context, q cg.EntityCommitmentsQuery) (*cg.EntityCommitments, error) {
+	c.count("EntityCommitments")
+	res, err := c.Store.EntityCommitments(ctx, q)
+	if err == nil {
+		for _, p := range res.Pages {
+			c.addRows("EntityCommitments", len(p.Commitments))
+		}
+	}
+	return res, err
+}
+
+func (c *countingStore) addRows(m string, n int) {
+	c.mu.Lock()
+	c.rows[m] += n
+	c.mu.Unlock()
+}
+
+func (c *countingStore) rowCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, v := range c.rows {
+		n += v
+	}
+	return n
 }
 
 func (c *countingStore) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.MatrixPage) (*cg.Matrix, error) {

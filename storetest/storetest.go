@@ -30,6 +30,7 @@ func Run(t *testing.T, open Open) {
 		{"Graph", testGraph},
 		{"Search", testSearch},
 		{"CountsBy", testCountsBy},
+		{"EntityCommitments", testEntityCommitments},
 	})
 }
 
