@@ -77,6 +77,9 @@ type Store struct {
 	// transaction again after it committed, as the driver would after
 	// losing the commit's answer; run its body twice in one transaction.
 	replayAfterCommit, repeatInTransaction bool
+	// trace, when set, is told how long each phase of a write took
+	// (benchmarks: where a write's time goes).
+	trace func(phase string, d time.Duration)
 }
 
 // Open creates the driver. It does not contact Neo4j, so an unreachable

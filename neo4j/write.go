@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -193,15 +194,18 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 	work := func(tx nd.ManagedTransaction) (*T, error) {
 		// Errors from the driver go back unwrapped, so that it can tell
 		// which ones are worth a retry.
+		t := time.Now()
 		if w.lock {
 			if err := run(ctx, tx, lockID, map[string]any{"id": w.target}); err != nil {
 				return nil, err
 			}
+			t = s.traced("lock", t)
 		}
 		st, err := readState(ctx, tx, w.requestID, w.state)
 		if err != nil {
 			return nil, err
 		}
+		t = s.traced("state", t)
 		if st.request != nil {
 			if st.request.op != w.op || st.request.target != w.target {
 				return nil, cg.RequestReused(w.requestID)
@@ -228,14 +232,17 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 		} else if err := bumpVersion(ctx, tx); err != nil {
 			return nil, err
 		}
+		t = s.traced("counter", t)
 		out, err := body(tx, st)
 		if err != nil {
 			return nil, err
 		}
+		t = s.traced("body", t)
 		if c, ok := any(out).(*cg.Commitment); ok && seq != 0 {
 			if err := appendEvent(ctx, tx, seq, w.change, c, m.At); err != nil {
 				return nil, err
 			}
+			t = s.traced("event", t)
 		}
 		if w.requestID != "" {
 			result, err := json.Marshal(out)
@@ -246,6 +253,7 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 				"result": string(result), "token": token, "at": orNilTime(m.At), "by": orNilString(m.By)}); err != nil {
 				return nil, err
 			}
+			s.traced("request log", t)
 		}
 		return out, nil
 	}
@@ -263,12 +271,14 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 	defer sess.Close(context.Background())
 	what := strings.ToLower(w.op)
 	for attempt := 1; ; attempt++ {
+		start := time.Now()
 		res, err := retryAcquisition(ctx, func() (*T, error) { return nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...) })
 		if err == nil && s.replayAfterCommit {
 			// As the driver would after losing the commit's answer.
 			res, err = nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...)
 		}
 		if err == nil {
+			s.traced("transaction", start)
 			cg.ReportToken(ctx, encodeToken(sess.LastBookmarks()))
 			if w.change != "" {
 				s.wakeTail()
@@ -289,6 +299,17 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 		}
 		return nil, classify(what+" "+w.target, err)
 	}
+}
+
+// traced reports the phase that began at start to s.trace, if set, and
+// returns the time it ended.
+func (s *Store) traced(phase string, start time.Time) time.Time {
+	if s.trace == nil {
+		return start
+	}
+	now := time.Now()
+	s.trace(phase, now.Sub(start))
+	return now
 }
 
 func run(ctx context.Context, tx nd.ManagedTransaction, cypher string, params map[string]any) error {
