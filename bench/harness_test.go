@@ -81,18 +81,7 @@ func loadNeo4j(t testing.TB, uri string, ds *cg.Dataset) (*neo4j.Store, neo4j.Lo
 		t.Fatalf("open Neo4j store: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	for {
-		rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
-		err := s.Ready(rctx)
-		rcancel()
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("Neo4j not ready: %v", err)
-		}
-		time.Sleep(time.Second)
-	}
+	testsupport.WaitReady(t, ctx, s, 10*time.Second, time.Second)
 	st, err := s.Load(ctx, ds, nil)
 	return s, st, err
 }

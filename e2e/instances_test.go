@@ -181,18 +181,7 @@ func loadPatiently(t *testing.T, uri string) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for {
-		rctx, rcancel := context.WithTimeout(ctx, 30*time.Second)
-		err := s.Ready(rctx)
-		rcancel()
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("Neo4j not ready: %v", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	testsupport.WaitReady(t, ctx, s, 30*time.Second, 200*time.Millisecond)
 	clearDatabase(t, ctx, uri)
 	if _, err := s.Load(ctx, curated(t), nil); err != nil {
 		t.Fatalf("load the curated dataset: %v", err)

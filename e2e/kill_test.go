@@ -33,7 +33,7 @@ func TestNeo4jKillDuringWrites(t *testing.T) {
 	t.Cleanup(func() { _ = s.Close() })
 	lctx, lcancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer lcancel()
-	waitStoreReady(t, lctx, s)
+	testsupport.WaitReady(t, lctx, s, 10*time.Second, 200*time.Millisecond)
 	if _, err := s.Load(lctx, curated(t), nil); err != nil {
 		t.Fatalf("load the curated dataset: %v", err)
 	}
@@ -111,7 +111,7 @@ func TestNeo4jKillDuringWrites(t *testing.T) {
 	// Readiness is polled beside the writers, as a probe would: it must
 	// not say ready before writes work.
 	rctx, rcancel := context.WithTimeout(ctx, recoveryDeadline)
-	waitStoreReady(t, rctx, s)
+	testsupport.WaitReady(t, rctx, s, 10*time.Second, 200*time.Millisecond)
 	rcancel()
 	readyAt := time.Now()
 	// Ready commits a write transaction, so a write right after it goes

@@ -62,31 +62,12 @@ func loadedStore(t testing.TB, uri string) *neo4j.Store {
 		t.Fatalf("open Neo4j store: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	waitStoreReady(t, ctx, s)
+	testsupport.WaitReady(t, ctx, s, 10*time.Second, 200*time.Millisecond)
 	clearDatabase(t, ctx, uri)
 	if _, err := s.Load(ctx, curated(t), nil); err != nil {
 		t.Fatalf("load the curated dataset: %v", err)
 	}
 	return s
-}
-
-// waitStoreReady polls s.Ready until it succeeds, failing when ctx ends. One
-// Ready gives up after the driver's retry time, which a database still
-// starting can outlast.
-func waitStoreReady(t testing.TB, ctx context.Context, s *neo4j.Store) {
-	t.Helper()
-	for {
-		rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
-		err := s.Ready(rctx)
-		rcancel()
-		if err == nil {
-			return
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("Neo4j not ready: %v", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }
 
 // clearDatabase deletes every node and relationship. The store keeps its

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/internal/testsupport"
 	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
@@ -71,19 +72,9 @@ func TestSlowQueryIsTimeout(t *testing.T) {
 	// The transaction carried the deadline as its time-out, so Neo4j
 	// stops it too: the store is ready again soon after, not once a
 	// two-billion-row count is done.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err := s.Ready(rctx)
-		rcancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready a minute after the slow query: %v", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	rctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	testsupport.WaitReady(t, rctx, s, 10*time.Second, 200*time.Millisecond)
 	t.Logf("ready again %v after the slow query began", time.Since(start).Round(time.Millisecond))
 }
 
