@@ -17,17 +17,28 @@ func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, 
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	type key struct {
-		kind   cg.EdgeKind
-		status cg.Status
-	}
-	n := map[key]int{}
-	for _, c := range s.selectCommitments(f, cg.OrderID) {
-		n[key{c.Kind, c.Status}]++
+	// Keyed by the count with Count 0.
+	n := map[cg.Count]int{}
+	switch {
+	case countable(f) && len(f.ActorIDs) == 0:
+		// The whole graph, or some kinds: the maintained totals.
+		countCells(s.totals, f.Kinds, n)
+	case countable(f):
+		// Some actors: their maintained matrix rows.
+		for _, a := range uniqStrings(f.ActorIDs) {
+			if row := s.cells[a]; row != nil {
+				countCells(*row, f.Kinds, n)
+			}
+		}
+	default:
+		for _, c := range s.selectCommitments(f, cg.OrderID) {
+			n[cg.Count{Kind: c.Kind, Status: c.Status}]++
+		}
 	}
 	out := make([]cg.Count, 0, len(n))
 	for k, v := range n {
-		out = append(out, cg.Count{Kind: k.kind, Status: k.status, Count: v})
+		k.Count = v
+		out = append(out, k)
 	}
 	slices.SortFunc(out, cg.CompareCounts)
 	return out, nil

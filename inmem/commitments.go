@@ -21,6 +21,10 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if page, ok := s.pageByScan(f, order, after, p.First); ok {
+		page.Entities, page.Sources = s.related(page.Commitments)
+		return page, nil
+	}
 	list := s.selectCommitments(f, order)
 	page := &cg.CommitmentPage{TotalCount: len(list)}
 	if after != nil {

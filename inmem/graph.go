@@ -29,14 +29,6 @@ func (s *Store) eachEdge(id string, fn func(cg.EdgeRef)) {
 	}
 }
 
-// edgesAt lists the edges at the entity by id, each once.
-func (s *Store) edgesAt(id string) []cg.EdgeRef {
-	var out []cg.EdgeRef
-	s.eachEdge(id, func(e cg.EdgeRef) { out = append(out, e) })
-	slices.SortFunc(out, func(a, b cg.EdgeRef) int { return strings.Compare(a.ID, b.ID) })
-	return slices.CompactFunc(out, func(a, b cg.EdgeRef) bool { return a.ID == b.ID })
-}
-
 func otherEnd(e cg.EdgeRef, id string) string {
 	if e.FromID == id {
 		return e.ToID
@@ -116,16 +108,25 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 			paths = append(paths, cg.Path{EntityIDs: slices.Clone(entities), Edges: slices.Clone(edges)})
 			return
 		}
-		for _, e := range s.edgesAt(u) {
+		// Only the edges one step along a shortest path are sorted: at a
+		// hub with thousands of edges, sorting them all at every visit
+		// was the cost of the question.
+		var next []cg.EdgeRef
+		s.eachEdge(u, func(e cg.EdgeRef) {
+			v := otherEnd(e, u)
+			df, okF := distFrom[v]
+			dt, okT := distTo[v]
+			if v != u && okF && okT && df == k+1 && dt == hops-k-1 {
+				next = append(next, e)
+			}
+		})
+		slices.SortFunc(next, func(a, b cg.EdgeRef) int { return strings.Compare(a.ID, b.ID) })
+		next = slices.CompactFunc(next, func(a, b cg.EdgeRef) bool { return a.ID == b.ID })
+		for _, e := range next {
 			if len(paths) >= cg.MaxPaths {
 				return
 			}
 			v := otherEnd(e, u)
-			df, okF := distFrom[v]
-			dt, okT := distTo[v]
-			if v == u || !okF || !okT || df != k+1 || dt != hops-k-1 {
-				continue
-			}
 			entities, edges = append(entities, v), append(edges, e)
 			walk(v, k+1)
 			entities, edges = entities[:len(entities)-1], edges[:len(edges)-1]

@@ -92,6 +92,7 @@ type Store struct {
 	// cellGen advances with every change to them, rowCache holds the
 	// unfiltered rows of one generation.
 	cells    cellCounts
+	totals   kindTotals
 	cellGen  uint64
 	rowCache sortedRows
 

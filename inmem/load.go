@@ -127,6 +127,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 			s.byStatedBy[c.StatedByID] = append(s.byStatedBy[c.StatedByID], c)
 		}
 		s.cells.add(c, 1)
+		s.totals.add(c, 1)
 	}
 	for _, o := range orders {
 		list := slices.Clone(byID)

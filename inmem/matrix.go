@@ -32,6 +32,45 @@ type cellCount struct {
 	statuses    []int
 }
 
+// kindTotals counts the current commitments per kind (in
+// cg.CommitmentKinds order) and status, maintained beside the cells so that
+// the counts of the whole graph, or of some kinds, read them alone.
+type kindTotals []cellCount
+
+func (t *kindTotals) add(c *cg.Commitment, d int) {
+	if *t == nil {
+		*t = make(kindTotals, len(cg.CommitmentKinds))
+	}
+	col := slices.Index(cg.CommitmentKinds, c.Kind)
+	if col < 0 {
+		return
+	}
+	cell := &(*t)[col]
+	if cell.statuses == nil {
+		cell.statuses = make([]int, len(cg.Statuses))
+	}
+	cell.n += d
+	if i := slices.Index(cg.Statuses, c.Status); i >= 0 {
+		cell.statuses[i] += d
+	}
+}
+
+// countCells adds the (kind, status) counts of a row of cells (all kinds
+// when kinds is empty) to n.
+func countCells(row []cellCount, kinds []cg.EdgeKind, n map[cg.Count]int) {
+	for col, cell := range row {
+		kind := cg.CommitmentKinds[col]
+		if cell.n == 0 || (len(kinds) > 0 && !slices.Contains(kinds, kind)) {
+			continue
+		}
+		for i, k := range cell.statuses {
+			if k > 0 {
+				n[cg.Count{Kind: kind, Status: cg.Statuses[i]}] += k
+			}
+		}
+	}
+}
+
 // add counts c in (d = 1) or out (d = -1) of its cell.
 func (cc cellCounts) add(c *cg.Commitment, d int) {
 	row := cc[c.ActorID]

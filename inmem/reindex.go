@@ -19,6 +19,7 @@ func (s *Store) indexCommitment(c *cg.Commitment) {
 	s.byKind.insert(string(c.Kind), c, commitmentID)
 	s.byStatus.insert(string(c.Status), c, commitmentID)
 	s.cells.add(c, 1)
+	s.totals.add(c, 1)
 	s.cellGen++
 	for _, src := range evidenceSources(c.Evidence) {
 		s.bySource.insert(src, c, commitmentID)
@@ -40,6 +41,7 @@ func (s *Store) unindexCommitment(c *cg.Commitment) {
 	s.byKind.remove(string(c.Kind), c.ID, commitmentID)
 	s.byStatus.remove(string(c.Status), c.ID, commitmentID)
 	s.cells.add(c, -1)
+	s.totals.add(c, -1)
 	s.cellGen++
 	for _, src := range evidenceSources(c.Evidence) {
 		s.bySource.remove(src, c.ID, commitmentID)
