@@ -19,8 +19,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
+	"unique"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -79,8 +82,12 @@ func Open(path string, seed *cg.Dataset) (*Store, error) {
 		return nil, fmt.Errorf("bbolt: creating the directory of %s: %w", path, err)
 	}
 	_, err := os.Stat(path)
+	// created is what a first start wrote, which the store is made from
+	// instead of decoding the file it has just written.
+	var created *cg.Dataset
+	var createdLog []inmem.Change
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := create(path, seed); err != nil {
+		if created, createdLog, err = create(path, seed); err != nil {
 			return nil, err
 		}
 	} else if err != nil {
@@ -94,7 +101,11 @@ func Open(path string, seed *cg.Dataset) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db}
-	if err := guard(path, s.read); err != nil {
+	read := s.read
+	if created != nil {
+		read = func() error { return s.load(created, createdLog, nil, nil) }
+	}
+	if err := guard(path, read); err != nil {
 		db.Close()
 		if errors.Is(err, ErrDamaged) {
 			return nil, err
@@ -108,17 +119,29 @@ func Open(path string, seed *cg.Dataset) (*Store, error) {
 	return s, nil
 }
 
-// create builds a seeded file at path.new and renames it to path.
-func create(path string, seed *cg.Dataset) error {
+// create builds a seeded file at path.new and renames it to path, and
+// returns what it wrote.
+func create(path string, seed *cg.Dataset) (*cg.Dataset, []inmem.Change, error) {
 	tmp := path + ".new"
 	// A .new file is what a crash during an earlier first start left.
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("bbolt: removing %s: %w", tmp, err)
+		return nil, nil, fmt.Errorf("bbolt: removing %s: %w", tmp, err)
 	}
-	db, err := openBolt(tmp, &bolt.Options{Timeout: lockTimeout})
+	// bbolt maps the file and maps it again, copying every page of the
+	// transaction, each time it outgrows the mapping: mapped at about
+	// the size the seed will take, a large seed is written without
+	// remapping (it was a third of a first start at 1M commitments).
+	opts := &bolt.Options{Timeout: lockTimeout}
+	if seed != nil {
+		items := len(seed.Commitments) + len(seed.Entities) + len(seed.Relations) + len(seed.Claims) + len(seed.Sources)
+		opts.InitialMmapSize = items * 2048
+	}
+	db, err := openBolt(tmp, opts)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
+	var ds *cg.Dataset
+	var log []inmem.Change
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucket(name); err != nil {
@@ -131,7 +154,7 @@ func create(path string, seed *cg.Dataset) error {
 		if err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
-		ds, log := mem.Export()
+		ds, log = mem.Export()
 		if err := putDataset(tx, ds, log); err != nil {
 			return fmt.Errorf("seeding: %w", err)
 		}
@@ -148,9 +171,9 @@ func create(path string, seed *cg.Dataset) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("bbolt: creating %s: %w", path, err)
+		return nil, nil, fmt.Errorf("bbolt: creating %s: %w", path, err)
 	}
-	return nil
+	return ds, log, nil
 }
 
 // syncDir makes a rename in dir durable.
@@ -189,19 +212,86 @@ func (s *Store) read() error {
 			each(tx, bucketEntities, func(v *cg.Entity) { ds.Entities = append(ds.Entities, v) }),
 			each(tx, bucketRelations, func(v *cg.Relation) { ds.Relations = append(ds.Relations, v) }),
 			each(tx, bucketClaims, func(v *cg.Claim) { ds.Claims = append(ds.Claims, v) }),
-			each(tx, bucketCommitments, func(v *cg.Commitment) { ds.Commitments = append(ds.Commitments, v) }),
+			decodeCommitments(tx, &ds.Commitments),
 			each(tx, bucketRequests, func(v *inmem.Change) { log = append(log, *v) }),
 		)
 	})
 	if err != nil {
 		return fmt.Errorf("reading: %w", err)
 	}
-	mem, err := inmem.New(&ds, inmem.WithGroupCommit(s.persist), inmem.WithRequests(log), inmem.WithPutHistory(entityVersions, sourceVersions))
+	return s.load(&ds, log, entityVersions, sourceVersions)
+}
+
+// load makes the in-memory store from what the file holds.
+func (s *Store) load(ds *cg.Dataset, log []inmem.Change, entityVersions []cg.EntityVersion, sourceVersions []cg.SourceVersion) error {
+	mem, err := inmem.New(ds, inmem.WithGroupCommit(s.persist), inmem.WithRequests(log), inmem.WithPutHistory(entityVersions, sourceVersions))
 	if err != nil {
 		return fmt.Errorf("loading: %w", err)
 	}
 	s.Store = mem
 	return nil
+}
+
+// decodeCommitments decodes the commitments bucket, in key order, on every
+// processor: decoding was half of a restart (docs/benchmarks.md, "The
+// embedded store at 1M"). The values are bbolt's, valid until tx ends. The
+// strings many commitments share (kinds, statuses, entity and source ids)
+// are interned, so that each is held once instead of once per commitment.
+func decodeCommitments(tx *bolt.Tx, out *[]*cg.Commitment) error {
+	var keys, values [][]byte
+	if err := tx.Bucket(bucketCommitments).ForEach(func(k, v []byte) error {
+		keys, values = append(keys, k), append(values, v)
+		return nil
+	}); err != nil {
+		return err
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(values)/1000))
+	chunk := (len(values) + workers - 1) / max(workers, 1)
+	cs := make([]*cg.Commitment, len(values))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, len(values))
+		if lo >= hi {
+			continue
+		}
+		wg.Go(func() {
+			block := make([]cg.Commitment, hi-lo)
+			for i := lo; i < hi; i++ {
+				c := &block[i-lo]
+				if err := json.Unmarshal(values[i], c); err != nil {
+					errs[w] = fmt.Errorf("%s %q: %w", bucketCommitments, keys[i], err)
+					return
+				}
+				intern(c)
+				cs[i] = c
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	*out = cs
+	return nil
+}
+
+// intern replaces the commitment's shared strings with their canonical
+// copies.
+func intern(c *cg.Commitment) {
+	c.Kind = unique.Make(c.Kind).Value()
+	c.Status = unique.Make(c.Status).Value()
+	c.ActorID = unique.Make(c.ActorID).Value()
+	c.TargetID = unique.Make(c.TargetID).Value()
+	if c.StatedByID != "" {
+		c.StatedByID = unique.Make(c.StatedByID).Value()
+	}
+	if c.RecordedBy != "" {
+		c.RecordedBy = unique.Make(c.RecordedBy).Value()
+	}
+	for i := range c.Evidence {
+		c.Evidence[i].SourceID = unique.Make(c.Evidence[i].SourceID).Value()
+	}
 }
 
 // eachIfAny is each for a bucket that a file may not have yet.

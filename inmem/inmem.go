@@ -46,8 +46,6 @@ type Store struct {
 	commit func([]Change) []error
 	// requests remembers every applied write that had a request id.
 	requests map[string]Change
-	// section names what each id of the shared id space belongs to.
-	section map[string]string
 	// puts keeps the versions of entities and sources (history.go).
 	puts putHistory
 	// changes carries commitment writes to subscribers (Changes), in the

@@ -2,6 +2,8 @@ package inmem
 
 import (
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -54,19 +56,13 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 	}
 	s.settled = sync.NewCond(&s.wmu)
 	s.version.Store(uint64(time.Now().UnixMicro()))
-	// All sections share one id space (Check made sure of it); section
-	// keeps it for the writes.
-	s.section = make(map[string]string, len(ds.Sources)+len(ds.Entities)+len(ds.Relations)+len(ds.Commitments)+len(ds.Claims))
-
 	for _, src := range ds.Sources {
-		s.section[src.ID] = "source"
 		s.sources[src.ID] = src
 		s.sourceIDs = append(s.sourceIDs, src.ID)
 	}
 	slices.Sort(s.sourceIDs)
 
 	for _, e := range sortedCopy(ds.Entities, func(e *cg.Entity) string { return e.ID }) {
-		s.section[e.ID] = "entity"
 		rec := newEntity(e)
 		s.entities[e.ID] = rec
 		s.entityList = append(s.entityList, rec)
@@ -74,7 +70,6 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 	}
 
 	for _, r := range sortedCopy(ds.Relations, relationID) {
-		s.section[r.ID] = "relation"
 		s.relations[r.ID] = r
 		s.relationList = append(s.relationList, r)
 		// Lists stay sorted because relations arrive in id order.
@@ -87,7 +82,6 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 	}
 
 	for _, c := range sortedCopy(ds.Claims, claimID) {
-		s.section[c.ID] = "claim"
 		s.claims[c.ID] = c
 		s.claimList = append(s.claimList, c)
 		s.claimsBySubject[c.SubjectID] = append(s.claimsBySubject[c.SubjectID], c)
@@ -106,7 +100,6 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		versions := versionsOf(all[:n])
 		all = all[n:]
 		id := versions[0].ID
-		s.section[id] = "commitment"
 		s.history[id] = versions
 		c := cg.InEffect(versions, nil, nil)
 		if c == nil {
@@ -129,15 +122,51 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		s.cells.add(c, 1)
 		s.totals.add(c, 1)
 	}
-	for _, o := range orders {
-		list := slices.Clone(byID)
-		slices.SortFunc(list, cg.CompareCommitments(o))
-		s.ordered[o] = list
-	}
+	s.ordered[cg.OrderID] = slices.Clip(byID)
+	s.ordered[cg.OrderDateAsc] = sortByDate(byID, false)
+	s.ordered[cg.OrderDateDesc] = sortByDate(byID, true)
 	for _, opt := range opts {
 		opt(s)
 	}
 	return s, nil
+}
+
+// sortByDate orders commitments given in id order by date (cg.OrderDateAsc,
+// or cg.OrderDateDesc when desc), as cg.CompareCommitments does: by year,
+// month and day, unknown dates last in both directions, ties in id order.
+// It counts them into one bucket per distinct date rather than comparing:
+// a million commitments have a few hundred dates, and the comparison sort
+// (a cursor position built per comparison) was most of what loading cost.
+func sortByDate(byID []*cg.Commitment, desc bool) []*cg.Commitment {
+	const unknown = math.MaxUint32
+	key := func(c *cg.Commitment) uint32 {
+		if !c.Date.Known() {
+			return unknown
+		}
+		k := uint32(c.Date.Year)<<9 | uint32(c.Date.Month)<<5 | uint32(c.Date.Day)
+		if desc {
+			k = unknown - 1 - k
+		}
+		return k
+	}
+	counts := map[uint32]int{}
+	for _, c := range byID {
+		counts[key(c)]++
+	}
+	keys := slices.Sorted(maps.Keys(counts))
+	next := make(map[uint32]int, len(keys))
+	at := 0
+	for _, k := range keys {
+		next[k] = at
+		at += counts[k]
+	}
+	out := make([]*cg.Commitment, len(byID))
+	for _, c := range byID {
+		k := key(c)
+		out[next[k]] = c
+		next[k]++
+	}
+	return out
 }
 
 // versionsOf orders the versions of one commitment, which Check found

@@ -263,9 +263,6 @@ func (s *Store) apply(ch Change) {
 	switch {
 	case ch.Commitment != nil:
 		c := ch.Commitment
-		if _, ok := s.history[c.ID]; !ok {
-			s.section[c.ID] = "commitment"
-		}
 		s.history[c.ID] = append(s.history[c.ID], c)
 		s.text.touch(c.ID)
 		if c.Retracted {
@@ -283,7 +280,6 @@ func (s *Store) apply(ch Change) {
 	case ch.Source != nil:
 		src := ch.Source
 		if _, ok := s.sources[src.ID]; !ok {
-			s.section[src.ID] = "source"
 			i, _ := slices.BinarySearch(s.sourceIDs, src.ID)
 			s.sourceIDs = slices.Insert(s.sourceIDs, i, src.ID)
 		}
@@ -302,9 +298,6 @@ func (s *Store) apply(ch Change) {
 func (s *Store) putEntity(e *cg.Entity) {
 	rec := newEntity(e)
 	s.text.touch(e.ID)
-	if _, ok := s.entities[e.ID]; !ok {
-		s.section[e.ID] = "entity"
-	}
 	s.entities[e.ID] = rec
 	i, found := slices.BinarySearchFunc(s.entityList, e.ID, func(x *entity, id string) int { return strings.Compare(x.ID, id) })
 	if found {
@@ -345,11 +338,31 @@ func (s *Store) read(id string) {
 // state is what a write to id decides on (see cg.WriteState). The caller
 // holds wmu.
 func (s *Store) state(id string) cg.WriteState {
-	st := cg.WriteState{Lookup: s.lookup(), Section: s.section[id]}
+	st := cg.WriteState{Lookup: s.lookup(), Section: s.sectionOf(id)}
 	if h := s.history[id]; len(h) > 0 {
 		st.Current = h[len(h)-1]
 	}
 	return st
+}
+
+// sectionOf names what the id belongs to in the one id space the sections
+// share ("" for none): each section's own map says, a commitment's history
+// (kept for retracted ones too) for commitments. The caller holds wmu or
+// mu.
+func (s *Store) sectionOf(id string) string {
+	switch {
+	case len(s.history[id]) > 0:
+		return "commitment"
+	case s.entities[id] != nil:
+		return "entity"
+	case s.sources[id] != nil:
+		return "source"
+	case s.relations[id] != nil:
+		return "relation"
+	case s.claims[id] != nil:
+		return "claim"
+	}
+	return ""
 }
 
 // RecordCommitment records c as version 1 of a new commitment, stamped with
