@@ -21,9 +21,13 @@ func (s *Store) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if page, ok := s.pageByScan(f, order, after, p.First); ok {
-		page.Entities, page.Sources = s.related(page.Commitments)
-		return page, nil
+	fast, ok := s.pageByScan(f, order, after, p.First)
+	if !ok {
+		fast, ok = s.pageByDates(f, order, after, p.First)
+	}
+	if ok {
+		fast.Entities, fast.Sources = s.related(fast.Commitments)
+		return fast, nil
 	}
 	list := s.selectCommitments(f, order)
 	page := &cg.CommitmentPage{TotalCount: len(list)}

@@ -62,6 +62,15 @@ func TestMaintainedAnswersEqualSelection(t *testing.T) {
 		{"source", cg.CommitmentFilter{SourceIDs: []string{"src-1"}}},
 		{"stater", cg.CommitmentFilter{StatedByIDs: []string{stater}}},
 		{"rare actor", cg.CommitmentFilter{ActorIDs: []string{"e00999"}}},
+		{"a month", cg.CommitmentFilter{From: cg.MustDate("2025-03"), To: cg.MustDate("2025-03")}},
+		{"days across months", cg.CommitmentFilter{From: cg.MustDate("2025-03-15"), To: cg.MustDate("2025-04-02")}},
+		{"one day", cg.CommitmentFilter{From: cg.MustDate("2025-06-01"), To: cg.MustDate("2025-06-01")}},
+		{"from a day on", cg.CommitmentFilter{From: cg.MustDate("2025-06-10")}},
+		{"from a year on", cg.CommitmentFilter{From: cg.MustDate("2025")}},
+		{"up to a month", cg.CommitmentFilter{To: cg.MustDate("2024-05")}},
+		{"up to a day", cg.CommitmentFilter{To: cg.MustDate("2025-01-01")}},
+		{"to before from", cg.CommitmentFilter{From: cg.MustDate("2025-05"), To: cg.MustDate("2025-02-11")}},
+		{"dates and a kind", cg.CommitmentFilter{From: cg.MustDate("2025-03"), To: cg.MustDate("2025-05"), Kinds: []cg.EdgeKind{cg.OffersTroops}}},
 	}
 	for _, tc := range cases {
 		// Every status (or, when the filter names statuses, every kind)
@@ -75,7 +84,7 @@ func TestMaintainedAnswersEqualSelection(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, order := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID} {
 				after := ""
-				for pageNo := range 3 {
+				for pageNo := range 4 {
 					got, err := s.Commitments(ctx, tc.f, cg.Page{First: 20, Order: order, After: after})
 					if err != nil {
 						t.Fatal(err)
