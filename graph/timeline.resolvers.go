@@ -46,24 +46,14 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, 
 		defer recoverInto(&eventsErr)
 		events, eventsErr = r.timelineEvents(ctx, f)
 	}()
-	page := cg.Page{Order: cg.OrderDateAsc}
-	res, err := r.Store.Commitments(ctx, f, page)
-	// A range cannot place undated commitments: they are fetched apart, with
-	// the other filters, and listed after the dated ones.
-	var undated []*cg.Commitment
-	if err == nil && (f.From.Known() || f.To.Known()) {
-		uf := f
-		uf.From, uf.To = cg.Date{}, cg.Date{}
-		var all *cg.CommitmentPage
-		if all, err = r.Store.Commitments(ctx, uf, page); err == nil {
-			loadersFor(ctx).setRelated(all)
-			for _, c := range all.Commitments {
-				if !c.Date.Known() {
-					undated = append(undated, c)
-				}
-			}
-		}
-	}
+	// A range cannot place undated commitments: they are listed after the
+	// dated ones. Both come from one listing under the other filters, cut
+	// by the range here with the rule the stores' range filter follows
+	// (cg.Date.Within), instead of a ranged listing and a whole one.
+	ranged := f.From.Known() || f.To.Known()
+	uf := f
+	uf.From, uf.To = cg.Date{}, cg.Date{}
+	res, err := r.Store.Commitments(ctx, uf, cg.Page{Order: cg.OrderDateAsc})
 	<-eventsDone
 	if eventsErr != nil {
 		return nil, eventsErr
@@ -72,5 +62,18 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, 
 		return nil, err
 	}
 	loadersFor(ctx).setRelated(res)
-	return timeline(events, append(res.Commitments, undated...)), nil
+	cs := res.Commitments
+	if ranged {
+		var dated, undated []*cg.Commitment
+		for _, c := range res.Commitments {
+			switch {
+			case !c.Date.Known():
+				undated = append(undated, c)
+			case c.Date.Within(f.From, f.To):
+				dated = append(dated, c)
+			}
+		}
+		cs = append(dated, undated...)
+	}
+	return timeline(events, cs), nil
 }

@@ -63,6 +63,13 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 			maxCalls: 2, minItems: 15,
 		},
 		{
+			name:  "timeline of a range, with its undated entries",
+			query: `{ timeline(from: "2025-01-01", to: "2025-12-31") { undated date { text } event { id name } commitment { id actor { name } } } }`,
+			// Entities for the events, beside one Commitments under the
+			// other filters, which the range cuts into dated and undated.
+			maxCalls: 2, minItems: 15,
+		},
+		{
 			name: "matrix with cell commitments and their actors",
 			query: `{ matrix { rows { actor { id name } cells { kind commitments { id target { name }
 				evidence { source { file } } } } } } }`,
