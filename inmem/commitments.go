@@ -78,7 +78,7 @@ func (s *Store) match(f cg.CommitmentFilter, order cg.CommitmentOrder) []*cg.Com
 		choices = append(choices, choice[*cg.Commitment]{len(f.IDs), func() []*cg.Commitment {
 			var out []*cg.Commitment
 			for _, id := range f.IDs {
-				if c, ok := s.commitments[id]; ok {
+				if c := s.current(id); c != nil {
 					out = append(out, c)
 				}
 			}

@@ -159,7 +159,7 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, depth int) (*cg.Su
 			if _, in := within[otherEnd(e, eid)]; !in {
 				return
 			}
-			if c, ok := s.commitments[e.ID]; ok {
+			if c := s.current(e.ID); c != nil {
 				g.Commitments = append(g.Commitments, c)
 			} else {
 				g.Relations = append(g.Relations, s.relations[e.ID])

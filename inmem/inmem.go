@@ -72,11 +72,11 @@ type Store struct {
 	claimsBySource  index[*cg.Claim]
 
 	// history holds every version of every commitment, oldest first,
-	// retracted ones included; commitments and the indexes below hold only
-	// the current versions (cg.InEffect at nil).
+	// retracted ones included; the current version (cg.InEffect at nil) is
+	// the last unless it is retracted (current), and the indexes below
+	// hold only the current versions.
 	history map[string][]*cg.Commitment
 
-	commitments map[string]*cg.Commitment
 	// ordered holds every commitment in each order, so that an unfiltered
 	// listing needs no sort; ordered[OrderDateAsc] is also the date index.
 	ordered    map[cg.CommitmentOrder][]*cg.Commitment
@@ -102,6 +102,17 @@ type Store struct {
 	// number of an earlier process comes back; advanced under mu as each
 	// write is applied.
 	version atomic.Uint64
+}
+
+// current is the current version of the commitment with the id: its last,
+// unless that retracted it (nil then, and for an unknown id). The caller
+// holds mu or wmu.
+func (s *Store) current(id string) *cg.Commitment {
+	h := s.history[id]
+	if len(h) == 0 || h[len(h)-1].Retracted {
+		return nil
+	}
+	return h[len(h)-1]
 }
 
 // entity is an entity with its names folded once for search (cg.FoldName).

@@ -44,7 +44,6 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		claims:          make(map[string]*cg.Claim, len(ds.Claims)),
 		claimsBySubject: index[*cg.Claim]{},
 		claimsBySource:  index[*cg.Claim]{},
-		commitments:     make(map[string]*cg.Commitment, len(ds.Commitments)),
 		ordered:         map[cg.CommitmentOrder][]*cg.Commitment{},
 		byActor:         index[*cg.Commitment]{},
 		byTarget:        index[*cg.Commitment]{},
@@ -122,11 +121,6 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 // one processor at a time.
 func (s *Store) indexLoaded(byID []*cg.Commitment) {
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		for _, c := range byID {
-			s.commitments[c.ID] = c
-		}
-	})
 	wg.Go(func() {
 		for _, c := range byID {
 			s.byActor[c.ActorID] = append(s.byActor[c.ActorID], c)

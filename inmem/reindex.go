@@ -6,14 +6,10 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// indexCommitment makes c the current version of its commitment, replacing
-// the old one in the indexes. The caller holds s.mu for writing and has
-// checked c.
+// indexCommitment puts c, the current version of its commitment, into the
+// indexes, from which apply has taken the old one. The caller holds s.mu
+// for writing and has checked c.
 func (s *Store) indexCommitment(c *cg.Commitment) {
-	if old, ok := s.commitments[c.ID]; ok {
-		s.unindexCommitment(old)
-	}
-	s.commitments[c.ID] = c
 	s.byActor.insert(c.ActorID, c, commitmentID)
 	s.byTarget.insert(c.TargetID, c, commitmentID)
 	s.byKind.insert(string(c.Kind), c, commitmentID)
@@ -35,7 +31,6 @@ func (s *Store) indexCommitment(c *cg.Commitment) {
 }
 
 func (s *Store) unindexCommitment(c *cg.Commitment) {
-	delete(s.commitments, c.ID)
 	s.byActor.remove(c.ActorID, c.ID, commitmentID)
 	s.byTarget.remove(c.TargetID, c.ID, commitmentID)
 	s.byKind.remove(string(c.Kind), c.ID, commitmentID)

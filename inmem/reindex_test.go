@@ -36,7 +36,7 @@ func TestWritesReindex(t *testing.T) {
 	m := func(reason string) cg.WriteMeta {
 		return cg.WriteMeta{At: time.Date(2025, 8, 26, 10, 0, 0, 0, time.UTC), Reason: reason}
 	}
-	old := s.commitments["c02-pol-refuses"]
+	old := s.current("c02-pol-refuses")
 	date := cg.MustDate("2025-08-22")
 	if _, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: old.ID, BaseVersion: 1, Status: cg.StatusWithdrawn, Date: &date,
 		Evidence: []cg.Evidence{{SourceID: "src-c", Quote: "Poland delivered tanks in 2024"}}}, m("")); err != nil {

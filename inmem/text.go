@@ -100,7 +100,7 @@ func (ix *textIndex) build(s *Store) {
 func (ix *textIndex) addFact(s *Store, id string) {
 	if e, ok := s.entities[id]; ok {
 		ix.addEntity(e.Entity)
-	} else if c, ok := s.commitments[id]; ok {
+	} else if c := s.current(id); c != nil {
 		ix.addCommitment(c)
 	}
 }
@@ -271,7 +271,7 @@ func (s *Store) SearchText(ctx context.Context, q cg.TextQuery) (*cg.TextPage, e
 		h := cg.TextHit{ID: r.id, Score: r.score}
 		if e, ok := s.entities[r.id]; ok {
 			h.Entity = e.Entity
-		} else if c, ok := s.commitments[r.id]; ok {
+		} else if c := s.current(r.id); c != nil {
 			h.Commitment = c
 		} else if rel, ok := s.relations[r.id]; ok {
 			h.Relation = rel

@@ -263,13 +263,13 @@ func (s *Store) apply(ch Change) {
 	switch {
 	case ch.Commitment != nil:
 		c := ch.Commitment
+		old := s.current(c.ID)
 		s.history[c.ID] = append(s.history[c.ID], c)
 		s.text.touch(c.ID)
-		if c.Retracted {
-			if old, ok := s.commitments[c.ID]; ok {
-				s.unindexCommitment(old)
-			}
-		} else {
+		if old != nil {
+			s.unindexCommitment(old)
+		}
+		if !c.Retracted {
 			s.indexCommitment(c)
 		}
 	case ch.Entity != nil:
