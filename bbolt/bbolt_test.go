@@ -3,9 +3,12 @@ package bbolt_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
+	"sync"
 	"testing"
 	"time"
 
@@ -191,5 +194,26 @@ func TestBadSeed(t *testing.T) {
 	defer s.Close()
 	if p, _ := s.Commitments(t.Context(), cg.CommitmentFilter{}, cg.Page{}); p.TotalCount != 21 {
 		t.Errorf("%d commitments, want the fixture's 21", p.TotalCount)
+	}
+}
+
+// Opens at the same time leave the collector's target as they found it.
+func TestOpenRestoresTheGCTarget(t *testing.T) {
+	was := debug.SetGCPercent(137)
+	defer debug.SetGCPercent(was)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			s, err := bbolt.Open(filepath.Join(t.TempDir(), fmt.Sprintf("g%d.db", i)), storetest.Fixture())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			s.Close()
+		})
+	}
+	wg.Wait()
+	if got := debug.SetGCPercent(was); got != 137 {
+		t.Fatalf("GC percent after the opens: %d, want 137", got)
 	}
 }
