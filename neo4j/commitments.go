@@ -127,18 +127,15 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page) (string, map[string]any,
 			cypher = fmt.Sprintf(asOfTotalTemplate, idCond, andConds(conds)) + cypher
 		}
 	} else {
-		var conds []string
-		conds, params = commitmentConds(f)
-		pageConds := conds
-		if after != nil {
-			pageConds = append(slices.Clone(conds), afterCursor[order])
-		}
+		l := newLiveFilter(f)
+		params = l.params
 		setPage(after)
-		template := commitmentsTotalTemplate + commitmentsTemplate
+		dated := f.From.Known() || f.To.Known()
 		if whole {
-			template = commitmentsTemplate + wholeTotal
+			cypher = l.page(order, after, dated) + wholeTotal
+		} else {
+			cypher = l.total() + l.page(order, after, dated)
 		}
-		cypher = fmt.Sprintf(template, commitmentTypesFor(f.Kinds), where(conds), where(pageConds), orderBy[order], commitmentProjection)
 	}
 	cypher += relatedReturn
 	return cypher, params, nil

@@ -74,6 +74,15 @@ var schemaStatements = func() []string {
 		out = append(out, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",
 			strings.ToLower(string(k)), k))
 	}
+	// The date orders read each type's commitments in the order of its
+	// date sort key, and a date range seeks a range of it (listing.go).
+	for _, k := range cg.CommitmentKinds {
+		out = append(out, fmt.Sprintf("CREATE INDEX %s_date IF NOT EXISTS FOR ()-[r:%s]-() ON (r.date)",
+			strings.ToLower(string(k)), k))
+		// Counts by status read each type's status index (aggregate.go).
+		out = append(out, fmt.Sprintf("CREATE INDEX %s_status IF NOT EXISTS FOR ()-[r:%s]-() ON (r.status)",
+			strings.ToLower(string(k)), k))
+	}
 	return slices.Concat(out, writeSchemaStatements, textSchemaStatements, feedSchemaStatements)
 }()
 

@@ -1,0 +1,209 @@
+package neo4j
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// The statement of a page of live commitments, built so that Neo4j's
+// planner can use the graph's indexes (issue 13, item 2). A pattern over
+// several relationship types defeats the per-type indexes, so the page is
+// a UNION ALL with one branch per commitment type the filter allows, each
+// with its own ORDER BY and LIMIT (read in index order where the order
+// allows, stopping at the limit), merged by the same order. The date
+// orders split each branch in two: the known dates, read in the order of
+// the type's date index, and the unknown ones ("" sorts last in both
+// directions), in the order of its id constraint's index. The total is
+// read from the count store when only kinds filter, otherwise summed over
+// the branches. A source filter probes a commitment's evidence (the
+// Evidence.factId index) as the branch reads in index order, so a page
+// stops after enough matches; its total probes every commitment of the
+// types (see docs/benchmarks.md: seeking each of the sources' fact ids in
+// every type's id index was slower for a source of many facts).
+
+// Filter fragments of the per-type branches, beside commitments.go's.
+const (
+	// commitmentFromKey and commitmentToKey bound the date sort key (the
+	// date's ISO text at its precision) by necessary conditions of
+	// commitmentFrom and commitmentTo, so that the type's date index can
+	// seek a range: a date whose year is before $from's ends before it,
+	// and a date's text never sorts after its first day's.
+	commitmentFromKey = `r.date >= $fromKey`
+	commitmentToKey   = `r.date < $toKey`
+)
+
+// liveFilter is a filter over the live commitments as per-type branches:
+// the types the kinds allow and the conditions on a, r and t.
+type liveFilter struct {
+	types  []cg.EdgeKind
+	conds  []string
+	params map[string]any
+	// onlyKinds: nothing but the types selects, so that the count store
+	// holds the total.
+	onlyKinds bool
+	// pattern is the branches' pattern with %s for the type: an end has
+	// the Entity label only when an id condition anchors it (the id
+	// constraint's index), since commitments only join entities and a
+	// label test costs a read per row.
+	pattern string
+	// anchored: an end selects the commitments before any index order
+	// could, so a branch sorts what it gives.
+	anchored bool
+}
+
+func newLiveFilter(f cg.CommitmentFilter) liveFilter {
+	frag := filterFragments{
+		id: commitmentByID, status: commitmentByStatus, actor: commitmentByActor,
+		target: commitmentByTarget, source: commitmentBySource, statedBy: commitmentByStatedBy,
+		from: commitmentFrom, to: commitmentTo,
+	}
+	var types []cg.EdgeKind
+	for _, k := range cg.CommitmentKinds {
+		if slices.Contains(f.Kinds, k) {
+			types = append(types, k)
+		}
+	}
+	if len(types) == 0 {
+		// No kind asked for, or none that is a commitment kind: then the
+		// kind condition matches nothing, as it should.
+		types = cg.CommitmentKinds
+		frag.kind = commitmentByKind
+	}
+	conds, params := filterConds(f, frag)
+	if f.From.Known() {
+		conds, params["fromKey"] = append(conds, commitmentFromKey), fmt.Sprintf("%04d", f.From.Start().Year())
+	}
+	if f.To.Known() {
+		conds, params["toKey"] = append(conds, commitmentToKey), isoDay(f.To.End())
+	}
+	l := liveFilter{types: types, conds: conds, params: params, onlyKinds: len(conds) == 0, pattern: "(a)-[r:%s]->(t)",
+		anchored: len(f.ActorIDs) > 0 || len(f.TargetIDs) > 0}
+	switch {
+	case len(f.ActorIDs) > 0 && len(f.TargetIDs) > 0:
+		l.pattern = "(a:Entity)-[r:%s]->(t:Entity)"
+	case len(f.ActorIDs) > 0:
+		l.pattern = "(a:Entity)-[r:%s]->(t)"
+	case len(f.TargetIDs) > 0:
+		l.pattern = "(a)-[r:%s]->(t:Entity)"
+	}
+	return l
+}
+
+// union joins one branch per type, each built by branch from the type;
+// anchored, one branch over the types' alternation, which expands each
+// anchor once.
+func (l liveFilter) union(branch func(types string) []string) string {
+	var parts []string
+	if l.anchored {
+		parts = branch(joinKinds(l.types))
+	}
+	for _, k := range l.types {
+		if !l.anchored {
+			parts = append(parts, branch(string(k))...)
+		}
+	}
+	return "    " + strings.Join(parts, "\n    UNION ALL\n    ")
+}
+
+// total is the CALL that counts the matches as total.
+func (l liveFilter) total() string {
+	branches := l.union(func(k string) []string {
+		if l.onlyKinds {
+			return []string{fmt.Sprintf("MATCH ()-[r:%s]->() RETURN count(r) AS n", k)}
+		}
+		return []string{fmt.Sprintf("MATCH "+l.pattern+"\n    %s\n    RETURN count(r) AS n", k, where(l.conds))}
+	})
+	return `CALL () {
+  CALL () {
+` + branches + `
+  }
+  RETURN sum(n) AS total
+}
+`
+}
+
+// listingPart is one part of a type's branch: its conditions beyond the
+// filter's and its order.
+type listingPart struct {
+	conds []string
+	order string
+}
+
+// Parts of the date orders: the known dates in the order of the date
+// index, then the unknown ones by id. A cursor among the known dates
+// takes the rest of them (the first condition lets the index seek from
+// the cursor's key) and every unknown one; a cursor among the unknown
+// takes the unknown after its id.
+var (
+	knownDate   = `r.date > ''`
+	unknownDate = `r.date = ''`
+	knownAfter  = map[cg.CommitmentOrder]string{
+		cg.OrderDateAsc:  `r.date >= $afterKey AND (r.date > $afterKey OR r.id > $afterID)`,
+		cg.OrderDateDesc: `r.date <= $afterKey AND (r.date < $afterKey OR r.id > $afterID)`,
+	}
+	knownOrder = map[cg.CommitmentOrder]string{
+		cg.OrderDateAsc:  `r.date, r.id`,
+		cg.OrderDateDesc: `r.date DESC, r.id`,
+	}
+)
+
+// parts splits a type's branch by the order and the cursor.
+func listingParts(order cg.CommitmentOrder, after *cg.CursorKey, dated, anchored bool) []listingPart {
+	switch {
+	case anchored && after != nil:
+		return []listingPart{{[]string{afterCursor[order]}, orderBy[order]}}
+	case anchored:
+		return []listingPart{{nil, orderBy[order]}}
+	}
+	switch order {
+	case cg.OrderID:
+		if after != nil {
+			return []listingPart{{[]string{`r.id > $afterID`}, `r.id`}}
+		}
+		// An existence test lets the id index give the order.
+		return []listingPart{{[]string{`r.id IS NOT NULL`}, `r.id`}}
+	case cg.OrderDateAsc, cg.OrderDateDesc:
+		known := listingPart{[]string{knownDate}, knownOrder[order]}
+		unknown := listingPart{[]string{unknownDate}, `r.id`}
+		switch {
+		case after == nil:
+		case after.Key() == "":
+			unknown.conds = append(unknown.conds, `r.id > $afterID`)
+			return []listingPart{unknown}
+		default:
+			known.conds = append(known.conds, knownAfter[order])
+		}
+		if dated {
+			// A date range leaves out the unknown dates.
+			return []listingPart{known}
+		}
+		return []listingPart{known, unknown}
+	}
+	if after != nil {
+		return []listingPart{{[]string{afterCursor[order]}, orderBy[order]}}
+	}
+	return []listingPart{{nil, orderBy[order]}}
+}
+
+// page is the CALL that returns the page (one more than asked for).
+func (l liveFilter) page(order cg.CommitmentOrder, after *cg.CursorKey, dated bool) string {
+	parts := listingParts(order, after, dated, l.anchored)
+	branches := l.union(func(k string) []string {
+		var out []string
+		for _, p := range parts {
+			out = append(out, fmt.Sprintf("MATCH "+l.pattern+"\n    %s\n    WITH a, r, t ORDER BY %s LIMIT $limit\n    RETURN a, r, t",
+				k, where(slices.Concat(l.conds, p.conds)), p.order))
+		}
+		return out
+	})
+	return fmt.Sprintf(`CALL () {
+  CALL () {
+%s
+  }
+  WITH a, r, t ORDER BY %s LIMIT $limit
+  RETURN collect(%s) AS page
+}`, branches, orderBy[order], commitmentProjection)
+}
