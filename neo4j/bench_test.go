@@ -50,7 +50,18 @@ func benchmarkLoad(b *testing.B, commitments, entities int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Logf("reload: %v, %d written", st.Duration.Round(time.Millisecond), st.Written)
+		b.Logf("reload: %v, %d written, %d skipped", st.Duration.Round(time.Millisecond), st.Written, st.Skipped)
+		// The same reload sending every row (before the skip), then
+		// skipping again: old and new side by side.
+		for _, send := range []bool{true, false} {
+			s.sendUnchanged = send
+			st, err = s.Load(ctx, ds, nil)
+			s.sendUnchanged = false
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("reload (send unchanged rows %v): %v, %d written, %d skipped", send, st.Duration.Round(time.Millisecond), st.Written, st.Skipped)
+		}
 	}
 	nodes, rels := stats(b, s)
 	wantNodes, wantRels := expectedCounts(ds)

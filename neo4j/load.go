@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -31,7 +32,12 @@ type LoadStats struct {
 	// Moved is the number of edges deleted because the dataset now gives
 	// their id to an edge of another kind or between other entities.
 	Moved int
-	// Statements is the number of batched statements sent.
+	// Skipped is the number of rows a batched load left out of its
+	// statements because the graph held them unchanged (same import
+	// hash), read in one statement before the batches.
+	Skipped int
+	// Statements is the number of batched statements planned; batches
+	// whose rows were all skipped are not sent.
 	Statements int
 	Duration   time.Duration
 }
@@ -40,7 +46,14 @@ type LoadStats struct {
 type step struct {
 	what   string
 	cypher string
-	rows   []any
+	// section is the dataset section of the rows ("sources", "entities",
+	// "relations", "commitments", "claims"); edgeType, for edges, their
+	// relationship type.
+	section, edgeType string
+	// planned is the number of rows planned, which progress counts, even
+	// if rows the graph holds unchanged were left out of rows.
+	planned int
+	rows    []any
 	// ends, for a step of edges, are each row's {id, kind, from, to},
 	// for pruneMoved.
 	ends []any
@@ -86,8 +99,10 @@ const atomicRows = 10_000
 // (sources, entities, relations, commitments, claims), so memory is
 // bounded by a batch; a load that stops half-way leaves the batches it
 // committed, and running it again converges on the same graph as one
-// uninterrupted load, the committed batches costing only their hash
-// comparison. An edge whose id moved to another kind or other ends is
+// uninterrupted load. Before its batches, a batched load into a graph
+// that has edges reads every item's import hash in one statement and
+// leaves the unchanged items out (LoadStats.Skipped), so that an
+// unchanged reload sends no batch at all. An edge whose id moved to another kind or other ends is
 // deleted in the transaction of the batch that writes its new version, so
 // a reader never sees it missing or twice. progress, if not nil, is called
 // after each batch with the items done so far and the total.
@@ -124,11 +139,32 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 	if err != nil {
 		return LoadStats{}, err
 	}
+	// A batched load leaves out the rows the graph holds unchanged, read
+	// in one statement, rather than sending every batch to compare hashes
+	// in its own transaction; a batch left empty costs no transaction.
+	skipped := 0
+	if len(groups) > 1 && prune && !s.sendUnchanged {
+		stored, err := s.readLoadState(ctx)
+		if err != nil {
+			return LoadStats{}, err
+		}
+		skipped = stored.skipUnchanged(plan.steps)
+		for i := range groups {
+			groups[i] = plan.steps[i : i+1]
+		}
+	}
 	var failed string // the step that failed, for the message
 	var tally loadTally
 	now := time.Now().UTC()
 	done := 0
 	for _, steps := range groups {
+		if len(steps) == 1 && len(steps[0].rows) == 0 && len(groups) > 1 {
+			done += steps[0].planned
+			if progress != nil {
+				progress(done, plan.rows)
+			}
+			continue
+		}
 		t, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (loadTally, error) {
 			// Errors are returned as the driver gave them, unwrapped, so
 			// that it can tell which ones are worth a retry. A retried
@@ -146,7 +182,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 				if err := runStep(ctx, tx, st, prune, now, &t); err != nil {
 					return loadTally{}, err
 				}
-				d += len(st.rows)
+				d += st.planned
 				if progress != nil && len(groups) == 1 {
 					progress(d, plan.rows)
 				}
@@ -158,7 +194,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 		}
 		tally.add(t)
 		for _, st := range steps {
-			done += len(st.rows)
+			done += st.planned
 		}
 		// A batched load reports a batch once it is committed.
 		if progress != nil && len(groups) > 1 {
@@ -170,6 +206,7 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 	}
 	stats := plan.stats
 	stats.Moved, stats.Written, stats.Versions, stats.KeptRetracted = tally.moved, tally.written, tally.versions, tally.kept
+	stats.Skipped = skipped
 	stats.Duration = time.Since(start)
 	return stats, nil
 }
@@ -283,9 +320,13 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 	// addEdges adds the batches of rows; ends, for edges, are the rows'
 	// ids and ends.
 	addEdges := func(what, cypher string, rows, ends []any) {
+		section, edgeType, _ := strings.Cut(what, " ")
+		if section == "entities" {
+			edgeType = ""
+		}
 		for len(rows) > 0 {
 			n := min(batchSize, len(rows))
-			st := step{what: what, cypher: cypher, rows: rows[:n]}
+			st := step{what: what, section: section, edgeType: edgeType, cypher: cypher, rows: rows[:n], planned: n}
 			if ends != nil {
 				st.ends, ends = ends[:n], ends[n:]
 			}

@@ -60,6 +60,9 @@ type Store struct {
 	batchSize int
 	// atomicRows overrides the package's atomicRows (tests).
 	atomicRows int
+	// sendUnchanged makes a batched Load send every row, as before it
+	// skipped unchanged ones (benchmarks, side by side).
+	sendUnchanged bool
 
 	feedRetention int
 	// wake tells the tailer of a write through this Store.
