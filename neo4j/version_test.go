@@ -38,11 +38,23 @@ func TestLoadAdvancesGraphVersion(t *testing.T) {
 
 	s.batchSize, s.atomicRows = 20, 50
 	defer func() { s.batchSize, s.atomicRows = defaultBatchSize, 0 }()
+	if err := s.clear(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cleared := version()
 	load(t, s, storetest.Fixture())
-	if v := version(); v < atomic+2 {
-		t.Errorf("a batched load moved the version from %d to %d, want one step a batch (several)", atomic, v)
+	if v := version(); v < cleared+2 {
+		t.Errorf("a batched load moved the version from %d to %d, want one step a batch (several)", cleared, v)
 	}
 	before := version()
+	// An unchanged batched reload skips every row: no batch is sent, and
+	// the version, which readers' caches key on, stays.
+	if st := load(t, s, storetest.Fixture()); st.Written != 0 {
+		t.Fatalf("unchanged batched reload wrote %d", st.Written)
+	}
+	if v := version(); v != before {
+		t.Errorf("an unchanged batched reload moved the version from %d to %d", before, v)
+	}
 
 	if err := s.clear(ctx); err != nil {
 		t.Fatal(err)
