@@ -142,23 +142,6 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page) (string, map[string]any,
 }
 
 var (
-	// commitmentsTotalTemplate and commitmentsTemplate count the matches
-	// and fetch one page in one round trip: total, then the page after the
-	// cursor in the order. A listing of every match needs no count: it
-	// takes commitmentsTemplate and wholeTotal. Both end with relatedReturn.
-	commitmentsTotalTemplate = `CALL () {
-  MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
-  %[2]s
-  RETURN count(r) AS total
-}
-`
-	commitmentsTemplate = `CALL () {
-  MATCH (a:Entity)-[r:%[1]s]->(t:Entity)
-  %[3]s
-  WITH a, r, t ORDER BY %[4]s LIMIT $limit
-  RETURN collect(%[5]s) AS page
-}`
-
 	// wholeTotal is the total of a listing without a page size or cursor.
 	wholeTotal = `
 WITH page, size(page) AS total`

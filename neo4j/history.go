@@ -89,8 +89,9 @@ const (
 )
 
 var (
-	// asOfTotalTemplate and asOfCommitmentsTemplate are
-	// commitmentsTotalTemplate and commitmentsTemplate over the history.
+	// asOfTotalTemplate and asOfCommitmentsTemplate count the versions in
+	// effect and fetch one page of them after the cursor in the order, in
+	// one round trip; both end with relatedReturn.
 	asOfTotalTemplate = `CALL () {
   ` + inEffectTemplate + `
   RETURN count(v) AS total
