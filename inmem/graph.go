@@ -36,15 +36,11 @@ func otherEnd(e cg.EdgeRef, id string) string {
 	return e.FromID
 }
 
-// distances runs a breadth-first search from the entity up to limit edges,
-// stopping after the level where stop (if not "") is found.
-func (s *Store) distances(from string, limit int, stop string) map[string]int {
+// distances runs a breadth-first search from the entity up to limit edges.
+func (s *Store) distances(from string, limit int) map[string]int {
 	dist := map[string]int{from: 0}
 	frontier := []string{from}
 	for d := 0; d < limit && len(frontier) > 0; d++ {
-		if _, found := dist[stop]; stop != "" && found {
-			break
-		}
 		var next []string
 		for _, u := range frontier {
 			s.eachEdge(u, func(e cg.EdgeRef) {
@@ -88,17 +84,168 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 	if fromID == toID {
 		return []cg.Path{{EntityIDs: []string{fromID}, Edges: []cg.EdgeRef{}}}, nil
 	}
-	distFrom := s.distances(fromID, maxHops, toID)
-	hops, ok := distFrom[toID]
-	if !ok {
+	m := s.meet(fromID, toID, maxHops)
+	if m == nil {
 		return []cg.Path{}, nil
 	}
-	distTo := s.distances(toID, hops, "")
+	return s.walkPaths(m), nil
+}
 
-	// An edge u–v lies on a shortest path when v is one step further from
-	// the start and one step nearer the end. Walking those edges in id
-	// order yields the paths in order of their edge-id sequences, so the
-	// cap keeps the first ones rather than arbitrary ones.
+// degree is the number of edges at an entity, the cost of expanding it.
+func (s *Store) degree(id string) int {
+	return len(s.byActor[id]) + len(s.byTarget[id]) + len(s.relByFrom[id]) + len(s.relByTo[id])
+}
+
+// side is one end's breadth-first search: each entity's distance from
+// that end and the entities of each level, the last one the frontier.
+type side struct {
+	dist   map[string]int
+	levels [][]string
+}
+
+func newSide(id string) *side {
+	return &side{dist: map[string]int{id: 0}, levels: [][]string{{id}}}
+}
+
+func (sd *side) depth() int { return len(sd.levels) - 1 }
+
+// meeting is where the two searches met: hops is the length of the
+// shortest paths, and the entities at distance from.depth() from the start
+// and to.depth() from the end are the middle of every one of them.
+type meeting struct {
+	from, to *side
+	hops     int
+	// onPath holds the entities of the start's side on a shortest path;
+	// on the end's side, being one step nearer the end is enough.
+	onPath map[string]bool
+}
+
+// meet searches from both ends at once, a level at a time, always
+// expanding the side whose frontier has fewer edges. Searching from one end
+// alone visits everything within maxHops of it: through a hub with
+// thousands of edges, most of the graph. The searches stop at the first
+// level where they meet, which fixes the length of the shortest paths; nil
+// when they do not meet within maxHops.
+func (s *Store) meet(fromID, toID string, maxHops int) *meeting {
+	from, to := newSide(fromID), newSide(toID)
+	for from.depth()+to.depth() < maxHops {
+		grow, other := from, to
+		if s.edgesAt(to.levels[to.depth()]) < s.edgesAt(from.levels[from.depth()]) {
+			grow, other = to, from
+		}
+		// On the last level the search may take, only the entities the
+		// other side has reached matter: the rest are not recorded.
+		last := from.depth()+to.depth()+1 == maxHops
+		d := grow.depth() + 1
+		var next, middle []string
+		for _, u := range grow.levels[d-1] {
+			s.eachEdge(u, func(e cg.EdgeRef) {
+				v := otherEnd(e, u)
+				if _, seen := grow.dist[v]; seen {
+					return
+				}
+				if _, met := other.dist[v]; met {
+					// Both balls were disjoint before this level, so v is
+					// on the other side's frontier and on a shortest path.
+					middle = append(middle, v)
+				} else if last {
+					return
+				}
+				grow.dist[v] = d
+				next = append(next, v)
+			})
+		}
+		if len(middle) > 0 {
+			grow.levels = append(grow.levels, middle)
+			return s.markOnPath(from, to, middle)
+		}
+		if len(next) == 0 {
+			return nil
+		}
+		grow.levels = append(grow.levels, next)
+	}
+	return nil
+}
+
+func (s *Store) edgesAt(level []string) int {
+	n := 0
+	for _, id := range level {
+		n += s.degree(id)
+	}
+	return n
+}
+
+// markOnPath finds the start's side of the shortest paths: the middle and,
+// level by level back towards the start, the entities with an edge to one
+// found on the level after. Each level is found from whichever of the two
+// (the one found, or the search's level before it) has fewer edges.
+func (s *Store) markOnPath(from, to *side, middle []string) *meeting {
+	m := &meeting{from: from, to: to, hops: from.depth() + to.depth(), onPath: map[string]bool{}}
+	for _, v := range middle {
+		m.onPath[v] = true
+	}
+	found := middle
+	for k := from.depth() - 1; k >= 0; k-- {
+		var level []string
+		if s.edgesAt(found) < s.edgesAt(from.levels[k]) {
+			for _, w := range found {
+				s.eachEdge(w, func(e cg.EdgeRef) {
+					v := otherEnd(e, w)
+					if dv, ok := from.dist[v]; ok && dv == k && !m.onPath[v] {
+						m.onPath[v] = true
+						level = append(level, v)
+					}
+				})
+			}
+		} else {
+			for _, u := range from.levels[k] {
+				hit := false
+				s.eachEdge(u, func(e cg.EdgeRef) {
+					v := otherEnd(e, u)
+					hit = hit || (m.onPath[v] && from.dist[v] == k+1)
+				})
+				if hit {
+					level = append(level, u)
+				}
+			}
+			for _, v := range level {
+				m.onPath[v] = true
+			}
+		}
+		found = level
+	}
+	return m
+}
+
+// next lists, ordered by id, the edges from u (k steps from the start) one
+// step along a shortest path: on the start's side to an entity found on
+// the path, past the middle to one a step nearer the end.
+func (s *Store) next(m *meeting, u string, k int) []cg.EdgeRef {
+	var out []cg.EdgeRef
+	s.eachEdge(u, func(e cg.EdgeRef) {
+		v := otherEnd(e, u)
+		if v == u {
+			return
+		}
+		if k+1 <= m.from.depth() {
+			if dv, ok := m.from.dist[v]; ok && dv == k+1 && m.onPath[v] {
+				out = append(out, e)
+			}
+		} else if dv, ok := m.to.dist[v]; ok && dv == m.hops-k-1 {
+			out = append(out, e)
+		}
+	})
+	slices.SortFunc(out, func(a, b cg.EdgeRef) int { return strings.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(out, func(a, b cg.EdgeRef) bool { return a.ID == b.ID })
+}
+
+// walkPaths walks the shortest paths depth first, taking the edges at each
+// entity in id order, so that the paths come in order of their edge-id
+// sequences and the cap keeps the first ones. An entity's edges are listed
+// once however many paths pass it: a hub's are thousands.
+func (s *Store) walkPaths(m *meeting) []cg.Path {
+	fromID, toID := m.from.levels[0][0], m.to.levels[0][0]
+	memo := map[string][]cg.EdgeRef{}
 	paths := []cg.Path{}
 	entities := []string{fromID}
 	var edges []cg.EdgeRef
@@ -108,20 +255,11 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 			paths = append(paths, cg.Path{EntityIDs: slices.Clone(entities), Edges: slices.Clone(edges)})
 			return
 		}
-		// Only the edges one step along a shortest path are sorted: at a
-		// hub with thousands of edges, sorting them all at every visit
-		// was the cost of the question.
-		var next []cg.EdgeRef
-		s.eachEdge(u, func(e cg.EdgeRef) {
-			v := otherEnd(e, u)
-			df, okF := distFrom[v]
-			dt, okT := distTo[v]
-			if v != u && okF && okT && df == k+1 && dt == hops-k-1 {
-				next = append(next, e)
-			}
-		})
-		slices.SortFunc(next, func(a, b cg.EdgeRef) int { return strings.Compare(a.ID, b.ID) })
-		next = slices.CompactFunc(next, func(a, b cg.EdgeRef) bool { return a.ID == b.ID })
+		next, ok := memo[u]
+		if !ok {
+			next = s.next(m, u, k)
+			memo[u] = next
+		}
 		for _, e := range next {
 			if len(paths) >= cg.MaxPaths {
 				return
@@ -133,7 +271,7 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 		}
 	}
 	walk(fromID, 0)
-	return paths, nil
+	return paths
 }
 
 // Neighbourhood returns the entities within depth edges of id, ordered by
@@ -151,7 +289,7 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, depth int) (*cg.Su
 	if err := s.checkEntity("id", id); err != nil {
 		return nil, err
 	}
-	within := s.distances(id, depth, "")
+	within := s.distances(id, depth)
 	g := &cg.Subgraph{Entities: []*cg.Entity{}, Commitments: []*cg.Commitment{}, Relations: []*cg.Relation{}}
 	for eid := range within {
 		g.Entities = append(g.Entities, s.entities[eid].Entity)
