@@ -3,6 +3,7 @@ package inmem
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -23,6 +24,28 @@ type sortedRows struct {
 	gen  uint64
 	rows []cg.MatrixRow
 	ok   bool
+	// totals holds each cached row's total, its place in rows with its
+	// actor; changed lists the actors whose counts changed since gen
+	// (recorded only while ok), whose rows allRows moves rather than
+	// sorting them all again.
+	totals  map[string]int
+	changed map[string]bool
+}
+
+// patchLimit is the most changed rows allRows moves one by one, each a
+// copy of the rows after its places; more, and it sorts them again.
+const patchLimit = 32
+
+// cellsChanged records a change to actor's counts. The caller holds mu for
+// writing, so no reader is in allRows.
+func (s *Store) cellsChanged(actor string) {
+	s.cellGen++
+	if c := &s.rowCache; c.ok {
+		if c.changed == nil {
+			c.changed = map[string]bool{}
+		}
+		c.changed[actor] = true
+	}
 }
 
 // cellCount is one cell's commitments, evidence and commitments per
@@ -183,7 +206,11 @@ func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.MatrixPa
 }
 
 // allRows are the unfiltered matrix's rows in order, from the cache while
-// the counts are unchanged. The caller holds mu (for reading).
+// the counts are unchanged; after a few changes the changed actors' rows
+// are moved to their new places (a write changes one or two), after many
+// they are sorted again. The caller holds mu (for reading): a write, which
+// holds it for writing, is the only thing that changes the counts, so
+// readers of the same generation share the rows unchanged.
 func (s *Store) allRows() []cg.MatrixRow {
 	c := &s.rowCache
 	c.mu.Lock()
@@ -191,15 +218,48 @@ func (s *Store) allRows() []cg.MatrixRow {
 	if c.ok && c.gen == s.cellGen {
 		return c.rows
 	}
+	if c.ok && len(c.changed) <= patchLimit {
+		c.patch(s.cells)
+	} else {
+		c.rows, c.totals = s.sortRows()
+	}
+	c.gen, c.ok, c.changed = s.cellGen, true, nil
+	return c.rows
+}
+
+// patch moves the changed actors' rows: out of the place of their old
+// totals, into the place of their new ones.
+func (c *sortedRows) patch(cells cellCounts) {
+	at := func(k cg.MatrixKey) (int, bool) {
+		return slices.BinarySearchFunc(c.rows, k, func(r cg.MatrixRow, k cg.MatrixKey) int { return cg.CompareMatrixKeys(r.Key(), k) })
+	}
+	for _, actor := range slices.Sorted(maps.Keys(c.changed)) {
+		if total, ok := c.totals[actor]; ok {
+			if i, found := at(cg.MatrixKey{Total: total, ActorID: actor}); found {
+				c.rows = slices.Delete(c.rows, i, i+1)
+			}
+			delete(c.totals, actor)
+		}
+		if r, ok := cells.row(actor, nil); ok {
+			i, _ := at(r.Key())
+			c.rows = slices.Insert(c.rows, i, r)
+			c.totals[actor] = r.Total
+		}
+	}
+}
+
+// sortRows makes the unfiltered rows from the counts and sorts them.
+func (s *Store) sortRows() ([]cg.MatrixRow, map[string]int) {
 	rows := make([]cg.MatrixRow, 0, len(s.cells))
+	totals := make(map[string]int, len(s.cells))
 	for a := range s.cells {
 		if r, ok := s.cells.row(a, nil); ok {
 			rows = append(rows, r)
+			totals[a] = r.Total
 		}
 	}
 	slices.SortFunc(rows, func(a, b cg.MatrixRow) int { return cg.CompareMatrixKeys(a.Key(), b.Key()) })
-	c.rows, c.gen, c.ok = rows, s.cellGen, true
-	return rows
+	return rows, totals
 }
 
 // scanCells counts the cells of the commitments matching f. The caller

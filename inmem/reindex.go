@@ -16,7 +16,7 @@ func (s *Store) indexCommitment(c *cg.Commitment) {
 	s.byStatus.insert(string(c.Status), c, commitmentID)
 	s.cells.add(c, 1)
 	s.totals.add(c, 1)
-	s.cellGen++
+	s.cellsChanged(c.ActorID)
 	for _, src := range evidenceSources(c.Evidence) {
 		s.bySource.insert(src, c, commitmentID)
 	}
@@ -37,7 +37,7 @@ func (s *Store) unindexCommitment(c *cg.Commitment) {
 	s.byStatus.remove(string(c.Status), c.ID, commitmentID)
 	s.cells.add(c, -1)
 	s.totals.add(c, -1)
-	s.cellGen++
+	s.cellsChanged(c.ActorID)
 	for _, src := range evidenceSources(c.Evidence) {
 		s.bySource.remove(src, c.ID, commitmentID)
 	}
