@@ -8,7 +8,10 @@
 // The file holds the current state, not a log: a bucket per section
 // (sources, entities, relations, claims), every version of every
 // commitment keyed by id and version, and the request log that makes
-// retried writes idempotent across restarts. Values are JSON.
+// retried writes idempotent across restarts. Commitment versions are
+// MessagePack in files of format 2 (decoding their JSON was most of a
+// restart); every other value is JSON. Files of format 1 (all JSON) are
+// read and written as they are, never converted.
 package bbolt
 
 import (
@@ -32,8 +35,12 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/inmem"
 )
 
-// format is the layout version of the file, kept in the meta bucket.
-const format = "1"
+// format is the layout version of the files Open creates, kept in the meta
+// bucket; formatJSON is the one before it, whose commitments are JSON.
+const (
+	format     = "2"
+	formatJSON = "1"
+)
 
 // openGCPercent is the collector's target while Open loads the file.
 const openGCPercent = 400
@@ -99,6 +106,9 @@ type Store struct {
 	*inmem.Store
 	db     *bolt.DB
 	closed atomic.Bool
+	// codec encodes the commitment versions the store writes, as the
+	// file's format has them.
+	codec commitmentCodec
 }
 
 var _ cg.WritableStore = (*Store)(nil)
@@ -141,7 +151,7 @@ func Open(path string, seed *cg.Dataset) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, codec: binaryCodec}
 	read := s.read
 	if created != nil {
 		read = func() error { return s.load(created, createdLog, nil, nil) }
@@ -196,7 +206,7 @@ func create(path string, seed *cg.Dataset) (*cg.Dataset, []inmem.Change, error) 
 			return fmt.Errorf("seed: %w", err)
 		}
 		ds, log = mem.Export()
-		if err := putDataset(tx, ds, log); err != nil {
+		if err := putDataset(tx, binaryCodec, ds, log); err != nil {
 			return fmt.Errorf("seeding: %w", err)
 		}
 		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(format))
@@ -238,8 +248,13 @@ func (s *Store) read() error {
 		if meta == nil {
 			return errors.New("no meta bucket: not a coalitiongraph file, or its first start did not finish")
 		}
-		if f := string(meta.Get(keyFormat)); f != format {
-			return fmt.Errorf("file format %q, want %q", f, format)
+		switch f := string(meta.Get(keyFormat)); f {
+		case format:
+			s.codec = binaryCodec
+		case formatJSON:
+			s.codec = jsonCodec
+		default:
+			return fmt.Errorf("file format %q, want %q or %q", f, format, formatJSON)
 		}
 		for _, name := range allBuckets {
 			if tx.Bucket(name) == nil {
@@ -253,7 +268,7 @@ func (s *Store) read() error {
 			each(tx, bucketEntities, func(v *cg.Entity) { ds.Entities = append(ds.Entities, v) }),
 			each(tx, bucketRelations, func(v *cg.Relation) { ds.Relations = append(ds.Relations, v) }),
 			each(tx, bucketClaims, func(v *cg.Claim) { ds.Claims = append(ds.Claims, v) }),
-			decodeCommitments(tx, &ds.Commitments),
+			decodeCommitments(tx, s.codec, &ds.Commitments),
 			each(tx, bucketRequests, func(v *inmem.Change) { log = append(log, *v) }),
 		)
 	})
@@ -278,7 +293,7 @@ func (s *Store) load(ds *cg.Dataset, log []inmem.Change, entityVersions []cg.Ent
 // embedded store at 1M"). The values are bbolt's, valid until tx ends. The
 // strings many commitments share (kinds, statuses, entity and source ids)
 // are interned, so that each is held once instead of once per commitment.
-func decodeCommitments(tx *bolt.Tx, out *[]*cg.Commitment) error {
+func decodeCommitments(tx *bolt.Tx, codec commitmentCodec, out *[]*cg.Commitment) error {
 	var keys, values [][]byte
 	if err := tx.Bucket(bucketCommitments).ForEach(func(k, v []byte) error {
 		keys, values = append(keys, k), append(values, v)
@@ -298,9 +313,10 @@ func decodeCommitments(tx *bolt.Tx, out *[]*cg.Commitment) error {
 		}
 		wg.Go(func() {
 			block := make([]cg.Commitment, hi-lo)
+			decode := codec.decoder()
 			for i := lo; i < hi; i++ {
 				c := &block[i-lo]
-				if err := json.Unmarshal(values[i], c); err != nil {
+				if err := decode(values[i], c); err != nil {
 					errs[w] = fmt.Errorf("%s %q: %w", bucketCommitments, keys[i], err)
 					return
 				}
@@ -381,7 +397,7 @@ func each[T any](tx *bolt.Tx, bucket []byte, fn func(*T)) error {
 	})
 }
 
-func putDataset(tx *bolt.Tx, ds *cg.Dataset, log []inmem.Change) error {
+func putDataset(tx *bolt.Tx, codec commitmentCodec, ds *cg.Dataset, log []inmem.Change) error {
 	var errs []error
 	for _, v := range ds.Sources {
 		errs = append(errs, put(tx, bucketSources, []byte(v.ID), v))
@@ -396,7 +412,7 @@ func putDataset(tx *bolt.Tx, ds *cg.Dataset, log []inmem.Change) error {
 		errs = append(errs, put(tx, bucketClaims, []byte(v.ID), v))
 	}
 	for _, v := range ds.Commitments {
-		errs = append(errs, put(tx, bucketCommitments, versionKey(v), v))
+		errs = append(errs, putCommitment(tx, codec, versionKey(v), v))
 	}
 	for _, ch := range log {
 		errs = append(errs, put(tx, bucketRequests, []byte(ch.RequestID), ch))
@@ -411,6 +427,16 @@ func versionKey(c *cg.Commitment) []byte {
 
 func put(tx *bolt.Tx, bucket, key []byte, v any) error {
 	b, err := json.Marshal(v)
+	return putBytes(tx, bucket, key, b, err)
+}
+
+// putCommitment stores a commitment version in the file's encoding.
+func putCommitment(tx *bolt.Tx, codec commitmentCodec, key []byte, c *cg.Commitment) error {
+	b, err := codec.encode(c)
+	return putBytes(tx, bucketCommitments, key, b, err)
+}
+
+func putBytes(tx *bolt.Tx, bucket, key, b []byte, err error) error {
 	if err != nil {
 		return fmt.Errorf("encoding %s %q: %w", bucket, key, err)
 	}
@@ -428,7 +454,7 @@ func put(tx *bolt.Tx, bucket, key []byte, v any) error {
 func (s *Store) persist(changes []inmem.Change) []error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, ch := range changes {
-			if err := store(tx, ch); err != nil {
+			if err := store(tx, s.codec, ch); err != nil {
 				return err
 			}
 		}
@@ -440,7 +466,7 @@ func (s *Store) persist(changes []inmem.Change) []error {
 	errs := make([]error, len(changes))
 	for i, ch := range changes {
 		if len(changes) > 1 {
-			err = s.db.Update(func(tx *bolt.Tx) error { return store(tx, ch) })
+			err = s.db.Update(func(tx *bolt.Tx) error { return store(tx, s.codec, ch) })
 		}
 		if err != nil {
 			errs[i] = &cg.Error{Code: cg.CodeStoreUnavailable, Message: "the write could not be saved", Err: err}
@@ -450,7 +476,7 @@ func (s *Store) persist(changes []inmem.Change) []error {
 }
 
 // store writes one change into tx.
-func store(tx *bolt.Tx, ch inmem.Change) error {
+func store(tx *bolt.Tx, codec commitmentCodec, ch inmem.Change) error {
 	var err error
 	switch {
 	case ch.Commitment != nil:
@@ -460,7 +486,7 @@ func store(tx *bolt.Tx, ch inmem.Change) error {
 		if tx.Bucket(bucketCommitments).Get(key) != nil {
 			return fmt.Errorf("commitment %s version %d is already in the file", ch.Commitment.ID, ch.Commitment.Version)
 		}
-		err = put(tx, bucketCommitments, key, ch.Commitment)
+		err = putCommitment(tx, codec, key, ch.Commitment)
 	case ch.Entity != nil:
 		err = errors.Join(put(tx, bucketEntities, []byte(ch.Entity.ID), ch.Entity),
 			putVersions(tx, bucketEntityVersions, ch.EntityVersions, func(v cg.EntityVersion) []byte { return putVersionKey(v.Entity.ID, v.Version) }))
