@@ -25,7 +25,7 @@ func TestCommitmentCodecsRoundTrip(t *testing.T) {
 			Date: cg.MustDate("2025-08-20"), DateReasoning: "src-004 says only 'after the meeting'", StatedByID: "macron",
 			Conditions: []string{"within 24 hours", "no ground forces"}, Summary: "France offers a brigade",
 			Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "a brigade", AttributedTo: "Bloomberg", Line: 12}, {SourceID: "src-b", Quote: "q", Line: 1}},
-			Version: 7, RecordedAt: at, RecordedBy: "editor-key", Reason: "corrected", ValidFrom: at.Add(-time.Hour), Retracted: true},
+			Version:  7, RecordedAt: at, RecordedBy: "editor-key", Reason: "corrected", ValidFrom: at.Add(-time.Hour), Retracted: true},
 		"unicode": {ID: "c-ünï", ActorID: "Łódź", TargetID: "Україна", Summary: "«guarantees» — 安全 🛡️", Conditions: []string{"ß", ""},
 			Evidence: []cg.Evidence{{SourceID: "src-é", Quote: "“quoted”\n\ttab", AttributedTo: "Le Monde"}}, Date: cg.MustDate("2025-08")},
 		"empty evidence and conditions": {ID: "c02", Evidence: []cg.Evidence{}, Conditions: []string{}, Version: 1, Date: cg.MustDate("2025")},
