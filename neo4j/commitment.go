@@ -190,15 +190,18 @@ func commitmentFields(stored, want *cg.Commitment) []FieldDiff {
 
 // ---- Load ----
 
-// upsertCommitmentTemplate keeps history (see history.go). A commitment
+// upsertCommitmentAny keeps history (see history.go). A commitment
 // new to the graph, or one loaded before the graph kept history, gets
 // version 1. One whose dataset content changed since it was last imported
 // (its hash, which the Writer leaves alone) gets the next version, stamped
 // with the load's time ($now) and $by/$reason, instead of being
 // overwritten: history shows the change. One whose latest version is a
 // retraction is left retracted, and one changed through the API since an
-// unchanged import keeps its API version.
-var upsertCommitmentTemplate = `UNWIND $rows AS row
+// unchanged import keeps its API version. The relationship type is
+// $type (from cg.CommitmentKinds, see loadType): one statement for every
+// kind, so that a cold server plans it once; both ends are bound, so the
+// MERGE expands between them and needs no index of the type.
+var upsertCommitmentAny = `UNWIND $rows AS row
 MATCH (a:Entity {id: row.actor})
 MATCH (t:Entity {id: row.target})
 CALL (row) {
@@ -215,7 +218,7 @@ CALL (row, lastVersion) {
 }
 CALL (a, t, row, lastVersion, retracted) {
   WITH a, t, row, lastVersion, retracted WHERE NOT retracted
-  MERGE (a)-[r:%s {id: row.id}]->(t)
+  MERGE (a)-[r:$($type) {id: row.id}]->(t)
   WITH r, row, lastVersion WHERE lastVersion IS NULL OR r.hash IS NULL OR r.hash <> row.hash
   WITH r, row, coalesce(lastVersion, 0) + 1 AS version
   WITH r, row, version,
@@ -242,7 +245,7 @@ RETURN count(*) AS n, sum(written) AS written, sum(versions) AS versions,
 // version is still the first thing written, so that of two racing writers
 // the second stops at its key. The live relationship's properties come as
 // row.live and are set with +=, so that a null removes a property and the
-// import hash (which only Load sets, see upsertCommitmentTemplate) is left
+// import hash (which only Load sets, see upsertCommitmentAny) is left
 // alone.
 const (
 	recordCommitmentTemplate = `WITH $row AS row` + `%[2]s
@@ -285,7 +288,7 @@ var (
 
 func init() {
 	for _, k := range cg.CommitmentKinds {
-		upsertCommitment[k] = fmt.Sprintf(upsertCommitmentTemplate, k)
+		upsertCommitment[k] = upsertCommitmentAny
 		recordCommitment[k] = fmt.Sprintf(recordCommitmentTemplate, k, createVersion("", ""))
 		changeCommitment[k] = fmt.Sprintf(changeCommitmentTemplate, k, createVersion("", "r"))
 		retractCommitment[k] = fmt.Sprintf(retractCommitmentTemplate, k, createVersion("", "r"))

@@ -74,16 +74,18 @@ func entityFields(stored, want *cg.Entity) []FieldDiff {
 
 // ---- Load ----
 
-// upsertEntityTemplate is completed per kind: the node takes its kind's
-// label and loses any other kind label, so that an entity whose kind
-// was corrected in the dataset does not keep the old one.
+// upsertEntityTemplate is completed with every kind label: the node loses
+// them all and takes its kind's, $type (a label from cg.EntityKinds, see
+// loadType), so that an entity whose kind was corrected in the dataset
+// does not keep the old one. One statement for every kind, so that a cold
+// server plans it once rather than once per kind.
 const upsertEntityTemplate = `UNWIND $rows AS row
 MERGE (e:Entity {id: row.id})
 WITH e, row
 CALL (e, row) {
   WITH e, row WHERE e.hash IS NULL OR e.hash <> row.hash
   REMOVE e%s
-  SET e:%s, ` + entitySet + `, e.hash = row.hash
+  SET e:$($type), ` + entitySet + `, e.hash = row.hash
   WITH row` + writeEvidence + `
   RETURN count(*) AS written
 }
@@ -115,14 +117,12 @@ var (
 )
 
 func init() {
+	var labels strings.Builder
 	for _, k := range cg.EntityKinds {
-		var others strings.Builder
-		for _, o := range cg.EntityKinds {
-			if o != k {
-				others.WriteString(":" + o.Label())
-			}
-		}
-		upsertEntity[k] = fmt.Sprintf(upsertEntityTemplate, others.String(), k.Label())
+		labels.WriteString(":" + k.Label())
+	}
+	for _, k := range cg.EntityKinds {
+		upsertEntity[k] = fmt.Sprintf(upsertEntityTemplate, labels.String())
 		putEntity[k] = fmt.Sprintf(putEntityTemplate, k.Label())
 	}
 }

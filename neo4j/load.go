@@ -50,6 +50,9 @@ type step struct {
 	// "relations", "commitments", "claims"); edgeType, for edges, their
 	// relationship type.
 	section, edgeType string
+	// typ is the label (entities) or relationship type (edges) the
+	// statement takes as $type.
+	typ string
 	// planned is the number of rows planned, which progress counts, even
 	// if rows the graph holds unchanged were left out of rows.
 	planned int
@@ -223,6 +226,18 @@ func (t *loadTally) add(o loadTally) {
 	t.moved += o.moved
 }
 
+// params are the parameters of st's statement.
+func (st step) params(now time.Time) (map[string]any, error) {
+	params := map[string]any{"rows": st.rows, "now": now, "by": ImportRecordedBy, "reason": ImportReason}
+	if st.typ != "" {
+		if !loadType(st.section, st.typ) {
+			return nil, fmt.Errorf("%s: type %q is not in the vocabulary", st.section, st.typ)
+		}
+		params["type"] = st.typ
+	}
+	return params, nil
+}
+
 // runStep sends one batched statement, after deleting the edges among its
 // rows that moved (if prune says edges may have moved), and checks that
 // every row matched.
@@ -238,7 +253,11 @@ func runStep(ctx context.Context, tx nd.ManagedTransaction, st step, prune bool,
 		}
 		t.moved += toInt(rec.AsMap()["n"])
 	}
-	res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows, "now": now, "by": ImportRecordedBy, "reason": ImportReason})
+	params, err := st.params(now)
+	if err != nil {
+		return err
+	}
+	res, err := tx.Run(ctx, st.cypher, params)
 	if err != nil {
 		return err
 	}
@@ -320,13 +339,14 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 	// addEdges adds the batches of rows; ends, for edges, are the rows'
 	// ids and ends.
 	addEdges := func(what, cypher string, rows, ends []any) {
-		section, edgeType, _ := strings.Cut(what, " ")
+		section, typ, _ := strings.Cut(what, " ")
+		edgeType := typ
 		if section == "entities" {
 			edgeType = ""
 		}
 		for len(rows) > 0 {
 			n := min(batchSize, len(rows))
-			st := step{what: what, section: section, edgeType: edgeType, cypher: cypher, rows: rows[:n], planned: n}
+			st := step{what: what, section: section, edgeType: edgeType, typ: typ, cypher: cypher, rows: rows[:n], planned: n}
 			if ends != nil {
 				st.ends, ends = ends[:n], ends[n:]
 			}
@@ -397,6 +417,25 @@ func planLoad(ds *cg.Dataset, batchSize int) (*loadPlan, error) {
 	add("claims", upsertClaims, claimRows)
 	p.stats.Statements = len(p.steps)
 	return p, nil
+}
+
+// loadType reports whether typ, which a load statement of section takes
+// as $type, is a label or relationship type of the fixed vocabulary: a
+// dynamic type is never spelled from anything else.
+func loadType(section, typ string) bool {
+	switch section {
+	case "entities":
+		for _, k := range cg.EntityKinds {
+			if k.Label() == typ {
+				return true
+			}
+		}
+	case "relations":
+		return cg.EdgeKind(typ).IsRelation()
+	case "commitments":
+		return cg.EdgeKind(typ).IsCommitment()
+	}
+	return false
 }
 
 // edgeEnds is an edge's row for pruneMoved.

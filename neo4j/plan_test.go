@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
@@ -188,5 +189,54 @@ func TestPrunePlanSeeks(t *testing.T) {
 		if name := strings.SplitN(op, ":", 2)[0]; strings.Contains(name, "Scan") {
 			t.Fatalf("prune scans (%s):\n%s", op, plan)
 		}
+	}
+}
+
+// A load's upserts take the label or relationship type as a parameter
+// ($type, one statement for every kind): their plans still anchor each
+// row on the id indexes and scan no label, type or index, so a batch costs
+// its rows whatever the graph's size.
+func TestUpsertPlansSeek(t *testing.T) {
+	s := openEmpty(t)
+	ds := storetest.Synthetic(2000, 40, 3)
+	load(t, s, ds)
+	plan, err := planLoad(ds, defaultBatchSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, st := range plan.steps {
+		if st.typ == "" || seen[st.section] {
+			continue
+		}
+		seen[st.section] = true
+		st.rows = st.rows[:min(3, len(st.rows))]
+		params, err := st.params(time.Now().UTC())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops := explain(t, s, st.cypher, params)
+		for _, op := range ops {
+			if name := strings.SplitN(op, ":", 2)[0]; strings.Contains(name, "Scan") {
+				t.Errorf("%s upsert scans (%s):\n%s", st.what, op, strings.Join(ops, "\n"))
+			}
+		}
+	}
+	for _, section := range []string{"entities", "relations", "commitments"} {
+		if !seen[section] {
+			t.Errorf("no %s step profiled", section)
+		}
+	}
+}
+
+// A load step's type must come from the vocabulary.
+func TestLoadTypeChecked(t *testing.T) {
+	for _, st := range []step{{section: "commitments", typ: "MEMBER_OF"}, {section: "entities", typ: "Country`) DETACH DELETE (n"}, {section: "relations", typ: "OFFERS_TROOPS"}} {
+		if _, err := st.params(time.Now()); err == nil {
+			t.Errorf("%s type %q accepted", st.section, st.typ)
+		}
+	}
+	if _, err := (step{section: "commitments", typ: string(cg.OffersTroops)}).params(time.Now()); err != nil {
+		t.Errorf("OFFERS_TROOPS refused: %v", err)
 	}
 }

@@ -54,10 +54,12 @@ func relationFields(stored, want *cg.Relation) []FieldDiff {
 
 // ---- Load ----
 
+// upsertRelationTemplate takes the relationship type as $type (from
+// cg.RelationKinds, see loadType): one statement for every kind.
 const upsertRelationTemplate = `UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
 MATCH (b:Entity {id: row.to})
-MERGE (a)-[r:%s {id: row.id}]->(b)
+MERGE (a)-[r:$($type) {id: row.id}]->(b)
 WITH r, row
 CALL (r, row) {
   WITH r, row WHERE r.hash IS NULL OR r.hash <> row.hash
@@ -72,7 +74,7 @@ var upsertRelation = map[cg.EdgeKind]string{}
 
 func init() {
 	for _, k := range cg.RelationKinds {
-		upsertRelation[k] = fmt.Sprintf(upsertRelationTemplate, k)
+		upsertRelation[k] = upsertRelationTemplate
 	}
 }
 
