@@ -36,11 +36,16 @@ const (
 	uriPrefix = "BOLT_URI "
 )
 
-// jvmFlags open the JDK internals that Neo4j and Netty reach into on Java 17+;
-// without them startup logs illegal-access failures or falls back to slower paths.
-var jvmFlags = []string{
+// jvmFlags are the server JVM's: a heap and a collector for a small
+// shared machine, and jvmOpens.
+var jvmFlags = append([]string{
 	"-Xmx1g",
 	"-XX:+UseSerialGC", // fewer GC threads on a small shared machine
+}, jvmOpens...)
+
+// jvmOpens open the JDK internals that Neo4j and Netty reach into on Java 17+;
+// without them startup logs illegal-access failures or falls back to slower paths.
+var jvmOpens = []string{
 	"--add-opens=java.base/java.nio=ALL-UNNAMED",
 	"--add-opens=java.base/java.io=ALL-UNNAMED",
 	"--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -139,27 +144,7 @@ type Neo4jServer struct {
 // It ignores NEO4J_URI: stopping a server the test did not start is not an option.
 func StartNeo4j(t testing.TB) *Neo4jServer {
 	t.Helper()
-	srv := &Neo4jServer{tb: t, dir: t.TempDir()}
-	start := time.Now()
-	err := srv.start()
-	t.Cleanup(func() {
-		if err := srv.stop(); err != nil {
-			t.Errorf("stop Neo4j: %v", err)
-		}
-		if srv.logPath == "" {
-			return
-		}
-		if t.Failed() {
-			t.Logf("Neo4j log kept at %s", srv.logPath)
-		} else {
-			_ = os.Remove(srv.logPath)
-		}
-	})
-	if err != nil {
-		skipOrFail(t, err)
-	}
-	t.Logf("dedicated Neo4j at %s started in %v (log %s)", srv.uri, time.Since(start).Round(time.Millisecond), srv.logPath)
-	return srv
+	return StartNeo4jIn(t, t.TempDir())
 }
 
 // URI is the Bolt URI; it stays the same across Stop and Start.
