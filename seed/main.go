@@ -2,6 +2,7 @@
 // Neo4j:
 //
 //	go run ./seed [--uri bolt://…] [--user … --password …] [--database …] [--dry-run | --check] [extra.yaml …]
+//	go run ./seed --import-files DIR [--database …] [extra.yaml …]
 //
 // NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE give the
 // defaults. The dataset is checked in full first: any problem is printed
@@ -16,6 +17,12 @@
 // with the graph as it is, and what the graph holds that the files do not
 // mention (a seed deletes nothing), without writing. --check only checks
 // the files, without contacting Neo4j.
+//
+// --import-files writes, instead of loading, the CSV files of
+// `neo4j-admin database import full` for an empty database (the graph a
+// first load would write; neo4j/importfiles) and prints the command that
+// imports them; the server creates the schema when it first opens the
+// imported database. Without contacting Neo4j.
 package main
 
 import (
@@ -33,6 +40,7 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/dataset"
 	"github.com/coalitiongraph/coalitiongraph/neo4j"
+	"github.com/coalitiongraph/coalitiongraph/neo4j/importfiles"
 )
 
 func main() {
@@ -47,12 +55,14 @@ func main() {
 }
 
 type options struct {
-	cfg      neo4j.Config
-	dryRun   bool
-	check    bool
-	wait     time.Duration
-	extra    []string
-	progress time.Duration // least time between progress lines
+	cfg    neo4j.Config
+	dryRun bool
+	check  bool
+	// importDir, when set, is where to write the import files.
+	importDir string
+	wait      time.Duration
+	extra     []string
+	progress  time.Duration // least time between progress lines
 }
 
 func parse(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
@@ -73,6 +83,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (options
 	fs.StringVar(&o.cfg.Database, "database", getenv("NEO4J_DATABASE"), "database; empty for the server's default (env NEO4J_DATABASE)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be added and changed in Neo4j, without writing")
 	fs.BoolVar(&o.check, "check", false, "only check the dataset files, without contacting Neo4j")
+	fs.StringVar(&o.importDir, "import-files", "", "write the CSV files of neo4j-admin database import into this directory and print the command, instead of loading")
 	fs.DurationVar(&o.wait, "wait", 60*time.Second, "how long to wait for Neo4j to become reachable")
 	fs.DurationVar(&o.progress, "progress-every", time.Second, "least time between progress lines on stderr")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -100,6 +111,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if o.check {
 		fmt.Fprintf(stdout, "check: the files hold %s\n", describe(ds))
+		return nil
+	}
+	if o.importDir != "" {
+		files, err := importfiles.Write(o.importDir, ds)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote the import files of %s into %s\n", describe(ds), files.Dir)
+		fmt.Fprintf(stdout, "stop Neo4j, then import them into an empty database (or add --overwrite-destination=true):\n\n%s\n\n", files.Command(o.cfg.Database))
+		fmt.Fprintln(stdout, "start Neo4j; the server creates the schema when it first opens the database")
 		return nil
 	}
 

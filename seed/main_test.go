@@ -339,3 +339,23 @@ func TestBadFlag(t *testing.T) {
 		t.Error("an unknown flag was accepted")
 	}
 }
+
+// TestImportFilesNeedNoNeo4j: --import-files writes the files of the
+// curated dataset and prints the neo4j-admin command naming them, without
+// contacting Neo4j.
+func TestImportFilesNeedNoNeo4j(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := seed(t, map[string]string{"NEO4J_URI": "bolt://127.0.0.1:1"}, "--import-files", dir)
+	if err != nil {
+		t.Fatalf("import files: %v", err)
+	}
+	for _, want := range []string{"neo4j-admin", "database", "import", "full", "--nodes=Entity:Country=" + dir, "--relationships=CITES="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "source.csv"))
+	if err != nil || !bytes.Contains(b, []byte(`"src-000"`)) {
+		t.Errorf("source.csv: %v, %.200q", err, b)
+	}
+}

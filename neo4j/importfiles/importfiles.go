@@ -232,7 +232,7 @@ func (w *writer) close() error {
 
 // appendValue appends v as p's type reads it. An absent value is an empty
 // field, which the tool leaves out; strings are always quoted, so that an
-// empty string ("") stays one (the store's date orders test r.date = '').
+// empty string stays one (the store's date orders compare r.date with the empty string).
 func (w *writer) appendValue(line []byte, p neo4j.BulkProp, v any) ([]byte, error) {
 	if v == nil {
 		return line, nil
