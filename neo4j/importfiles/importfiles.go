@@ -92,7 +92,9 @@ func (f *Files) Args(database string) []string {
 	if database == "" {
 		database = "neo4j"
 	}
-	args := []string{"database", "import", "full", "--array-delimiter=" + arrayDelimiterArg}
+	// The database comes first: --nodes and --relationships take one or
+	// more values, and would take a name after them for a file.
+	args := []string{"database", "import", "full", database, "--array-delimiter=" + arrayDelimiterArg}
 	if f.Multiline {
 		args = append(args, "--multiline-fields=true")
 	}
@@ -104,7 +106,7 @@ func (f *Files) Args(database string) []string {
 			args = append(args, "--relationships="+g.Type+"="+files)
 		}
 	}
-	return append(args, database)
+	return args
 }
 
 // Command is the neo4j-admin command line of Args, quoted for a POSIX
@@ -276,7 +278,9 @@ func (w *writer) appendValue(line []byte, p neo4j.BulkProp, v any) ([]byte, erro
 		if !ok {
 			return bad()
 		}
-		return t.UTC().AppendFormat(line, time.RFC3339Nano), nil
+		// With the zone's name, not an offset: Load's datetimes are in
+		// the zone UTC, and an offset reads back as another zone.
+		return append(t.UTC().AppendFormat(line, "2006-01-02T15:04:05.999999999"), "[UTC]"...), nil
 	case neo4j.BulkStrings:
 		l, ok := v.([]string)
 		if !ok {
