@@ -72,6 +72,11 @@ type Store struct {
 	feedMu   sync.Mutex
 	changes  *feed.Broker
 	stopFeed func()
+	// warmMu guards stopWarmUp, the cancels of running warm-ups
+	// (StartWarmUp); warming counts them.
+	warmMu     sync.Mutex
+	stopWarmUp []context.CancelFunc
+	warming    sync.WaitGroup
 	// noOutbox leaves change events out of writes (benchmarks: the
 	// outbox's cost).
 	noOutbox bool
@@ -125,6 +130,7 @@ func redact(uri string) string {
 
 // Close closes the driver and its connections.
 func (s *Store) Close() error {
+	s.endWarmUp()
 	s.stopTail()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -287,6 +287,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
+// warmUpLimit bounds the Neo4j plan warm-up, the wait for Neo4j included:
+// a server whose Neo4j comes up later plans on first use, as before.
+const warmUpLimit = 2 * time.Minute
+
 // openStore picks the store: Neo4j when NEO4J_URI is set; otherwise the
 // embedded store, durable in the data directory unless --memory.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (cg.Store, error) {
@@ -297,6 +301,15 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (cg.Store, err
 		}
 		// An unreachable Neo4j is not fatal: /readyz says why until it returns.
 		log.Info("store", "kind", "neo4j", "database", cfg.neo4j.Database)
+		// Plans the common reads in the background; /readyz does not
+		// wait for it (neo4j/warmup.go).
+		s.StartWarmUp(warmUpLimit, func(st neo4j.WarmUpStats, err error) {
+			if err != nil {
+				log.Warn("neo4j plan warm-up stopped", "planned", st.Planned, "took", st.Duration.Round(time.Millisecond), "err", err)
+				return
+			}
+			log.Info("neo4j plan warm-up", "planned", st.Planned, "took", st.Duration.Round(time.Millisecond))
+		})
 		return s, nil
 	}
 	ds, err := dataset.Default()

@@ -1,0 +1,157 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// Plan warm-up. Neo4j plans each distinct statement once per server, and on
+// a cold JVM that costs 0.2–5.6 s a statement (docs/benchmarks.md, "Bulk
+// loads and plans on Neo4j"): without a warm-up the first requests after a
+// start pay it. WarmUp makes the reads the API makes most, through the
+// Store's own methods, so that the server's plan cache holds their exact
+// text with parameters of the same types, and discards the answers.
+//
+// The reads run for real: EXPLAIN of the same text plans into an entry of
+// its own on Neo4j 5.26, which the run does not reuse (TestWarmUpPlansTheReads
+// failed with 24 new plans after an EXPLAIN warm-up). The unfiltered
+// listing, counts and matrix page read the graph (tens to hundreds of ms
+// at 100k); the others name an entity that does not exist.
+
+// warmUpPageSize is the page the API asks for when a request names none
+// (graph: pageSize(first, 20)).
+const warmUpPageSize = 20
+
+// warmUpID stands for an entity id in the warm-up's filters: the plan
+// depends on the parameter's type, not its value.
+const warmUpID = "warm-up"
+
+// warmUpReads are the read calls WarmUp plans, in the order a dashboard's
+// first screens make them: the listing (unfiltered and per commitment
+// type), counts, the matrix page, an entity page (both sides) and a
+// coalition (its commitments and matrix). The graph version is read by
+// every cached request.
+func warmUpReads() []func(ctx context.Context, s *Store) error {
+	page := cg.Page{First: warmUpPageSize, Order: cg.OrderDateAsc}
+	reads := []func(ctx context.Context, s *Store) error{
+		func(ctx context.Context, s *Store) error { _, err := s.GraphVersion(ctx); return err },
+		func(ctx context.Context, s *Store) error {
+			_, err := s.Commitments(ctx, cg.CommitmentFilter{}, page)
+			return err
+		},
+		func(ctx context.Context, s *Store) error { _, err := s.Counts(ctx, cg.CommitmentFilter{}); return err },
+		func(ctx context.Context, s *Store) error {
+			_, err := s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{First: cg.DefaultMatrixRows})
+			return err
+		},
+		func(ctx context.Context, s *Store) error { _, err := s.Entities(ctx, cg.EntityFilter{}); return err },
+		func(ctx context.Context, s *Store) error {
+			_, err := s.Entities(ctx, cg.EntityFilter{IDs: []string{warmUpID}})
+			return err
+		},
+		func(ctx context.Context, s *Store) error {
+			_, err := s.Commitments(ctx, cg.CommitmentFilter{TargetIDs: []string{warmUpID}}, cg.Page{})
+			return err
+		},
+		func(ctx context.Context, s *Store) error {
+			_, err := s.Matrix(ctx, cg.CommitmentFilter{TargetIDs: []string{warmUpID}}, cg.MatrixPage{})
+			return err
+		},
+	}
+	for _, side := range []cg.Side{cg.SideMade, cg.SideReceived} {
+		reads = append(reads, func(ctx context.Context, s *Store) error {
+			_, err := s.EntityCommitments(ctx, cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{warmUpID}, Page: page})
+			return err
+		})
+	}
+	for _, k := range cg.CommitmentKinds {
+		reads = append(reads, func(ctx context.Context, s *Store) error {
+			_, err := s.Commitments(ctx, cg.CommitmentFilter{Kinds: []cg.EdgeKind{k}}, page)
+			return err
+		})
+	}
+	return reads
+}
+
+// WarmUpStats says what a WarmUp did.
+type WarmUpStats struct {
+	// Planned is how many reads ran (each one statement, planned or
+	// found planned).
+	Planned int
+	// Duration is the whole warm-up's, the wait for Neo4j included.
+	Duration time.Duration
+}
+
+// WarmUp waits until Neo4j commits a write (Ready), then makes the common
+// reads once. It stops at the first failure or when
+// ctx is done, reporting how far it got.
+func (s *Store) WarmUp(ctx context.Context) (WarmUpStats, error) {
+	start := time.Now()
+	st := WarmUpStats{}
+	if err := s.awaitReady(ctx); err != nil {
+		st.Duration = time.Since(start)
+		return st, fmt.Errorf("neo4j: warm-up: %w", err)
+	}
+	for i, read := range warmUpReads() {
+		if err := read(ctx, s); err != nil {
+			st.Duration = time.Since(start)
+			return st, fmt.Errorf("neo4j: warm-up read %d: %w", i, err)
+		}
+		st.Planned++
+	}
+	st.Duration = time.Since(start)
+	return st, nil
+}
+
+// awaitReady retries Ready until it passes or ctx is done: a warm-up that
+// starts with the service may find Neo4j still starting.
+func (s *Store) awaitReady(ctx context.Context) error {
+	for {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := s.Ready(rctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last: %w)", ctx.Err(), err)
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// StartWarmUp runs WarmUp in the background for at most limit, under a
+// context that Close cancels, and hands its outcome to done (if not nil).
+// Readiness does not wait for it: a request that comes first plans its
+// own statement as it would without a warm-up.
+func (s *Store) StartWarmUp(limit time.Duration, done func(WarmUpStats, error)) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	s.warmMu.Lock()
+	s.stopWarmUp = append(s.stopWarmUp, cancel)
+	s.warmMu.Unlock()
+	s.warming.Add(1)
+	go func() {
+		defer s.warming.Done()
+		defer cancel()
+		st, err := s.WarmUp(ctx)
+		if done != nil {
+			done(st, err)
+		}
+	}()
+}
+
+// endWarmUp stops a running warm-up and waits for it (Close), so that it
+// does not use the driver after it is closed.
+func (s *Store) endWarmUp() {
+	s.warmMu.Lock()
+	for _, cancel := range s.stopWarmUp {
+		cancel()
+	}
+	s.stopWarmUp = nil
+	s.warmMu.Unlock()
+	s.warming.Wait()
+}

@@ -1,0 +1,164 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/coalitiongraph/coalitiongraph/storetest"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// clearedPlans empties the server's query caches and returns how many
+// statements they held: what was planned since the last call.
+func clearedPlans(t *testing.T, s *Store) int {
+	t.Helper()
+	ctx := context.Background()
+	res, err := nd.ExecuteQuery(ctx, s.driver, `CALL db.clearQueryCaches()`, nil, nd.EagerResultTransformer)
+	if err != nil {
+		t.Fatalf("clear query caches: %v", err)
+	}
+	if len(res.Records) != 1 {
+		t.Fatalf("clear query caches: %d records", len(res.Records))
+	}
+	msg, _ := res.Records[0].Values[0].(string)
+	if msg == "Query cache already empty." {
+		return 0
+	}
+	m := regexp.MustCompile(`cleared of (\d+) quer`).FindStringSubmatch(msg)
+	if m == nil {
+		t.Fatalf("clear query caches: unexpected answer %q", msg)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// TestWarmUpPlansTheReads checks, with the server's plan cache, that the
+// reads WarmUp covers find their statements planned: after a warm-up they
+// add no entry to the cache, where without one they add an entry each.
+func TestWarmUpPlansTheReads(t *testing.T) {
+	s := openEmpty(t)
+	load(t, s, storetest.Synthetic(300, 30, 1))
+	ctx := context.Background()
+	reads := warmUpReads()
+	runAll := func() {
+		t.Helper()
+		for i, read := range reads {
+			if err := read(ctx, s); err != nil {
+				t.Fatalf("read %d: %v", i, err)
+			}
+		}
+	}
+	ready := func() {
+		t.Helper()
+		if err := s.Ready(ctx); err != nil {
+			t.Fatalf("Ready: %v", err)
+		}
+	}
+
+	// Without a warm-up: each read plans its statement (the cache sees
+	// them, or the check below could not fail).
+	clearedPlans(t, s)
+	ready()
+	runAll()
+	cold := clearedPlans(t, s)
+
+	// The warm-up alone.
+	st, err := s.WarmUp(ctx)
+	if err != nil {
+		t.Fatalf("WarmUp: %v", err)
+	}
+	if st.Planned != len(reads) {
+		t.Errorf("WarmUp planned %d statements, want %d", st.Planned, len(reads))
+	}
+	warm := clearedPlans(t, s)
+	t.Logf("%d reads: %d cached plans without a warm-up, %d after the warm-up alone", len(reads), cold, warm)
+	if cold < len(reads) {
+		t.Fatalf("the reads left %d plans in the cache, want at least %d (one each)", cold, len(reads))
+	}
+
+	// The warm-up, then the reads: no new plan.
+	if _, err := s.WarmUp(ctx); err != nil {
+		t.Fatalf("WarmUp: %v", err)
+	}
+	runAll()
+	if both := clearedPlans(t, s); both != warm {
+		t.Errorf("after the warm-up the reads planned %d more statements (cache %d, warm-up alone %d)", both-warm, both, warm)
+		// Which ones: each read alone after a warm-up.
+		for i, read := range reads {
+			if _, err := s.WarmUp(ctx); err != nil {
+				t.Fatalf("WarmUp: %v", err)
+			}
+			if err := read(ctx, s); err != nil {
+				t.Fatalf("read %d: %v", i, err)
+			}
+			if n := clearedPlans(t, s); n != warm {
+				t.Errorf("read %d: %d plans, warm-up alone %d", i, n, warm)
+			}
+		}
+	}
+}
+
+// TestCloseStopsWarmUp checks that Close ends a running warm-up and waits
+// for it, so that it never uses a closed driver.
+func TestCloseStopsWarmUp(t *testing.T) {
+	s := openEmpty(t)
+	clearedPlans(t, s) // a warm-up with every statement to plan
+	done := make(chan error, 1)
+	s.StartWarmUp(time.Minute, func(_ WarmUpStats, err error) { done <- err })
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil && !errors.Is(err, context.Canceled) {
+			t.Logf("warm-up ended with %v", err)
+		}
+	default:
+		t.Fatal("Close returned before the warm-up ended")
+	}
+}
+
+// BenchmarkFirstReads times the first call of each warm-up read on an
+// emptied plan cache (the server's JVM stays warm, so planning costs less
+// than after a start), without and then with a warm-up before it,
+// alternating, and logs both; the warm-up's own time is not counted:
+//
+//	go test -count=1 -run '^$' -bench FirstReads -benchtime 3x -v ./neo4j/
+func BenchmarkFirstReads(b *testing.B) {
+	s := openEmpty(b)
+	load(b, s, storetest.Synthetic(10_000, 500, 1))
+	ctx := context.Background()
+	clear := func() {
+		if _, err := nd.ExecuteQuery(ctx, s.driver, `CALL db.clearQueryCaches()`, nil, nd.EagerResultTransformer); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reads := warmUpReads()
+	timeReads := func() time.Duration {
+		start := time.Now()
+		for i, read := range reads {
+			if err := read(ctx, s); err != nil {
+				b.Fatalf("read %d: %v", i, err)
+			}
+		}
+		return time.Since(start)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		clear()
+		cold := timeReads()
+		clear()
+		st, err := s.WarmUp(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		warm := timeReads()
+		b.Logf("%d first reads: %v on an empty plan cache, %v after a warm-up (which took %v)",
+			len(reads), cold.Round(time.Millisecond), warm.Round(time.Millisecond), st.Duration.Round(time.Millisecond))
+		b.StartTimer()
+	}
+}
