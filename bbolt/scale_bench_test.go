@@ -120,6 +120,26 @@ func BenchmarkOpenAtScale(b *testing.B) {
 	})
 }
 
+// openScaleStore opens a store on a scale file of scaleN commitments,
+// closed when b ends, with the query set's arguments and the text index
+// built (on the first search; a server pays it once).
+func openScaleStore(b *testing.B) (*bbolt.Store, scalePicks) {
+	n := scaleN(b)
+	s, err := bbolt.Open(scaleFile(b, b.TempDir(), n), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	p, err := pickScale(s, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.SearchText(context.Background(), cg.TextQuery{Text: "warm", First: 1}); err != nil {
+		b.Fatal(err)
+	}
+	return s, p
+}
+
 // scalePicks are the query set's arguments, chosen as bench/ chooses them.
 type scalePicks struct {
 	topActor, midActor, midTarget, entity0, entity1 string
@@ -217,22 +237,8 @@ func scaleQueries(s cg.Store, p scalePicks) []struct {
 // ns/op, and the heap after a collection before and after every run
 // (steady memory under load).
 func BenchmarkQueriesAtScale(b *testing.B) {
-	n := scaleN(b)
-	path := scaleFile(b, b.TempDir(), n)
-	s, err := bbolt.Open(path, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	p, err := pickScale(s, n)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, p := openScaleStore(b)
 	ctx := context.Background()
-	// The text index is built on the first search; a server pays it once.
-	if _, err := s.SearchText(ctx, cg.TextQuery{Text: "warm", First: 1}); err != nil {
-		b.Fatal(err)
-	}
 	start := heapAfterGC()
 	for _, q := range scaleQueries(s, p) {
 		for _, callers := range []int{1, 8} {

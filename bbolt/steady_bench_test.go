@@ -13,7 +13,6 @@ import (
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/bbolt"
 )
 
 // rssBytes is the process's resident set from /proc (0 where there is
@@ -45,21 +44,8 @@ func rssBytes() uint64 {
 //
 //	BENCH_COMMITMENTS=100000 go test ./bbolt -run '^$' -bench SteadyMemory -benchtime 20000x
 func BenchmarkSteadyMemory(b *testing.B) {
-	n := scaleN(b)
-	path := scaleFile(b, b.TempDir(), n)
-	s, err := bbolt.Open(path, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	p, err := pickScale(s, n)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, p := openScaleStore(b)
 	ctx := context.Background()
-	if _, err := s.SearchText(ctx, cg.TextQuery{Text: "warm", First: 1}); err != nil {
-		b.Fatal(err)
-	}
 	m := cg.WriteMeta{By: "bench", At: time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), Reason: "bench"}
 	if _, err := s.PutSource(ctx, &cg.Source{ID: "src-steady", File: "steady.txt", Text: "They said so.\n"}, m); err != nil {
 		b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/internal/testsupport"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
 
@@ -60,7 +61,7 @@ func TestBatchedLoadResumes(t *testing.T) {
 				t.Fatalf("re-run Load: %v", err)
 			}
 			if got := contentSnapshot(t, s); got != want {
-				t.Errorf("the re-run load did not converge: %s", firstDiff(got, want))
+				t.Errorf("the re-run load did not converge: %s", testsupport.FirstDiff(got, want))
 			}
 			total := st.Sources + st.Entities + st.Relations + st.Commitments + st.Claims
 			if st.Written == 0 || st.Written >= total || st.Versions != 0 {
@@ -97,24 +98,6 @@ RETURN type(r) AS ty, `+name+` AS a, `+name+` AS b, properties(r) AS pr`, "a", "
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "")
-}
-
-// firstDiff names the first line where two snapshots differ.
-func firstDiff(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return fmt.Sprintf("line %d of %d/%d:\ngot:  %.600s\nwant: %.600s", i+1, len(g), len(w), gl, wl)
-		}
-	}
-	return "equal"
 }
 
 // A batched reload moves an edge whose id the dataset gives to another
@@ -215,7 +198,7 @@ func TestBatchedReloadSkipsUnchanged(t *testing.T) {
 					got.Written, got.Versions, got.KeptRetracted, want.Written, want.Versions, want.KeptRetracted)
 			}
 			if want.Versions == 0 && gotSnap != wantSnap {
-				t.Errorf("graphs differ: %s", firstDiff(gotSnap, wantSnap))
+				t.Errorf("graphs differ: %s", testsupport.FirstDiff(gotSnap, wantSnap))
 			}
 			total := got.Sources + got.Entities + got.Relations + got.Commitments + got.Claims
 			wantSkipped := total - got.Written

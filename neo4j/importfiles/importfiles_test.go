@@ -91,7 +91,7 @@ func TestImportEqualsLoad(t *testing.T) {
 			}
 			loaded := graphContent(t, srv.URI())
 			if imported != loaded {
-				t.Errorf("imported graph differs from the loaded one: %s", firstDiff(imported, loaded))
+				t.Errorf("imported graph differs from the loaded one: %s", testsupport.FirstDiff(imported, loaded))
 			}
 			if a := answers(t, s, ds); !reflect.DeepEqual(importedAnswers, a) {
 				for k := range a {
@@ -247,23 +247,6 @@ func query(t *testing.T, uri, q string) []*nd.Record {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return res.Records
-}
-
-func firstDiff(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return fmt.Sprintf("line %d of %d/%d:\ngot:  %.600s\nwant: %.600s", i+1, len(g), len(w), gl, wl)
-		}
-	}
-	return "equal"
 }
 
 func lastLine(s string) string {
