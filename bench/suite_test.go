@@ -8,6 +8,7 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coalitiongraph/coalitiongraph/neo4j"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
 
@@ -81,6 +83,12 @@ type settings struct {
 	queries     *regexp.Regexp
 	out         string
 	peerDir     string
+	// neo4jLoad is how the empty Neo4j is filled: "import" (the import
+	// files and neo4j-admin, then Neo4j started on the store) or "load"
+	// (Store.Load's batched statements). reload times an unchanged
+	// Store.Load over the filled graph.
+	neo4jLoad string
+	reload    bool
 }
 
 func readSettings(b *testing.B) settings {
@@ -109,6 +117,28 @@ func readSettings(b *testing.B) settings {
 	if v := os.Getenv("BENCH_QUERIES"); v != "" {
 		s.queries = regexp.MustCompile(v)
 	}
+	s.neo4jLoad = "import"
+	if os.Getenv("NEO4J_URI") != "" {
+		s.neo4jLoad = "load" // the import tool needs the store's files
+	}
+	switch v := os.Getenv("BENCH_NEO4J_LOAD"); v {
+	case "":
+	case "import", "load":
+		if v == "import" && os.Getenv("NEO4J_URI") != "" {
+			b.Fatalf("BENCH_NEO4J_LOAD=import: not with NEO4J_URI, whose store the import tool cannot write")
+		}
+		s.neo4jLoad = v
+	default:
+		b.Fatalf("BENCH_NEO4J_LOAD=%q: want import or load", v)
+	}
+	s.reload = true
+	switch v := os.Getenv("BENCH_RELOAD"); v {
+	case "", "1":
+	case "0":
+		s.reload = false
+	default:
+		b.Fatalf("BENCH_RELOAD=%q: want 0 or 1", v)
+	}
 	s.out = os.Getenv("BENCH_OUT")
 	s.peerDir = peerDir(b)
 	return s
@@ -124,9 +154,15 @@ type sizeResult struct {
 	size, entities int
 	picks          picks
 	loadavg        [2]string // before, after
+	generate       time.Duration
+	heapMiB        float64 // Go heap in use after generating the dataset
 	embeddedOpen   time.Duration
 	neo4jLoad      time.Duration
 	neo4jLoadErr   error
+	imported       *importStats // nil when loaded with Store.Load
+	reload         *neo4j.LoadStats
+	reloadErr      error
+	checkTook      time.Duration
 	checkErrs      []error
 	started        time.Time
 	queries        []query
@@ -173,7 +209,14 @@ func runSize(b *testing.B, set settings, n int) *sizeResult {
 	r := &sizeResult{size: n, entities: max(100, n/20), started: time.Now().UTC(),
 		runs: map[string]map[string]map[int]cell{}}
 	r.loadavg[0] = loadavg()
+	start := time.Now()
 	ds := storetest.SyntheticSkewed(n, r.entities, 1)
+	r.generate = time.Since(start)
+	runtime.GC()
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	r.heapMiB = float64(mem.HeapAlloc) / (1 << 20)
+	b.Logf("size %d: dataset generated in %v, Go heap %.0f MiB", n, r.generate.Round(time.Millisecond), r.heapMiB)
 	r.picks = pick(ds)
 	for _, q := range querySet(ds) {
 		if set.queries.MatchString(q.name) {
@@ -189,13 +232,43 @@ func runSize(b *testing.B, set settings, n int) *sizeResult {
 	embURL := serve(b, apiHandler(emb, false))
 	b.Logf("embedded store opened in %v", took.Round(time.Millisecond))
 
-	uri := neo4jServer(b)
-	s, st, err := loadNeo4j(b, uri, ds)
-	r.neo4jLoad, r.neo4jLoadErr = st.Duration, err
-	if err != nil {
-		b.Logf("Neo4j load of %d commitments FAILED: %v", n, err)
+	var (
+		uri string
+		s   *neo4j.Store
+		err error
+	)
+	if set.neo4jLoad == "import" {
+		var st importStats
+		uri, s, st, err = importNeo4j(b, ds)
+		r.imported, r.neo4jLoadErr = &st, err
+		if err != nil {
+			b.Logf("Neo4j import of %d commitments FAILED: %v", n, err)
+		} else {
+			b.Logf("Neo4j imported: files %v (%d nodes, %d relationships, %.0f MiB), neo4j-admin %v (%s), start %v, schema and indexes online %v",
+				st.Files.Round(time.Millisecond), st.Nodes, st.Rels, float64(st.FilesBytes)/(1<<20), st.Tool.Round(time.Millisecond),
+				st.ToolReport, st.Start.Round(time.Millisecond), st.Schema.Round(time.Millisecond))
+		}
 	} else {
-		b.Logf("Neo4j loaded in %v (%d statements)", st.Duration.Round(time.Millisecond), st.Statements)
+		uri = neo4jServer(b)
+		var st neo4j.LoadStats
+		s, st, err = loadNeo4j(b, uri, ds)
+		r.neo4jLoad, r.neo4jLoadErr = st.Duration, err
+		if err != nil {
+			b.Logf("Neo4j load of %d commitments FAILED: %v", n, err)
+		} else {
+			b.Logf("Neo4j loaded in %v (%d statements)", st.Duration.Round(time.Millisecond), st.Statements)
+		}
+	}
+	if err == nil && set.reload {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		st, rerr := s.Load(ctx, ds, nil)
+		cancel()
+		r.reload, r.reloadErr = &st, rerr
+		if rerr != nil {
+			b.Logf("unchanged reload FAILED after %v: %v", st.Duration.Round(time.Millisecond), rerr)
+		} else {
+			b.Logf("unchanged reload in %v (%d written, %d statements)", st.Duration.Round(time.Millisecond), st.Written, st.Statements)
+		}
 	}
 	var apiURL, cachedURL, peerURL, rawURL string
 	if err == nil {
@@ -204,7 +277,10 @@ func runSize(b *testing.B, set settings, n int) *sizeResult {
 		d := driver(b, uri)
 		rawURL = serve(b, rawHandler(d, r.queries))
 		peerURL = peer(b, set.peerDir, uri, r.queries)
+		start := time.Now()
 		r.checkErrs = check(b, r.queries, apiURL, d, peerURL)
+		r.checkTook = time.Since(start)
+		b.Logf("answers checked in %v", r.checkTook.Round(time.Millisecond))
 		for _, e := range r.checkErrs {
 			b.Logf("CHECK FAILED: %v", e)
 		}
@@ -330,7 +406,7 @@ func report(set settings, results []*sizeResult) string {
 	p("`scripts/bench.sh` (here `SIZES=%s DURATION=%s CONNECTIONS=%s`), %s.\n\n", joinInts(set.sizes), set.duration, joinInts(set.connections),
 		time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	p("- Machine: %s; shared with other sessions' work (load averages below).\n", machine())
-	p("- Versions: %s, %s, Neo4j 5.26 Community from the test harness (`internal/testsupport`, `-Xmx1g`), node %s, "+
+	p("- Versions: %s, %s, Neo4j 5.26 Community from the test harness (`internal/testsupport`: heap `-Xmx1g`, page cache 128 MiB), node %s, "+
 		"@neo4j/graphql 7.6.3 on graphql-yoga 5.24.1 (neo4j-driver 5.28.2), autocannon 8.0.0 (pinned in `bench/peer/package-lock.json`).\n",
 		runtime.Version(), command("java", "-version"), command("node", "--version"))
 	p("- Data: `storetest.SyntheticSkewed(size, size/20, 1)`: actors and targets Zipf-distributed (exponent 1.2), so a few " +
@@ -347,12 +423,37 @@ func report(set settings, results []*sizeResult) string {
 		"**API÷raw p50** is the latency over the floor.\n\n")
 	for _, r := range results {
 		p("### %d commitments, %d entities\n\n", r.size, r.entities)
-		p("Started %s; load average before %s, after %s. Embedded store opened (bbolt file written, indexes built) in %v. ",
-			r.started.Format("15:04 MST"), r.loadavg[0], r.loadavg[1], r.embeddedOpen.Round(time.Millisecond))
-		if r.neo4jLoadErr != nil {
+		p("Started %s; load average before %s, after %s. Dataset generated in %v (Go heap %.0f MiB after). "+
+			"Embedded store opened (bbolt file written, indexes built) in %v. ",
+			r.started.Format("15:04 MST"), r.loadavg[0], r.loadavg[1], r.generate.Round(time.Millisecond), r.heapMiB,
+			r.embeddedOpen.Round(time.Millisecond))
+		switch {
+		case r.neo4jLoadErr != nil:
 			p("**Neo4j load failed**: `%v`; only the embedded store was measured.\n\n", r.neo4jLoadErr)
-		} else {
-			p("Neo4j load (empty database) %v.\n\n", r.neo4jLoad.Round(time.Millisecond))
+		case r.imported != nil:
+			st := r.imported
+			p("Neo4j filled (empty database) by `neo4j-admin database import full` with the tool's default memory settings: "+
+				"writing the import files (`importfiles.Write`, %d nodes, %d relationships, %.0f MiB) **%v**, the import tool **%v** "+
+				"(wall, JVM start included; its report: %s), then Neo4j started on the store in %v and the store's schema made "+
+				"and every index ONLINE in %v before timing.",
+				st.Nodes, st.Rels, float64(st.FilesBytes)/(1<<20), st.Files.Round(time.Millisecond), st.Tool.Round(time.Millisecond),
+				orDash(st.ToolReport), st.Start.Round(time.Millisecond), st.Schema.Round(time.Millisecond))
+		default:
+			p("Neo4j load (empty database, `Store.Load`) %v.", r.neo4jLoad.Round(time.Millisecond))
+		}
+		switch {
+		case r.neo4jLoadErr != nil:
+		case r.reload == nil:
+			p(" Unchanged reload not measured (`BENCH_RELOAD=0`).")
+		case r.reloadErr != nil:
+			p(" Unchanged reload (`Store.Load` of the same dataset) **failed** after %v: `%v`.", r.reload.Duration.Round(time.Millisecond),
+				strings.SplitN(r.reloadErr.Error(), "\n", 2)[0])
+		default:
+			p(" Unchanged reload (`Store.Load` of the same dataset) **%v** (%d items written, %d statements).",
+				r.reload.Duration.Round(time.Millisecond), r.reload.Written, r.reload.Statements)
+		}
+		if r.neo4jLoadErr == nil {
+			p(" Answers checked in %v.\n\n", r.checkTook.Round(time.Millisecond))
 		}
 		p("Asked: coalition of %s (%d commitments received), listings by actor %s (%d made) and target %s (%d received), "+
 			"entity page of %s, timeline of %s (%d made), paths %s→%s (≤ 3 hops), search \"Entity 42\" (first 10), "+
@@ -410,6 +511,13 @@ func report(set settings, results []*sizeResult) string {
 	}
 	p("%s\n", sectionEnd)
 	return w.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return "`" + s + "`"
 }
 
 func safe(a, b float64) float64 {
