@@ -120,8 +120,15 @@ func importNeo4j(t testing.TB, ds *cg.Dataset) (string, *neo4j.Store, importStat
 	var st importStats
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 	defer cancel()
-	inst := t.TempDir()
-	filesDir := filepath.Join(t.TempDir(), "files")
+	// Not t.TempDir: a sub-benchmark's name ("size=1000000") is in it,
+	// and neo4j-admin takes no ',' or '=' in a file's path.
+	work, err := os.MkdirTemp("", "coalitiongraph-bench-import-")
+	if err != nil {
+		return "", nil, st, fmt.Errorf("import: %w", err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(work) })
+	inst := filepath.Join(work, "neo4j")
+	filesDir := filepath.Join(work, "files")
 	start := time.Now()
 	files, err := importfiles.Write(filesDir, ds)
 	st.Files = time.Since(start)

@@ -482,6 +482,10 @@ func report(set settings, results []*sizeResult) string {
 						p(" | – | – | – | –")
 					case x.err != nil:
 						p(" | failed | | |")
+					case x.res.Requests == 0:
+						// Not one answer within the run: a rate of 0 and
+						// no latencies would read as measured.
+						p(" | none in %s | – | – | %d", set.duration, x.res.failed())
 					default:
 						p(" | %s | %s | %s | %d", rps(x.res.RPS), ms(x.res.P50), ms(x.res.P99), x.res.failed())
 					}
@@ -496,6 +500,7 @@ func report(set settings, results []*sizeResult) string {
 			}
 		}
 		p("\n")
+		p("\"none in %s\": no request was answered within the run (the first one still running when it ended).\n\n", set.duration)
 		p("Geometric means over the connection counts:\n\n| query | API÷peer req/s | API÷raw req/s | p99 peer÷API |\n|---|--:|--:|--:|\n")
 		for _, q := range r.queries {
 			var a, b, c []float64
