@@ -416,7 +416,9 @@ func report(set settings, results []*sizeResult) string {
 		"as root `@cypher` fields, see there why); **raw** = the query's Cypher through the Go driver behind a bare HTTP " +
 		"handler that JSON-encodes the rows (the floor). Each is served on 127.0.0.1; the handler has the server's defaults " +
 		"(read admission 2 a core) and its read cache off; **cached** = the API over Neo4j with the read cache on (its default), " +
-		"which answers the repeated document from memory. Answers of API, raw and peer were checked equal (same rows) before timing.\n")
+		"which answers the repeated document from memory. Answers of API, raw and peer were checked equal (same rows) before timing; " +
+		"that check is each query's first run on each side, so Neo4j has planned every statement before it is timed (the server's " +
+		"plan warm-up, `neo4j/warmup.go`, is not run here).\n")
 	p("- Load: autocannon, one connection count per run of %s, the five sides of a (query, connections) back to back. "+
 		"req/s is the mean over the run; p50/p99 in ms; err = errors + non-2xx answers (timeouts at 20 s included).\n", set.duration)
 	p("- Ratios: **API÷peer** = throughput ratio; **p99 peer÷API** ≥ 2 is the issue's \"at no more than half its p99\"; " +
