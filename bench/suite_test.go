@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coalitiongraph/coalitiongraph/internal/testsupport"
 	"github.com/coalitiongraph/coalitiongraph/neo4j"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
@@ -138,6 +139,11 @@ func readSettings(b *testing.B) settings {
 		s.reload = false
 	default:
 		b.Fatalf("BENCH_RELOAD=%q: want 0 or 1", v)
+	}
+	if v := os.Getenv(testsupport.PageCacheEnv); v != "" {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 {
+			b.Fatalf("%s=%q (NEO4J_PAGECACHE_MB of scripts/bench.sh): want a positive number of MiB", testsupport.PageCacheEnv, v)
+		}
 	}
 	s.out = os.Getenv("BENCH_OUT")
 	s.peerDir = peerDir(b)
@@ -406,9 +412,9 @@ func report(set settings, results []*sizeResult) string {
 	p("`scripts/bench.sh` (here `SIZES=%s DURATION=%s CONNECTIONS=%s`), %s.\n\n", joinInts(set.sizes), set.duration, joinInts(set.connections),
 		time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	p("- Machine: %s; shared with other sessions' work (load averages below).\n", machine())
-	p("- Versions: %s, %s, Neo4j 5.26 Community from the test harness (`internal/testsupport`: heap `-Xmx1g`, page cache 128 MiB), node %s, "+
+	p("- Versions: %s, %s, Neo4j 5.26 Community from the test harness (`internal/testsupport`: heap `-Xmx1g`, page cache %s MiB), node %s, "+
 		"@neo4j/graphql 7.6.3 on graphql-yoga 5.24.1 (neo4j-driver 5.28.2), autocannon 8.0.0 (pinned in `bench/peer/package-lock.json`).\n",
-		runtime.Version(), command("java", "-version"), command("node", "--version"))
+		runtime.Version(), command("java", "-version"), pageCacheMiB(), command("node", "--version"))
 	p("- Data: `storetest.SyntheticSkewed(size, size/20, 1)`: actors and targets Zipf-distributed (exponent 1.2), so a few " +
 		"entities make or receive thousands of commitments and most a handful; the same data in both stores.\n")
 	p("- Sides: **embedded** = the API over the default store (bbolt, temp dir); **API** = the API over Neo4j; **peer** = " +
@@ -518,6 +524,14 @@ func report(set settings, results []*sizeResult) string {
 	}
 	p("%s\n", sectionEnd)
 	return w.String()
+}
+
+// pageCacheMiB is the harness Neo4j's page cache (testsupport.PageCacheEnv).
+func pageCacheMiB() string {
+	if v := strings.TrimSpace(os.Getenv(testsupport.PageCacheEnv)); v != "" {
+		return v
+	}
+	return "128"
 }
 
 func orDash(s string) string {

@@ -22,7 +22,8 @@
 # that graph is timed (issue 13's reload target).
 # Other knobs: QUERIES=regexp (by query name), BENCH_TIMEOUT (go test -timeout, default 6h),
 # BENCH_NEO4J_LOAD=load (fill with Store.Load's batched statements instead of the import tool),
-# BENCH_RELOAD=0 (skip the unchanged reload),
+# BENCH_RELOAD=0 (skip the unchanged reload), NEO4J_PAGECACHE_MB (the harness Neo4j's page cache,
+# default 128 MiB as in the tests; the 1M store is about 2.1 GB),
 # NEO4J_URI (an empty Neo4j 5 without auth to use instead of starting one; implies load).
 # It starts a Neo4j: on a shared machine run it through the Neo4j slot limiter.
 # The answers check alone (small data, a few minutes): go test -tags bench -run TestPeerAnswersAsTheAPI ./bench
@@ -54,6 +55,7 @@ export BENCH_CONNECTIONS="${CONNECTIONS:-1,8,32}"
 export BENCH_QUERIES="${QUERIES:-}"
 export BENCH_NEO4J_LOAD="${BENCH_NEO4J_LOAD:-}"
 export BENCH_RELOAD="${BENCH_RELOAD:-}"
+if [ -n "${NEO4J_PAGECACHE_MB:-}" ]; then export COALITIONGRAPH_NEO4J_PAGECACHE_MB="$NEO4J_PAGECACHE_MB"; fi
 export BENCH_OUT="${BENCH_OUT:-$root/docs/benchmarks.md}"
 echo "== sizes $BENCH_SIZES, $BENCH_DURATION a run, connections $BENCH_CONNECTIONS; results to $BENCH_OUT" >&2
 go test -tags bench -count=1 -run '^$' -bench '^BenchmarkQuerySet$' -benchtime 1x -timeout "${BENCH_TIMEOUT:-6h}" -v ./bench

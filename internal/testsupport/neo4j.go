@@ -36,6 +36,11 @@ const (
 	uriPrefix = "BOLT_URI "
 )
 
+// PageCacheEnv, when set, is the page cache in MiB of the Neo4j the
+// harness starts (Launcher.java reads it; 128 otherwise, as several run at
+// once on a small machine). For a benchmark that serves a large graph.
+const PageCacheEnv = "COALITIONGRAPH_NEO4J_PAGECACHE_MB"
+
 // jvmFlags are the server JVM's: a heap and a collector for a small
 // shared machine, and jvmOpens.
 var jvmFlags = append([]string{

@@ -44,6 +44,15 @@ public class Launcher {
         Files.createDirectories(data);
         Files.createDirectories(work);
 
+        // Small by default: several instances run at once on a small shared
+        // machine. An instance that serves a large graph alone (scripts/bench.sh
+        // at 1M) gets a page cache of this many MiB instead.
+        long pageCacheMiB = 128;
+        String pc = System.getenv("COALITIONGRAPH_NEO4J_PAGECACHE_MB");
+        if (pc != null && !pc.isBlank()) {
+            pageCacheMiB = Long.parseLong(pc.trim());
+        }
+
         long started = System.nanoTime();
         Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(work)
                 // No HTTP server: the tests speak Bolt only, and it saves a port.
@@ -53,8 +62,7 @@ public class Launcher {
                 .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .withConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .withConfig(GraphDatabaseSettings.auth_enabled, false)
-                // Several instances may run at once on a small shared machine.
-                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
+                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB))
                 // Test stores are tiny; preallocating 256 MB log files would
                 // cost disk and time on every start.
                 .withConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
