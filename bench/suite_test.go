@@ -500,7 +500,9 @@ func report(set settings, results []*sizeResult) string {
 				}
 				api, peer, raw := r.runs[sideAPI][q.name][c].res, r.runs[sidePeer][q.name][c].res, r.runs[sideRaw][q.name][c].res
 				p(" | %s | %s | %s", ratio(api.RPS, peer.RPS), ratio(peer.P99, api.P99), ratio(api.P50, raw.P50))
-				if x, ok := r.runs[sideCached][q.name][c]; ok && x.err == nil {
+				if x, ok := r.runs[sideCached][q.name][c]; ok && x.err == nil && x.res.Requests == 0 {
+					p(" | none in %s | – | – | %d |\n", set.duration, x.res.failed())
+				} else if ok && x.err == nil {
 					p(" | %s | %s | %s | %d |\n", rps(x.res.RPS), ms(x.res.P50), ms(x.res.P99), x.res.failed())
 				} else {
 					p(" | – | – | – | – |\n")
