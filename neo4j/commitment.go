@@ -82,8 +82,8 @@ func liveProps(c *cg.Commitment) map[string]any {
 // commitmentParams are the parameters of the commitment writes.
 func commitmentParams(c *cg.Commitment) map[string]any {
 	ev := evidenceRows(c.Evidence)
-	return map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "row": map[string]any{
-		"id": c.ID, "live": liveProps(c), "evidence": ev, "v": versionProps(c, nil), "vEvidence": ev}}
+	return withMatrixParams(map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "row": map[string]any{
+		"id": c.ID, "live": liveProps(c), "evidence": ev, "v": versionProps(c, nil), "vEvidence": ev}})
 }
 
 // commitmentLoadRow is c's row for upsertCommitment: its facts, evidence
@@ -219,9 +219,13 @@ CALL (row, lastVersion) {
 CALL (a, t, row, lastVersion, retracted) {
   WITH a, t, row, lastVersion, retracted WHERE NOT retracted
   MERGE (a)-[r:$($type) {id: row.id}]->(t)
-  WITH r, row, lastVersion WHERE lastVersion IS NULL OR r.hash IS NULL OR r.hash <> row.hash
-  WITH r, row, coalesce(lastVersion, 0) + 1 AS version
-  WITH r, row, version,
+  WITH a, r, row, lastVersion WHERE lastVersion IS NULL OR r.hash IS NULL OR r.hash <> row.hash
+  // The matrix counts move from what the relationship held (no status:
+  // it was just made) to the row.
+  WITH r, row, coalesce(lastVersion, 0) + 1 AS version,
+       [` + matrixChange("a.id", "$type", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + `,
+        ` + matrixChange("a.id", "$type", "row.status", "1", "size(row.evidence)") + `] AS mx
+  WITH r, row, version, mx,
        CASE WHEN version = 1 THEN row.v.recordedAt ELSE $now END AS recordedAt,
        CASE WHEN version = 1 THEN row.v.recordedBy ELSE $by END AS recordedBy,
        CASE WHEN version = 1 THEN row.v.reason ELSE $reason END AS reason,
@@ -229,14 +233,15 @@ CALL (a, t, row, lastVersion, retracted) {
   SET ` + commitmentFactSet + `,
       r.version = version, r.recordedAt = recordedAt, r.recordedBy = recordedBy, r.reason = reason,
       r.validFrom = validFrom, r.evidenceCount = size(row.evidence), r.hash = row.hash
-  WITH row, version, recordedAt, recordedBy, reason, validFrom` + createVersion(`v.key = row.id + '@' + toString(version), v.version = version,
+  WITH row, version, mx, recordedAt, recordedBy, reason, validFrom` + createVersion(`v.key = row.id + '@' + toString(version), v.version = version,
       v.recordedAt = recordedAt, v.recordedBy = recordedBy, v.reason = reason, v.validFrom = validFrom,
-      v.knownFrom = coalesce(validFrom, row.v.knownFrom)`, "version") + `
-  WITH row, version` + writeEvidence + `
-  RETURN count(*) AS written, sum(CASE WHEN version > 1 THEN 1 ELSE 0 END) AS versions
+      v.knownFrom = coalesce(validFrom, row.v.knownFrom)`, "version, mx") + `
+  WITH row, version, mx` + writeEvidence + `
+  RETURN count(*) AS written, sum(CASE WHEN version > 1 THEN 1 ELSE 0 END) AS versions, collect(mx) AS mx
 }
-RETURN count(*) AS n, sum(written) AS written, sum(versions) AS versions,
-       sum(CASE WHEN retracted THEN 1 ELSE 0 END) AS keptRetracted`
+WITH count(*) AS n, sum(written) AS written, sum(versions) AS versions,
+     sum(CASE WHEN retracted THEN 1 ELSE 0 END) AS keptRetracted, collect(mx) AS mx` + matrixApplyList(3) + `
+RETURN n, written, versions, keptRetracted`
 
 // ---- Writes ----
 
@@ -246,34 +251,40 @@ RETURN count(*) AS n, sum(written) AS written, sum(versions) AS versions,
 // the second stops at its key. The live relationship's properties come as
 // row.live and are set with +=, so that a null removes a property and the
 // import hash (which only Load sets, see upsertCommitmentAny) is left
-// alone.
-const (
+// alone. Each ends by moving the matrix counts (matrixrows.go).
+var (
 	recordCommitmentTemplate = `WITH $row AS row` + `%[2]s
 WITH row
 MATCH (a:Entity {id: $actor})
 MATCH (t:Entity {id: $target})
 CREATE (a)-[r:%[1]s {id: $id}]->(t)
 SET r += row.live
-WITH row` + writeEvidence + `
-RETURN count(*) AS n`
+WITH row, [` + matrixChange("$actor", "'%[1]s'", "row.live.status", "1", "row.live.evidenceCount") + `] AS mx` + writeEvidence + `
+WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(2) + `
+RETURN n`
 
 	changeCommitmentTemplate = `MATCH (:Entity)-[r:%[1]s {id: $id}]->(:Entity)
-WITH r, $row AS row` + `%[2]s
-WITH r, row
+WITH r, $row AS row,
+     [` + matrixChange("$actor", "'%[1]s'", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + `,
+      ` + matrixChange("$actor", "'%[1]s'", "$row.live.status", "1", "$row.live.evidenceCount") + `] AS mx` + `%[2]s
+WITH r, row, mx
 SET r += row.live
-WITH row` + writeEvidence + `
-RETURN count(*) AS n`
+WITH row, mx` + writeEvidence + `
+WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(2) + `
+RETURN n`
 
 	retractCommitmentTemplate = `MATCH (:Entity)-[r:%[1]s {id: $id}]->(:Entity)
-WITH r, $row AS row` + `%[2]s
-WITH r, row
+WITH r, $row AS row,
+     [` + matrixChange("$actor", "'%[1]s'", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + `] AS mx` + `%[2]s
+WITH r, row, mx
 DELETE r
-WITH row
+WITH row, mx
 CALL (row) {
   MATCH (old:Evidence {factId: row.id})
   DETACH DELETE old
 }
-RETURN count(*) AS n`
+WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(2) + `
+RETURN n`
 )
 
 var (
@@ -290,8 +301,8 @@ func init() {
 	for _, k := range cg.CommitmentKinds {
 		upsertCommitment[k] = upsertCommitmentAny
 		recordCommitment[k] = fmt.Sprintf(recordCommitmentTemplate, k, createVersion("", ""))
-		changeCommitment[k] = fmt.Sprintf(changeCommitmentTemplate, k, createVersion("", "r"))
-		retractCommitment[k] = fmt.Sprintf(retractCommitmentTemplate, k, createVersion("", "r"))
+		changeCommitment[k] = fmt.Sprintf(changeCommitmentTemplate, k, createVersion("", "r, mx"))
+		retractCommitment[k] = fmt.Sprintf(retractCommitmentTemplate, k, createVersion("", "r, mx"))
 	}
 }
 

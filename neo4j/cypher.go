@@ -69,6 +69,8 @@ var schemaStatements = func() []string {
 		`CREATE INDEX evidence_fact IF NOT EXISTS FOR (n:Evidence) ON (n.factId)`,
 		// asOf reads and "what changed" select versions by when known.
 		`CREATE INDEX commitment_version_known IF NOT EXISTS FOR (v:CommitmentVersion) ON (v.knownFrom)`,
+		// The maintained matrix's order (matrixrows.go).
+		`CREATE INDEX entity_matrix_total IF NOT EXISTS FOR (e:Entity) ON (e.matrixTotal)`,
 	}
 	for _, k := range slices.Concat(cg.CommitmentKinds, cg.RelationKinds) {
 		out = append(out, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",
@@ -116,20 +118,23 @@ const writeEvidence = `
 // and ends: each id is looked up in each type's id constraint index, so a
 // batch costs its rows' index seeks, not a scan of every edge with a
 // parameter of every id. One statement for every kind, so that a cold
-// server plans it once.
+// server plans it once. A deleted commitment leaves the matrix counts
+// (matrixrows.go).
 var pruneMoved = func() string {
 	var branches []string
 	for _, k := range slices.Concat(cg.CommitmentKinds, cg.RelationKinds) {
 		branches = append(branches, fmt.Sprintf(`MATCH (a:Entity)-[r:%[1]s {id: row.id}]->(b:Entity)
   WHERE row.kind <> '%[1]s' OR a.id <> row.from OR b.id <> row.to
-  RETURN r`, k))
+  RETURN r, %[2]t AS commitment`, k, k.IsCommitment()))
 	}
 	return `UNWIND $rows AS row
 CALL (row) {
   ` + strings.Join(branches, "\n  UNION ALL\n  ") + `
 }
+WITH r, CASE WHEN commitment THEN ` + matrixChange("startNode(r).id", "type(r)", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + ` END AS mx
 DELETE r
-RETURN count(*) AS n`
+WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(1) + `
+RETURN n`
 }()
 
 var anyEdges = `RETURN EXISTS { MATCH ()-[:` + edgeTypes + `]->() } AS found`

@@ -235,6 +235,9 @@ func (st step) params(now time.Time) (map[string]any, error) {
 		}
 		params["type"] = st.typ
 	}
+	if st.section == "commitments" {
+		withMatrixParams(params)
+	}
 	return params, nil
 }
 
@@ -243,7 +246,7 @@ func (st step) params(now time.Time) (map[string]any, error) {
 // every row matched.
 func runStep(ctx context.Context, tx nd.ManagedTransaction, st step, prune bool, now time.Time, t *loadTally) error {
 	if prune && len(st.ends) > 0 {
-		res, err := tx.Run(ctx, pruneMoved, map[string]any{"rows": st.ends})
+		res, err := tx.Run(ctx, pruneMoved, withMatrixParams(map[string]any{"rows": st.ends}))
 		if err != nil {
 			return err
 		}

@@ -57,13 +57,31 @@ func matrixQuery(f cg.CommitmentFilter, first int, after *cg.MatrixKey) (string,
 }
 
 // Matrix returns a page of matrix rows among the matching commitments in
-// one round trip. Neo4j groups, counts, sorts and cuts the page; the
-// firmest status and the page's end follow the domain's definitions.
+// one round trip: without a filter from the maintained counts
+// (matrixrows.go), else in one aggregation (aggregatedMatrix).
 func (s *Store) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.MatrixPage) (*cg.Matrix, error) {
 	first, after, err := cg.ParseMatrixPage(p)
 	if err != nil {
 		return nil, err
 	}
+	if unfiltered(f) {
+		m, ok, err := s.maintainedMatrix(ctx, first, after)
+		if err != nil || ok {
+			return m, err
+		}
+	}
+	return s.aggregatedMatrix(ctx, f, first, after)
+}
+
+// unfiltered reports whether f selects every live commitment.
+func unfiltered(f cg.CommitmentFilter) bool {
+	return f.AsOf == nil && len(f.Kinds) == 0 && newLiveFilter(f).onlyKinds
+}
+
+// aggregatedMatrix is the matrix page of one aggregation over the
+// matching commitments: Neo4j groups, counts, sorts and cuts the page; the
+// firmest status and the page's end follow the domain's definitions.
+func (s *Store) aggregatedMatrix(ctx context.Context, f cg.CommitmentFilter, first int, after *cg.MatrixKey) (*cg.Matrix, error) {
 	cypher, params := matrixQuery(f, first, after)
 	rec, err := s.readOne(ctx, "matrix", cypher, params)
 	if err != nil {

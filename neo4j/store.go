@@ -262,6 +262,9 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 			return classify("await text index", err)
 		}
 	}
+	if err := s.ensureMatrix(ctx); err != nil {
+		return err
+	}
 	s.schemaDone = true
 	return nil
 }
@@ -338,7 +341,8 @@ func (s *Store) clear(ctx context.Context) error {
 	if err != nil {
 		return classify("clear", err)
 	}
-	return nil
+	// The empty graph's counts are all zero: maintained from here on.
+	return s.buildMatrix(ctx)
 }
 
 // schemaExists tells an error that says a schema rule of that name or shape

@@ -1,0 +1,253 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// The maintained matrix. The unfiltered matrix is the common read, and
+// one aggregation over every commitment per page costs seconds at a
+// million; so each actor's row is kept on its Entity node, changed in the
+// transaction of every write that creates, changes or deletes a
+// commitment relationship:
+//
+//   - e.matrixCells: the number of e's commitments per kind and status,
+//     a list of len(cg.CommitmentKinds)×len(cg.Statuses) counts at
+//     matrixCellIndex (per-status counts, so that a status change or a
+//     removal is a decrement, and the firmest status is read from them);
+//   - e.matrixEvidence: the sum of their evidence counts per kind;
+//   - e.matrixTotal: the row's total, with a range index that gives the
+//     matrix's order, so that a page reads its rows from the index and
+//     sorts only the ties of its last total.
+//
+// The three are absent on an entity with no commitments, as the row is;
+// the number of rows is kept on the change feed's counter node
+// (f.matrixRows), which every write locks first anyway. That property
+// says the counts are maintained: a graph without it (an imported one, or
+// one written before the counts existed) has them built in one
+// transaction when the store first reaches it (ensureSchema), and until
+// then the matrix is aggregated.
+//
+// Every write path hands matrixApply the changes it made as rows of
+// (actor, kind, status, dn, dev): +1 and the evidence count for a
+// relationship written, -1 and minus the evidence count for the one it
+// replaced or deleted (the old values read in the same statement before
+// the SET or DELETE), a null status where there was none. The counts then
+// equal the aggregation by construction on every path: an unchanged
+// reload writes no relationship and so sends no change.
+
+// matrixCellIndex is where the count of kind k and status st is kept in
+// an entity's matrixCells; -1 outside the vocabulary.
+func matrixCellIndex(k cg.EdgeKind, st cg.Status) int {
+	ki, si := kindIndex(k), -1
+	for i, s := range cg.Statuses {
+		if s == st {
+			si = i
+		}
+	}
+	if ki < 0 || si < 0 {
+		return -1
+	}
+	return ki*len(cg.Statuses) + si
+}
+
+func kindIndex(k cg.EdgeKind) int {
+	for i, x := range cg.CommitmentKinds {
+		if x == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// matrixIndexParams are the positions matrixApply writes at, as
+// parameters: kind → status → cell, kind → evidence slot.
+var matrixIndexParams = func() map[string]any {
+	cells, kinds := map[string]any{}, map[string]any{}
+	for _, k := range cg.CommitmentKinds {
+		byStatus := map[string]any{}
+		for _, st := range cg.Statuses {
+			byStatus[string(st)] = int64(matrixCellIndex(k, st))
+		}
+		cells[string(k)], kinds[string(k)] = byStatus, int64(kindIndex(k))
+	}
+	return map[string]any{"mxCell": cells, "mxKind": kinds,
+		"mxCells": int64(len(cg.CommitmentKinds) * len(cg.Statuses)), "mxKinds": int64(len(cg.CommitmentKinds)), "feed": feedID}
+}()
+
+// withMatrixParams adds matrixApply's parameters to params.
+func withMatrixParams(params map[string]any) map[string]any {
+	for k, v := range matrixIndexParams {
+		params[k] = v
+	}
+	return params
+}
+
+// matrixApply adds the changes in the rows (actor, kind, status, dn, dev)
+// to the actors' counts, as one update per actor, and the rows that
+// appeared less those that went to the counter node. It ends with an
+// update, so it closes a unit subquery (matrixApplyList).
+const matrixApply = `
+    WITH actor, kind, status, dn, dev WHERE status IS NOT NULL
+    WITH actor, $mxCell[kind][status] AS i, $mxKind[kind] AS k, sum(dn) AS cn, sum(dev) AS ce
+    WHERE cn <> 0 OR ce <> 0
+    WITH actor, collect({i: i, k: k, n: cn, ev: ce}) AS ds
+    MATCH (e:Entity {id: actor})
+    WITH e, e.matrixTotal IS NOT NULL AS was,
+         [j IN range(0, $mxCells - 1) | reduce(n = coalesce(e.matrixCells[j], 0), d IN ds | n + CASE WHEN d.i = j THEN d.n ELSE 0 END)] AS cells,
+         [j IN range(0, $mxKinds - 1) | reduce(n = coalesce(e.matrixEvidence[j], 0), d IN ds | n + CASE WHEN d.k = j THEN d.ev ELSE 0 END)] AS evidence
+    WITH e, was, cells, evidence, reduce(n = 0, c IN cells | n + c) AS total
+    SET e.matrixTotal = CASE WHEN total = 0 THEN null ELSE total END,
+        e.matrixCells = CASE WHEN total = 0 THEN null ELSE cells END,
+        e.matrixEvidence = CASE WHEN total = 0 THEN null ELSE evidence END
+    WITH sum(CASE WHEN total = 0 THEN 0 ELSE 1 END) - sum(CASE WHEN was THEN 1 ELSE 0 END) AS rows
+    MATCH (f:ChangeFeed {id: $feed})
+    SET f.matrixRows = f.matrixRows + rows`
+
+// matrixApplyList applies the changes in the list mx, nested depth lists
+// deep (1: a list of changes), in a unit subquery that keeps the
+// statement's one row.
+func matrixApplyList(depth int) string {
+	var unwind strings.Builder
+	from := "mx"
+	for i := 1; i < depth; i++ {
+		fmt.Fprintf(&unwind, "UNWIND %s AS mx%d ", from, i)
+		from = fmt.Sprintf("mx%d", i)
+	}
+	return `
+  CALL (mx) {
+    ` + unwind.String() + `UNWIND ` + from + ` AS d
+    WITH d.actor AS actor, d.kind AS kind, d.status AS status, d.n AS dn, d.ev AS dev` + matrixApply + `
+  }`
+}
+
+// matrixChange is the Cypher map of one change for matrixApplyList.
+func matrixChange(actor, kind, status, n, ev string) string {
+	return fmt.Sprintf("{actor: %s, kind: %s, status: %s, n: %s, ev: %s}", actor, kind, status, n, ev)
+}
+
+// Building the counts where they are missing: clear any left over (a
+// graph maintained once, then written by a build without them), then
+// apply every commitment as a change. In one transaction after the
+// counter's lock, so that no write runs between.
+const (
+	matrixMaintained = `OPTIONAL MATCH (f:ChangeFeed {id: $feed}) RETURN f.matrixRows IS NOT NULL AS maintained`
+
+	matrixClear = `MERGE (f:ChangeFeed {id: $feed})
+SET f.matrixRows = 0
+WITH f
+CALL () {
+  MATCH (e:Entity) WHERE e.matrixTotal IS NOT NULL
+  REMOVE e.matrixTotal, e.matrixCells, e.matrixEvidence
+}`
+)
+
+var matrixBuild = `MATCH (a:Entity)-[r:` + commitmentTypes + `]->(:Entity)
+WITH a.id AS actor, type(r) AS kind, r.status AS status, 1 AS dn, coalesce(r.evidenceCount, 0) AS dev` + matrixApply
+
+// ensureMatrix builds the counts if the graph lacks them.
+func (s *Store) ensureMatrix(ctx context.Context) error {
+	m, err := s.readOne(ctx, "matrix counts", matrixMaintained, map[string]any{"feed": feedID})
+	if err != nil {
+		return err
+	}
+	if toBool(m["maintained"]) {
+		return nil
+	}
+	return s.buildMatrix(ctx)
+}
+
+// buildMatrix builds the counts from the relationships.
+func (s *Store) buildMatrix(ctx context.Context) error {
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(context.Background())
+	_, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (bool, error) {
+		if err := bumpVersion(ctx, tx); err != nil {
+			return false, err
+		}
+		if err := run(ctx, tx, matrixClear, map[string]any{"feed": feedID}); err != nil {
+			return false, err
+		}
+		return true, run(ctx, tx, matrixBuild, withMatrixParams(map[string]any{}))
+	}, txTimeout(ctx)...)
+	if err != nil {
+		return classify("build matrix counts", err)
+	}
+	return nil
+}
+
+// maintainedMatrixPage reads a page of rows from the counts: $limit rows
+// (one more than asked for) at or below $maxTotal, in index order of the
+// total, the ties after the cursor's actor; and the number of rows, null
+// while the counts are not maintained.
+const maintainedMatrixPage = `OPTIONAL MATCH (f:ChangeFeed {id: $feed})
+WITH f.matrixRows AS totalRows
+CALL (totalRows) {
+  WITH totalRows WHERE totalRows IS NOT NULL
+  MATCH (e:Entity) WHERE e.matrixTotal <= $maxTotal
+    AND ($afterActor IS NULL OR e.matrixTotal < $maxTotal OR e.id > $afterActor)
+  WITH e ORDER BY e.matrixTotal DESC, e.id LIMIT $limit
+  RETURN collect({actor: e.id, total: e.matrixTotal, cells: e.matrixCells, evidence: e.matrixEvidence}) AS page
+}
+RETURN totalRows, page`
+
+// maintainedMatrixParams are maintainedMatrixPage's parameters.
+func maintainedMatrixParams(first int, after *cg.MatrixKey) map[string]any {
+	params := map[string]any{"feed": feedID, "maxTotal": int64(math.MaxInt64), "afterActor": nil, "limit": int64(math.MaxInt32)}
+	if after != nil {
+		params["maxTotal"], params["afterActor"] = int64(after.Total), after.ActorID
+	}
+	if first > 0 {
+		params["limit"] = int64(first) + 1
+	}
+	return params
+}
+
+// maintainedMatrix answers an unfiltered matrix page from the counts; ok
+// is false while they are not maintained.
+func (s *Store) maintainedMatrix(ctx context.Context, first int, after *cg.MatrixKey) (m *cg.Matrix, ok bool, err error) {
+	rec, err := s.readOne(ctx, "matrix", maintainedMatrixPage, maintainedMatrixParams(first, after))
+	if err != nil {
+		return nil, false, err
+	}
+	if rec["totalRows"] == nil {
+		return nil, false, nil
+	}
+	var rows []cg.MatrixRow
+	for _, v := range asList(rec["page"]) {
+		r := asMap(v)
+		row := cg.MatrixRow{ActorID: toString(r["actor"]), Total: toInt(r["total"])}
+		counts, evidence := asList(r["cells"]), asList(r["evidence"])
+		for ki, k := range cg.CommitmentKinds {
+			cell := cg.MatrixCell{ActorID: row.ActorID, Kind: k}
+			for _, st := range cg.Statuses {
+				i := matrixCellIndex(k, st)
+				if i >= len(counts) {
+					continue
+				}
+				if n := toInt(counts[i]); n > 0 {
+					if cell.Commitments == 0 || st.Firmer(cell.Status) {
+						cell.Status = st
+					}
+					cell.Commitments += n
+				}
+			}
+			if cell.Commitments == 0 {
+				continue
+			}
+			if ki < len(evidence) {
+				cell.EvidenceCount = toInt(evidence[ki])
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		rows = append(rows, row)
+	}
+	rows = cg.MatrixRows(cellsOf(rows))
+	page, more := cg.PageMatrixRows(rows, first, after)
+	return &cg.Matrix{Rows: page, TotalRows: toInt(rec["totalRows"]), HasNext: more}, true, nil
+}
