@@ -25,13 +25,15 @@ import (
 //     matrix's order, so that a page reads its rows from the index and
 //     sorts only the ties of its last total.
 //
-// The three are absent on an entity with no commitments, as the row is;
-// the number of rows is kept on the change feed's counter node
-// (f.matrixRows), which every write locks first anyway. That property
-// says the counts are maintained: a graph without it (an imported one, or
-// one written before the counts existed) has them built in one
-// transaction when the store first reaches it (ensureSchema), and until
-// then the matrix is aggregated.
+// The three are absent on an entity with no commitments, as the row is,
+// so the number of rows is a count of the total's index (the actors with
+// commitments, not their commitments). The change feed's counter node
+// says the counts are maintained (f.matrixCounts), set where they were
+// built; a write does not touch it (the counter is the most contended
+// lock of all, see docs/benchmarks.md on the group commit). A graph
+// without it (an imported one, or one written before the counts existed)
+// has them built in one transaction when the store first reaches it
+// (ensureSchema), and until then the matrix is aggregated.
 //
 // Every write path hands matrixApply the changes it made as rows of
 // (actor, kind, status, dn, dev): +1 and the evidence count for a
@@ -89,8 +91,7 @@ func withMatrixParams(params map[string]any) map[string]any {
 }
 
 // matrixApply adds the changes in the rows (actor, kind, status, dn, dev)
-// to the actors' counts, as one update per actor, and the rows that
-// appeared less those that went to the counter node. It ends with an
+// to the actors' counts, as one update per actor. It ends with an
 // update, so it closes a unit subquery (matrixApplyList).
 const matrixApply = `
     WITH actor, kind, status, dn, dev WHERE status IS NOT NULL
@@ -98,16 +99,13 @@ const matrixApply = `
     WHERE cn <> 0 OR ce <> 0
     WITH actor, collect({i: i, k: k, n: cn, ev: ce}) AS ds
     MATCH (e:Entity {id: actor})
-    WITH e, e.matrixTotal IS NOT NULL AS was,
+    WITH e,
          [j IN range(0, $mxCells - 1) | reduce(n = coalesce(e.matrixCells[j], 0), d IN ds | n + CASE WHEN d.i = j THEN d.n ELSE 0 END)] AS cells,
          [j IN range(0, $mxKinds - 1) | reduce(n = coalesce(e.matrixEvidence[j], 0), d IN ds | n + CASE WHEN d.k = j THEN d.ev ELSE 0 END)] AS evidence
-    WITH e, was, cells, evidence, reduce(n = 0, c IN cells | n + c) AS total
+    WITH e, cells, evidence, reduce(n = 0, c IN cells | n + c) AS total
     SET e.matrixTotal = CASE WHEN total = 0 THEN null ELSE total END,
         e.matrixCells = CASE WHEN total = 0 THEN null ELSE cells END,
-        e.matrixEvidence = CASE WHEN total = 0 THEN null ELSE evidence END
-    WITH sum(CASE WHEN total = 0 THEN 0 ELSE 1 END) - sum(CASE WHEN was THEN 1 ELSE 0 END) AS rows
-    MATCH (f:ChangeFeed {id: $feed})
-    SET f.matrixRows = f.matrixRows + rows`
+        e.matrixEvidence = CASE WHEN total = 0 THEN null ELSE evidence END`
 
 // matrixApplyList applies the changes in the list mx, nested depth lists
 // deep (1: a list of changes), in a unit subquery that keeps the
@@ -133,13 +131,15 @@ func matrixChange(actor, kind, status, n, ev string) string {
 
 // Building the counts where they are missing: clear any left over (a
 // graph maintained once, then written by a build without them), then
-// apply every commitment as a change. In one transaction after the
-// counter's lock, so that no write runs between.
+// apply every commitment as a change. In one transaction that takes the
+// counter's lock first (matrixClear's SET), as every write does, so that
+// no write runs between; it changes no answer, so it does not advance the
+// graph version.
 const (
-	matrixMaintained = `OPTIONAL MATCH (f:ChangeFeed {id: $feed}) RETURN f.matrixRows IS NOT NULL AS maintained`
+	matrixMaintained = `OPTIONAL MATCH (f:ChangeFeed {id: $feed}) RETURN f.matrixCounts IS NOT NULL AS maintained`
 
 	matrixClear = `MERGE (f:ChangeFeed {id: $feed})
-SET f.matrixRows = 0
+SET f.matrixCounts = true
 WITH f
 CALL () {
   MATCH (e:Entity) WHERE e.matrixTotal IS NOT NULL
@@ -167,9 +167,6 @@ func (s *Store) buildMatrix(ctx context.Context) error {
 	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
 	_, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (bool, error) {
-		if err := bumpVersion(ctx, tx); err != nil {
-			return false, err
-		}
 		if err := run(ctx, tx, matrixClear, map[string]any{"feed": feedID}); err != nil {
 			return false, err
 		}
@@ -183,18 +180,23 @@ func (s *Store) buildMatrix(ctx context.Context) error {
 
 // maintainedMatrixPage reads a page of rows from the counts: $limit rows
 // (one more than asked for) at or below $maxTotal, in index order of the
-// total, the ties after the cursor's actor; and the number of rows, null
-// while the counts are not maintained.
+// total, the ties after the cursor's actor; the number of rows from the
+// index; and whether the counts are maintained.
 const maintainedMatrixPage = `OPTIONAL MATCH (f:ChangeFeed {id: $feed})
-WITH f.matrixRows AS totalRows
-CALL (totalRows) {
-  WITH totalRows WHERE totalRows IS NOT NULL
+WITH f.matrixCounts IS NOT NULL AS maintained
+CALL (maintained) {
+  WITH maintained WHERE maintained
+  MATCH (e:Entity) WHERE e.matrixTotal > 0
+  RETURN count(e) AS totalRows
+}
+CALL (maintained) {
+  WITH maintained WHERE maintained
   MATCH (e:Entity) WHERE e.matrixTotal <= $maxTotal
     AND ($afterActor IS NULL OR e.matrixTotal < $maxTotal OR e.id > $afterActor)
   WITH e ORDER BY e.matrixTotal DESC, e.id LIMIT $limit
   RETURN collect({actor: e.id, total: e.matrixTotal, cells: e.matrixCells, evidence: e.matrixEvidence}) AS page
 }
-RETURN totalRows, page`
+RETURN maintained, totalRows, page`
 
 // maintainedMatrixParams are maintainedMatrixPage's parameters.
 func maintainedMatrixParams(first int, after *cg.MatrixKey) map[string]any {
@@ -215,7 +217,7 @@ func (s *Store) maintainedMatrix(ctx context.Context, first int, after *cg.Matri
 	if err != nil {
 		return nil, false, err
 	}
-	if rec["totalRows"] == nil {
+	if !toBool(rec["maintained"]) {
 		return nil, false, nil
 	}
 	var rows []cg.MatrixRow

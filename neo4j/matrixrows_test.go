@@ -184,7 +184,7 @@ func TestMaintainedMatrixEqualsAggregation(t *testing.T) {
 			if _, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (bool, error) {
 				return true, run(ctx, tx, `MATCH (e:Entity) WHERE e.matrixTotal IS NOT NULL
 SET e.matrixTotal = null, e.matrixCells = null, e.matrixEvidence = null
-WITH count(*) AS n MATCH (f:ChangeFeed {id: $feed}) SET f.matrixRows = null`, map[string]any{"feed": feedID})
+WITH count(*) AS n MATCH (f:ChangeFeed {id: $feed}) SET f.matrixCounts = null`, map[string]any{"feed": feedID})
 			}); err != nil {
 				t.Fatalf("drop the counts: %v", err)
 			}

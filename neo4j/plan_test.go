@@ -183,7 +183,7 @@ func TestPrunePlanSeeks(t *testing.T) {
 		}
 		rows = append(rows, edgeEnds(c.ID, kind, c.ActorID, c.TargetID))
 	}
-	ops := explain(t, s, pruneMoved, map[string]any{"rows": rows})
+	ops := explain(t, s, pruneMoved, withMatrixParams(map[string]any{"rows": rows}))
 	plan := strings.Join(ops, "\n")
 	for _, op := range ops {
 		if name := strings.SplitN(op, ":", 2)[0]; strings.Contains(name, "Scan") {
