@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -160,6 +161,38 @@ func (s *Store) ensureMatrix(ctx context.Context) error {
 		return nil
 	}
 	return s.buildMatrix(ctx)
+}
+
+// matrixBuildTimeout bounds a background build (a million commitments
+// take seconds to tens of seconds).
+const matrixBuildTimeout = 30 * time.Minute
+
+// buildMatrixInBackground builds the counts in a goroutine of their own,
+// once per Store, under ensureSchema's lock; Close ends it.
+func (s *Store) buildMatrixInBackground() {
+	if s.matrixStop != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), matrixBuildTimeout)
+	s.matrixStop = cancel
+	s.matrixBuild.Add(1)
+	go func() {
+		defer s.matrixBuild.Done()
+		defer cancel()
+		// Best effort: without the counts the matrix is aggregated.
+		_ = s.ensureMatrix(ctx)
+	}()
+}
+
+// endMatrixBuild stops a background build and waits for it.
+func (s *Store) endMatrixBuild() {
+	s.schemaMu.Lock()
+	stop := s.matrixStop
+	s.schemaMu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	s.matrixBuild.Wait()
 }
 
 // buildMatrix builds the counts from the relationships.

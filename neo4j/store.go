@@ -72,6 +72,10 @@ type Store struct {
 	feedMu   sync.Mutex
 	changes  *feed.Broker
 	stopFeed func()
+	// matrixStop ends the background build of the matrix counts
+	// (buildMatrixInBackground), under schemaMu; matrixBuild waits for it.
+	matrixStop  context.CancelFunc
+	matrixBuild sync.WaitGroup
 	// warmMu guards stopWarmUp, the cancels of running warm-ups
 	// (StartWarmUp); warming counts them.
 	warmMu     sync.Mutex
@@ -131,6 +135,7 @@ func redact(uri string) string {
 // Close closes the driver and its connections.
 func (s *Store) Close() error {
 	s.endWarmUp()
+	s.endMatrixBuild()
 	s.stopTail()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -263,7 +268,10 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 		}
 	}
 	if err := s.ensureMatrix(ctx); err != nil {
-		return err
+		// Building a large graph's counts can outlast the caller (a
+		// readiness probe has 2 s): the build goes on in the background,
+		// and the matrix is aggregated until it is done.
+		s.buildMatrixInBackground()
 	}
 	s.schemaDone = true
 	return nil
