@@ -3,8 +3,6 @@ package inmem
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -88,7 +86,7 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 	if m == nil {
 		return []cg.Path{}, nil
 	}
-	return s.walkPaths(m), nil
+	return cg.FirstPaths(fromID, toID, func(u string, k int) []cg.EdgeRef { return s.next(m, u, k) }), nil
 }
 
 // degree is the number of edges at an entity, the cost of expanding it.
@@ -217,9 +215,9 @@ func (s *Store) markOnPath(from, to *side, middle []string) *meeting {
 	return m
 }
 
-// next lists, ordered by id, the edges from u (k steps from the start) one
-// step along a shortest path: on the start's side to an entity found on
-// the path, past the middle to one a step nearer the end.
+// next lists the edges from u (k steps from the start) one step along a
+// shortest path: on the start's side to an entity found on the path, past
+// the middle to one a step nearer the end.
 func (s *Store) next(m *meeting, u string, k int) []cg.EdgeRef {
 	var out []cg.EdgeRef
 	s.eachEdge(u, func(e cg.EdgeRef) {
@@ -235,43 +233,7 @@ func (s *Store) next(m *meeting, u string, k int) []cg.EdgeRef {
 			out = append(out, e)
 		}
 	})
-	slices.SortFunc(out, func(a, b cg.EdgeRef) int { return strings.Compare(a.ID, b.ID) })
-	return slices.CompactFunc(out, func(a, b cg.EdgeRef) bool { return a.ID == b.ID })
-}
-
-// walkPaths walks the shortest paths depth first, taking the edges at each
-// entity in id order, so that the paths come in order of their edge-id
-// sequences and the cap keeps the first ones. An entity's edges are listed
-// once however many paths pass it: a hub's are thousands.
-func (s *Store) walkPaths(m *meeting) []cg.Path {
-	fromID, toID := m.from.levels[0][0], m.to.levels[0][0]
-	memo := map[string][]cg.EdgeRef{}
-	paths := []cg.Path{}
-	entities := []string{fromID}
-	var edges []cg.EdgeRef
-	var walk func(u string, k int)
-	walk = func(u string, k int) {
-		if u == toID {
-			paths = append(paths, cg.Path{EntityIDs: slices.Clone(entities), Edges: slices.Clone(edges)})
-			return
-		}
-		next, ok := memo[u]
-		if !ok {
-			next = s.next(m, u, k)
-			memo[u] = next
-		}
-		for _, e := range next {
-			if len(paths) >= cg.MaxPaths {
-				return
-			}
-			v := otherEnd(e, u)
-			entities, edges = append(entities, v), append(edges, e)
-			walk(v, k+1)
-			entities, edges = entities[:len(entities)-1], edges[:len(edges)-1]
-		}
-	}
-	walk(fromID, 0)
-	return paths
+	return out
 }
 
 // Neighbourhood returns the entities within depth edges of id, ordered by
