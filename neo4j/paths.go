@@ -1,0 +1,228 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+)
+
+// Paths searches from both ends a level at a time, as the embedded store
+// does, one statement a level in one read transaction. A single
+// allShortestPaths statement had to find every shortest path before its
+// ORDER BY … LIMIT kept the first: between entities next to a hub they
+// are millions. Here the work is the edges at the levels expanded, and the
+// walk in edge-id order (cg.FirstPaths) stops at the cap.
+
+var (
+	// pathEnds finds both ends and the number of edges at each, which
+	// decides the side the search grows first.
+	pathEnds = `OPTIONAL MATCH (a:Entity {id: $from})
+OPTIONAL MATCH (b:Entity {id: $to})
+RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound,
+  CASE WHEN a IS NULL THEN 0 ELSE COUNT { (a)-[:` + edgeTypes + `]-() } END AS fromDegree,
+  CASE WHEN b IS NULL THEN 0 ELSE COUNT { (b)-[:` + edgeTypes + `]-() } END AS toDegree`
+
+	// pathStep lists the edges at a search's frontier, each with the number
+	// of edges at its far end (a count Neo4j keeps per node, not a walk of
+	// them). A self-loop comes twice; the search ignores it.
+	pathStep = `UNWIND $ids AS at
+MATCH (:Entity {id: at})-[r:` + edgeTypes + `]-(v:Entity)
+RETURN at, r.id AS id, type(r) AS kind, startNode(r).id AS from, endNode(r).id AS to,
+  COUNT { (v)-[:` + edgeTypes + `]-() } AS degree`
+)
+
+// Paths returns every shortest path from fromID to toID of at most maxHops
+// edges in either direction (at most cg.MaxPaths), ordered by their
+// sequences of edge ids. A path from an entity to itself has no edges.
+func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]cg.Path, error) {
+	if err := cg.CheckHops(maxHops); err != nil {
+		return nil, err
+	}
+	return readTx(ctx, s, "paths", func(tx nd.ManagedTransaction) ([]cg.Path, error) {
+		return searchPaths(ctx, tx, fromID, toID, maxHops)
+	})
+}
+
+// pathSide is one end's search: each entity's distance from that end, the
+// edges that reached it from one a step nearer (every one: each starts
+// paths of its own), and the last level with the edges at it.
+type pathSide struct {
+	end      string
+	dist     map[string]int
+	toward   map[string][]cg.EdgeRef
+	frontier []string
+	edges    int
+	depth    int
+}
+
+func newPathSide(id string, degree int) *pathSide {
+	return &pathSide{end: id, dist: map[string]int{id: 0}, toward: map[string][]cg.EdgeRef{}, frontier: []string{id}, edges: degree}
+}
+
+func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID string, maxHops int) ([]cg.Path, error) {
+	ends, err := runOne(ctx, tx, pathEnds, map[string]any{"from": fromID, "to": toID})
+	if err != nil {
+		return nil, err
+	}
+	if found, _ := ends["fromFound"].(bool); !found {
+		return nil, notFound("from", fromID)
+	}
+	if found, _ := ends["toFound"].(bool); !found {
+		return nil, notFound("to", toID)
+	}
+	if fromID == toID {
+		return []cg.Path{{EntityIDs: []string{fromID}, Edges: []cg.EdgeRef{}}}, nil
+	}
+	from := newPathSide(fromID, toInt(ends["fromDegree"]))
+	to := newPathSide(toID, toInt(ends["toDegree"]))
+	for from.depth+to.depth < maxHops {
+		// The side with fewer edges at its frontier grows: from one end
+		// alone, a hub within reach floods the search with most of the
+		// graph.
+		grow, other := from, to
+		if to.edges < from.edges {
+			grow, other = to, from
+		}
+		// On the last level allowed only entities the other side has
+		// reached can be on a path.
+		last := from.depth+to.depth+1 == maxHops
+		d := grow.depth + 1
+		recs, err := collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier})
+		if err != nil {
+			return nil, err
+		}
+		var next, middle []string
+		edges := 0
+		for _, rec := range recs {
+			m := rec.AsMap()
+			u := toString(m["at"])
+			e := cg.EdgeRef{ID: toString(m["id"]), Kind: cg.EdgeKind(toString(m["kind"])), FromID: toString(m["from"]), ToID: toString(m["to"])}
+			v := otherEnd(e, u)
+			if dv, seen := grow.dist[v]; seen {
+				if dv == d {
+					grow.toward[v] = append(grow.toward[v], e)
+				}
+				continue
+			}
+			// The two searches had not met before this level, so an
+			// entity the other side has reached is on its frontier and
+			// in the middle of the shortest paths.
+			if _, met := other.dist[v]; met {
+				middle = append(middle, v)
+			} else if last {
+				continue
+			}
+			grow.dist[v] = d
+			grow.toward[v] = append(grow.toward[v], e)
+			next = append(next, v)
+			edges += toInt(m["degree"])
+		}
+		grow.depth, grow.frontier, grow.edges = d, next, edges
+		if len(middle) > 0 {
+			return walkMeeting(from, to, middle), nil
+		}
+		if len(next) == 0 {
+			break
+		}
+	}
+	return []cg.Path{}, nil
+}
+
+// walkMeeting follows the edges that reached the middle back to the start,
+// which leaves on the start's side only what is on a shortest path, and
+// walks the paths in order: on the start's side along those edges, past
+// the middle along the edges that reached each entity from the end's side.
+func walkMeeting(from, to *pathSide, middle []string) []cg.Path {
+	ahead := map[string][]cg.EdgeRef{}
+	level, seen := middle, map[string]bool{}
+	for _, v := range middle {
+		seen[v] = true
+	}
+	for range from.depth {
+		var before []string
+		for _, v := range level {
+			for _, e := range from.toward[v] {
+				u := otherEnd(e, v)
+				ahead[u] = append(ahead[u], e)
+				if !seen[u] {
+					seen[u] = true
+					before = append(before, u)
+				}
+			}
+		}
+		level = before
+	}
+	return cg.FirstPaths(from.end, to.end, func(u string, k int) []cg.EdgeRef {
+		if k < from.depth {
+			return ahead[u]
+		}
+		return to.toward[u]
+	})
+}
+
+func otherEnd(e cg.EdgeRef, id string) string {
+	if e.FromID == id {
+		return e.ToID
+	}
+	return e.FromID
+}
+
+// readTx runs fn as one managed read transaction, routed to readers, with
+// the caller's consistency token and deadline as read gives a single
+// statement.
+func readTx[T any](ctx context.Context, s *Store, op string, fn func(nd.ManagedTransaction) (T, error)) (T, error) {
+	var zero T
+	cfg := nd.SessionConfig{AccessMode: nd.AccessModeRead, DatabaseName: s.db, BookmarkManager: s.driver.ExecuteQueryBookmarkManager()}
+	if token := cg.ConsistencyToken(ctx); token != "" {
+		bms, err := decodeToken(token)
+		if err != nil {
+			return zero, err
+		}
+		cfg.BookmarkManager = nd.NewBookmarkManager(nd.BookmarkManagerConfig{InitialBookmarks: bms})
+	}
+	sess := s.driver.NewSession(ctx, cfg)
+	defer sess.Close(context.Background())
+	var domain error
+	out, err := retryAcquisition(ctx, func() (T, error) {
+		return nd.ExecuteRead(ctx, sess, func(tx nd.ManagedTransaction) (T, error) {
+			out, err := fn(tx)
+			var ce *cg.Error
+			if errors.As(err, &ce) {
+				// An answer, not a failure to retry.
+				domain = err
+				return out, nil
+			}
+			return out, err
+		}, txTimeout(ctx)...)
+	})
+	if domain != nil {
+		return zero, domain
+	}
+	if err != nil {
+		return zero, classify(op, err)
+	}
+	return out, nil
+}
+
+func collect(ctx context.Context, tx nd.ManagedTransaction, cypher string, params map[string]any) ([]*nd.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+func runOne(ctx context.Context, tx nd.ManagedTransaction, cypher string, params map[string]any) (map[string]any, error) {
+	recs, err := collect(ctx, tx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("%d records, want 1", len(recs))
+	}
+	return recs[0].AsMap(), nil
+}
