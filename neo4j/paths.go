@@ -26,11 +26,16 @@ RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound,
   CASE WHEN a IS NULL THEN 0 ELSE COUNT { (a)-[:` + edgeTypes + `]-() } END AS fromDegree,
   CASE WHEN b IS NULL THEN 0 ELSE COUNT { (b)-[:` + edgeTypes + `]-() } END AS toDegree`
 
-	// pathStep lists the edges at a search's frontier, each with the number
-	// of edges at its far end (a count Neo4j keeps per node, not a walk of
-	// them). A self-loop comes twice; the search ignores it.
+	// pathStep lists the edges at a search's frontier ($ids) that lead to
+	// the entities of $only when it is a map (the other side's frontier:
+	// the edges where the two meet, if any), else to any entity not in
+	// $skip (the levels an edge from the frontier could lead back to).
+	// Each comes with the number of edges at its far end, a count Neo4j
+	// keeps per node. Both are maps so that a hub's thousands of entities
+	// are looked up, not scanned.
 	pathStep = `UNWIND $ids AS at
 MATCH (:Entity {id: at})-[r:` + edgeTypes + `]-(v:Entity)
+WHERE CASE WHEN $only IS NULL THEN $skip[v.id] IS NULL ELSE $only[v.id] IS NOT NULL END
 RETURN at, r.id AS id, type(r) AS kind, startNode(r).id AS from, endNode(r).id AS to,
   COUNT { (v)-[:` + edgeTypes + `]-() } AS degree`
 )
@@ -54,6 +59,7 @@ type pathSide struct {
 	end      string
 	dist     map[string]int
 	toward   map[string][]cg.EdgeRef
+	before   []string // the level before the frontier
 	frontier []string
 	edges    int
 	depth    int
@@ -87,47 +93,58 @@ func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID str
 		if to.edges < from.edges {
 			grow, other = to, from
 		}
-		// On the last level allowed only entities the other side has
-		// reached can be on a path.
-		last := from.depth+to.depth+1 == maxHops
 		d := grow.depth + 1
-		recs, err := collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier})
+		// The two searches have not met, so the edges where they meet now
+		// lead from this frontier to the other's, and they are all the
+		// edges into the middle of the shortest paths: the rest of the
+		// level is not needed.
+		recs, err := collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier, "only": set(other.frontier), "skip": nil})
 		if err != nil {
 			return nil, err
 		}
-		var next, middle []string
+		if len(recs) > 0 {
+			var middle []string
+			for _, rec := range recs {
+				u, e := stepEdge(rec)
+				v := otherEnd(e, u)
+				if _, seen := grow.dist[v]; !seen {
+					grow.dist[v] = d
+					middle = append(middle, v)
+				}
+				grow.toward[v] = append(grow.toward[v], e)
+			}
+			grow.depth, grow.before, grow.frontier = d, grow.frontier, middle
+			return walkMeeting(from, to, middle), nil
+		}
+		// On the last level allowed only entities the other side has
+		// reached could be on a path, and there are none.
+		if from.depth+to.depth+1 == maxHops {
+			break
+		}
+		skip := set(grow.before)
+		for _, id := range grow.frontier {
+			skip[id] = true
+		}
+		recs, err = collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier, "only": nil, "skip": skip})
+		if err != nil {
+			return nil, err
+		}
+		var next []string
 		edges := 0
 		for _, rec := range recs {
-			m := rec.AsMap()
-			u := toString(m["at"])
-			e := cg.EdgeRef{ID: toString(m["id"]), Kind: cg.EdgeKind(toString(m["kind"])), FromID: toString(m["from"]), ToID: toString(m["to"])}
+			u, e := stepEdge(rec)
 			v := otherEnd(e, u)
-			if dv, seen := grow.dist[v]; seen {
-				if dv == d {
-					grow.toward[v] = append(grow.toward[v], e)
-				}
-				continue
+			if _, seen := grow.dist[v]; !seen {
+				grow.dist[v] = d
+				next = append(next, v)
+				edges += toInt(rec.AsMap()["degree"])
 			}
-			// The two searches had not met before this level, so an
-			// entity the other side has reached is on its frontier and
-			// in the middle of the shortest paths.
-			if _, met := other.dist[v]; met {
-				middle = append(middle, v)
-			} else if last {
-				continue
-			}
-			grow.dist[v] = d
 			grow.toward[v] = append(grow.toward[v], e)
-			next = append(next, v)
-			edges += toInt(m["degree"])
-		}
-		grow.depth, grow.frontier, grow.edges = d, next, edges
-		if len(middle) > 0 {
-			return walkMeeting(from, to, middle), nil
 		}
 		if len(next) == 0 {
 			break
 		}
+		grow.depth, grow.before, grow.frontier, grow.edges = d, grow.frontier, next, edges
 	}
 	return []cg.Path{}, nil
 }
@@ -162,6 +179,19 @@ func walkMeeting(from, to *pathSide, middle []string) []cg.Path {
 		}
 		return to.toward[u]
 	})
+}
+
+func stepEdge(rec *nd.Record) (at string, e cg.EdgeRef) {
+	m := rec.AsMap()
+	return toString(m["at"]), cg.EdgeRef{ID: toString(m["id"]), Kind: cg.EdgeKind(toString(m["kind"])), FromID: toString(m["from"]), ToID: toString(m["to"])}
+}
+
+func set(ids []string) map[string]any {
+	m := make(map[string]any, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
 }
 
 func otherEnd(e cg.EdgeRef, id string) string {
