@@ -15,8 +15,9 @@ import (
 // BenchmarkPaths100k times Paths over the bench's skewed 100k graph
 // (storetest.SyntheticSkewed(100000, 5000, 1)) between: the entity making
 // the most commitments and the one receiving the most (hubs); the two
-// closest to 100 made and received, the query set's pair (mid); and two
-// entities of median degree (normal). Like BenchmarkListings100k it loads
+// closest to 100 made and received, the query set's pair (mid); a pair
+// whose shortest paths run through hubs and number 88,234 (via-hubs); and
+// two entities of median degree (normal). Like BenchmarkListings100k it loads
 // the graph only when the database does not hold it, so that two builds
 // can be run alternately against one server given by NEO4J_URI:
 //
@@ -75,6 +76,9 @@ func BenchmarkPaths100k(b *testing.B) {
 	}{
 		{"hubs", topActor, topTarget, 3},
 		{"mid", near(made, 100), near(received, 100), 3},
+		// Of 60 random pairs, the one with the most shortest paths
+		// (88,234 of 3 hops, through hubs and their parallel edges).
+		{"via-hubs", "e01523", "e01977", 3},
 		{"normal", byDegree[median], byDegree[median+1], 4},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

@@ -30,15 +30,45 @@ RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound,
 	// the entities of $only when it is a map (the other side's frontier:
 	// the edges where the two meet, if any), else to any entity not in
 	// $skip (the levels an edge from the frontier could lead back to).
-	// Each comes with the number of edges at its far end, a count Neo4j
-	// keeps per node. Both are maps so that a hub's thousands of entities
-	// are looked up, not scanned.
+	// Both are maps so that a hub's thousands of entities are looked up,
+	// not scanned.
 	pathStep = `UNWIND $ids AS at
 MATCH (:Entity {id: at})-[r:` + edgeTypes + `]-(v:Entity)
 WHERE CASE WHEN $only IS NULL THEN $skip[v.id] IS NULL ELSE $only[v.id] IS NOT NULL END
+` + pathFirstEdges
+
+	// pathMeet lists the edges between two small sets of entities, one
+	// pair at a time: between an entity and a hub Neo4j walks the smaller
+	// one's edges, where pathStep would read the far end of each of the
+	// hub's thousands.
+	pathMeet = `UNWIND $ids AS at
+MATCH (u:Entity {id: at})
+UNWIND $others AS o
+MATCH (v:Entity {id: o})
+MATCH (u)-[r:` + edgeTypes + `]-(v)
+` + pathFirstEdges
+
+	// pathFirstEdges keeps, of the edges leaving each entity in the
+	// direction of the walk ($per: "at" when it goes from the frontier to
+	// the far ends, "far" when back, "pair" when a far end's paths are not
+	// known yet), the first $maxPaths by id: the walk takes an entity's
+	// edges in id order and each leads to a path, so a later one could
+	// only start paths after the first $maxPaths. Between hubs the edges
+	// on shortest paths are thousands, so their ends are read after the
+	// cut. Each far end comes with the number of edges at it, a count
+	// Neo4j keeps per node.
+	pathFirstEdges = `WITH at, r, v ORDER BY r.id
+WITH CASE $per WHEN 'at' THEN [at] WHEN 'far' THEN [v.id] ELSE [at, v.id] END AS key,
+  collect({at: at, r: r, v: v}) AS edges
+UNWIND edges[..$maxPaths] AS e
+WITH e.at AS at, e.r AS r, e.v AS far
 RETURN at, r.id AS id, type(r) AS kind, startNode(r).id AS from, endNode(r).id AS to,
-  COUNT { (v)-[:` + edgeTypes + `]-() } AS degree`
+  COUNT { (far)-[:` + edgeTypes + `]-() } AS degree`
 )
+
+// maxMeetPairs bounds the pairs of entities pathMeet checks: beyond it
+// one pass over the frontier's edges is cheaper.
+const maxMeetPairs = 2000
 
 // Paths returns every shortest path from fromID to toID of at most maxHops
 // edges in either direction (at most cg.MaxPaths), ordered by their
@@ -98,7 +128,18 @@ func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID str
 		// lead from this frontier to the other's, and they are all the
 		// edges into the middle of the shortest paths: the rest of the
 		// level is not needed.
-		recs, err := collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier, "only": set(other.frontier), "skip": nil})
+		// The walk goes from the start to the end: on the start's side
+		// from the frontier out, on the end's side back into it.
+		per := "at"
+		if grow == to {
+			per = "far"
+		}
+		cypher, params := pathStep, map[string]any{"ids": grow.frontier, "only": set(other.frontier), "skip": nil}
+		if len(grow.frontier)*len(other.frontier) <= maxMeetPairs {
+			cypher, params = pathMeet, map[string]any{"ids": grow.frontier, "others": other.frontier}
+		}
+		params["per"], params["maxPaths"] = per, int64(cg.MaxPaths)
+		recs, err := collect(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +166,12 @@ func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID str
 		for _, id := range grow.frontier {
 			skip[id] = true
 		}
-		recs, err = collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier, "only": nil, "skip": skip})
+		// On the start's side which far ends lead to the middle is not
+		// known yet: only parallel edges can be cut.
+		if per == "at" {
+			per = "pair"
+		}
+		recs, err = collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier, "only": nil, "skip": skip, "per": per, "maxPaths": int64(cg.MaxPaths)})
 		if err != nil {
 			return nil, err
 		}
