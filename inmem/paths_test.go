@@ -109,25 +109,8 @@ func TestPathsAgreeWithReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		degree := map[string]int{}
-		for _, c := range ds.Commitments {
-			degree[c.ActorID]++
-			degree[c.TargetID]++
-		}
-		ids := make([]string, 0, len(ds.Entities))
-		for _, e := range ds.Entities {
-			ids = append(ids, e.ID)
-		}
-		hubs := slices.Clone(ids)
-		slices.SortFunc(hubs, func(a, b string) int { return degree[b] - degree[a] })
-		hubs = hubs[:10]
 		r := rand.New(rand.NewPCG(seed, 9))
-		pick := func() string {
-			if r.IntN(3) == 0 {
-				return hubs[r.IntN(len(hubs))]
-			}
-			return ids[r.IntN(len(ids))]
-		}
+		pick := storetest.PathEnds(ds, r)
 		nonEmpty, capped := 0, 0
 		for i := range 300 {
 			from, to := pick(), pick()

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/internal/testsupport"
-	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
 
 // BenchmarkPaths100k times Paths over the bench's skewed 100k graph
@@ -24,21 +22,7 @@ import (
 //	NEO4J_URI=bolt://… go test -run '^$' -bench Paths100k -benchtime 5x ./neo4j/
 func BenchmarkPaths100k(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, Config{URI: testsupport.Neo4jURI(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = s.Close() })
-	if err := s.Ready(ctx); err != nil {
-		b.Fatal(err)
-	}
-	ds := storetest.SyntheticSkewed(100_000, 5000, 1)
-	if _, rels := stats(b, s); rels < len(ds.Commitments)+len(ds.Relations) {
-		if err := s.clear(ctx); err != nil {
-			b.Fatal(err)
-		}
-		load(b, s, ds)
-	}
+	s, ds := openSkewed100k(b)
 	made, received := map[string]int{}, map[string]int{}
 	degree := map[string]int{}
 	for _, c := range ds.Commitments {

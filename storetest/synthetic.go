@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -90,4 +91,29 @@ func synthetic(r *rand.Rand, n, entities int, actor, target func() int) *cg.Data
 		ds.Commitments = append(ds.Commitments, c)
 	}
 	return ds
+}
+
+// PathEnds returns a draw of the ends of path searches over ds, for tests
+// that compare a store's paths with a reference: one end in three is among
+// the ten entities with the most edges, where paths multiply and the cap
+// on their number decides which are kept; the rest are any entity.
+func PathEnds(ds *cg.Dataset, r *rand.Rand) func() string {
+	degree := map[string]int{}
+	for _, c := range ds.Commitments {
+		degree[c.ActorID]++
+		degree[c.TargetID]++
+	}
+	ids := make([]string, 0, len(ds.Entities))
+	for _, e := range ds.Entities {
+		ids = append(ids, e.ID)
+	}
+	hubs := slices.Clone(ids)
+	slices.SortFunc(hubs, func(a, b string) int { return degree[b] - degree[a] })
+	hubs = hubs[:min(10, len(hubs))]
+	return func() string {
+		if r.IntN(3) == 0 {
+			return hubs[r.IntN(len(hubs))]
+		}
+		return ids[r.IntN(len(ids))]
+	}
 }
