@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -67,58 +68,193 @@ func entityCommitmentsQuery(q cg.EntityCommitmentsQuery) (string, map[string]any
 	if q.Page.First > 0 {
 		params["limit"], params["perPage"] = int64(q.Page.First)+1, int64(q.Page.First)
 	}
-	anchor := entityAnchorMade
+	side := entitySideMade
 	if q.Side == cg.SideReceived {
-		anchor = entityAnchorReceived
+		side = entitySideReceived
 	}
-	pattern := fmt.Sprintf(anchor.pattern, commitmentTypesFor(q.Kinds))
-	total := fmt.Sprintf(entityTotalTemplate, anchor.node, pattern, where(conds))
+	pattern := fmt.Sprintf(side.pattern, commitmentTypesFor(q.Kinds))
+	imports := side.node
+	degrees := ""
+	page := fmt.Sprintf(entityExpandPage, pattern, where(pageConds), orderBy[order], commitmentProjection)
+	total := fmt.Sprintf(entityTotalTemplate, side.node, pattern, where(conds))
+	types := filterTypes(q.Kinds)
+	if types != nil {
+		degrees = side.degrees(types)
+		if len(q.Statuses) == 0 {
+			// Only kinds select: the total is the sum of the degrees.
+			total = entityDegreeTotal
+		}
+		if _, indexed := denseOrders[order]; indexed && q.Page.First > 0 {
+			imports += ", dense"
+			degrees += side.dense(types)
+			page = side.densePage(types, order, after, conds, pageConds)
+		}
+	}
 	if q.Page.First == 0 && after == nil {
 		total = entityWholeTotal
 	}
-	cypher := fmt.Sprintf(entityCommitmentsTemplate, anchor.node, pattern, where(pageConds), orderBy[order],
-		commitmentProjection, total, slimEntityProjection, sourceProjection)
+	cypher := fmt.Sprintf(entityCommitmentsTemplate, side.node, degrees, imports, page, total,
+		slimEntityProjection, sourceProjection)
 	return cypher, params, nil
 }
 
-// entityAnchor is the side's entity variable (the page's subqueries import
-// it) and the pattern around it, the listing's (a)-[r]->(t).
-type entityAnchor struct{ node, pattern string }
+// filterTypes is the commitment types a kind filter selects, all of them
+// for none; nil when it names kinds but no commitment kind (then only its
+// `type(r) IN $kinds` condition, which matches nothing, decides).
+func filterTypes(kinds []cg.EdgeKind) []cg.EdgeKind {
+	if len(kinds) == 0 {
+		return cg.CommitmentKinds
+	}
+	var out []cg.EdgeKind
+	for _, k := range cg.CommitmentKinds {
+		if slices.Contains(kinds, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// A giant entity's page. Expanding an entity's commitments and sorting
+// them costs its degree: 200k relationships for the top actor at 1M, past
+// any deadline. The per-type date and id indexes hold every commitment
+// in page order, so reading a type's index in order and keeping the
+// entity's finds a page after about limit × (commitments of the type ÷
+// the entity's of the type) entries. Both degrees are O(1) to read (the
+// entity's from its relationship groups, the type's from the count
+// store), so each entity chooses per type in the statement: the index
+// when degree² ≥ limit × type count (the two costs equal), the expansion
+// otherwise; an entity dense in no type expands all types at once, as a
+// small one always did. The totals come from the same degrees when only
+// kinds select. A read in the index's order assumes the entity's
+// commitments are spread over the type's dates: its worst case is the
+// type's whole index, not the graph.
+
+// denseOrders are the orders an index reads in: the date orders from the
+// types' date indexes, the id order from their id constraints' indexes.
+var denseOrders = map[cg.CommitmentOrder]bool{cg.OrderID: true, cg.OrderDateAsc: true, cg.OrderDateDesc: true}
+
+// entitySide is a side's entity variable (the page's subqueries import
+// it), the pattern around it (the listing's (a)-[r]->(t)), the pattern
+// that reads a type from its index with the entity as a filter (x, which
+// must equal the anchor), and the other end, which a branch returns.
+type entitySide struct{ node, other, pattern, indexed, degree string }
 
 var (
-	entityAnchorMade     = entityAnchor{node: "a", pattern: "(a)-[r:%s]->(t:Entity)"}
-	entityAnchorReceived = entityAnchor{node: "t", pattern: "(a:Entity)-[r:%s]->(t)"}
+	entitySideMade = entitySide{node: "a", other: "t", pattern: "(a)-[r:%s]->(t:Entity)",
+		indexed: "(x)-[r:%s]->(t)", degree: "COUNT { (a)-[:%s]->() }"}
+	entitySideReceived = entitySide{node: "t", other: "a", pattern: "(a:Entity)-[r:%s]->(t)",
+		indexed: "(a)-[r:%s]->(x)", degree: "COUNT { ()-[:%s]->(t) }"}
 )
 
-var (
-	// entityCommitmentsTemplate: %[1]s the anchor variable, %[2]s its
-	// pattern, %[3]s the page's WHERE, %[4]s the order, %[5]s the
-	// commitment projection, %[6]s the total, %[7]s and %[8]s the entity
-	// and source projections.
-	entityCommitmentsTemplate = `UNWIND $entities AS id
-MATCH (%[1]s:Entity {id: id})
-CALL (%[1]s) {
-  MATCH %[2]s
-  %[3]s
-  WITH a, r, t ORDER BY %[4]s LIMIT $limit
-  RETURN collect(%[5]s) AS page
+// degrees is the WITH that reads the entity's degree per type into deg.
+func (s entitySide) degrees(types []cg.EdgeKind) string {
+	parts := make([]string, len(types))
+	for i, k := range types {
+		parts[i] = fmt.Sprintf("%s: "+s.degree, k, k)
+	}
+	return fmt.Sprintf("\nWITH id, %s, {%s} AS deg", s.node, strings.Join(parts, ", "))
 }
-%[6]s
+
+// dense is the WITH that decides per type whether the index is read.
+func (s entitySide) dense(types []cg.EdgeKind) string {
+	parts := make([]string, len(types))
+	for i, k := range types {
+		parts[i] = fmt.Sprintf("%[1]s: deg.%[1]s * deg.%[1]s >= $limit * COUNT { ()-[:%[1]s]->() }", k)
+	}
+	return fmt.Sprintf("\nWITH id, %s, deg, {%s} AS dense", s.node, strings.Join(parts, ", "))
+}
+
+// densePage is the page's subquery that chooses per type (see above).
+func (s entitySide) densePage(types []cg.EdgeKind, order cg.CommitmentOrder, after *cg.CursorKey, conds, pageConds []string) string {
+	ret := "r, " + s.other
+	expand := func(guard, typ string) string {
+		return fmt.Sprintf("WITH %s, dense WHERE %s\n    MATCH "+s.pattern+"\n    %s\n    WITH %s ORDER BY %s LIMIT $limit\n    RETURN %s",
+			s.node, guard, typ, where(pageConds), ret, orderBy[order], ret)
+	}
+	var branches []string
+	parts := listingParts(order, after, false, false)
+	for _, k := range types {
+		var b strings.Builder
+		fmt.Fprintf(&b, "WITH %s, dense WHERE dense.%s", s.node, k)
+		var got []string
+		for i, p := range parts {
+			index, pc := "id", p.conds
+			switch {
+			case slices.Contains(p.conds, knownDate):
+				index = "date"
+			case !slices.ContainsFunc(p.conds, func(c string) bool { return strings.HasPrefix(c, "r.id ") }):
+				// The id index's hint needs a predicate on the id.
+				pc = append(slices.Clone(pc), `r.id IS NOT NULL`)
+			}
+			// A later part (unknown dates, which sort last) is read only
+			// when the earlier ones left the page short.
+			read := fmt.Sprintf("MATCH "+s.indexed+" USING INDEX r:%s(%s)\n      WHERE x = %s%s\n      WITH %s ORDER BY %s LIMIT $limit",
+				k, k, index, s.node, andConds(slices.Concat(conds, pc)), ret, p.order)
+			if i > 0 {
+				// A subquery of its own under the guard, so that the
+				// guard runs before the index is read.
+				read = fmt.Sprintf("WITH %s WHERE size(%s) < $limit\n      CALL (%s) {\n      %s\n      RETURN %s\n      }",
+					s.node, strings.Join(got, " + "), s.node, read, ret)
+			}
+			name := fmt.Sprintf("p%d", i)
+			fmt.Fprintf(&b, "\n    CALL (%s) {\n      %s\n      RETURN collect({r: r, %s: %s}) AS %s\n    }",
+				strings.Join(append([]string{s.node}, got...), ", "), read, s.other, s.other, name)
+			got = append(got, name)
+		}
+		fmt.Fprintf(&b, "\n    UNWIND %s AS row\n    RETURN row.r AS r, row.%s AS %s", strings.Join(got, " + "), s.other, s.other)
+		branches = append(branches, b.String(), expand("NOT dense."+string(k), string(k)))
+	}
+	// An entity dense in no type takes one branch that expands every
+	// type at once; the per-type branches are not run for it.
+	anyDense := "any(k IN keys(dense) WHERE dense[k])"
+	return fmt.Sprintf(`CALL (%[1]s, dense) {
+    %[2]s
+    UNION ALL
+    WITH %[1]s, dense WHERE %[3]s
+    CALL (%[1]s, dense) {
+    %[4]s
+    }
+    RETURN %[5]s
+  }
+  WITH a, r, t ORDER BY %[6]s LIMIT $limit
+  RETURN collect(%[7]s) AS page`, s.node, expand("NOT "+anyDense, joinKinds(types)), anyDense,
+		strings.Join(branches, "\n    UNION ALL\n    "), ret, orderBy[order], commitmentProjection)
+}
+
+var (
+	// entityCommitmentsTemplate: %[1]s the anchor variable, %[2]s the
+	// WITHs of its degrees, %[3]s the page's imports, %[4]s the page's
+	// subquery, %[5]s the total, %[6]s and %[7]s the entity and source
+	// projections.
+	entityCommitmentsTemplate = `UNWIND $entities AS id
+MATCH (%[1]s:Entity {id: id})%[2]s
+CALL (%[3]s) {
+  %[4]s
+}
+%[5]s
 WITH collect({id: id, total: total, page: page}) AS pages
 WITH pages, reduce(rows = [], p IN pages | rows + p.page[..$perPage]) AS rows
 CALL (rows) {
   MATCH (e:Entity)
   WHERE e.id IN [c IN rows | c.actor] + [c IN rows | c.target] + [c IN rows WHERE c.statedBy <> '' | c.statedBy]
   WITH e ORDER BY e.id
-  RETURN collect(%[7]s) AS entities
+  RETURN collect(%[6]s) AS entities
 }
 CALL (rows) {
   MATCH (s:Source)
   WHERE s.id IN reduce(ids = [], c IN rows | ids + [ev IN c.evidence | ev.sourceId])
   WITH s ORDER BY s.id
-  RETURN collect(%[8]s) AS sources
+  RETURN collect(%[7]s) AS sources
 }
 RETURN pages, entities, sources`
+
+	// entityExpandPage expands the entity's commitments and sorts them:
+	// %[1]s the pattern, %[2]s the WHERE, %[3]s the order, %[4]s the
+	// commitment projection.
+	entityExpandPage = `MATCH %[1]s
+  %[2]s
+  WITH a, r, t ORDER BY %[3]s LIMIT $limit
+  RETURN collect(%[4]s) AS page`
 
 	// entityTotalTemplate counts an entity's matches: %[1]s the anchor
 	// variable, %[2]s its pattern, %[3]s the filter's WHERE.
@@ -127,6 +263,8 @@ RETURN pages, entities, sources`
   %[3]s
   RETURN count(r) AS total
 }`
+	// entityDegreeTotal sums the degrees read before the page.
+	entityDegreeTotal = `WITH id, page, reduce(n = 0, k IN keys(deg) | n + deg[k]) AS total`
 	// entityWholeTotal: a page of every match counts itself.
 	entityWholeTotal = `WITH id, page, size(page) AS total`
 )

@@ -1,0 +1,299 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/inmem"
+	"github.com/coalitiongraph/coalitiongraph/storetest"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// skewedPages is a skewed graph big enough that its top actor and top
+// target are dense in every type for a page of 20 (degree² ≥ 21 × the
+// type's count: the statement reads the types' indexes for them), with
+// the embedded store over the same dataset.
+func skewedPages(t *testing.T) (*Store, cg.Store, *cg.Dataset) {
+	t.Helper()
+	s := openEmpty(t)
+	ds := storetest.SyntheticSkewed(8000, 400, 7)
+	load(t, s, ds)
+	ref, err := inmem.New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, ref, ds
+}
+
+// denseTypes counts the types in which id is dense for a page of first on
+// side (the statement's rule), so that a test can say its entity takes
+// the index path.
+func denseTypes(ds *cg.Dataset, side cg.Side, id string, first int) int {
+	deg, all := map[cg.EdgeKind]int{}, map[cg.EdgeKind]int{}
+	for _, c := range ds.Commitments {
+		all[c.Kind]++
+		if (side == cg.SideMade && c.ActorID == id) || (side == cg.SideReceived && c.TargetID == id) {
+			deg[c.Kind]++
+		}
+	}
+	n := 0
+	for k, d := range deg {
+		if d*d >= (first+1)*all[k] {
+			n++
+		}
+	}
+	return n
+}
+
+// TestEntityPagesOnASkewedGraph holds Neo4j's entity pages to the
+// embedded store's on a skewed graph, for a giant entity (read from the
+// types' indexes) and a small one (expanded) on both sides, in the orders
+// an index gives and one it does not, unfiltered and filtered by kind and
+// by status: the first pages, and pages from cursors before the last
+// known date (where the page runs on into the unknown dates), among the
+// unknown dates and near the end, each compared with its total and next
+// page, and one call naming both entities.
+func TestEntityPagesOnASkewedGraph(t *testing.T) {
+	s, ref, ds := skewedPages(t)
+	t.Run("AgreeWithEmbedded", func(t *testing.T) { entityPagesAgree(t, s, ref, ds) })
+	t.Run("PlansReadIndexes", func(t *testing.T) { entityPagePlans(t, s, ds) })
+}
+
+func entityPagesAgree(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
+	ctx := context.Background()
+	actor, target := topEnds(ds)
+	small := medianActor(ds)
+	for _, e := range []struct {
+		side cg.Side
+		id   string
+	}{{cg.SideMade, actor}, {cg.SideReceived, target}} {
+		if n := denseTypes(ds, e.side, e.id, 20); n < len(cg.CommitmentKinds)/2 {
+			t.Fatalf("%s %s is dense in %d types only: the index path is not tested", e.side, e.id, n)
+		}
+		if n := denseTypes(ds, e.side, small, 20); n != 0 {
+			t.Fatalf("%s %s is dense in %d types: the expansion is not tested", e.side, small, n)
+		}
+	}
+	names := map[string]string{}
+	for _, e := range ds.Entities {
+		names[e.ID] = cg.FoldName(e.Name)
+	}
+	filters := []struct {
+		name     string
+		kinds    []cg.EdgeKind
+		statuses []cg.Status
+	}{
+		{"all", nil, nil},
+		{"kind", []cg.EdgeKind{cg.OffersTroops, cg.Supports}, nil},
+		{"status", nil, []cg.Status{cg.StatusStated, cg.StatusOffered}},
+	}
+	// Every order unfiltered (the evidence order is not read from an
+	// index: the expansion for both), each filter in a date order and the
+	// id order. Each distinct statement is planned once, at a cost.
+	type combo struct {
+		filter int
+		order  cg.CommitmentOrder
+	}
+	combos := []combo{{0, cg.OrderDateAsc}, {0, cg.OrderDateDesc}, {0, cg.OrderID}, {0, cg.OrderEvidenceCountDesc},
+		{1, cg.OrderDateAsc}, {1, cg.OrderID}, {2, cg.OrderDateDesc}, {2, cg.OrderID}}
+	for _, side := range []cg.Side{cg.SideMade, cg.SideReceived} {
+		giant := actor
+		if side == cg.SideReceived {
+			giant = target
+		}
+		for _, cb := range combos {
+			f, o := filters[cb.filter], cb.order
+			t.Run(fmt.Sprintf("%s/%s/%s", side, f.name, o), func(t *testing.T) {
+				for _, id := range []string{giant, small} {
+					q := cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{id}, Kinds: f.kinds, Statuses: f.statuses,
+						Page: cg.Page{First: 20, Order: o}}
+					whole := must(ref.EntityCommitments(ctx, cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{id},
+						Kinds: f.kinds, Statuses: f.statuses, Page: cg.Page{Order: o}}))(t).Pages[id].Commitments
+					starts := []int{-1, len(whole) / 2, len(whole) - 25, len(whole) - 2}
+					// The last commitment with a known date before the
+					// unknown ones, and one among them.
+					if i := slices.IndexFunc(whole, func(c *cg.Commitment) bool { return !c.Date.Known() }); i > 0 {
+						starts = append(starts, i-3, i+1)
+					}
+					for _, at := range starts {
+						if at >= len(whole) || (at < 0 && at != -1) {
+							continue
+						}
+						qp := q
+						if at >= 0 {
+							c := whole[at]
+							qp.Page.After = cg.EncodeCursorNamed(c, o, names[c.ActorID])
+						}
+						// Three pages along the cursor.
+						for range 3 {
+							got := must(s.EntityCommitments(ctx, qp))(t)
+							want := must(ref.EntityCommitments(ctx, qp))(t)
+							samePages(t, fmt.Sprintf("%s after %d", id, at), qp, got, want)
+							p := want.Pages[id]
+							if !p.HasNextPage {
+								break
+							}
+							c := p.Commitments[len(p.Commitments)-1]
+							qp.Page.After = cg.EncodeCursorNamed(c, o, names[c.ActorID])
+						}
+					}
+				}
+				both := cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{small, giant}, Kinds: f.kinds, Statuses: f.statuses,
+					Page: cg.Page{First: 20, Order: o}}
+				samePages(t, "both", both, must(s.EntityCommitments(ctx, both))(t), must(ref.EntityCommitments(ctx, both))(t))
+			})
+		}
+	}
+}
+
+// samePages fails unless got has want's pages (commitment ids, totals,
+// next pages) and related entities.
+func samePages(t *testing.T, what string, q cg.EntityCommitmentsQuery, got, want *cg.EntityCommitments) {
+	t.Helper()
+	for _, id := range q.EntityIDs {
+		g, w := got.Pages[id], want.Pages[id]
+		if g == nil {
+			t.Fatalf("%s: no page for %s", what, id)
+		}
+		gi, wi := pageIDs(g.Commitments), pageIDs(w.Commitments)
+		if gi != wi || g.TotalCount != w.TotalCount || g.HasNextPage != w.HasNextPage {
+			t.Fatalf("%s, %s (%+v):\n got %s total %d next %v\nwant %s total %d next %v", what, id, q.Page,
+				gi, g.TotalCount, g.HasNextPage, wi, w.TotalCount, w.HasNextPage)
+		}
+	}
+	var ge, we []string
+	for _, e := range got.Entities {
+		ge = append(ge, e.ID)
+	}
+	for _, e := range want.Entities {
+		we = append(we, e.ID)
+	}
+	if !slices.Equal(ge, we) {
+		t.Fatalf("%s: related entities\n got %v\nwant %v", what, ge, we)
+	}
+}
+
+func pageIDs(cs []*cg.Commitment) string {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return strings.Join(ids, " ")
+}
+
+func must[T any](v T, err error) func(t *testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// entityPagePlans: the giant entity's first page reads the types' indexes, not its
+// relationships, and its total comes from its degrees: no operator of the
+// PROFILE expands the entity's commitments or handles anywhere near its
+// degree in rows (sorting every relationship did; counting them did), and
+// the pages are read by relationship index seeks or scans. The small
+// entity expands, as before.
+func entityPagePlans(t *testing.T, s *Store, ds *cg.Dataset) {
+	actor, target := topEnds(ds)
+	for _, e := range []struct {
+		side cg.Side
+		id   string
+	}{{cg.SideMade, actor}, {cg.SideReceived, target}} {
+		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID} {
+			t.Run(fmt.Sprintf("%s/%s", e.side, o), func(t *testing.T) {
+				degree := 0
+				for _, c := range ds.Commitments {
+					if (e.side == cg.SideMade && c.ActorID == e.id) || (e.side == cg.SideReceived && c.TargetID == e.id) {
+						degree++
+					}
+				}
+				cypher, params, err := entityCommitmentsQuery(cg.EntityCommitmentsQuery{Side: e.side, EntityIDs: []string{e.id},
+					Page: cg.Page{First: 20, Order: o}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ops := profileRows(t, s, cypher, params)
+				var plan strings.Builder
+				for _, op := range ops {
+					fmt.Fprintf(&plan, "%s rows=%d: %s\n", op.name, op.rows, op.details)
+				}
+				seeks, degrees := 0, false
+				for _, op := range ops {
+					if strings.HasPrefix(op.name, "Expand") && op.rows > 0 {
+						t.Fatalf("the page or total of %s (degree %d) expands its commitments (%s, %d rows):\n%s", e.id, degree, op.name, op.rows, plan.String())
+					}
+					if op.rows >= int64(degree/2) {
+						t.Fatalf("an operator handles %d rows for %s (degree %d): %s\n%s", op.rows, e.id, degree, op.name, plan.String())
+					}
+					if strings.Contains(op.name, "RelationshipIndex") && op.rows > 0 {
+						seeks++
+					}
+					if strings.Contains(op.details, "getDegree(") {
+						degrees = true
+					}
+				}
+				if seeks < len(cg.CommitmentKinds) || !degrees {
+					t.Fatalf("%s: %d types read from their index, degrees read: %v:\n%s", e.id, seeks, degrees, plan.String())
+				}
+			})
+		}
+	}
+	small := medianActor(ds)
+	cypher, params, err := entityCommitmentsQuery(cg.EntityCommitmentsQuery{Side: cg.SideMade, EntityIDs: []string{small}, Page: cg.Page{First: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range profileRows(t, s, cypher, params) {
+		if strings.Contains(op.name, "RelationshipIndex") && op.rows > 0 {
+			t.Fatalf("the small entity %s reads an index (%s: %s)", small, op.name, op.details)
+		}
+	}
+}
+
+// profiledOp is an operator of a PROFILE with the rows it produced.
+type profiledOp struct {
+	name, details string
+	rows          int64
+}
+
+// profileRows runs cypher under PROFILE (in a write transaction rolled
+// back, as explain) and returns its operators with their rows.
+func profileRows(t *testing.T, s *Store, cypher string, params map[string]any) []profiledOp {
+	t.Helper()
+	ctx := context.Background()
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(ctx)
+	var ops []profiledOp
+	_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, "PROFILE "+cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var walk func(p nd.ProfiledPlan)
+		walk = func(p nd.ProfiledPlan) {
+			ops = append(ops, profiledOp{p.Operator(), fmt.Sprint(p.Arguments()["Details"]), p.Records()})
+			for _, c := range p.Children() {
+				walk(c)
+			}
+		}
+		walk(sum.Profile())
+		return nil, errRollBack
+	})
+	if !errors.Is(err, errRollBack) {
+		t.Fatalf("PROFILE: %v\n%s", err, cypher)
+	}
+	return ops
+}
