@@ -10,21 +10,46 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// Paths searches from both ends a level at a time, as the embedded store
-// does, one statement a level in one read transaction. A single
-// allShortestPaths statement had to find every shortest path before its
-// ORDER BY … LIMIT kept the first: between entities next to a hub they
-// are millions. Here the work is the edges at the levels expanded, and the
-// walk in edge-id order (cg.FirstPaths) stops at the cap.
+// Paths tries first one statement, allShortestPaths with a LIMIT, which
+// answers a pair with few shortest paths in one round trip. Without the
+// LIMIT it had to find every shortest path before ordering them: between
+// entities next to a hub they are millions. So it is not tried when an end
+// is a hub, and when it reaches the LIMIT the search is done again from
+// both ends a level at a time, as the embedded store does, one statement a
+// level in one read transaction: the work is the edges at the levels
+// expanded, and the walk in edge-id order (cg.FirstPaths) stops at the cap.
+// Both forms hand the edges on shortest paths to that walk, so they answer
+// alike.
+
+// pathLimits bound the single statement: no end with more than endDegree
+// edges, and at most found shortest paths, short of which it has found
+// them all.
+type pathLimits struct{ endDegree, found int }
+
+// firstTry holds the bounds Paths uses. The mid pair of BenchmarkPaths100k
+// (about 100 edges at each end) takes one statement; a hub's thousands of
+// edges, or more paths than the walk needs many times over, do not.
+var firstTry = pathLimits{endDegree: 1000, found: 10 * cg.MaxPaths}
 
 var (
-	// pathEnds finds both ends and the number of edges at each, which
-	// decides the side the search grows first.
-	pathEnds = `OPTIONAL MATCH (a:Entity {id: $from})
+	// pathsAtOnceTemplate finds both ends and the number of edges at each,
+	// and when neither is over $endDegree and they differ (allShortestPaths
+	// refuses equal ends) at most $found of the shortest paths within the
+	// bound (a literal), in no order: ordering them would need them all.
+	pathsAtOnceTemplate = `OPTIONAL MATCH (a:Entity {id: $from})
 OPTIONAL MATCH (b:Entity {id: $to})
-RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound,
-  CASE WHEN a IS NULL THEN 0 ELSE COUNT { (a)-[:` + edgeTypes + `]-() } END AS fromDegree,
-  CASE WHEN b IS NULL THEN 0 ELSE COUNT { (b)-[:` + edgeTypes + `]-() } END AS toDegree`
+WITH a, b,
+  CASE WHEN a IS NULL THEN 0 ELSE COUNT { (a)-[:%[1]s]-() } END AS fromDegree,
+  CASE WHEN b IS NULL THEN 0 ELSE COUNT { (b)-[:%[1]s]-() } END AS toDegree
+WITH a, b, fromDegree, toDegree,
+  a IS NOT NULL AND b IS NOT NULL AND a <> b AND fromDegree <= $endDegree AND toDegree <= $endDegree AS tried
+CALL (a, b, tried) {
+  WITH a, b WHERE tried
+  MATCH p = allShortestPaths((a)-[:%[1]s*..%[2]d]-(b))
+  WITH p LIMIT $found
+  RETURN collect([r IN relationships(p) | {id: r.id, kind: type(r), from: startNode(r).id, to: endNode(r).id}]) AS paths
+}
+RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound, fromDegree, toDegree, tried, paths`
 
 	// pathStep lists the edges at a search's frontier ($ids) that lead to
 	// the entities of $only when it is a map (the other side's frontier:
@@ -70,6 +95,16 @@ RETURN at, r.id AS id, type(r) AS kind, startNode(r).id AS from, endNode(r).id A
 // one pass over the frontier's edges is cheaper.
 const maxMeetPairs = 2000
 
+// pathsAtOnce holds the single statement per allowed bound, selected by
+// the validated int.
+var pathsAtOnce = map[int]string{}
+
+func init() {
+	for hops := 1; hops <= cg.MaxHops; hops++ {
+		pathsAtOnce[hops] = fmt.Sprintf(pathsAtOnceTemplate, edgeTypes, hops)
+	}
+}
+
 // Paths returns every shortest path from fromID to toID of at most maxHops
 // edges in either direction (at most cg.MaxPaths), ordered by their
 // sequences of edge ids. A path from an entity to itself has no edges.
@@ -77,8 +112,20 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 	if err := cg.CheckHops(maxHops); err != nil {
 		return nil, err
 	}
-	return readTx(ctx, s, "paths", func(tx nd.ManagedTransaction) ([]cg.Path, error) {
-		return searchPaths(ctx, tx, fromID, toID, maxHops)
+	out, err := s.paths(ctx, fromID, toID, maxHops, firstTry)
+	return out.paths, err
+}
+
+// pathsAnswer is an answer and whether the search a level at a time gave
+// it, which the tests check so that each form is known to be exercised.
+type pathsAnswer struct {
+	paths    []cg.Path
+	levelled bool
+}
+
+func (s *Store) paths(ctx context.Context, fromID, toID string, maxHops int, lim pathLimits) (pathsAnswer, error) {
+	return readTx(ctx, s, "paths", func(tx nd.ManagedTransaction) (pathsAnswer, error) {
+		return searchPaths(ctx, tx, fromID, toID, maxHops, lim)
 	})
 }
 
@@ -99,22 +146,56 @@ func newPathSide(id string, degree int) *pathSide {
 	return &pathSide{end: id, dist: map[string]int{id: 0}, toward: map[string][]cg.EdgeRef{}, frontier: []string{id}, edges: degree}
 }
 
-func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID string, maxHops int) ([]cg.Path, error) {
-	ends, err := runOne(ctx, tx, pathEnds, map[string]any{"from": fromID, "to": toID})
+func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID string, maxHops int, lim pathLimits) (pathsAnswer, error) {
+	ends, err := runOne(ctx, tx, pathsAtOnce[maxHops], map[string]any{"from": fromID, "to": toID, "endDegree": int64(lim.endDegree), "found": int64(lim.found)})
 	if err != nil {
-		return nil, err
+		return pathsAnswer{}, err
 	}
 	if found, _ := ends["fromFound"].(bool); !found {
-		return nil, notFound("from", fromID)
+		return pathsAnswer{}, notFound("from", fromID)
 	}
 	if found, _ := ends["toFound"].(bool); !found {
-		return nil, notFound("to", toID)
+		return pathsAnswer{}, notFound("to", toID)
 	}
 	if fromID == toID {
-		return []cg.Path{{EntityIDs: []string{fromID}, Edges: []cg.EdgeRef{}}}, nil
+		return pathsAnswer{paths: []cg.Path{{EntityIDs: []string{fromID}, Edges: []cg.EdgeRef{}}}}, nil
 	}
-	from := newPathSide(fromID, toInt(ends["fromDegree"]))
-	to := newPathSide(toID, toInt(ends["toDegree"]))
+	if tried, _ := ends["tried"].(bool); tried {
+		if found := asList(ends["paths"]); len(found) < lim.found {
+			return pathsAnswer{paths: walkFound(fromID, toID, found)}, nil
+		}
+	}
+	paths, err := searchLevels(ctx, tx, fromID, toID, toInt(ends["fromDegree"]), toInt(ends["toDegree"]), maxHops)
+	return pathsAnswer{paths: paths, levelled: true}, err
+}
+
+// walkFound walks every shortest path (short of the LIMIT, so all of them)
+// in order: each edge of a path leads one step along a shortest path from
+// the entity it leaves, at its place in the path.
+func walkFound(fromID, toID string, found []any) []cg.Path {
+	next := map[string][]cg.EdgeRef{}
+	listed := map[string]bool{}
+	for _, p := range found {
+		at := fromID
+		for _, x := range asList(p) {
+			m := asMap(x)
+			e := cg.EdgeRef{ID: toString(m["id"]), Kind: cg.EdgeKind(toString(m["kind"])), FromID: toString(m["from"]), ToID: toString(m["to"])}
+			// Paths share their edges; each is listed once.
+			if !listed[e.ID] {
+				listed[e.ID] = true
+				next[at] = append(next[at], e)
+			}
+			at = otherEnd(e, at)
+		}
+	}
+	return cg.FirstPaths(fromID, toID, func(id string, _ int) []cg.EdgeRef { return next[id] })
+}
+
+// searchLevels searches from both ends a level at a time, starting from
+// the number of edges at each end.
+func searchLevels(ctx context.Context, tx nd.ManagedTransaction, fromID, toID string, fromDegree, toDegree, maxHops int) ([]cg.Path, error) {
+	from := newPathSide(fromID, fromDegree)
+	to := newPathSide(toID, toDegree)
 	for from.depth+to.depth < maxHops {
 		// The side with fewer edges at its frontier grows: from one end
 		// alone, a hub within reach floods the search with most of the
@@ -144,16 +225,7 @@ func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID str
 			return nil, err
 		}
 		if len(recs) > 0 {
-			var middle []string
-			for _, rec := range recs {
-				u, e := stepEdge(rec)
-				v := otherEnd(e, u)
-				if _, seen := grow.dist[v]; !seen {
-					grow.dist[v] = d
-					middle = append(middle, v)
-				}
-				grow.toward[v] = append(grow.toward[v], e)
-			}
+			middle, _ := grow.reach(recs, d)
 			grow.depth, grow.before, grow.frontier = d, grow.frontier, middle
 			return walkMeeting(from, to, middle), nil
 		}
@@ -175,24 +247,32 @@ func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID str
 		if err != nil {
 			return nil, err
 		}
-		var next []string
-		edges := 0
-		for _, rec := range recs {
-			u, e := stepEdge(rec)
-			v := otherEnd(e, u)
-			if _, seen := grow.dist[v]; !seen {
-				grow.dist[v] = d
-				next = append(next, v)
-				edges += toInt(rec.AsMap()["degree"])
-			}
-			grow.toward[v] = append(grow.toward[v], e)
-		}
+		next, edges := grow.reach(recs, d)
 		if len(next) == 0 {
 			break
 		}
 		grow.depth, grow.before, grow.frontier, grow.edges = d, grow.frontier, next, edges
 	}
 	return []cg.Path{}, nil
+}
+
+// reach records each edge from the frontier in recs into the side: the
+// distance d of the far end when it is first reached, and the edge as one
+// that reached it (every one: each starts paths of its own). It returns
+// the entities first reached, the next frontier, and the sum of the edges
+// at them, which decides the side that grows next.
+func (s *pathSide) reach(recs []*nd.Record, d int) (next []string, edges int) {
+	for _, rec := range recs {
+		u, e := stepEdge(rec)
+		v := otherEnd(e, u)
+		if _, seen := s.dist[v]; !seen {
+			s.dist[v] = d
+			next = append(next, v)
+			edges += toInt(rec.AsMap()["degree"])
+		}
+		s.toward[v] = append(s.toward[v], e)
+	}
+	return next, edges
 }
 
 // walkMeeting follows the edges that reached the middle back to the start,
