@@ -32,36 +32,65 @@ func TestPathsAgreeWithEmbedded(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, 13))
 		pick := storetest.PathEnds(ds, r)
 		nonEmpty, capped, longest := 0, 0, 0
+		levelled, boundaries := 0, 0
 		for i := range 250 {
 			from, to := pick(), pick()
 			if i%50 == 0 {
 				to = from
 			}
 			maxHops := 1 + r.IntN(cg.MaxHops)
-			got, err := s.Paths(ctx, from, to, maxHops)
-			if err != nil {
-				t.Fatal(err)
-			}
 			want, err := ref.Paths(ctx, from, to, maxHops)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("seed %d: paths %s → %s within %d:\n got %v\nwant %v", seed, from, to, maxHops, got, want)
+			ask := func(lim pathLimits) pathsAnswer {
+				t.Helper()
+				got, err := s.paths(ctx, from, to, maxHops, lim)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got.paths) != fmt.Sprint(want) {
+					t.Fatalf("seed %d: paths %s → %s within %d, limits %+v (levelled %v):\n got %v\nwant %v", seed, from, to, maxHops, lim, got.levelled, got.paths, want)
+				}
+				return got
 			}
-			if len(got) > 0 {
+			if ask(firstTry).levelled {
+				levelled++
+			}
+			// The search a level at a time alone: no end passes the
+			// degree test.
+			if from != to && !ask(pathLimits{endDegree: -1, found: 1 << 30}).levelled {
+				t.Fatalf("seed %d: paths %s → %s: no end under the degree bound, yet not searched a level at a time", seed, from, to)
+			}
+			// Under the walk's cap the answer holds every shortest path,
+			// n of them: a LIMIT of n may have cut some off and must fall
+			// back, a LIMIT of n+1 found them all. A LIMIT below n that did
+			// not fall back would answer fewer paths.
+			if n := len(want); n > 0 && n < cg.MaxPaths && from != to {
+				boundaries++
+				if !ask(pathLimits{endDegree: 1 << 30, found: n}).levelled {
+					t.Fatalf("seed %d: paths %s → %s: LIMIT %d reached, yet no fall back", seed, from, to, n)
+				}
+				if ask(pathLimits{endDegree: 1 << 30, found: n + 1}).levelled {
+					t.Fatalf("seed %d: paths %s → %s: %d paths under LIMIT %d, yet searched a level at a time", seed, from, to, n, n+1)
+				}
+				if n > 1 {
+					ask(pathLimits{endDegree: 1 << 30, found: n - 1})
+				}
+			}
+			if len(want) > 0 {
 				nonEmpty++
-				longest = max(longest, len(got[0].Edges))
+				longest = max(longest, len(want[0].Edges))
 			}
-			if len(got) == cg.MaxPaths {
+			if len(want) == cg.MaxPaths {
 				capped++
 			}
 		}
 		// The draw must reach the cases that matter, or the comparison
 		// proves little.
-		if nonEmpty < 50 || capped < 10 || longest < 3 {
-			t.Fatalf("seed %d: %d searches found paths, %d reached the cap, longest %d hops: too few to compare", seed, nonEmpty, capped, longest)
+		if nonEmpty < 50 || capped < 10 || longest < 3 || boundaries < 50 || levelled < 5 {
+			t.Fatalf("seed %d: %d searches found paths, %d reached the cap, longest %d hops, %d under the cap, %d past the LIMIT Paths uses: too few to compare", seed, nonEmpty, capped, longest, boundaries, levelled)
 		}
-		t.Logf("seed %d: %d of 250 found paths, %d reached the cap, longest %d hops", seed, nonEmpty, capped, longest)
+		t.Logf("seed %d: %d of 250 found paths, %d reached the cap, longest %d hops; %d searched a level at a time under the bounds Paths uses, %d checked at the LIMIT", seed, nonEmpty, capped, longest, levelled, boundaries)
 	}
 }
