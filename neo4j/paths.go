@@ -10,16 +10,19 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
-// Paths tries first one statement, allShortestPaths with a LIMIT, which
-// answers a pair with few shortest paths in one round trip. Without the
-// LIMIT it had to find every shortest path before ordering them: between
-// entities next to a hub they are millions. So it is not tried when an end
-// is a hub, and when it reaches the LIMIT the search is done again from
-// both ends a level at a time, as the embedded store does, one statement a
-// level in one read transaction: the work is the edges at the levels
-// expanded, and the walk in edge-id order (cg.FirstPaths) stops at the cap.
-// Both forms hand the edges on shortest paths to that walk, so they answer
-// alike.
+// Paths tries first one statement, allShortestPaths of at most two hops
+// with a LIMIT, which answers a pair with few short paths (the common
+// question) in one round trip. Its work is bounded: it is not tried when
+// an end is a hub, within two hops it reads only the ends' edges, and the
+// LIMIT stops it listing paths. (Unbounded it had to find every shortest
+// path before ordering them, and between entities next to a hub they are
+// millions; a third hop already reads the edges of every hub next to an
+// end.) When it finds no path and more hops are allowed, or reaches the
+// LIMIT, the search is done again from both ends a level at a time, as the
+// embedded store does, one statement a level in one read transaction: the
+// work is the edges at the levels expanded, and the walk in edge-id order
+// (cg.FirstPaths) stops at the cap. Both forms hand the edges on shortest
+// paths to that walk, so they answer alike.
 
 // pathLimits bound the single statement: no end with more than endDegree
 // edges, and at most found shortest paths, short of which it has found
@@ -31,11 +34,16 @@ type pathLimits struct{ endDegree, found int }
 // edges, or more paths than the walk needs many times over, do not.
 var firstTry = pathLimits{endDegree: 1000, found: 10 * cg.MaxPaths}
 
+// atOnceHops bounds the single statement's paths: within two hops its
+// search reads the ends' edges only.
+const atOnceHops = 2
+
 var (
 	// pathsAtOnceTemplate finds both ends and the number of edges at each,
 	// and when neither is over $endDegree and they differ (allShortestPaths
 	// refuses equal ends) at most $found of the shortest paths within the
-	// bound (a literal), in no order: ordering them would need them all.
+	// bound (a literal, at most atOnceHops), in no order: ordering them
+	// would need them all.
 	pathsAtOnceTemplate = `OPTIONAL MATCH (a:Entity {id: $from})
 OPTIONAL MATCH (b:Entity {id: $to})
 WITH a, b,
@@ -95,12 +103,11 @@ RETURN at, r.id AS id, type(r) AS kind, startNode(r).id AS from, endNode(r).id A
 // one pass over the frontier's edges is cheaper.
 const maxMeetPairs = 2000
 
-// pathsAtOnce holds the single statement per allowed bound, selected by
-// the validated int.
+// pathsAtOnce holds the single statement per bound up to atOnceHops.
 var pathsAtOnce = map[int]string{}
 
 func init() {
-	for hops := 1; hops <= cg.MaxHops; hops++ {
+	for hops := 1; hops <= atOnceHops; hops++ {
 		pathsAtOnce[hops] = fmt.Sprintf(pathsAtOnceTemplate, edgeTypes, hops)
 	}
 }
@@ -147,7 +154,7 @@ func newPathSide(id string, degree int) *pathSide {
 }
 
 func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID string, maxHops int, lim pathLimits) (pathsAnswer, error) {
-	ends, err := runOne(ctx, tx, pathsAtOnce[maxHops], map[string]any{"from": fromID, "to": toID, "endDegree": int64(lim.endDegree), "found": int64(lim.found)})
+	ends, err := runOne(ctx, tx, pathsAtOnce[min(maxHops, atOnceHops)], map[string]any{"from": fromID, "to": toID, "endDegree": int64(lim.endDegree), "found": int64(lim.found)})
 	if err != nil {
 		return pathsAnswer{}, err
 	}
@@ -161,7 +168,9 @@ func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID str
 		return pathsAnswer{paths: []cg.Path{{EntityIDs: []string{fromID}, Edges: []cg.EdgeRef{}}}}, nil
 	}
 	if tried, _ := ends["tried"].(bool); tried {
-		if found := asList(ends["paths"]); len(found) < lim.found {
+		// Paths within its bound are the shortest; none may mean longer
+		// ones.
+		if found := asList(ends["paths"]); len(found) < lim.found && (len(found) > 0 || maxHops <= atOnceHops) {
 			return pathsAnswer{paths: walkFound(fromID, toID, found)}, nil
 		}
 	}
