@@ -66,8 +66,28 @@ func aggregateQuery(f cg.CommitmentFilter, current, asOf string) (string, map[st
 
 // Counts returns the number of matching commitments per kind and status
 // that occur, ordered by kind in display order, then status in lifecycle
-// order.
+// order: from the maintained counts when they can answer f
+// (maintainedCounts), else in one aggregation.
 func (s *Store) Counts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, error) {
+	if cellsAnswer(f) {
+		groups, ok, err := s.maintainedCounts(ctx, f, false)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out := make([]cg.Count, 0, len(groups))
+			for _, g := range groups {
+				out = append(out, cg.Count{Kind: g.Kind, Status: g.Status, Count: g.Count})
+			}
+			slices.SortFunc(out, cg.CompareCounts)
+			return out, nil
+		}
+	}
+	return s.aggregatedCounts(ctx, f)
+}
+
+// aggregatedCounts is Counts in one aggregation over the matches.
+func (s *Store) aggregatedCounts(ctx context.Context, f cg.CommitmentFilter) ([]cg.Count, error) {
 	cypher, params := countsQuery(f)
 	recs, err := s.read(ctx, "counts", cypher, params)
 	if err != nil {
@@ -91,6 +111,21 @@ func (s *Store) CountsBy(ctx context.Context, f cg.CommitmentFilter, by []cg.Cou
 	if err := cg.CheckDimensions(by); err != nil {
 		return nil, err
 	}
+	if cellsAnswer(f) && !slices.Contains(by, cg.BySource) && !slices.Contains(by, cg.ByMonth) {
+		groups, ok, err := s.maintainedCounts(ctx, f, slices.Contains(by, cg.ByActor))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return projectGroups(groups, by), nil
+		}
+	}
+	return s.aggregatedCountsBy(ctx, f, by)
+}
+
+// aggregatedCountsBy is CountsBy in one aggregation over the matches (the
+// dimensions checked).
+func (s *Store) aggregatedCountsBy(ctx context.Context, f cg.CommitmentFilter, by []cg.CountDimension) ([]cg.GroupCount, error) {
 	if f.AsOf != nil {
 		page, err := s.Commitments(ctx, f, cg.Page{})
 		if err != nil {

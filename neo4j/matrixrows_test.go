@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/internal/testsupport"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
 	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -45,6 +46,82 @@ func checkMaintainedMatrix(t *testing.T, s *Store) {
 			}
 			k := got.Rows[len(got.Rows)-1].Key()
 			after = &k
+		}
+	}
+}
+
+// dropMatrixCounts removes the maintained counts and the mark that they
+// are maintained, as an imported graph has neither.
+func dropMatrixCounts(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(ctx)
+	if _, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (bool, error) {
+		return true, run(ctx, tx, `MATCH (e:Entity) WHERE e.matrixTotal IS NOT NULL
+SET e.matrixTotal = null, e.matrixCells = null, e.matrixEvidence = null
+WITH count(*) AS n MATCH (f:ChangeFeed {id: $feed}) SET f.matrixCounts = null`, map[string]any{"feed": feedID})
+	}); err != nil {
+		t.Fatalf("drop the counts: %v", err)
+	}
+}
+
+// checkMaintainedCounts compares counts from the maintained cells with
+// the aggregation's, for Counts and CountsBy under every filter the cells
+// answer (kinds, statuses, actors, together, and ones matching nothing),
+// by every set of dimensions within actor, kind and status.
+func checkMaintainedCounts(t *testing.T, s *Store, ds *cg.Dataset) {
+	t.Helper()
+	ctx := context.Background()
+	c0, c1 := ds.Commitments[0], ds.Commitments[1]
+	filters := []cg.CommitmentFilter{
+		{},
+		{Kinds: []cg.EdgeKind{c0.Kind, c1.Kind}},
+		{Kinds: []cg.EdgeKind{cg.MemberOf, c0.Kind}},
+		{Kinds: []cg.EdgeKind{cg.MemberOf}},
+		{Statuses: []cg.Status{c0.Status, cg.StatusWithdrawn}},
+		{ActorIDs: []string{c0.ActorID, c1.ActorID, "nobody"}},
+		{Kinds: []cg.EdgeKind{c0.Kind}, Statuses: []cg.Status{c0.Status}, ActorIDs: []string{c0.ActorID}},
+	}
+	dims := [][]cg.CountDimension{
+		{cg.ByKind, cg.ByStatus}, {cg.ByKind}, {cg.ByStatus}, {cg.ByActor},
+		{cg.ByActor, cg.ByKind}, {cg.ByStatus, cg.ByActor, cg.ByKind},
+	}
+	for _, f := range filters {
+		if !cellsAnswer(f) {
+			t.Fatalf("filter %+v: the cells should answer it", f)
+		}
+		for _, byActor := range []bool{false, true} {
+			if _, ok, err := s.maintainedCounts(ctx, f, byActor); err != nil || !ok {
+				t.Fatalf("filter %+v: maintained counts: ok %v, %v", f, ok, err)
+			}
+		}
+		got, err := s.Counts(ctx, f)
+		if err != nil {
+			t.Fatalf("Counts(%+v): %v", f, err)
+		}
+		want, err := s.aggregatedCounts(ctx, f)
+		if err != nil {
+			t.Fatalf("aggregated counts: %v", err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Counts(%+v): maintained\n%+v\naggregated\n%+v", f, got, want)
+		}
+		if len(f.Kinds) == 0 && len(f.ActorIDs) == 0 && len(want) == 0 {
+			t.Fatalf("Counts(%+v) empty: the test needs commitments", f)
+		}
+		for _, by := range dims {
+			got, err := s.CountsBy(ctx, f, by)
+			if err != nil {
+				t.Fatalf("CountsBy(%+v, %v): %v", f, by, err)
+			}
+			want, err := s.aggregatedCountsBy(ctx, f, by)
+			if err != nil {
+				t.Fatalf("aggregated counts by: %v", err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("CountsBy(%+v, %v): maintained\n%+v\naggregated\n%+v", f, by, got, want)
+			}
 		}
 	}
 }
@@ -177,17 +254,7 @@ func TestMaintainedMatrixEqualsAggregation(t *testing.T) {
 			load(t, s, ds)
 		}},
 		{"built where missing, as on an imported graph", func(t *testing.T) {
-			// An imported graph has no counts and no row number: remove
-			// them, and with them the mark that they are maintained.
-			sess := s.session(ctx, nd.AccessModeWrite)
-			defer sess.Close(ctx)
-			if _, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (bool, error) {
-				return true, run(ctx, tx, `MATCH (e:Entity) WHERE e.matrixTotal IS NOT NULL
-SET e.matrixTotal = null, e.matrixCells = null, e.matrixEvidence = null
-WITH count(*) AS n MATCH (f:ChangeFeed {id: $feed}) SET f.matrixCounts = null`, map[string]any{"feed": feedID})
-			}); err != nil {
-				t.Fatalf("drop the counts: %v", err)
-			}
+			dropMatrixCounts(t, s)
 			if _, ok, err := s.maintainedMatrix(ctx, 5, nil); err != nil || ok {
 				t.Fatalf("maintained matrix without counts: ok %v, %v", ok, err)
 			}
@@ -202,6 +269,7 @@ WITH count(*) AS n MATCH (f:ChangeFeed {id: $feed}) SET f.matrixCounts = null`, 
 		t.Run(step.name, func(t *testing.T) {
 			step.do(t)
 			checkMaintainedMatrix(t, s)
+			checkMaintainedCounts(t, s, ds)
 		})
 	}
 }
@@ -224,5 +292,145 @@ func TestMaintainedMatrixPlan(t *testing.T) {
 				t.Errorf("after %v: the page has %s:\n%s", after, op, plan)
 			}
 		}
+	}
+}
+
+// The unfiltered counts, and those of kinds or of actors, read the
+// actors' cells: the actors from the total's index or the named ones from
+// the id constraint, and no relationship. And Counts answers from them:
+// with a cell changed by hand, its answer follows the cell.
+func TestMaintainedCountsPlan(t *testing.T) {
+	s := openEmpty(t)
+	ds := storetest.Synthetic(300, 40, 5)
+	load(t, s, ds)
+	for _, f := range []cg.CommitmentFilter{{}, {Kinds: []cg.EdgeKind{cg.OffersTroops}}, {ActorIDs: []string{ds.Commitments[0].ActorID}}} {
+		for _, byActor := range []bool{false, true} {
+			if !cellsAnswer(f) {
+				t.Fatalf("filter %+v: the cells do not answer it", f)
+			}
+			cypher, params := maintainedCountsQuery(f, selectedCells(f), byActor)
+			ops := explain(t, s, cypher, params)
+			plan := strings.Join(ops, "\n")
+			index := "RANGE INDEX e:Entity(matrixTotal)"
+			if len(f.ActorIDs) > 0 {
+				index = "Entity(id)"
+			}
+			if !strings.Contains(plan, index) {
+				t.Errorf("filter %+v, by actor %v: the actors are not read from %s:\n%s", f, byActor, index, plan)
+			}
+			for _, op := range ops {
+				if strings.Contains(op, "Expand") || strings.Contains(op, "Relationship") ||
+					strings.Contains(op, "AllNodesScan") || strings.Contains(op, "NodeByLabelScan") {
+					t.Errorf("filter %+v, by actor %v: the counts have %s:\n%s", f, byActor, op, plan)
+				}
+			}
+		}
+	}
+	// Counts of everything and by actor must come from the cells: bump
+	// one cell of the first actor and see it in both answers.
+	ctx := context.Background()
+	before, err := s.aggregatedCounts(ctx, cg.CommitmentFilter{})
+	if err != nil {
+		t.Fatalf("aggregated counts: %v", err)
+	}
+	c := ds.Commitments[0]
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(ctx)
+	if _, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (bool, error) {
+		return true, run(ctx, tx, `MATCH (e:Entity {id: $actor}) SET e.matrixCells = [j IN range(0, size(e.matrixCells) - 1) | e.matrixCells[j] + CASE WHEN j = $i THEN 1000 ELSE 0 END]`,
+			map[string]any{"actor": c.ActorID, "i": int64(matrixCellIndex(c.Kind, c.Status))})
+	}); err != nil {
+		t.Fatalf("bump a cell: %v", err)
+	}
+	got, err := s.Counts(ctx, cg.CommitmentFilter{})
+	if err != nil {
+		t.Fatalf("Counts: %v", err)
+	}
+	for i := range before {
+		if before[i].Kind == c.Kind && before[i].Status == c.Status {
+			before[i].Count += 1000
+		}
+	}
+	if !reflect.DeepEqual(got, before) {
+		t.Errorf("Counts do not follow the cells:\n%+v\nwant\n%+v", got, before)
+	}
+	groups, err := s.CountsBy(ctx, cg.CommitmentFilter{ActorIDs: []string{c.ActorID}}, []cg.CountDimension{cg.ByActor})
+	if err != nil {
+		t.Fatalf("CountsBy: %v", err)
+	}
+	if len(groups) != 1 || groups[0].Count < 1000 {
+		t.Errorf("CountsBy actor does not follow the cells: %+v", groups)
+	}
+}
+
+// A graph without counts (imported, or written before them) has them
+// built in the background when the build outlasts its caller; they then
+// equal the aggregation. Close during a build returns cleanly, leaving
+// the counts either built or absent, never half made.
+func TestMatrixBuildInBackground(t *testing.T) {
+	s := openEmpty(t)
+	ds := storetest.Synthetic(3000, 120, 9)
+	load(t, s, ds)
+	ctx := context.Background()
+	background := func(s *Store) {
+		s.schemaMu.Lock()
+		s.buildMatrixInBackground()
+		s.schemaMu.Unlock()
+	}
+	// awaitMaintained waits for the build's goroutine to end: the counts
+	// must then be there.
+	awaitMaintained := func(s *Store) {
+		t.Helper()
+		s.matrixBuild.Wait()
+		if _, ok, err := s.maintainedCounts(ctx, cg.CommitmentFilter{}, false); err != nil || !ok {
+			t.Fatalf("after the background build: ok %v, %v", ok, err)
+		}
+	}
+
+	dropMatrixCounts(t, s)
+	if _, ok, err := s.maintainedCounts(ctx, cg.CommitmentFilter{}, false); err != nil || ok {
+		t.Fatalf("counts without the cells: ok %v, %v", ok, err)
+	}
+	// Without the cells Counts aggregates, and still answers.
+	if got, err := s.Counts(ctx, cg.CommitmentFilter{}); err != nil || len(got) == 0 {
+		t.Fatalf("Counts without the cells: %v, %v", got, err)
+	}
+	background(s)
+	awaitMaintained(s)
+	checkMaintainedCounts(t, s, ds)
+	checkMaintainedMatrix(t, s)
+
+	// Close during the build: a Store of its own, opened on the graph
+	// with its counts dropped again.
+	s2, err := Open(ctx, Config{URI: testsupport.Neo4jURI(t)})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := s2.Ready(ctx); err != nil {
+		t.Fatalf("Ready: %v", err)
+	}
+	dropMatrixCounts(t, s)
+	background(s2)
+	if err := s2.Close(); err != nil {
+		t.Fatalf("Close during the build: %v", err)
+	}
+	_, ok, err := s.maintainedCounts(ctx, cg.CommitmentFilter{}, false)
+	if err != nil {
+		t.Fatalf("maintained counts after Close: %v", err)
+	}
+	t.Logf("the build closed early finished: %v", ok)
+	if ok {
+		// Built before Close stopped it: whole.
+		checkMaintainedCounts(t, s, ds)
+	} else {
+		// Stopped: nothing left of it, and the next build makes them.
+		rec, err := s.readOne(ctx, "rows", `MATCH (e:Entity) WHERE e.matrixTotal IS NOT NULL RETURN count(e) AS n`, nil)
+		if err != nil || toInt(rec["n"]) != 0 {
+			t.Fatalf("a stopped build left %v rows (%v)", rec["n"], err)
+		}
+		if err := s.ensureMatrix(ctx); err != nil {
+			t.Fatalf("ensureMatrix: %v", err)
+		}
+		checkMaintainedCounts(t, s, ds)
 	}
 }
