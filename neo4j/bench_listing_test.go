@@ -9,9 +9,9 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/storetest"
 )
 
-// BenchmarkListings100k times the commitment listings, counts and matrix
-// page of the query set (issue 13) through the store, over the bench's
-// skewed 100k graph (storetest.SyntheticSkewed(100000, 5000, 1)). The graph
+// BenchmarkListings100k times the commitment listings, counts (by kind and
+// status, and by actor) and matrix page of the query set (issue 13) through
+// the store, over the bench's skewed 100k graph (storetest.SyntheticSkewed(100000, 5000, 1)). The graph
 // is loaded only when the database does not hold it already, so that two
 // builds (before and after a change) can be run alternately against one
 // server given by NEO4J_URI:
@@ -54,6 +54,7 @@ func BenchmarkListings100k(b *testing.B) {
 	}{
 		{"all", cg.CommitmentFilter{}},
 		{"kind", cg.CommitmentFilter{Kinds: []cg.EdgeKind{cg.OffersTroops}}},
+		{"actor", cg.CommitmentFilter{ActorIDs: []string{actor}}},
 	} {
 		b.Run("Counts/"+bc.name, func(b *testing.B) {
 			if _, err := s.Counts(ctx, bc.f); err != nil {
@@ -61,6 +62,17 @@ func BenchmarkListings100k(b *testing.B) {
 			}
 			for b.Loop() {
 				if _, err := s.Counts(ctx, bc.f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("CountsByActor/"+bc.name, func(b *testing.B) {
+			by := []cg.CountDimension{cg.ByActor}
+			if _, err := s.CountsBy(ctx, bc.f, by); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := s.CountsBy(ctx, bc.f, by); err != nil {
 					b.Fatal(err)
 				}
 			}
