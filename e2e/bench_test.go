@@ -300,7 +300,13 @@ func (q rawQuery) run(t testing.TB, ctx context.Context, d nd.DriverWithContext)
 // time gets the answer the API gives, so that the comparison is fair.
 func TestRawQueriesAnswerAsTheAPI(t *testing.T) {
 	uri := testsupport.Neo4jURI(t)
-	h := handler(loadedStore(t, uri), httpapi.Defaults())
+	cfg := httpapi.Defaults()
+	// This checks answers, not latency: each request is the first of its
+	// statement, and Neo4j's planning of a cold listing on a loaded CI
+	// machine has exceeded the server's 10 s deadline (docs/benchmarks.md,
+	// "Query set"), which is the server's warm-up's business, not this test's.
+	cfg.RequestTimeout = 2 * time.Minute
+	h := handler(loadedStore(t, uri), cfg)
 	d := rawDriver(t, uri)
 	for _, q := range apitest.BenchQueries {
 		t.Run(q.Name, func(t *testing.T) {
