@@ -2,7 +2,6 @@ package neo4j
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/inmem"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
-	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // skewedPages is a skewed graph big enough that its top actor and top
@@ -257,43 +255,4 @@ func entityPagePlans(t *testing.T, s *Store, ds *cg.Dataset) {
 			t.Fatalf("the small entity %s reads an index (%s: %s)", small, op.name, op.details)
 		}
 	}
-}
-
-// profiledOp is an operator of a PROFILE with the rows it produced.
-type profiledOp struct {
-	name, details string
-	rows          int64
-}
-
-// profileRows runs cypher under PROFILE (in a write transaction rolled
-// back, as explain) and returns its operators with their rows.
-func profileRows(t *testing.T, s *Store, cypher string, params map[string]any) []profiledOp {
-	t.Helper()
-	ctx := context.Background()
-	sess := s.session(ctx, nd.AccessModeWrite)
-	defer sess.Close(ctx)
-	var ops []profiledOp
-	_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, "PROFILE "+cypher, params)
-		if err != nil {
-			return nil, err
-		}
-		sum, err := res.Consume(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var walk func(p nd.ProfiledPlan)
-		walk = func(p nd.ProfiledPlan) {
-			ops = append(ops, profiledOp{p.Operator(), fmt.Sprint(p.Arguments()["Details"]), p.Records()})
-			for _, c := range p.Children() {
-				walk(c)
-			}
-		}
-		walk(sum.Profile())
-		return nil, errRollBack
-	})
-	if !errors.Is(err, errRollBack) {
-		t.Fatalf("PROFILE: %v\n%s", err, cypher)
-	}
-	return ops
 }

@@ -16,11 +16,28 @@ import (
 var errRollBack = errors.New("roll back")
 
 // explain returns every operator of the plan Neo4j runs cypher with, each
-// as "Operator: details". It reads a PROFILE, not an EXPLAIN: driver
-// v5.28.4's Plan.Children returns the last child in every place (it takes
-// the address of its loop variable under Go 1.18 semantics), which hides
-// the left branch of every Apply; ProfiledPlan.Children copies each child.
+// as "Operator: details" (profileRows).
 func explain(t *testing.T, s *Store, cypher string, params map[string]any) []string {
+	t.Helper()
+	var ops []string
+	for _, op := range profileRows(t, s, cypher, params) {
+		ops = append(ops, op.name+": "+op.details)
+	}
+	return ops
+}
+
+// profiledOp is an operator of a PROFILE with the rows it produced.
+type profiledOp struct {
+	name, details string
+	rows          int64
+}
+
+// profileRows runs cypher under PROFILE and returns its operators with
+// their rows. It reads a PROFILE, not an EXPLAIN: driver v5.28.4's
+// Plan.Children returns the last child in every place (it takes the
+// address of its loop variable under Go 1.18 semantics), which hides the
+// left branch of every Apply; ProfiledPlan.Children copies each child.
+func profileRows(t *testing.T, s *Store, cypher string, params map[string]any) []profiledOp {
 	t.Helper()
 	ctx := context.Background()
 	// A write transaction, rolled back, so that a statement that writes
@@ -43,10 +60,10 @@ func explain(t *testing.T, s *Store, cypher string, params map[string]any) []str
 	if !errors.Is(err, errRollBack) {
 		t.Fatalf("PROFILE: %v\n%s", err, cypher)
 	}
-	var ops []string
+	var ops []profiledOp
 	var walk func(p nd.ProfiledPlan)
 	walk = func(p nd.ProfiledPlan) {
-		ops = append(ops, fmt.Sprintf("%s: %v", p.Operator(), p.Arguments()["Details"]))
+		ops = append(ops, profiledOp{p.Operator(), fmt.Sprint(p.Arguments()["Details"]), p.Records()})
 		for _, c := range p.Children() {
 			walk(c)
 		}
