@@ -60,15 +60,10 @@ func newLiveFilter(f cg.CommitmentFilter) liveFilter {
 		target: commitmentByTarget, source: commitmentBySource, statedBy: commitmentByStatedBy,
 		from: commitmentFrom, to: commitmentTo,
 	}
-	var types []cg.EdgeKind
-	for _, k := range cg.CommitmentKinds {
-		if slices.Contains(f.Kinds, k) {
-			types = append(types, k)
-		}
-	}
-	if len(types) == 0 {
-		// No kind asked for, or none that is a commitment kind: then the
-		// kind condition matches nothing, as it should.
+	types := filterTypes(f.Kinds)
+	if types == nil {
+		// Kinds asked for but none a commitment kind: then the kind
+		// condition matches nothing, as it should.
 		types = cg.CommitmentKinds
 		frag.kind = commitmentByKind
 	}
