@@ -15,8 +15,9 @@ import (
 
 // The change feed (cg.ChangeFeed) on any edition of Neo4j: an outbox.
 // Every commitment write appends a (:ChangeEvent {seq}) in its own
-// transaction, numbered from the one (:ChangeFeed) node, whose write lock
-// the transaction holds to its commit (nextSeq); so numbers are handed out
+// transaction (shared with the writes of its batch, batch.go), numbered
+// from the one (:ChangeFeed) node, whose write lock the transaction holds
+// to its commit (the counter, below); so numbers are handed out
 // in commit order and a reader never sees seq n+1 before n. Each Store
 // tails the outbox (poll with backoff, woken at once by its own writes)
 // and publishes what it reads to its subscribers through a feed.Broker,
@@ -50,37 +51,34 @@ var feedSchemaStatements = []string{
 	`CREATE CONSTRAINT change_event_seq IF NOT EXISTS FOR (n:ChangeEvent) REQUIRE n.seq IS UNIQUE`,
 }
 
-// nextSeq draws a commitment write's number once it knows it will write
-// (past the request log) and before it takes any other lock but its id's:
-// the counter's write lock, held to the commit, orders the feed's writers,
-// and every one of them takes it before the locks of the graph (a dense
-// node's relationship locks, some taken only at commit), so they cannot
-// deadlock over it. `SET f.seq = f.seq + 1` takes the node's write lock
-// before it reads the property: concurrent writers cannot draw the same
-// number (and the constraint on seq would refuse one that did). A write
-// refused later rolls its number back with it.
+// The counter. A commitment write's last statement (finishWrites in
+// batch.go) takes the next number for its event: `SET f.seq = f.seq + n`
+// takes the (:ChangeFeed) node's write lock before it reads the property,
+// so concurrent writers cannot draw the same number (and the constraint on
+// seq would refuse one that did), and the lock, held to the commit, makes
+// numbers follow commit order; a write refused or rolled back takes its
+// numbers back with it. Taken as the last lock of the transaction, it is
+// held for one statement and the commit, not for the whole write; writes
+// that wait on it hold their graph locks meanwhile, and a cycle through a
+// lock taken only at commit (a dense node's) is a deadlock Neo4j detects
+// and the driver retries.
 //
-// The same node holds the graph version (cg.Versioned), which the draw
-// advances too; a write that is not in the feed (a put, a batch of Load)
-// advances it alone with advanceVersion, at the same point of its
-// transaction. The version starts at the counter's creation instant in
-// microseconds, as the embedded store's does, so a database cleared and
-// loaded again never repeats a number an instance may have cached.
-const nextSeq = `MERGE (f:ChangeFeed {id: $feed})
-SET f.seq = coalesce(f.seq, 0) + 1, f.version = coalesce(f.version, timestamp() * 1000) + 1
-RETURN f.seq AS seq`
+// The same node holds the graph version (cg.Versioned), which that
+// statement advances by the writes it finishes; a write that is not in
+// the feed (a put) advances it alone in the same statement, and a batch
+// of Load with advanceVersion. The version starts at the counter's
+// creation instant in microseconds, as the embedded store's does, so a
+// database cleared and loaded again never repeats a number an instance
+// may have cached.
 
-// advanceVersion advances the graph version of a write the feed does not
-// carry; see nextSeq.
+// advanceVersion advances the graph version of a batch of Load; see the
+// counter above.
 const advanceVersion = `MERGE (f:ChangeFeed {id: $feed})
 SET f.version = coalesce(f.version, timestamp() * 1000) + 1`
 
 // graphVersion reads the graph version: one node by its unique id. 0 before
 // any write.
 const graphVersion = `OPTIONAL MATCH (f:ChangeFeed {id: $feed}) RETURN coalesce(f.version, 0) AS version`
-
-// appendChange records the write's event under the number it drew.
-const appendChange = `CREATE (:ChangeEvent {seq: $seq, type: $type, commitmentId: $id, version: $version, at: $at, payload: $payload})`
 
 // changesAfter reads the outbox from a cursor. An index-backed range scan
 // on seq, in order, with a limit.
@@ -99,19 +97,6 @@ CALL (from, to) { MATCH (e:ChangeEvent) WHERE e.seq > from AND e.seq <= to DETAC
 SET f.pruned = to
 RETURN to`
 
-// drawSeq takes the feed's next number in tx.
-func drawSeq(ctx context.Context, tx nd.ManagedTransaction) (int64, error) {
-	res, err := tx.Run(ctx, nextSeq, map[string]any{"feed": feedID})
-	if err != nil {
-		return 0, err
-	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return int64(toInt(rec.AsMap()["seq"])), nil
-}
-
 // bumpVersion advances the graph version in tx (advanceVersion).
 func bumpVersion(ctx context.Context, tx nd.ManagedTransaction) error {
 	return run(ctx, tx, advanceVersion, map[string]any{"feed": feedID})
@@ -129,16 +114,6 @@ func (s *Store) GraphVersion(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("neo4j: graph version: %d records", len(recs))
 	}
 	return uint64(toInt(recs[0].AsMap()["version"])), nil
-}
-
-// appendEvent writes c's event, numbered seq, in tx.
-func appendEvent(ctx context.Context, tx nd.ManagedTransaction, seq int64, t cg.ChangeType, c *cg.Commitment, at time.Time) error {
-	payload, err := json.Marshal(c)
-	if err != nil {
-		return fmt.Errorf("neo4j: change event of %q: %w", c.ID, err)
-	}
-	return run(ctx, tx, appendChange, map[string]any{"seq": seq, "type": string(t), "id": c.ID,
-		"version": int64(c.Version), "at": orNilTime(at), "payload": string(payload)})
 }
 
 // ChangesAfter reads up to limit events after the cursor after, oldest

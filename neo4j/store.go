@@ -92,6 +92,15 @@ type Store struct {
 	// trace, when set, is told how long each phase of a write took
 	// (benchmarks: where a write's time goes).
 	trace func(phase string, d time.Duration)
+
+	// The group commit of writes (batch.go): writes waiting to run, and
+	// how many leaders run batches of them. writeBatch is the most
+	// writes a batch holds (1: each write alone), writeLeaders the most
+	// batches at once.
+	batchMu                  sync.Mutex
+	queue                    []*pendingWrite
+	leaders                  int
+	writeBatch, writeLeaders int
 }
 
 // Open creates the driver. It does not contact Neo4j, so an unreachable
@@ -119,7 +128,7 @@ func open(_ context.Context, cfg Config, tune func(*config.Config)) (*Store, err
 		return nil, fmt.Errorf("neo4j: open %q: %w", redact(cfg.URI), err)
 	}
 	return &Store{driver: d, db: cfg.Database, batchSize: defaultBatchSize, feedRetention: cfg.FeedRetention,
-		wake: make(chan struct{}, 1)}, nil
+		wake: make(chan struct{}, 1), writeBatch: defaultWriteBatch, writeLeaders: defaultWriteLeaders}, nil
 }
 
 // redact drops credentials a URI may carry before it goes into a message.

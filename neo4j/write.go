@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -168,9 +167,13 @@ type writeOp struct {
 	change cg.ChangeType
 }
 
-// runWrite runs one write as one transaction: lock, read the state, return
-// the logged outcome of a request id seen before (or refuse one used for
-// another write), else let body check and write, and log the outcome.
+// runWrite runs one write: lock, read the state, return the logged
+// outcome of a request id seen before (or refuse one used for another
+// write), else let body check and write; then the write's last statement
+// (finishWrites) logs its outcome under the request id and appends its
+// change event. A commitment write runs in a transaction with the
+// commitment writes that were waiting beside it (batch.go: group commit),
+// a put in one of its own; the outcome is the same either way.
 //
 // A uniqueness constraint that fails means a concurrent write committed
 // first (the same version, the same new id, the same request id): the
@@ -191,114 +194,72 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 		return nil, err
 	}
 	token := rand.Text()
-	work := func(tx nd.ManagedTransaction) (*T, error) {
+	step := func(tx nd.ManagedTransaction) (stepResult, error) {
 		// Errors from the driver go back unwrapped, so that it can tell
 		// which ones are worth a retry.
 		t := time.Now()
 		if w.lock {
 			if err := run(ctx, tx, lockID, map[string]any{"id": w.target}); err != nil {
-				return nil, err
+				return stepResult{}, err
 			}
 			t = s.traced("lock", t)
 		}
 		st, err := readState(ctx, tx, w.requestID, w.state)
 		if err != nil {
-			return nil, err
+			return stepResult{}, err
 		}
 		t = s.traced("state", t)
 		if st.request != nil {
 			if st.request.op != w.op || st.request.target != w.target {
-				return nil, cg.RequestReused(w.requestID)
+				return stepResult{}, cg.RequestReused(w.requestID)
 			}
-			var out T
-			if err := json.Unmarshal([]byte(st.request.result), &out); err != nil {
-				return nil, fmt.Errorf("neo4j: logged outcome of request %q: %w", w.requestID, err)
+			out := new(T)
+			if err := json.Unmarshal([]byte(st.request.result), out); err != nil {
+				return stepResult{}, fmt.Errorf("neo4j: logged outcome of request %q: %w", w.requestID, err)
 			}
 			// The driver runs a transaction again when it lost the answer
 			// to a commit that may have happened: finding this call's own
 			// token means the write is this call's, not an earlier one's.
-			if st.request.token != token {
-				cg.MarkReplayed(ctx)
-			}
-			return &out, nil
+			return stepResult{out: out, logged: true, replayed: st.request.token != token}, nil
 		}
-		// The feed's number advances the graph version too; a write the
-		// feed does not carry advances it alone, at the same point.
-		var seq int64
-		if w.change != "" && !s.noOutbox {
-			if seq, err = drawSeq(ctx, tx); err != nil {
-				return nil, err
-			}
-		} else if err := bumpVersion(ctx, tx); err != nil {
-			return nil, err
-		}
-		t = s.traced("counter", t)
 		out, err := body(tx, st)
 		if err != nil {
-			return nil, err
+			return stepResult{}, err
 		}
-		t = s.traced("body", t)
-		if c, ok := any(out).(*cg.Commitment); ok && seq != 0 {
-			if err := appendEvent(ctx, tx, seq, w.change, c, m.At); err != nil {
-				return nil, err
+		s.traced("body", t)
+		r := stepResult{out: out}
+		if c, ok := any(out).(*cg.Commitment); ok && w.change != "" && !s.noOutbox {
+			payload, err := json.Marshal(c)
+			if err != nil {
+				return stepResult{}, fmt.Errorf("neo4j: change event of %q: %w", c.ID, err)
 			}
-			t = s.traced("event", t)
+			r.event = map[string]any{"type": string(w.change), "id": c.ID, "version": int64(c.Version),
+				"at": orNilTime(m.At), "payload": string(payload)}
 		}
 		if w.requestID != "" {
 			result, err := json.Marshal(out)
 			if err != nil {
-				return nil, fmt.Errorf("neo4j: log request %q: %w", w.requestID, err)
+				return stepResult{}, fmt.Errorf("neo4j: log request %q: %w", w.requestID, err)
 			}
-			if err := run(ctx, tx, logRequest, map[string]any{"id": w.requestID, "op": w.op, "target": w.target,
-				"result": string(result), "token": token, "at": orNilTime(m.At), "by": orNilString(m.By)}); err != nil {
-				return nil, err
-			}
-			s.traced("request log", t)
+			r.request = map[string]any{"id": w.requestID, "op": w.op, "target": w.target,
+				"result": string(result), "token": token, "at": orNilTime(m.At), "by": orNilString(m.By)}
 		}
-		return out, nil
+		return r, nil
 	}
-	if s.repeatInTransaction {
-		once := work
-		work = func(tx nd.ManagedTransaction) (*T, error) {
-			if _, err := once(tx); err != nil {
-				return nil, err
-			}
-			return once(tx)
-		}
+	p := &pendingWrite{ctx: ctx, what: strings.ToLower(w.op) + " " + w.target, target: w.target, requestID: w.requestID,
+		batchable: w.change != "", step: step, done: make(chan struct{})}
+	s.submit(p)
+	if p.err != nil {
+		return nil, p.err
 	}
-
-	sess := s.session(ctx, nd.AccessModeWrite)
-	defer sess.Close(context.Background())
-	what := strings.ToLower(w.op)
-	for attempt := 1; ; attempt++ {
-		start := time.Now()
-		res, err := retryAcquisition(ctx, func() (*T, error) { return nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...) })
-		if err == nil && s.replayAfterCommit {
-			// As the driver would after losing the commit's answer.
-			res, err = nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...)
-		}
-		if err == nil {
-			s.traced("transaction", start)
-			cg.ReportToken(ctx, encodeToken(sess.LastBookmarks()))
-			if w.change != "" {
-				s.wakeTail()
-			}
-			return res, nil
-		}
-		var coded *cg.Error
-		if errors.As(err, &coded) {
-			return nil, coded
-		}
-		var ne *nd.Neo4jError
-		if errors.As(err, &ne) && ne.Code == constraintFailed {
-			if attempt < 3 {
-				continue
-			}
-			return nil, &cg.Error{Code: cg.CodeConflict, Field: "id",
-				Message: fmt.Sprintf("%q is being written concurrently: read it again and retry", w.target), Err: err}
-		}
-		return nil, classify(what+" "+w.target, err)
+	if p.res.replayed {
+		cg.MarkReplayed(ctx)
 	}
+	cg.ReportToken(ctx, p.token)
+	if w.change != "" {
+		s.wakeTail()
+	}
+	return p.res.out.(*T), nil
 }
 
 // traced reports the phase that began at start to s.trace, if set, and

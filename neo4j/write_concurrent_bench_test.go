@@ -30,6 +30,9 @@ const concurrentWriters = 16
 //     citing one source);
 //   - record: RecordCommitment of new commitments with request ids.
 //
+// change and record run with each write alone (batch=1) and with the
+// group commit (batch.go).
+//
 // Besides writes/s it reports where a write's time goes (ms per write of
 // each phase of runWrite, summed over the writers, so they add up to
 // about 16 × the wall time per write) and the share of SHOW TRANSACTIONS
@@ -94,9 +97,35 @@ WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.b
 			}
 		}},
 	}
+	var runs []struct {
+		name  string
+		batch int
+		setup func(b *testing.B, s *Store) writeFunc
+	}
 	for _, tc := range cases {
+		batches := []int{0}
+		if !strings.HasPrefix(tc.name, "floor") {
+			// Each write alone, and the group commit (batch.go).
+			batches = []int{1, defaultWriteBatch}
+		}
+		for _, n := range batches {
+			name := tc.name
+			if n > 0 {
+				name += fmt.Sprintf("/batch=%d", n)
+			}
+			runs = append(runs, struct {
+				name  string
+				batch int
+				setup func(b *testing.B, s *Store) writeFunc
+			}{name, n, tc.setup})
+		}
+	}
+	for _, tc := range runs {
 		b.Run(tc.name, func(b *testing.B) {
 			s := openEmpty(b)
+			if tc.batch > 0 {
+				s.writeBatch = tc.batch
+			}
 			load(b, s, dataset())
 			ctx := b.Context()
 			write := tc.setup(b, s)
@@ -123,9 +152,11 @@ WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.b
 
 			var mu sync.Mutex
 			phases := map[string]time.Duration{}
+			counts := map[string]int{}
 			s.trace = func(phase string, d time.Duration) {
 				mu.Lock()
 				phases[phase] += d
+				counts[phase]++
 				mu.Unlock()
 			}
 			sampled := sampleLocks(ctx, s)
@@ -136,7 +167,12 @@ WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.b
 			s.trace = nil
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
 			for phase, d := range phases {
-				b.ReportMetric(float64(d.Milliseconds())/float64(b.N), strings.ReplaceAll(phase, " ", "-")+"-ms/write")
+				if phase != "commit" {
+					b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), strings.ReplaceAll(phase, " ", "-")+"-ms/write")
+				}
+			}
+			if n := counts["commit"]; n > 0 {
+				b.ReportMetric(float64(b.N)/float64(n), "writes/commit")
 			}
 			if samples > 0 {
 				b.ReportMetric(float64(blocked)/float64(samples), "blocked-txs/sample")

@@ -1,0 +1,329 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Group commit. Every commitment write draws a number from the change
+// feed's one counter node, whose write lock it holds to its commit
+// (feed.go), so commitment writes commit one at a time however many
+// writers there are; and a commit costs this Neo4j more than the write's
+// own statements. So the writes that wait run together: a write joins a
+// queue, and up to maxInFlight leaders at a time each take the writes
+// queued (up to maxBatch) and run them one after the other in one
+// transaction, ending with one finishWrites statement for all of them
+// (their events, numbered in order, and their request log entries) and
+// one commit. A lone write is a batch of one, as before.
+//
+// A write of a batch reads what the writes before it in the batch wrote
+// (one transaction), so a batch decides as the same writes one after the
+// other would: two changes based on one version give the second a
+// CONFLICT, two records of one id an IDTaken. Only the request log
+// entries wait for the batch's end, so two writes with one request id
+// never share a batch. A write refused by the domain (a cg.Error) has
+// written nothing when it is refused (every body plans first, then
+// writes), so its batch goes on without it. Any other failure rolls the
+// batch back, and its writes then run again each alone, with the retries
+// of a lone write; a failure of the commit itself (its outcome unknown)
+// is every write's STORE_UNAVAILABLE, as a lone write's would be. Puts
+// run alone: their bodies read the version history they write.
+
+// Defaults of the batcher (Store.writeBatch, Store.writeLeaders).
+const (
+	defaultWriteBatch   = 64
+	defaultWriteLeaders = 2
+)
+
+// pendingWrite is one write waiting for, or run by, a batch.
+type pendingWrite struct {
+	ctx context.Context
+	// what names the write in errors.
+	what      string
+	target    string
+	requestID string
+	batchable bool
+	// step runs the write's statements in tx (runWrite).
+	step func(tx nd.ManagedTransaction) (stepResult, error)
+
+	// Set by the batch that ran it, before done closes: the outcome or
+	// the error, and the consistency token of the commit.
+	res   stepResult
+	err   error
+	token string
+	done  chan struct{}
+}
+
+// stepResult is what a write's step did.
+type stepResult struct {
+	out any
+	// logged: the outcome is the one its request id logged; it wrote
+	// nothing. replayed: an earlier call's, not this one's.
+	logged, replayed bool
+	// event and request are its change event and request log entry
+	// (finishWrites' rows), nil for none.
+	event, request map[string]any
+}
+
+// finishWrites is the last statement of a write transaction: it advances
+// the graph version by the writes it holds, hands out the feed's next
+// numbers to their events in order, and logs their request ids. Taking
+// the counter's lock last holds it for this statement and the commit only.
+const finishWrites = `MERGE (f:ChangeFeed {id: $feed})
+SET f.seq = coalesce(f.seq, 0) + size($events), f.version = coalesce(f.version, timestamp() * 1000) + $writes
+WITH f.seq - size($events) AS before
+CALL (before) {
+  UNWIND range(0, size($events) - 1) AS i
+  WITH $events[i] AS e, before + 1 + i AS seq
+  CREATE (:ChangeEvent {seq: seq, type: e.type, commitmentId: e.id, version: e.version, at: e.at, payload: e.payload})
+}
+CALL () {
+  UNWIND $requests AS q
+  CREATE (:WriteRequest {id: q.id, op: q.op, target: q.target, result: q.result, at: q.at, by: q.by, token: q.token})
+}
+RETURN before`
+
+// submit queues p and returns when a batch has run it.
+func (s *Store) submit(p *pendingWrite) {
+	s.batchMu.Lock()
+	s.queue = append(s.queue, p)
+	lead := s.leaders < max(s.writeLeaders, 1)
+	if lead {
+		s.leaders++
+	}
+	s.batchMu.Unlock()
+	if lead {
+		s.lead()
+	}
+	<-p.done
+}
+
+// lead runs one batch of the queue, then hands the lead on to a new
+// goroutine if writes are still queued, so that no caller waits for other
+// callers' batches.
+func (s *Store) lead() {
+	s.batchMu.Lock()
+	batch := s.takeBatch()
+	if len(batch) == 0 {
+		s.leaders--
+		s.batchMu.Unlock()
+		return
+	}
+	s.batchMu.Unlock()
+	s.runBatch(batch)
+	s.batchMu.Lock()
+	more := len(s.queue) > 0
+	if !more {
+		s.leaders--
+	}
+	s.batchMu.Unlock()
+	if more {
+		go s.lead()
+	}
+}
+
+// takeBatch takes the next batch off the queue (batchMu held): the first
+// write alone if it is a put, else up to writeBatch commitment writes in
+// queue order, leaving for a later batch any whose request id one of
+// them has.
+func (s *Store) takeBatch() []*pendingWrite {
+	if len(s.queue) == 0 {
+		return nil
+	}
+	limit := max(s.writeBatch, 1)
+	if first := s.queue[0]; !first.batchable || limit == 1 {
+		s.queue = s.queue[1:]
+		return []*pendingWrite{first}
+	}
+	var batch, rest []*pendingWrite
+	ids := map[string]bool{}
+	for _, p := range s.queue {
+		if len(batch) < limit && p.batchable && (p.requestID == "" || !ids[p.requestID]) {
+			batch = append(batch, p)
+			if p.requestID != "" {
+				ids[p.requestID] = true
+			}
+			continue
+		}
+		rest = append(rest, p)
+	}
+	s.queue = rest
+	return batch
+}
+
+// runBatch runs the writes of batch and closes their done channels.
+func (s *Store) runBatch(batch []*pendingWrite) {
+	var live []*pendingWrite
+	for _, p := range batch {
+		// A caller gone while its write waited: it is not run.
+		if err := p.ctx.Err(); err != nil {
+			p.err = classify(p.what, err)
+			close(p.done)
+			continue
+		}
+		live = append(live, p)
+	}
+	switch len(live) {
+	case 0:
+		return
+	case 1:
+		s.runAlone(live[0])
+		return
+	}
+	ctx, cancel := batchContext(live)
+	defer cancel()
+	token, rolledBack, err := s.execBatch(ctx, live)
+	if err == nil {
+		for _, p := range live {
+			p.token = token
+			close(p.done)
+		}
+		return
+	}
+	var ne *nd.Neo4jError
+	if rolledBack || errors.As(err, &ne) {
+		// Nothing committed: each write again, alone.
+		for _, p := range live {
+			p.res, p.err = stepResult{}, nil
+			s.runAlone(p)
+		}
+		return
+	}
+	for _, p := range live {
+		p.res, p.err = stepResult{}, classify(p.what, err)
+		close(p.done)
+	}
+}
+
+// runAlone runs p in a transaction of its own, with the retries of a
+// write after a uniqueness constraint failed (runWrite), and closes done.
+func (s *Store) runAlone(p *pendingWrite) {
+	defer close(p.done)
+	for attempt := 1; ; attempt++ {
+		token, _, err := s.execBatch(p.ctx, []*pendingWrite{p})
+		if err == nil {
+			p.token = token
+			return
+		}
+		p.res = stepResult{}
+		var coded *cg.Error
+		if errors.As(err, &coded) {
+			p.err = coded
+			return
+		}
+		var ne *nd.Neo4jError
+		if errors.As(err, &ne) && ne.Code == constraintFailed {
+			if attempt < 3 {
+				continue
+			}
+			p.err = &cg.Error{Code: cg.CodeConflict, Field: "id",
+				Message: fmt.Sprintf("%q is being written concurrently: read it again and retry", p.target), Err: err}
+			return
+		}
+		p.err = classify(p.what, err)
+		return
+	}
+}
+
+// execBatch runs batch as one transaction and returns the commit's
+// consistency token. In a batch of more than one, a write's domain error
+// is its own (p.err) and the others go on; in a batch of one it is the
+// transaction's error. rolledBack says the error came from the
+// transaction's statements, so that nothing committed.
+func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite) (token string, rolledBack bool, err error) {
+	work := func(tx nd.ManagedTransaction) (struct{}, error) {
+		rolledBack = false
+		var events, requests []any
+		writes := 0
+		for _, p := range batch {
+			p.res, p.err = stepResult{}, nil
+			r, err := p.step(tx)
+			if err != nil {
+				var coded *cg.Error
+				if len(batch) > 1 && errors.As(err, &coded) {
+					p.err = coded
+					continue
+				}
+				rolledBack = true
+				return struct{}{}, err
+			}
+			p.res = r
+			if r.logged {
+				continue
+			}
+			writes++
+			if r.event != nil {
+				events = append(events, r.event)
+			}
+			if r.request != nil {
+				requests = append(requests, r.request)
+			}
+		}
+		if writes == 0 {
+			return struct{}{}, nil
+		}
+		t := time.Now()
+		if events == nil {
+			events = []any{}
+		}
+		if requests == nil {
+			requests = []any{}
+		}
+		if err := run(ctx, tx, finishWrites, map[string]any{"feed": feedID, "events": events, "requests": requests,
+			"writes": int64(writes)}); err != nil {
+			rolledBack = true
+			return struct{}{}, err
+		}
+		s.traced("finish", t)
+		return struct{}{}, nil
+	}
+	if s.repeatInTransaction {
+		once := work
+		work = func(tx nd.ManagedTransaction) (struct{}, error) {
+			if _, err := once(tx); err != nil {
+				return struct{}{}, err
+			}
+			return once(tx)
+		}
+	}
+	sess := s.session(ctx, nd.AccessModeWrite)
+	defer sess.Close(context.Background())
+	start := time.Now()
+	_, err = retryAcquisition(ctx, func() (struct{}, error) { return nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...) })
+	if err == nil && s.replayAfterCommit {
+		// As the driver would after losing the commit's answer.
+		_, err = nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...)
+	}
+	if err != nil {
+		return "", rolledBack, err
+	}
+	if s.trace != nil {
+		d := time.Since(start)
+		s.trace("commit", d)
+		for range batch {
+			s.trace("transaction", d)
+		}
+	}
+	return encodeToken(sess.LastBookmarks()), false, nil
+}
+
+// batchContext is the context of a batch's transaction: it ends at the
+// latest of its writes' deadlines, and not with any one caller.
+func batchContext(batch []*pendingWrite) (context.Context, context.CancelFunc) {
+	var latest time.Time
+	for _, p := range batch {
+		d, ok := p.ctx.Deadline()
+		if !ok {
+			return context.WithCancel(context.Background())
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return context.WithDeadline(context.Background(), latest)
+}

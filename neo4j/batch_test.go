@@ -1,0 +1,226 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/storetest"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// batchStore is a store loaded with the fixture and commitments bt-a and
+// bt-b (FRA → UKR), and commits counts its commits.
+func batchStore(t *testing.T) (s *Store, commits func() int) {
+	t.Helper()
+	s = openEmpty(t)
+	ds := storetest.Fixture()
+	for _, id := range []string{"bt-a", "bt-b"} {
+		ds.Commitments = append(ds.Commitments, &cg.Commitment{ID: id, Kind: cg.OffersTroops, ActorID: "FRA", TargetID: "UKR",
+			Status: cg.StatusOffered, Date: cg.MustDate("2025-08-20"), Version: 1,
+			Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "France is ready to deploy troops"}}})
+	}
+	load(t, s, ds)
+	var mu sync.Mutex
+	n := 0
+	s.trace = func(phase string, _ time.Duration) {
+		if phase == "commit" {
+			mu.Lock()
+			n++
+			mu.Unlock()
+		}
+	}
+	return s, func() int { mu.Lock(); defer mu.Unlock(); return n }
+}
+
+// inOneBatch runs the calls concurrently with the batcher held, waits
+// until all of them are queued, and then lets one leader run the queue,
+// so that they go into one batch (but for request ids they share).
+func inOneBatch(t *testing.T, s *Store, calls ...func() error) []error {
+	t.Helper()
+	s.batchMu.Lock()
+	s.leaders = s.writeLeaders // every leader's place taken: the calls queue
+	s.batchMu.Unlock()
+	errs := make([]error, len(calls))
+	var wg sync.WaitGroup
+	for i, call := range calls {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = call() }()
+	}
+	for queued := 0; queued < len(calls); {
+		s.batchMu.Lock()
+		queued = len(s.queue)
+		s.batchMu.Unlock()
+		if queued < len(calls) {
+			time.Sleep(time.Millisecond) // polling the condition, not waiting a set time
+		}
+	}
+	s.batchMu.Lock()
+	s.leaders = 1 // this call's
+	s.batchMu.Unlock()
+	s.lead()
+	wg.Wait()
+	// The last leader leaves after its writes' callers have their answers.
+	for idle := false; !idle; {
+		s.batchMu.Lock()
+		idle = s.leaders == 0 && len(s.queue) == 0
+		s.batchMu.Unlock()
+		if !idle {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	return errs
+}
+
+func code(err error) cg.Code {
+	var coded *cg.Error
+	if errors.As(err, &coded) {
+		return coded.Code
+	}
+	if err != nil {
+		return "other: " + cg.Code(err.Error())
+	}
+	return ""
+}
+
+// TestGroupCommit runs writes that decide on each other in one batch: each
+// is decided as if the writes before it had committed alone, the refused
+// ones write nothing, one commit holds the rest, the feed numbers their
+// events in order without a gap, and the graph version advances by the
+// writes made.
+func TestGroupCommit(t *testing.T) {
+	ctx := context.Background()
+	s, commits := batchStore(t)
+	v0, err := s.GraphVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head0, err := s.feedHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := func(req string) cg.WriteMeta { return cg.WriteMeta{By: "test", At: at, RequestID: req} }
+	change := func(id, req string) func() error {
+		return func() error {
+			_, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: id, BaseVersion: 1, Status: cg.StatusPledged, Evidence: ev}, meta(req))
+			return err
+		}
+	}
+	record := func(id, req string) func() error {
+		return func() error {
+			_, err := s.RecordCommitment(ctx, &cg.Commitment{ID: id, Kind: cg.OffersAirSupport, ActorID: "ITA", TargetID: "UKR",
+				Status: cg.StatusOffered, Date: cg.MustDate("2025-09-01"), Evidence: ev}, meta(req))
+			return err
+		}
+	}
+	calls := []struct {
+		name string
+		call func() error
+		want cg.Code
+	}{
+		{"change bt-a from version 1", change("bt-a", "r-1"), ""},
+		{"change bt-a from version 1 again", change("bt-a", "r-2"), cg.CodeConflict},
+		{"record bt-new", record("bt-new", "r-3"), ""},
+		{"record bt-new again", record("bt-new", "r-4"), cg.CodeConflict},
+		{"change of an unknown commitment", change("bt-none", "r-5"), cg.CodeNotFound},
+		{"request r-3 for another write", record("bt-other", "r-3"), cg.CodeConflict},
+		{"retract bt-b", func() error {
+			_, err := s.RetractCommitment(ctx, "bt-b", 1, meta(""))
+			return err
+		}, ""},
+	}
+	fs := make([]func() error, len(calls))
+	for i, c := range calls {
+		fs[i] = c.call
+	}
+	errs := inOneBatch(t, s, fs...)
+	for i, c := range calls {
+		if got := code(errs[i]); got != c.want {
+			t.Errorf("%s: error %v (%q), want %q", c.name, errs[i], got, c.want)
+		}
+	}
+	if n := commits(); n != 1 {
+		t.Errorf("%d commits, want 1 (the request id r-3's second write is refused alone, without a commit)", n)
+	}
+	if h := history(t, s, "bt-a"); len(h) != 2 || h[1].Status != cg.StatusPledged {
+		t.Errorf("bt-a's history: %d versions, want 2 ending pledged", len(h))
+	}
+	if _, err := s.CommitmentHistory(ctx, "bt-other"); err == nil {
+		if h := history(t, s, "bt-other"); len(h) != 0 {
+			t.Errorf("bt-other was recorded: %d versions", len(h))
+		}
+	}
+	evs, err := s.ChangesAfter(ctx, head0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i, e := range evs {
+		if e.Cursor != head0+int64(i)+1 {
+			t.Errorf("event %d has cursor %d, want %d", i, e.Cursor, head0+int64(i)+1)
+		}
+		got = append(got, fmt.Sprintf("%s %s", e.Type, e.Commitment.ID))
+	}
+	want := []string{string(cg.ChangeStatusChanged) + " bt-a", string(cg.ChangeRecorded) + " bt-new", string(cg.ChangeRetracted) + " bt-b"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("events %v, want %v", got, want)
+	}
+	if v, err := s.GraphVersion(ctx); err != nil || v != v0+3 {
+		t.Errorf("graph version %d (%v), want %d + 3 writes", v, err, v0)
+	}
+	// The same requests again answer from the log, without writing.
+	again := inOneBatch(t, s, change("bt-a", "r-1"), record("bt-new", "r-3"))
+	if again[0] != nil || again[1] != nil {
+		t.Errorf("the requests again: %v", again)
+	}
+	if v, err := s.GraphVersion(ctx); err != nil || v != v0+3 {
+		t.Errorf("graph version after the replays %d (%v), want %d", v, err, v0+3)
+	}
+}
+
+// TestGroupCommitFallsBack fails a batch in one of its writes' statements:
+// nothing of the batch commits, the other writes run again alone and
+// succeed, and only the failing one reports its error.
+func TestGroupCommitFallsBack(t *testing.T) {
+	ctx := context.Background()
+	s, commits := batchStore(t)
+	ok := func(id string) *pendingWrite {
+		return &pendingWrite{ctx: ctx, what: "test " + id, target: id, batchable: true, done: make(chan struct{}),
+			step: func(tx nd.ManagedTransaction) (stepResult, error) {
+				return stepResult{out: id}, run(ctx, tx, `CREATE (:BatchProbe {id: $id})`, map[string]any{"id": id})
+			}}
+	}
+	failing := ok("bad")
+	failing.step = func(tx nd.ManagedTransaction) (stepResult, error) {
+		if err := run(ctx, tx, `CREATE (:BatchProbe {id: 'bad'})`, nil); err != nil {
+			return stepResult{}, err
+		}
+		return stepResult{}, errors.New("a statement failed")
+	}
+	batch := []*pendingWrite{ok("p-1"), failing, ok("p-2")}
+	s.runBatch(batch)
+	for _, p := range batch {
+		<-p.done
+	}
+	if batch[0].err != nil || batch[2].err != nil || batch[1].err == nil {
+		t.Errorf("errors %v, %v, %v; want only the middle one", batch[0].err, batch[1].err, batch[2].err)
+	}
+	recs, err := s.read(ctx, "probe", `MATCH (p:BatchProbe) RETURN p.id AS id ORDER BY id`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, toString(r.AsMap()["id"]))
+	}
+	if fmt.Sprint(ids) != "[p-1 p-2]" {
+		t.Errorf("probes %v, want [p-1 p-2]: the failed batch committed nothing, its others each alone", ids)
+	}
+	if n := commits(); n != 2 {
+		t.Errorf("%d commits, want 2 (one per write run again alone)", n)
+	}
+}
