@@ -72,8 +72,8 @@ type stepResult struct {
 
 // finishWrites is the last statement of a write transaction: it advances
 // the graph version by the writes it holds, hands out the feed's next
-// numbers to their events in order, and logs their request ids. Taking
-// the counter's lock last holds it for this statement and the commit only.
+// numbers to their events in order, and logs their request ids. The
+// counter's lock is the transaction's already (takeCounter).
 const finishWrites = `MERGE (f:ChangeFeed {id: $feed})
 SET f.seq = coalesce(f.seq, 0) + size($events), f.version = coalesce(f.version, timestamp() * 1000) + $writes
 WITH f.seq - size($events) AS before
