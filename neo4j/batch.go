@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -99,7 +100,7 @@ RETURN before`
 // is probabilistic). What made them fail the write is the driver's retry
 // budget (maxTransactionRetryTime, counted from the first attempt): a
 // batch that waited for the counter had spent it, so execBatch runs the
-// batch again itself (maxDeadlockRetries). createCounter makes the node
+// batch again itself (deadlockRetry). createCounter makes the node
 // the first time.
 const (
 	takeCounter   = `MATCH (f:ChangeFeed {id: $feed}) SET f.seq = coalesce(f.seq, 0) RETURN count(f) AS n`
@@ -123,14 +124,89 @@ func lockCounter(ctx context.Context, tx nd.ManagedTransaction) error {
 	return run(ctx, tx, createCounter, map[string]any{"feed": feedID})
 }
 
-// maxDeadlockRetries bounds the runs of one batch that end in a deadlock
-// after the driver's own retries (execBatch).
-const maxDeadlockRetries = 5
+// deadlockRetry is execBatch's retry of a transaction Neo4j ended with
+// DeadlockDetected after the driver's own retries: the driver's shape
+// (its retry.State and Throttler), a delay that doubles with ±20% jitter,
+// so that writers refused together do not come back together, until the
+// time is spent. Its time is the caller's deadline, less a try's
+// minimum, and writeRetryTime from the first attempt for a caller with
+// no deadline; not the driver's maxTransactionRetryTime, which a batch
+// that waited for the counter has often spent before its first attempt
+// failed. A deadlock rolled the transaction back, so running it again is
+// safe.
+type deadlockRetry struct {
+	until    time.Time
+	throttle time.Duration
+	attempts int
+}
 
-// isDeadlock reports whether e is Neo4j's deadlock verdict.
-func isDeadlock(e error) bool {
-	ne, ok := e.(*nd.Neo4jError)
-	return ok && ne.Code == "Neo.TransientError.Transaction.DeadlockDetected"
+const (
+	// deadlockBackoff is the first delay's mean, half the driver's
+	// doubled, as the driver's Throttler starts at half its first delay.
+	deadlockBackoff = 50 * time.Millisecond
+	// writeRetryTime bounds the retries of a caller with no deadline:
+	// the driver's default MaxTransactionRetryTime.
+	writeRetryTime = 30 * time.Second
+	// minTryTime is the least time worth starting one more try with.
+	minTryTime = 500 * time.Millisecond
+)
+
+func newDeadlockRetry(ctx context.Context, start time.Time) *deadlockRetry {
+	until := start.Add(writeRetryTime)
+	if d, ok := ctx.Deadline(); ok {
+		until = d.Add(-minTryTime)
+	}
+	return &deadlockRetry{until: until, throttle: deadlockBackoff, attempts: 1}
+}
+
+// wait sleeps before the next try and reports whether to make it: not
+// when the try would start after r.until, nor when ctx ends first.
+func (r *deadlockRetry) wait(ctx context.Context) bool {
+	const jitter = 0.2
+	j := float64(r.throttle) * jitter
+	r.throttle = 2*r.throttle - time.Duration(j) + time.Duration(2*j*rand.Float64())
+	if time.Now().Add(r.throttle).After(r.until) {
+		return false
+	}
+	t := time.NewTimer(r.throttle)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		r.attempts++
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// deadlocked is the error of a write Neo4j refused as deadlocked on every
+// try: STORE_UNAVAILABLE, since nothing of it was written and the same
+// write (with its request id) can be sent again.
+func deadlocked(attempts int, err error) error {
+	return &cg.Error{Code: cg.CodeStoreUnavailable,
+		Message: fmt.Sprintf("the graph store refused the write as deadlocked with concurrent writes, %d tries in a row; nothing was written, send it again", attempts),
+		Err:     err}
+}
+
+// lastDeadlocked reports whether err ended in Neo4j's deadlock verdict:
+// its last try's error, not an earlier one of the driver's retries (after
+// which, say, a lost commit leaves the outcome unknown). The server
+// answered the verdict, so that try's transaction was rolled back.
+func lastDeadlocked(err error) bool {
+	for err != nil {
+		switch e := err.(type) {
+		case *nd.Neo4jError:
+			return e.Code == "Neo.TransientError.Transaction.DeadlockDetected"
+		case *nd.TransactionExecutionLimit:
+			if len(e.Errors) == 0 {
+				return false
+			}
+			err = e.Errors[len(e.Errors)-1]
+		default:
+			err = errors.Unwrap(err)
+		}
+	}
+	return false
 }
 
 // submit queues p and returns when a batch has run it.
@@ -345,18 +421,15 @@ func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite) (token str
 	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
 	start := time.Now()
-	for attempt := 1; ; attempt++ {
+	retry := newDeadlockRetry(ctx, start)
+	for {
 		_, err = retryAcquisition(ctx, func() (struct{}, error) { return nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...) })
-		if err == nil || attempt == maxDeadlockRetries || !anyCause(err, isDeadlock) {
+		if err == nil || !lastDeadlocked(err) || !retry.wait(ctx) {
 			break
 		}
-		// A deadlock rolled the transaction back, so running it again is
-		// safe; the driver's own retries stop maxTransactionRetryTime
-		// after the first attempt began, which a batch that waited for
-		// the counter has often spent.
-		if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Second {
-			break
-		}
+	}
+	if err != nil && ctx.Err() == nil && lastDeadlocked(err) {
+		err = deadlocked(retry.attempts, err)
 	}
 	if err == nil && s.replayAfterCommit {
 		// As the driver would after losing the commit's answer.
