@@ -57,9 +57,12 @@ var feedSchemaStatements = []string{
 // so concurrent writers cannot draw the same number (and the constraint on
 // seq would refuse one that did), and the lock, held to the commit, makes
 // numbers follow commit order; a write refused or rolled back takes its
-// numbers back with it. The lock itself is taken by the transaction's
-// first statement (takeCounter in batch.go), so that a write waiting for
-// it holds no other lock.
+// numbers back with it. Taken as the last lock of the transaction, it is
+// held for one statement and the commit, not for the whole write; writes
+// that wait on it hold their graph locks meanwhile, and the
+// DeadlockDetected Neo4j then reports now and then (mostly false
+// positives on the counter node itself) rolls a batch back, and the batch
+// runs again (deadlockRetry in batch.go).
 //
 // The same node holds the graph version (cg.Versioned), which that
 // statement advances by the writes it finishes; a write that is not in
