@@ -112,8 +112,10 @@ type deadlockRetry struct {
 }
 
 const (
-	// deadlockBackoff is the first delay's mean, half the driver's
-	// doubled, as the driver's Throttler starts at half its first delay.
+	// deadlockBackoff is where the delays start, the first being about
+	// twice it (the driver starts at 1 s, a first delay of about 2 s,
+	// which is many batches' time here: the counter is held for one
+	// statement and a commit).
 	deadlockBackoff = 50 * time.Millisecond
 	// writeRetryTime bounds the retries of a caller with no deadline:
 	// the driver's default MaxTransactionRetryTime.
