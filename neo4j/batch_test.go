@@ -37,29 +37,34 @@ func batchStore(t *testing.T) (s *Store, commits func() int) {
 	return s, func() int { mu.Lock(); defer mu.Unlock(); return n }
 }
 
-// inOneBatch runs the calls concurrently with the batcher held, waits
-// until all of them are queued, and then lets one leader run the queue,
-// so that they go into one batch (but for request ids they share).
-func inOneBatch(t *testing.T, s *Store, calls ...func() error) []error {
+// inOneBatch runs the calls concurrently with the batcher held, each
+// once the one before is queued, and then lets one leader run the queue,
+// so that they go into one batch in their order (but for request ids they
+// share); order is the queue's, by target.
+func inOneBatch(t *testing.T, s *Store, calls ...func() error) (errs []error, order []string) {
 	t.Helper()
 	s.batchMu.Lock()
 	s.leaders = s.writeLeaders // every leader's place taken: the calls queue
 	s.batchMu.Unlock()
-	errs := make([]error, len(calls))
+	errs = make([]error, len(calls))
 	var wg sync.WaitGroup
+	// One at a time, so that the queue holds them in the calls' order.
 	for i, call := range calls {
 		wg.Add(1)
 		go func() { defer wg.Done(); errs[i] = call() }()
-	}
-	for queued := 0; queued < len(calls); {
-		s.batchMu.Lock()
-		queued = len(s.queue)
-		s.batchMu.Unlock()
-		if queued < len(calls) {
-			time.Sleep(time.Millisecond) // polling the condition, not waiting a set time
+		for queued := 0; queued <= i; {
+			s.batchMu.Lock()
+			queued = len(s.queue)
+			s.batchMu.Unlock()
+			if queued <= i {
+				time.Sleep(time.Millisecond) // polling the condition, not waiting a set time
+			}
 		}
 	}
 	s.batchMu.Lock()
+	for _, p := range s.queue {
+		order = append(order, p.target)
+	}
 	s.leaders = 1 // this call's
 	s.batchMu.Unlock()
 	s.lead()
@@ -73,7 +78,7 @@ func inOneBatch(t *testing.T, s *Store, calls ...func() error) []error {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	return errs
+	return errs, order
 }
 
 func code(err error) cg.Code {
@@ -129,7 +134,9 @@ func TestGroupCommit(t *testing.T) {
 		{"change of an unknown commitment", change("bt-none", "r-5"), cg.CodeNotFound},
 		{"request r-3 for another write", record("bt-other", "r-3"), cg.CodeConflict},
 		{"retract bt-b", func() error {
-			_, err := s.RetractCommitment(ctx, "bt-b", 1, meta(""))
+			m := meta("")
+			m.Reason = "withdrawn"
+			_, err := s.RetractCommitment(ctx, "bt-b", 1, m)
 			return err
 		}, ""},
 	}
@@ -137,7 +144,7 @@ func TestGroupCommit(t *testing.T) {
 	for i, c := range calls {
 		fs[i] = c.call
 	}
-	errs := inOneBatch(t, s, fs...)
+	errs, order := inOneBatch(t, s, fs...)
 	for i, c := range calls {
 		if got := code(errs[i]); got != c.want {
 			t.Errorf("%s: error %v (%q), want %q", c.name, errs[i], got, c.want)
@@ -165,7 +172,15 @@ func TestGroupCommit(t *testing.T) {
 		}
 		got = append(got, fmt.Sprintf("%s %s", e.Type, e.Commitment.ID))
 	}
-	want := []string{string(cg.ChangeStatusChanged) + " bt-a", string(cg.ChangeRecorded) + " bt-new", string(cg.ChangeRetracted) + " bt-b"}
+	// In the batch's order, which is the queue's.
+	written := map[string]string{"bt-a": string(cg.ChangeStatusChanged), "bt-new": string(cg.ChangeRecorded), "bt-b": string(cg.ChangeRetracted)}
+	var want []string
+	for _, id := range order {
+		if typ, ok := written[id]; ok {
+			want = append(want, typ+" "+id)
+			delete(written, id) // the first write of an id is the one made
+		}
+	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("events %v, want %v", got, want)
 	}
@@ -173,7 +188,7 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("graph version %d (%v), want %d + 3 writes", v, err, v0)
 	}
 	// The same requests again answer from the log, without writing.
-	again := inOneBatch(t, s, change("bt-a", "r-1"), record("bt-new", "r-3"))
+	again, _ := inOneBatch(t, s, change("bt-a", "r-1"), record("bt-new", "r-3"))
 	if again[0] != nil || again[1] != nil {
 		t.Errorf("the requests again: %v", again)
 	}
