@@ -318,7 +318,8 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 		entities = append(entities, c.StatedByID)
 	}
 	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true, change: cg.ChangeRecorded,
-		state: stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
+		entities: []string{c.ActorID, c.TargetID},
+		state:    stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
 		v, err := cg.PlanRecord(c, st.domain(), m)
 		if err != nil {
@@ -332,7 +333,7 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 // (cg.NextVersion), refusing with CONFLICT a change based on any version
 // but the current one, or of a retracted commitment.
 func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
-	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID, change: cg.ChangeStatusChanged,
+	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID, change: cg.ChangeStatusChanged, commitment: ch.ID,
 		state: stateQuery{sources: sourceIDs(ch.Evidence), current: ch.ID}}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
 		next, err := cg.PlanChange(ch, st.domain(), m)
@@ -347,7 +348,8 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m 
 // relationship and evidence leave the live graph; its history keeps every
 // version, and reads as of earlier moments still see it.
 func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
-	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}, change: cg.ChangeRetracted}
+	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}, change: cg.ChangeRetracted,
+		commitment: id}
 	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
 		next, err := cg.PlanRetract(id, baseVersion, st.domain(), m)
 		if err != nil {

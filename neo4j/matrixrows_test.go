@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -253,6 +255,74 @@ func TestMaintainedMatrixEqualsAggregation(t *testing.T) {
 					t.Fatalf("RetractCommitment(%s): %v", id, err)
 				}
 			}
+		}},
+		{"concurrent writes, batched", func(t *testing.T) {
+			// 16 writers record, change and retract commitments of actors
+			// that overlap between writers, so that the group commit puts
+			// several actors' count updates in one transaction, in any
+			// order.
+			var mu sync.Mutex
+			commits, writes, deadlocks := 0, 0, 0
+			s.trace = func(phase string, _ time.Duration) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch phase {
+				case "commit":
+					commits++
+				case "transaction":
+					writes++
+				case "deadlock":
+					deadlocks++
+				}
+			}
+			defer func() { s.trace = nil }()
+			var wg sync.WaitGroup
+			var calls atomic.Int64
+			errs := make(chan error, 16)
+			for w := range 16 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					var ids []string
+					for k := range 4 {
+						c := *ds.Commitments[(w*7+k*13)%len(ds.Commitments)]
+						c.ID, c.Version = fmt.Sprintf("mx-cc-%d-%d", w, k), 0
+						calls.Add(1)
+						if _, err := s.RecordCommitment(ctx, &c, meta); err != nil {
+							errs <- fmt.Errorf("RecordCommitment(%s): %w", c.ID, err)
+							return
+						}
+						ids = append(ids, c.ID)
+						st := firmer(c.Kind)
+						if st == c.Status {
+							st = cg.StatusWithdrawn
+						}
+						if k%2 == 1 && st != c.Status {
+							calls.Add(1)
+							if _, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: c.ID, BaseVersion: 1, Status: st,
+								Evidence: c.Evidence[:1]}, meta); err != nil {
+								errs <- fmt.Errorf("ChangeCommitment(%s): %w", c.ID, err)
+								return
+							}
+						}
+					}
+					calls.Add(1)
+					if _, err := s.RetractCommitment(ctx, ids[0], 1, meta); err != nil {
+						errs <- fmt.Errorf("RetractCommitment(%s): %w", ids[0], err)
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if int64(writes) != calls.Load() || commits >= writes {
+				t.Fatalf("%d writes in %d commits; want %d writes, several a commit", writes, commits, calls.Load())
+			}
+			t.Logf("%d writes in %d commits, %d batches run again after a deadlock", writes, commits, deadlocks)
 		}},
 		{"reload after writes", func(t *testing.T) {
 			s.atomicRows = 10

@@ -165,6 +165,12 @@ type writeOp struct {
 	// change, when set, is the event the write appends to the change
 	// feed (its body returns a *cg.Commitment).
 	change cg.ChangeType
+	// entities are the entities whose nodes the write locks (a record's
+	// actor and target); commitment, the commitment whose actor and
+	// target it locks (a change's or retraction's). A batch locks them
+	// all first, in id order (batchLocks).
+	entities   []string
+	commitment string
 }
 
 // runWrite runs one write: lock, read the state, return the logged
@@ -247,7 +253,7 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 		return r, nil
 	}
 	p := &pendingWrite{ctx: ctx, what: strings.ToLower(w.op) + " " + w.target, target: w.target, requestID: w.requestID,
-		batchable: w.change != "", step: step, done: make(chan struct{})}
+		batchable: w.change != "", entities: w.entities, commitment: w.commitment, step: step, done: make(chan struct{})}
 	s.submit(p)
 	if p.err != nil {
 		return nil, p.err

@@ -167,10 +167,11 @@ WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.b
 			s.trace = nil
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
 			for phase, d := range phases {
-				if phase != "commit" {
+				if phase != "commit" && phase != "deadlock" {
 					b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), strings.ReplaceAll(phase, " ", "-")+"-ms/write")
 				}
 			}
+			b.ReportMetric(float64(counts["deadlock"]), "deadlock-retries")
 			if n := counts["commit"]; n > 0 {
 				b.ReportMetric(float64(b.N)/float64(n), "writes/commit")
 			}
