@@ -287,6 +287,7 @@ func TestMaintainedMatrixEqualsAggregation(t *testing.T) {
 					for k := range 4 {
 						c := *ds.Commitments[(w*7+k*13)%len(ds.Commitments)]
 						c.ID, c.Version = fmt.Sprintf("mx-cc-%d-%d", w, k), 0
+						c.Evidence = []cg.Evidence{{SourceID: "mx-src", Quote: "new"}}
 						calls.Add(1)
 						if _, err := s.RecordCommitment(ctx, &c, meta); err != nil {
 							errs <- fmt.Errorf("RecordCommitment(%s): %w", c.ID, err)
@@ -300,7 +301,7 @@ func TestMaintainedMatrixEqualsAggregation(t *testing.T) {
 						if k%2 == 1 && st != c.Status {
 							calls.Add(1)
 							if _, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: c.ID, BaseVersion: 1, Status: st,
-								Evidence: c.Evidence[:1]}, meta); err != nil {
+								Evidence: []cg.Evidence{{SourceID: "mx-src", Quote: "more"}}}, meta); err != nil {
 								errs <- fmt.Errorf("ChangeCommitment(%s): %w", c.ID, err)
 								return
 							}
