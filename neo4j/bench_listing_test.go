@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -20,6 +21,7 @@ import (
 func BenchmarkListings100k(b *testing.B) {
 	ctx := context.Background()
 	s, ds := openSkewed100k(b)
+	addFewSource(b, s, ds)
 	actor, target := topEnds(ds)
 	page := cg.Page{First: 20}
 	for _, bc := range []struct {
@@ -32,6 +34,7 @@ func BenchmarkListings100k(b *testing.B) {
 		{"actor", cg.CommitmentFilter{ActorIDs: []string{actor}}, page},
 		{"target", cg.CommitmentFilter{TargetIDs: []string{target}}, page},
 		{"source", cg.CommitmentFilter{SourceIDs: []string{"src-1"}}, page},
+		{"source/few", cg.CommitmentFilter{SourceIDs: []string{fewSource}}, page},
 		{"date", cg.CommitmentFilter{From: cg.Date{Year: 2025, Month: 3}, To: cg.Date{Year: 2025, Month: 3}}, page},
 		{"none/date-desc", cg.CommitmentFilter{}, cg.Page{First: 20, Order: cg.OrderDateDesc}},
 	} {
@@ -136,4 +139,50 @@ func openSkewed100k(b *testing.B) (*Store, *cg.Dataset) {
 		b.Fatal(err)
 	}
 	return s, ds
+}
+
+// fewSource is a source that few commitments cite, beside the synthetic
+// graph's five (each in the evidence of a third of them): fewCited
+// commitments copied from the graph's first ones, one citing it twice and
+// one beside src-1.
+const (
+	fewSource = "src-few"
+	fewCited  = 12
+)
+
+// addFewSource loads fewSource and its commitments into s when it does not
+// hold them (a load adds and leaves the rest of the graph alone).
+func addFewSource(tb testing.TB, s *Store, ds *cg.Dataset) {
+	tb.Helper()
+	ctx := context.Background()
+	if got, err := s.Sources(ctx, []string{fewSource}); err != nil {
+		tb.Fatal(err)
+	} else if len(got) == 1 {
+		return
+	}
+	entities := map[string]*cg.Entity{}
+	for _, e := range ds.Entities {
+		entities[e.ID] = e
+	}
+	add := &cg.Dataset{Sources: []*cg.Source{ds.Sources[1], {ID: fewSource, File: "few.txt"}}}
+	seen := map[string]bool{}
+	for i, c := range ds.Commitments[:fewCited] {
+		cc := *c
+		cc.ID = fmt.Sprintf("cfew%03d", i)
+		cc.Evidence = []cg.Evidence{{SourceID: fewSource, Quote: "a quote from the few", Line: 1}}
+		switch i {
+		case 0:
+			cc.Evidence = append(cc.Evidence, cg.Evidence{SourceID: fewSource, Quote: "a second quote from the few", Line: 2})
+		case 1:
+			cc.Evidence = append(cc.Evidence, cg.Evidence{SourceID: "src-1", Quote: "a quote beside the few", Line: 3})
+		}
+		add.Commitments = append(add.Commitments, &cc)
+		for _, id := range []string{c.ActorID, c.TargetID, c.StatedByID} {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				add.Entities = append(add.Entities, entities[id])
+			}
+		}
+	}
+	load(tb, s, add)
 }

@@ -67,6 +67,8 @@ var schemaStatements = func() []string {
 		`CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE`,
 		`CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE`,
 		`CREATE INDEX evidence_fact IF NOT EXISTS FOR (n:Evidence) ON (n.factId)`,
+		// A listing under sources cited by few starts from their evidence (listing.go).
+		`CREATE INDEX evidence_source IF NOT EXISTS FOR (n:Evidence) ON (n.sourceId)`,
 		// asOf reads and "what changed" select versions by when known.
 		`CREATE INDEX commitment_version_known IF NOT EXISTS FOR (v:CommitmentVersion) ON (v.knownFrom)`,
 		// The maintained matrix's order (matrixrows.go).

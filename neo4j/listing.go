@@ -18,11 +18,14 @@ import (
 // the type's date index, and the unknown ones ("" sorts last in both
 // directions), in the order of its id constraint's index. The total is
 // read from the count store when only kinds filter, otherwise summed over
-// the branches. A source filter probes a commitment's evidence (the
-// Evidence.factId index) as the branch reads in index order, so a page
-// stops after enough matches; its total probes every commitment of the
-// types (see docs/benchmarks.md: seeking each of the sources' fact ids in
-// every type's id index was slower for a source of many facts).
+// the branches. A source filter either starts from the sources' evidence
+// (the evidence_source index) and seeks each fact id in every type's id
+// index, or probes each commitment's evidence (the Evidence.factId index)
+// as the branches read in index order, so that a page stops after enough
+// matches but its total probes every commitment of the types. The first
+// costs the sources' evidence times the types, the second the
+// commitments: Commitments picks the cheaper (sourceEvidenceCost; see
+// docs/benchmarks.md for the figures at 100k).
 
 // Filter fragments of the per-type branches, beside commitments.go's.
 const (
@@ -52,6 +55,9 @@ type liveFilter struct {
 	// anchored: an end selects the commitments before any index order
 	// could, so a branch sorts what it gives.
 	anchored bool
+	// evidence: the sources' evidence selects the commitments
+	// (fromEvidence).
+	evidence bool
 }
 
 func newLiveFilter(f cg.CommitmentFilter) liveFilter {
@@ -87,6 +93,36 @@ func newLiveFilter(f cg.CommitmentFilter) liveFilter {
 	return l
 }
 
+// fromEvidence is l starting from the sources' evidence: one branch
+// that seeks each of their fact ids in the id index of every type l
+// allows, instead of the per-commitment probe of commitmentBySource.
+func (l liveFilter) fromEvidence() liveFilter {
+	l.conds = slices.DeleteFunc(slices.Clone(l.conds), func(c string) bool { return c == commitmentBySource })
+	l.evidence, l.anchored, l.onlyKinds = true, true, false
+	return l
+}
+
+// match is a branch's MATCH of the type alternation k, binding a, r and
+// t. From the evidence, each fact id (once, however many of the sources'
+// evidence cite it) is sought in each type's id index: the id is unique
+// per type only, and over an alternation of types Neo4j plans no index
+// seek.
+func (l liveFilter) match(k string) string {
+	if !l.evidence {
+		return fmt.Sprintf("MATCH "+l.pattern, k)
+	}
+	var seeks []string
+	for _, t := range l.types {
+		seeks = append(seeks, fmt.Sprintf("MATCH (a)-[r:%s {id: fid}]->(t) RETURN a, r, t", t))
+	}
+	return `MATCH (ev:Evidence) WHERE ev.sourceId IN $sources
+    WITH DISTINCT ev.factId AS fid
+    CALL (fid) {
+      ` + strings.Join(seeks, "\n      UNION ALL\n      ") + `
+    }
+    WITH a, r, t`
+}
+
 // union joins one branch per type, each built by branch from the type;
 // anchored, one branch over the types' alternation, which expands each
 // anchor once.
@@ -109,7 +145,7 @@ func (l liveFilter) total() string {
 		if l.onlyKinds {
 			return []string{fmt.Sprintf("MATCH ()-[r:%s]->() RETURN count(r) AS n", k)}
 		}
-		return []string{fmt.Sprintf("MATCH "+l.pattern+"\n    %s\n    RETURN count(r) AS n", k, where(l.conds))}
+		return []string{fmt.Sprintf("%s\n    %s\n    RETURN count(r) AS n", l.match(k), where(l.conds))}
 	})
 	return `CALL () {
   CALL () {
@@ -189,8 +225,8 @@ func (l liveFilter) page(order cg.CommitmentOrder, after *cg.CursorKey, dated bo
 	branches := l.union(func(k string) []string {
 		var out []string
 		for _, p := range parts {
-			out = append(out, fmt.Sprintf("MATCH "+l.pattern+"\n    %s\n    WITH a, r, t ORDER BY %s LIMIT $limit\n    RETURN a, r, t",
-				k, where(slices.Concat(l.conds, p.conds)), p.order))
+			out = append(out, fmt.Sprintf("%s\n    %s\n    WITH a, r, t ORDER BY %s LIMIT $limit\n    RETURN a, r, t",
+				l.match(k), where(slices.Concat(l.conds, p.conds)), p.order))
 		}
 		return out
 	})

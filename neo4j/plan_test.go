@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,8 +97,9 @@ func TestPlansUseTheFilters(t *testing.T) {
 		{"kind and actor", cg.CommitmentFilter{Kinds: []cg.EdgeKind{kind}, ActorIDs: []string{"e00001"}}, true, true},
 		{"actor", cg.CommitmentFilter{ActorIDs: []string{"e00001"}}, true, true},
 		{"target", cg.CommitmentFilter{TargetIDs: []string{"e00002"}}, true, true},
-		// A source's total probes each commitment's evidence by its id
-		// (listing.go says why), so it scans the types.
+		// In the probe form (a source cited by many; the other form is
+		// TestSourceListingPlanSeeksEvidence's) a source's total probes
+		// each commitment's evidence by its id, so it scans the types.
 		{"source", cg.CommitmentFilter{SourceIDs: []string{"src-1"}}, false, false},
 		{"kind and source", cg.CommitmentFilter{Kinds: []cg.EdgeKind{kind}, SourceIDs: []string{"src-1"}}, false, false},
 		{"dates", cg.CommitmentFilter{From: cg.Date{Year: 2025, Month: 3}, To: cg.Date{Year: 2025, Month: 3}}, false, true},
@@ -150,6 +153,166 @@ func TestPlansUseTheFilters(t *testing.T) {
 	}
 }
 
+// A listing under a source that few commitments cite starts from the
+// sources' evidence: the page and the total seek the evidence_source
+// index, then each fact id in every allowed type's id index, and scan no
+// type, label or everything. The probe form, which a source cited by many
+// keeps, scans the types, and the check says so. Both forms give the
+// dataset's commitments, each once however many of the sources' evidence
+// cite it, in the same pages, with the total their number.
+func TestSourceListingFromEvidence(t *testing.T) {
+	s := openEmpty(t)
+	ds := storetest.Synthetic(2000, 40, 3)
+	load(t, s, ds)
+	addFewSource(t, s, ds)
+	ctx := context.Background()
+	t.Run("answers", func(t *testing.T) { sourceFormsAgree(t, s, ds) })
+	for _, tc := range []struct {
+		f    cg.CommitmentFilter
+		want bool
+	}{
+		{cg.CommitmentFilter{SourceIDs: []string{fewSource}}, true},
+		{cg.CommitmentFilter{SourceIDs: []string{fewSource, "src-1"}}, false},
+		{cg.CommitmentFilter{SourceIDs: []string{"src-1"}}, false},
+		{cg.CommitmentFilter{SourceIDs: []string{fewSource}, ActorIDs: []string{"e00001"}}, false},
+	} {
+		if got, err := s.startFromEvidence(ctx, tc.f); err != nil || got != tc.want {
+			t.Errorf("startFromEvidence(%v, actors %v) = %v, %v; want %v", tc.f.SourceIDs, tc.f.ActorIDs, got, err, tc.want)
+		}
+	}
+	// seeks says what in ops departs from the evidence form: a scan, no
+	// seek of the sources' evidence, or not two seeks (page and total) of
+	// each type's id index.
+	seeks := func(ops []string, types []cg.EdgeKind) string {
+		evidence, byID := false, map[string]int{}
+		for _, op := range ops {
+			name, details, _ := strings.Cut(op, ": ")
+			switch {
+			case strings.Contains(name, "Scan"):
+				return "it scans (" + op + ")"
+			case strings.HasPrefix(name, "NodeIndexSeek") && strings.Contains(details, "Evidence(sourceId)"):
+				evidence = true
+			case strings.Contains(name, "Relationship") && strings.Contains(name, "IndexSeek"):
+				for _, k := range types {
+					if strings.Contains(details, ":"+string(k)+"(id)") {
+						byID[string(k)]++
+					}
+				}
+			}
+		}
+		if !evidence {
+			return "no seek of the sources' evidence"
+		}
+		for _, k := range types {
+			if byID[string(k)] != 2 {
+				return fmt.Sprintf("%d seeks of %s by id, want 2 (page and total)", byID[string(k)], k)
+			}
+		}
+		return ""
+	}
+	for _, f := range []cg.CommitmentFilter{
+		{SourceIDs: []string{fewSource}},
+		{SourceIDs: []string{fewSource}, Kinds: []cg.EdgeKind{cg.OffersTroops, cg.Supports}},
+		{SourceIDs: []string{fewSource}, Statuses: []cg.Status{cg.StatusOffered}, From: cg.Date{Year: 2025}},
+	} {
+		types := newLiveFilter(f).types
+		for _, p := range []cg.Page{{First: 20}, {First: 20, Order: cg.OrderDateDesc}, {First: 20, Order: cg.OrderID},
+			{First: 5, After: cg.EncodeCursor(&cg.Commitment{ID: "c000100", Date: cg.Date{Year: 2025, Month: 6}}, cg.OrderDateAsc)}} {
+			t.Run(fmt.Sprintf("plan: kinds %v statuses %v order %q after %q", f.Kinds, f.Statuses, p.Order, p.After), func(t *testing.T) {
+				cypher, params, err := commitmentsQuery(f, p, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ops := explain(t, s, cypher, params)
+				if why := seeks(ops, types); why != "" {
+					t.Errorf("the listing from the evidence does not seek: %s:\n%s", why, strings.Join(ops, "\n"))
+				}
+				cypher, params, err = commitmentsQuery(f, p, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ops := explain(t, s, cypher, params); seeks(ops, types) == "" {
+					t.Errorf("the probe form passes the check:\n%s", strings.Join(ops, "\n"))
+				}
+			})
+		}
+	}
+}
+
+// sourceFormsAgree walks the listing under sources in both forms and
+// checks each against the dataset: the pages joined are the commitments
+// with evidence from a source (fewSource's were added to ds by
+// addFewSource: one cites it twice, one beside src-1), each once, the same
+// in both forms, and every page's total is their number.
+func sourceFormsAgree(t *testing.T, s *Store, ds *cg.Dataset) {
+	ctx := context.Background()
+	var few []*cg.Commitment
+	for i, c := range ds.Commitments[:fewCited] {
+		cc := *c
+		cc.ID = fmt.Sprintf("cfew%03d", i)
+		cc.Evidence = []cg.Evidence{{SourceID: fewSource}}
+		if i == 1 {
+			cc.Evidence = append(cc.Evidence, cg.Evidence{SourceID: "src-1"})
+		}
+		few = append(few, &cc)
+	}
+	all := slices.Concat(ds.Commitments, few)
+	for _, f := range []cg.CommitmentFilter{
+		{SourceIDs: []string{fewSource}},
+		{SourceIDs: []string{fewSource, "src-1"}},
+		{SourceIDs: []string{"src-1", "src-2"}, Kinds: []cg.EdgeKind{cg.OffersTroops}},
+		{SourceIDs: []string{fewSource}, Kinds: []cg.EdgeKind{cg.OffersTroops, cg.Supports}},
+		{SourceIDs: []string{fewSource, "nope"}, Statuses: []cg.Status{cg.StatusOffered, cg.StatusStated}},
+	} {
+		want := map[string]bool{}
+		for _, c := range all {
+			cited := slices.ContainsFunc(c.Evidence, func(e cg.Evidence) bool { return slices.Contains(f.SourceIDs, e.SourceID) })
+			if cited && (len(f.Kinds) == 0 || slices.Contains(f.Kinds, c.Kind)) &&
+				(len(f.Statuses) == 0 || slices.Contains(f.Statuses, c.Status)) {
+				want[c.ID] = true
+			}
+		}
+		if len(want) == 0 {
+			t.Fatalf("filter %v selects nothing in the dataset", f)
+		}
+		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID} {
+			for _, first := range []int{0, 3, 50} {
+				if first == 3 && len(want) > 30 {
+					continue
+				}
+				var walked [2][]string
+				for i, fromEvidence := range []bool{false, true} {
+					after := ""
+					for {
+						p, err := s.commitments(ctx, f, cg.Page{First: first, After: after, Order: o}, fromEvidence)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if p.TotalCount != len(want) {
+							t.Errorf("%v %v first %d from evidence %v: total %d, want %d", f.SourceIDs, o, first, fromEvidence, p.TotalCount, len(want))
+						}
+						for _, c := range p.Commitments {
+							walked[i] = append(walked[i], c.ID)
+						}
+						if !p.HasNextPage {
+							break
+						}
+						after = cg.EncodeCursor(p.Commitments[len(p.Commitments)-1], o)
+					}
+					got := slices.Sorted(slices.Values(walked[i]))
+					if !slices.Equal(got, slices.Compact(slices.Clone(got))) || !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
+						t.Errorf("%v %v %v first %d from evidence %v: %d commitments (%d distinct), want the dataset's %d",
+							f.SourceIDs, f.Kinds, o, first, fromEvidence, len(got), len(slices.Compact(slices.Clone(got))), len(want))
+					}
+				}
+				if !slices.Equal(walked[0], walked[1]) {
+					t.Errorf("%v %v %v first %d: the forms' pages differ", f.SourceIDs, f.Kinds, o, first)
+				}
+			}
+		}
+	}
+}
+
 // With nothing but kinds filtering, counts read the types' status
 // indexes: no type scan, no expansion of every commitment.
 func TestCountsPlanReadsStatusIndexes(t *testing.T) {
@@ -177,7 +340,7 @@ func TestCountsPlanReadsStatusIndexes(t *testing.T) {
 // listing builds a commitment listing's statement for the page.
 func listing(p cg.Page) func(cg.CommitmentFilter) (string, map[string]any) {
 	return func(f cg.CommitmentFilter) (string, map[string]any) {
-		cypher, params, err := commitmentsQuery(f, p)
+		cypher, params, err := commitmentsQuery(f, p, false)
 		if err != nil {
 			panic(err)
 		}
