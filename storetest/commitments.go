@@ -93,6 +93,9 @@ func testCommitments(t *testing.T, s cg.Store) {
 
 	t.Run("Pagination", func(t *testing.T) {
 		srcA := cg.CommitmentFilter{SourceIDs: []string{"src-a"}}
+		// c01 cites src-a twice and src-b once, c14 both once: each is
+		// one commitment of the pages and of the total.
+		srcAB := cg.CommitmentFilter{SourceIDs: []string{"src-a", "src-b"}}
 		for _, tc := range []struct {
 			f    cg.CommitmentFilter
 			o    cg.CommitmentOrder
@@ -104,6 +107,8 @@ func testCommitments(t *testing.T, s cg.Store) {
 			{srcA, cg.OrderDateAsc, c(2, 3, 10, 1, 14, 18, 8, 15, 7)},
 			{srcA, cg.OrderDateDesc, c(15, 8, 1, 14, 18, 3, 10, 2, 7)},
 			{srcA, cg.OrderID, c(1, 2, 3, 7, 8, 10, 14, 15, 18)},
+			{srcAB, cg.OrderDateAsc, c(2, 12, 3, 10, 4, 5, 1, 14, 18, 8, 16, 15, 7, 20)},
+			{srcAB, cg.OrderID, c(1, 2, 3, 4, 5, 7, 8, 10, 12, 14, 15, 16, 18, 20)},
 		} {
 			for _, first := range []int{1, 2, 4, 9, 20, 21, 22} {
 				name := fmt.Sprintf("%s/sources=%v/first=%d", tc.o, tc.f.SourceIDs, first)
