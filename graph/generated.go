@@ -20846,7 +20846,7 @@ func (ec *executionContext) marshalNEvidence2githubᚗcomᚋcoalitiongraphᚋcoa
 }
 
 func (ec *executionContext) marshalNEvidence2ᚕgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []coalitiongraph.Evidence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvidence2githubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidence(ctx, sel, v[i])
@@ -20862,7 +20862,7 @@ func (ec *executionContext) marshalNEvidence2ᚕgithubᚗcomᚋcoalitiongraphᚋ
 }
 
 func (ec *executionContext) marshalNEvidence2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.Evidence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvidence2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐEvidence(ctx, sel, v[i])

@@ -92,6 +92,22 @@ func TestLoader(t *testing.T) {
 			load: []string{"a", "b", "c"}, want: []int{10, 20, 30}, batches: [][]string{{"a", "b", "c"}},
 		},
 		{
+			name: "started keys share the batch of the first loaded",
+			steps: func(ctx context.Context, l *loader[string, int]) {
+				l.Prime("a", 1)
+				l.Start(ctx, "a", "b", "c")
+			},
+			load: []string{"b", "c", "a"}, want: []int{20, 30, 1}, batches: [][]string{{"b", "c"}},
+		},
+		{
+			name: "a started key already announced comes with its group",
+			steps: func(ctx context.Context, l *loader[string, int]) {
+				l.Announce("a", "b")
+				l.Start(ctx, "c", "a")
+			},
+			load: []string{"c", "b"}, want: []int{30, 20}, batches: [][]string{{"c"}, {"a", "b"}},
+		},
+		{
 			name:  "a key the store lacks is the zero value",
 			steps: func(context.Context, *loader[string, int]) {},
 			load:  []string{"z"}, want: []int{0}, batches: [][]string{{"z"}},

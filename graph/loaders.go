@@ -172,6 +172,16 @@ func (l *loader[K, V]) thunk(ctx context.Context, key K) func() (V, error) {
 	}
 }
 
+// Start starts loading keys, batched and grouped as Load would, without
+// waiting for them: a field that knows which keys the fields after it
+// will load, when those run only after it (marshalInOrder), has them
+// fetched in its batch rather than one batch each.
+func (l *loader[K, V]) Start(ctx context.Context, keys ...K) {
+	for _, k := range keys {
+		l.thunk(ctx, k)
+	}
+}
+
 // Load returns the value for key (the zero value when the store has none),
 // batched with the keys other fields load meanwhile.
 func (l *loader[K, V]) Load(ctx context.Context, key K) (V, error) {

@@ -15,7 +15,13 @@ import (
 
 // Source is the resolver for the source field.
 func (r *evidenceResolver) Source(ctx context.Context, obj *cg.Evidence) (*cg.Source, error) {
-	return loadersFor(ctx).source.Load(ctx, obj.SourceID)
+	l := loadersFor(ctx)
+	// Evidence lists are marshalled in order (marshalInOrder): the first
+	// item starts loading its siblings' sources with its own, so that they
+	// share its batch (and the other lists' first items') instead of
+	// waiting for one batch each.
+	l.source.Start(ctx, siblingSources(ctx)...)
+	return l.source.Load(ctx, obj.SourceID)
 }
 
 // AttributedTo is the resolver for the attributedTo field.

@@ -79,6 +79,14 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 			maxCalls: 4, minItems: 15,
 		},
 		{
+			name:  "an entity's evidence from several sources",
+			query: `{ entity(id: "prop-ita-24h") { id evidence { quote source { id file } } } }`,
+			// Entities, then Sources for all six items (four sources):
+			// the items are marshalled one after another, and the first
+			// starts loading the others' sources with its own.
+			maxCalls: 2, minItems: 6,
+		},
+		{
 			name: "every actor's page",
 			query: `{ entities(kinds: [COUNTRY]) { id commitmentsMade { id target { name } } commitmentsReceived { id }
 				offices { role } officeHolders { from { name } } events { to { name } } claims { topic } } }`,
