@@ -453,7 +453,9 @@ func batchContext(batch []*pendingWrite) (context.Context, context.CancelFunc) {
 // that name the same two actors in opposite orders would deadlock (a real
 // one, not Forseti's false positive on the counter). Taken in one order by
 // every batch, only the Source nodes (shared locks, dense) and the counter
-// (last) remain. SET to the same value takes the lock and changes nothing.
+// (last) remain. Then the entities' matrix stripes (matrixrows.go), in
+// stripe order: a stripe is taken by the writes of any of its actors.
+// SET to the same value takes the lock and changes nothing.
 const batchLocks = `CALL () {
   UNWIND $commitments AS cid
   MATCH (v:CommitmentVersion {commitmentId: cid})
@@ -462,7 +464,10 @@ const batchLocks = `CALL () {
 UNWIND found + $entities AS id
 WITH DISTINCT id ORDER BY id
 MATCH (e:Entity {id: id})
-SET e.kind = e.kind`
+SET e.kind = e.kind
+WITH DISTINCT e.matrixStripe AS k ORDER BY k
+MATCH (st:MatrixStripe {n: k})
+SET st.n = st.n`
 
 // lockBatch runs batchLocks for the writes of batch.
 func lockBatch(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {

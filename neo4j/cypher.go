@@ -73,6 +73,7 @@ var schemaStatements = func() []string {
 		`CREATE INDEX commitment_version_known IF NOT EXISTS FOR (v:CommitmentVersion) ON (v.knownFrom)`,
 		// The maintained matrix's order (matrixrows.go).
 		`CREATE INDEX entity_matrix_total IF NOT EXISTS FOR (e:Entity) ON (e.matrixTotal)`,
+		`CREATE CONSTRAINT matrix_stripe_n IF NOT EXISTS FOR (n:MatrixStripe) REQUIRE n.n IS UNIQUE`,
 	}
 	for _, k := range slices.Concat(cg.CommitmentKinds, cg.RelationKinds) {
 		out = append(out, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",

@@ -44,6 +44,24 @@ import (
 // equal the aggregation by construction on every path: an unchanged
 // reload writes no relationship and so sends no change.
 
+// The stripes. Counts of every actor (counts with no actor filter, the
+// matrix's number of rows) would sum every actor's row per request, 2 s at
+// a million commitments and 34,000 actors; one node with the totals would
+// be written by every write. So the rows are summed into matrixStripes
+// (:MatrixStripe {n}) nodes, each actor's into the stripe it was given at
+// its first change (e.matrixStripe, at random): st.cells, the sum of its
+// actors' matrixCells, and st.rows, the number of its actors with
+// commitments. matrixApply changes them in the statement that changes the
+// actors' rows, in stripe order, and batchLocks takes a batch's stripes in
+// stripe order after its entities, so that the stripes add no lock cycle.
+// A read sums matrixStripes lists.
+const matrixStripes = 64
+
+// matrixFormat is f.matrixCounts on a graph whose counts are maintained
+// in this form: a graph marked by an earlier one (true: rows without
+// stripes) is not maintained, and is built again.
+const matrixFormat = 2
+
 // matrixCellIndex is where the count of kind k and status st is kept in
 // an entity's matrixCells; -1 outside the vocabulary.
 func matrixCellIndex(k cg.EdgeKind, st cg.Status) int {
@@ -80,7 +98,8 @@ var matrixIndexParams = func() map[string]any {
 		cells[string(k)], kinds[string(k)] = byStatus, int64(kindIndex(k))
 	}
 	return map[string]any{"mxCell": cells, "mxKind": kinds,
-		"mxCells": int64(len(cg.CommitmentKinds) * len(cg.Statuses)), "mxKinds": int64(len(cg.CommitmentKinds)), "feed": feedID}
+		"mxCells": int64(len(cg.CommitmentKinds) * len(cg.Statuses)), "mxKinds": int64(len(cg.CommitmentKinds)),
+		"mxStripes": int64(matrixStripes), "feed": feedID}
 }()
 
 // withMatrixParams adds matrixApply's parameters to params.
@@ -92,21 +111,32 @@ func withMatrixParams(params map[string]any) map[string]any {
 }
 
 // matrixApply adds the changes in the rows (actor, kind, status, dn, dev)
-// to the actors' counts, as one update per actor. It ends with an
-// update, so it closes a unit subquery (matrixApplyList).
+// to the actors' counts, as one update per actor, then the actors'
+// differences to their stripes (matrixStripes), one update per stripe in
+// stripe order. It ends with an update, so it closes a unit subquery
+// (matrixApplyList).
 const matrixApply = `
     WITH actor, kind, status, dn, dev WHERE status IS NOT NULL
     WITH actor, $mxCell[kind][status] AS i, $mxKind[kind] AS k, sum(dn) AS cn, sum(dev) AS ce
     WHERE cn <> 0 OR ce <> 0
     WITH actor, collect({i: i, k: k, n: cn, ev: ce}) AS ds
     MATCH (e:Entity {id: actor})
-    WITH e,
-         [j IN range(0, $mxCells - 1) | reduce(n = coalesce(e.matrixCells[j], 0), d IN ds | n + CASE WHEN d.i = j THEN d.n ELSE 0 END)] AS cells,
+    WITH e, ds, coalesce(e.matrixTotal, 0) > 0 AS had,
+         coalesce(e.matrixStripe, toInteger(floor(rand() * $mxStripes))) AS stripe,
+         [j IN range(0, $mxCells - 1) | reduce(n = 0, d IN ds | n + CASE WHEN d.i = j THEN d.n ELSE 0 END)] AS diff,
          [j IN range(0, $mxKinds - 1) | reduce(n = coalesce(e.matrixEvidence[j], 0), d IN ds | n + CASE WHEN d.k = j THEN d.ev ELSE 0 END)] AS evidence
-    WITH e, cells, evidence, reduce(n = 0, c IN cells | n + c) AS total
+    WITH e, had, stripe, diff, evidence, [j IN range(0, $mxCells - 1) | coalesce(e.matrixCells[j], 0) + diff[j]] AS cells
+    WITH e, had, stripe, diff, evidence, cells, reduce(n = 0, c IN cells | n + c) AS total
     SET e.matrixTotal = CASE WHEN total = 0 THEN null ELSE total END,
         e.matrixCells = CASE WHEN total = 0 THEN null ELSE cells END,
-        e.matrixEvidence = CASE WHEN total = 0 THEN null ELSE evidence END`
+        e.matrixEvidence = CASE WHEN total = 0 THEN null ELSE evidence END,
+        e.matrixStripe = stripe
+    WITH stripe, collect(diff) AS diffs,
+         sum(CASE WHEN total > 0 THEN 1 ELSE 0 END - CASE WHEN had THEN 1 ELSE 0 END) AS dr
+    ORDER BY stripe
+    MERGE (st:MatrixStripe {n: stripe})
+    SET st.cells = [j IN range(0, $mxCells - 1) | reduce(n = coalesce(st.cells[j], 0), v IN diffs | n + v[j])],
+        st.rows = coalesce(st.rows, 0) + dr`
 
 // matrixApplyList applies the changes in the list mx, nested depth lists
 // deep (1: a list of changes), in a unit subquery that keeps the
@@ -137,14 +167,18 @@ func matrixChange(actor, kind, status, n, ev string) string {
 // no write runs between; it changes no answer, so it does not advance the
 // graph version.
 const (
-	matrixMaintained = `OPTIONAL MATCH (f:ChangeFeed {id: $feed}) RETURN f.matrixCounts IS NOT NULL AS maintained`
+	matrixMaintained = `OPTIONAL MATCH (f:ChangeFeed {id: $feed}) RETURN coalesce(f.matrixCounts = $mxFormat, false) AS maintained`
 
 	matrixClear = `MERGE (f:ChangeFeed {id: $feed})
-SET f.matrixCounts = true
+SET f.matrixCounts = $mxFormat
 WITH f
 CALL () {
   MATCH (e:Entity) WHERE e.matrixTotal IS NOT NULL
   REMOVE e.matrixTotal, e.matrixCells, e.matrixEvidence
+}
+CALL () {
+  MATCH (st:MatrixStripe)
+  DELETE st
 }`
 )
 
@@ -153,7 +187,7 @@ WITH a.id AS actor, type(r) AS kind, r.status AS status, 1 AS dn, coalesce(r.evi
 
 // ensureMatrix builds the counts if the graph lacks them.
 func (s *Store) ensureMatrix(ctx context.Context) error {
-	m, err := s.readOne(ctx, "matrix counts", matrixMaintained, map[string]any{"feed": feedID})
+	m, err := s.readOne(ctx, "matrix counts", matrixMaintained, map[string]any{"feed": feedID, "mxFormat": matrixFormat})
 	if err != nil {
 		return err
 	}
@@ -200,7 +234,7 @@ func (s *Store) buildMatrix(ctx context.Context) error {
 	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
 	_, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (bool, error) {
-		if err := run(ctx, tx, matrixClear, map[string]any{"feed": feedID}); err != nil {
+		if err := run(ctx, tx, matrixClear, map[string]any{"feed": feedID, "mxFormat": matrixFormat}); err != nil {
 			return false, err
 		}
 		return true, run(ctx, tx, matrixBuild, withMatrixParams(map[string]any{}))
@@ -214,13 +248,15 @@ func (s *Store) buildMatrix(ctx context.Context) error {
 // maintainedMatrixPage reads a page of rows from the counts: $limit rows
 // (one more than asked for) at or below $maxTotal, in index order of the
 // total, the ties after the cursor's actor; the number of rows from the
-// index; and whether the counts are maintained.
+// stripes (a count of the total's index reads every actor with
+// commitments, 50,000 at a million); and whether the counts are
+// maintained.
 const maintainedMatrixPage = `OPTIONAL MATCH (f:ChangeFeed {id: $feed})
-WITH f.matrixCounts IS NOT NULL AS maintained
+WITH coalesce(f.matrixCounts = $mxFormat, false) AS maintained
 CALL (maintained) {
   WITH maintained WHERE maintained
-  MATCH (e:Entity) WHERE e.matrixTotal > 0
-  RETURN count(e) AS totalRows
+  MATCH (st:MatrixStripe)
+  RETURN sum(st.rows) AS totalRows
 }
 CALL (maintained) {
   WITH maintained WHERE maintained
@@ -233,7 +269,7 @@ RETURN maintained, totalRows, page`
 
 // maintainedMatrixParams are maintainedMatrixPage's parameters.
 func maintainedMatrixParams(first int, after *cg.MatrixKey) map[string]any {
-	params := map[string]any{"feed": feedID, "maxTotal": int64(math.MaxInt64), "afterActor": nil, "limit": int64(math.MaxInt32)}
+	params := map[string]any{"feed": feedID, "mxFormat": matrixFormat, "maxTotal": int64(math.MaxInt64), "afterActor": nil, "limit": int64(math.MaxInt32)}
 	if after != nil {
 		params["maxTotal"], params["afterActor"] = int64(after.Total), after.ActorID
 	}
