@@ -99,7 +99,7 @@ func handler(s cg.Store, cfg httpapi.Config) http.Handler { return httpapi.NewHa
 // the same answers as the embedded store (httpapi's TestAPIContract).
 func TestAPIContractOnNeo4j(t *testing.T) {
 	s := loadedStore(t, testsupport.Neo4jURI(t))
-	apitest.Run(t, handler(s, httpapi.Defaults()))
+	apitest.Run(t, handler(s, apitest.Config()))
 }
 
 // TestWriteContractOnNeo4j holds Neo4j's writes, through the whole HTTP

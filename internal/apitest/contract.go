@@ -5,7 +5,23 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coalitiongraph/coalitiongraph/httpapi"
 )
+
+// Config is the handler configuration the contract checks run with: the
+// defaults but a request deadline of minutes. The checks hold answers,
+// not latency, and on a busy 2-core machine the first plan of a
+// statement Neo4j has not seen (a per-type UNION of 28 branches) has
+// taken longer than the production 10 s (a CI run at load 14 answered
+// TIMEOUT to "commitments received, newest first"). The deadline itself
+// is held by httpapi's and e2e's timeout tests.
+func Config() httpapi.Config {
+	cfg := httpapi.Defaults()
+	cfg.RequestTimeout = 2 * time.Minute
+	return cfg
+}
 
 // Run checks, through h, the curated dataset's facts, coalitions, the
 // matrix, pagination and the answers to bad input. h must serve a store

@@ -49,7 +49,7 @@ func writableHandler(t *testing.T, s cg.WritableStore, readsNeedKey bool) http.H
 	if err != nil {
 		t.Fatalf("parse the test keys: %v", err)
 	}
-	cfg := httpapi.Defaults()
+	cfg := Config()
 	cfg.APIKeys = keys
 	cfg.ReadsNeedKey = readsNeedKey
 	return httpapi.NewHandler(s, cfg)
