@@ -91,6 +91,12 @@ func commitmentParams(c *cg.Commitment) map[string]any {
 // numbers and stamps the versions of changed facts itself); source finds
 // the dataset's sources.
 func commitmentLoadRow(c *cg.Commitment, source func(id string) *cg.Source) map[string]any {
+	return commitmentLoadRowHashed(c, source, commitmentHash(c))
+}
+
+// commitmentLoadRowHashed is commitmentLoadRow with c's content hash
+// (commitmentHash) already computed.
+func commitmentLoadRowHashed(c *cg.Commitment, source func(id string) *cg.Source, hash string) map[string]any {
 	row := commitmentFacts(c, 7)
 	row["id"], row["actor"], row["target"] = c.ID, c.ActorID, c.TargetID
 	row["evidence"] = evidenceRows(c.Evidence)
@@ -104,7 +110,7 @@ func commitmentLoadRow(c *cg.Commitment, source func(id string) *cg.Source) map[
 	row["v"], row["vEvidence"] = v, row["evidence"]
 	// The hash is of the content alone, so that only an edit of the
 	// fact itself, not of how rows are built, makes a new version.
-	row["hash"] = commitmentHash(c)
+	row["hash"] = hash
 	return row
 }
 

@@ -2,114 +2,159 @@ package neo4j
 
 import (
 	"context"
+	"fmt"
+
+	cg "github.com/coalitiongraph/coalitiongraph"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"golang.org/x/sync/errgroup"
 )
 
-// loadState reads what a batched Load needs to leave unchanged items out
-// of its statements: every item's import hash (edges with their type, as
-// an edge that moved to another type keeps its id and may keep its
-// hash), and every commitment that has versions, with whether its latest
-// is a retraction. One read instead of a write transaction per batch that
+// What a batched Load needs to leave unchanged items out of its
+// statements: every item's import hash, per section and per label or
+// relationship type (an edge that moved to another type keeps its id and
+// may keep its hash), and every commitment's latest version, with whether
+// it is a retraction. Reads instead of a write transaction per batch that
 // matches each row only to find its hash equal: a reload of 100k
 // unchanged commitments spent its 30 s in those 34 transactions.
-var loadState = `CALL () { MATCH (n:Source) RETURN collect([n.id, n.hash]) AS sources }
-CALL () { MATCH (n:Entity) RETURN collect([n.id, n.hash]) AS entities }
-CALL () { MATCH (:Entity)-[r:` + relationTypes + `]->(:Entity) RETURN collect([r.id, r.hash, type(r)]) AS relations }
-CALL () { MATCH (:Entity)-[r:` + commitmentTypes + `]->(:Entity) RETURN collect([r.id, r.hash, type(r)]) AS commitments }
-CALL () { MATCH (n:Claim) RETURN collect([n.id, n.hash]) AS claims }
-CALL () {
-  MATCH (x:CommitmentVersion)
-  WITH x.commitmentId AS cid, max(x.version) AS ver
-  MATCH (v:CommitmentVersion {key: cid + '@' + toString(ver)})
-  RETURN collect([cid, coalesce(v.retracted, false)]) AS versioned
+//
+// They are streamed, one statement per section or type, a few at a time
+// in sessions of their own, and the latest versions are found in Go: the
+// single statement that collected ~1.1M pairs in the server (and the
+// latest of each commitment's versions by an aggregation and 1M key
+// look-ups) did not scale to 1M.
+type stateRead struct {
+	section, edgeType string
+	cypher            string
 }
-RETURN sources, entities, relations, commitments, claims, versioned`
 
-// storedItems is the graph's side of loadState: the key of each item
-// (hash, or hash and type for edges), and the commitments with versions
-// (true if retracted).
+// loadStateReads are the reads, largest first so that the last one to
+// finish is small. Labels and types come from the vocabulary only.
+func loadStateReads() []stateRead {
+	reads := []stateRead{{section: "versions",
+		cypher: `MATCH (x:CommitmentVersion) RETURN x.commitmentId, x.version, coalesce(x.retracted, false)`}}
+	for _, k := range cg.CommitmentKinds {
+		reads = append(reads, stateRead{"commitments", string(k),
+			fmt.Sprintf(`MATCH (:Entity)-[r:%s]->(:Entity) RETURN r.id, r.hash`, k)})
+	}
+	for _, k := range cg.RelationKinds {
+		reads = append(reads, stateRead{"relations", string(k),
+			fmt.Sprintf(`MATCH (:Entity)-[r:%s]->(:Entity) RETURN r.id, r.hash`, k)})
+	}
+	return append(reads,
+		stateRead{section: "entities", cypher: `MATCH (n:Entity) RETURN n.id, n.hash`},
+		stateRead{section: "claims", cypher: `MATCH (n:Claim) RETURN n.id, n.hash`},
+		stateRead{section: "sources", cypher: `MATCH (n:Source) RETURN n.id, n.hash`})
+}
+
+// loadStateReaders is the number of reads under way at once: enough to
+// keep the server's cores and the driver's decoding busy together.
+const loadStateReaders = 3
+
+// loadStateFetch is the number of records the server sends per pull (the
+// driver's default is 1,000: a thousand round trips for 1M).
+const loadStateFetch = 20_000
+
+// storedItems is the graph's side of the reads: the hash of each item by
+// section, type ("" for nodes) and id, and each commitment's latest
+// version.
 type storedItems struct {
-	keys      map[string]string
-	versioned map[string]bool
+	keys     map[string]map[string]map[string]string
+	versions map[string]latestVersion
+}
+
+type latestVersion struct {
+	version   int64
+	retracted bool
 }
 
 func (s *Store) readLoadState(ctx context.Context) (*storedItems, error) {
-	m, err := s.readOne(ctx, "load: read the stored hashes", loadState, nil)
-	if err != nil {
-		return nil, err
+	reads := loadStateReads()
+	keys := make([]map[string]string, len(reads))
+	var versions map[string]latestVersion
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(loadStateReaders)
+	for i, rd := range reads {
+		g.Go(func() error {
+			// A retried transaction starts its maps again.
+			if rd.section == "versions" {
+				return s.streamRead(gctx, rd.cypher, func() { versions = map[string]latestVersion{} }, func(v []any) {
+					id, _ := v[0].(string)
+					ver, ok := v[1].(int64)
+					if !ok {
+						return
+					}
+					r, _ := v[2].(bool)
+					if cur, seen := versions[id]; !seen || ver > cur.version {
+						versions[id] = latestVersion{ver, r}
+					}
+				})
+			}
+			return s.streamRead(gctx, rd.cypher, func() { keys[i] = map[string]string{} }, func(v []any) {
+				id, _ := v[0].(string)
+				h, ok := v[1].(string)
+				if !ok {
+					return // no import hash: written through the API, or before hashes
+				}
+				keys[i][id] = h
+			})
+		})
 	}
-	st := &storedItems{keys: map[string]string{}, versioned: map[string]bool{}}
-	for _, sec := range []string{"sources", "entities", "relations", "commitments", "claims"} {
-		for _, pair := range asList(m[sec]) {
-			p := asList(pair)
-			if p[1] == nil {
-				continue // no import hash: written through the API, or before hashes
-			}
-			k := toString(p[1])
-			if len(p) > 2 {
-				k += " " + toString(p[2])
-			}
-			st.keys[toString(p[0])] = k
+	if err := g.Wait(); err != nil {
+		return nil, classify("load: read the stored hashes", err)
+	}
+	st := &storedItems{keys: map[string]map[string]map[string]string{}, versions: versions}
+	for i, rd := range reads {
+		if rd.section == "versions" {
+			continue
 		}
-	}
-	for _, pair := range asList(m["versioned"]) {
-		p := asList(pair)
-		r, _ := p[1].(bool)
-		st.versioned[toString(p[0])] = r
+		if st.keys[rd.section] == nil {
+			st.keys[rd.section] = map[string]map[string]string{}
+		}
+		st.keys[rd.section][rd.edgeType] = keys[i]
 	}
 	return st, nil
 }
 
-// unchanged reports whether the statement of st would leave row as it is
-// in the graph: same hash (and same type for an edge), and for a
-// commitment, a latest version that is not a retraction (a retracted one
-// is sent, so that the statement counts it kept).
-func (st *storedItems) unchanged(what string, edgeType string, row map[string]any) bool {
-	id, _ := row["id"].(string)
-	h, _ := row["hash"].(string)
-	want := h
-	if edgeType != "" {
-		want += " " + edgeType
-	}
-	if k, ok := st.keys[id]; !ok || k != want {
-		return false
-	}
-	if what == "commitments" {
-		retracted, ok := st.versioned[id]
-		return ok && !retracted
-	}
-	return true
+// streamRead runs a read in a session of its own and hands each record's
+// values to each as they arrive, without holding the answer whole;
+// reset is called before each try of the transaction.
+func (s *Store) streamRead(ctx context.Context, cypher string, reset func(), each func([]any)) error {
+	sess := s.driver.NewSession(ctx, nd.SessionConfig{
+		AccessMode:      nd.AccessModeRead,
+		DatabaseName:    s.db,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+		FetchSize:       loadStateFetch,
+	})
+	defer sess.Close(context.Background())
+	_, err := sess.ExecuteRead(ctx, func(tx nd.ManagedTransaction) (any, error) {
+		reset()
+		res, err := tx.Run(ctx, cypher, nil)
+		if err != nil {
+			return nil, err
+		}
+		for res.Next(ctx) {
+			each(res.Record().Values)
+		}
+		return nil, res.Err()
+	}, txTimeout(ctx)...)
+	return err
 }
 
-// skipUnchanged drops from each step the rows whose items the graph holds
-// unchanged, keeping the steps (possibly empty) so that progress still
-// counts every planned row. Commitments are all kept when a source
-// changed: their unchanged upsert refreshes version 1's knownFrom from
-// the sources' publication dates. It returns the number of rows dropped.
-func (st *storedItems) skipUnchanged(steps []step) int {
-	sourceChanged := false
-	dropped := 0
-	for i := range steps {
-		s := &steps[i]
-		section, edgeType := s.section, s.edgeType
-		if section == "commitments" && sourceChanged {
-			continue
-		}
-		kept, keptEnds := s.rows[:0:0], []any(nil)
-		for j, r := range s.rows {
-			row, _ := r.(map[string]any)
-			if row != nil && st.unchanged(section, edgeType, row) {
-				dropped++
-				continue
-			}
-			if section == "sources" {
-				sourceChanged = true
-			}
-			kept = append(kept, r)
-			if s.ends != nil {
-				keptEnds = append(keptEnds, s.ends[j])
-			}
-		}
-		s.rows, s.ends = kept, keptEnds
+// unchanged reports whether the statement of section would leave the
+// item (id, with content hash h) as it is in the graph: same hash under
+// the same type, and for a commitment, a latest version that is not a
+// retraction (a retracted one is sent, so that the statement counts it
+// kept). A nil st holds nothing.
+func (st *storedItems) unchanged(section, edgeType, id, h string) bool {
+	if st == nil {
+		return false
 	}
-	return dropped
+	if k, ok := st.keys[section][edgeType][id]; !ok || k != h {
+		return false
+	}
+	if section == "commitments" {
+		v, ok := st.versions[id]
+		return ok && !v.retracted
+	}
+	return true
 }
