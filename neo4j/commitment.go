@@ -6,7 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"time"
+	"strconv"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -115,32 +115,119 @@ func commitmentLoadRowHashed(c *cg.Commitment, source func(id string) *cg.Source
 }
 
 // commitmentHash digests what a dataset says of a commitment, and nothing
-// of how it is stored: Load records a new version when it changes.
+// of how it is stored: Load records a new version when it changes. The
+// digest is of the JSON encoding/json gives the content (see
+// appendCommitmentContent), which the stored hashes were made from.
 func commitmentHash(c *cg.Commitment) string {
-	type evidence struct {
-		Source, Quote, AttributedTo string
-		Line                        int
-	}
-	content := struct {
-		Kind, Actor, Target, Status, Date string
-		// omitempty: a fact without it hashes as before the field existed,
-		// so that a reload does not version every fact anew.
-		DateReasoning     string `json:",omitempty"`
-		StatedBy, Summary string
-		Conditions        []string
-		ValidFrom         time.Time
-		Evidence          []evidence
-	}{string(c.Kind), c.ActorID, c.TargetID, string(c.Status), c.Date.String(), c.DateReasoning, c.StatedByID, c.Summary,
-		c.Conditions, c.ValidFrom.UTC(), nil}
-	for _, e := range c.Evidence {
-		content.Evidence = append(content.Evidence, evidence{e.SourceID, e.Quote, e.AttributedTo, e.Line})
-	}
-	b, err := json.Marshal(content)
-	if err != nil {
-		panic(fmt.Sprintf("neo4j: hash a commitment: %v", err)) // strings, ints and a time only
-	}
-	sum := sha256.Sum256(append([]byte("commitment content 1\n"), b...))
+	var buf []byte
+	return commitmentHashBuf(c, &buf)
+}
+
+// commitmentHashBuf is commitmentHash writing the content into *buf,
+// which a caller hashing many reuses.
+func commitmentHashBuf(c *cg.Commitment, buf *[]byte) string {
+	b := append((*buf)[:0], commitmentContentPrefix...)
+	b = appendCommitmentContent(b, c)
+	*buf = b
+	sum := sha256.Sum256(b)
 	return base64.RawStdEncoding.EncodeToString(sum[:16])
+}
+
+const commitmentContentPrefix = "commitment content 1\n"
+
+// appendCommitmentContent appends the JSON that encoding/json.Marshal
+// gives this struct, byte for byte (TestCommitmentHashIsJSONs checks it):
+//
+//	struct {
+//		Kind, Actor, Target, Status, Date string
+//		DateReasoning     string `json:",omitempty"`
+//		StatedBy, Summary string
+//		Conditions        []string
+//		ValidFrom         time.Time // c.ValidFrom.UTC()
+//		Evidence          []struct{ Source, Quote, AttributedTo string; Line int } // nil when none
+//	}
+//
+// written by hand because reflection made hashing a million commitments
+// most of an unchanged reload's Go side. DateReasoning is omitted when
+// empty so that a fact without it hashes as before the field existed.
+func appendCommitmentContent(b []byte, c *cg.Commitment) []byte {
+	b = append(b, `{"Kind":`...)
+	b = appendJSONString(b, string(c.Kind))
+	b = append(b, `,"Actor":`...)
+	b = appendJSONString(b, c.ActorID)
+	b = append(b, `,"Target":`...)
+	b = appendJSONString(b, c.TargetID)
+	b = append(b, `,"Status":`...)
+	b = appendJSONString(b, string(c.Status))
+	b = append(b, `,"Date":`...)
+	b = appendJSONString(b, c.Date.String())
+	if c.DateReasoning != "" {
+		b = append(b, `,"DateReasoning":`...)
+		b = appendJSONString(b, c.DateReasoning)
+	}
+	b = append(b, `,"StatedBy":`...)
+	b = appendJSONString(b, c.StatedByID)
+	b = append(b, `,"Summary":`...)
+	b = appendJSONString(b, c.Summary)
+	b = append(b, `,"Conditions":`...)
+	if c.Conditions == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, cond := range c.Conditions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, cond)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"ValidFrom":`...)
+	t, err := c.ValidFrom.UTC().MarshalJSON()
+	if err != nil {
+		panic(fmt.Sprintf("neo4j: hash a commitment: %v", err)) // as json.Marshal failed on it
+	}
+	b = append(b, t...)
+	b = append(b, `,"Evidence":`...)
+	if len(c.Evidence) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, e := range c.Evidence {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"Source":`...)
+			b = appendJSONString(b, e.SourceID)
+			b = append(b, `,"Quote":`...)
+			b = appendJSONString(b, e.Quote)
+			b = append(b, `,"AttributedTo":`...)
+			b = appendJSONString(b, e.AttributedTo)
+			b = append(b, `,"Line":`...)
+			b = strconv.AppendInt(b, int64(e.Line), 10)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s as encoding/json.Marshal encodes it: as it
+// is between quotes when every byte is printable ASCII that Marshal does
+// not escape, else by Marshal itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil {
+				panic(fmt.Sprintf("neo4j: hash a commitment: %v", err)) // a string always encodes
+			}
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // commitmentProjection reads a commitment a-[r]->t as decodeCommitment

@@ -110,8 +110,8 @@ const atomicRows = 1_000
 // bounded by a batch; a load that stops half-way leaves the batches it
 // committed, and running it again converges on the same graph as one
 // uninterrupted load. Before its batches, a batched load into a graph
-// that has edges reads every item's import hash (streamed, a statement
-// per section and type) and leaves the unchanged items out
+// that has edges reads every item's import hash (a statement per section
+// and type, a few at once) and leaves the unchanged items out
 // (LoadStats.Skipped), so that an unchanged reload sends no batch at all. An edge whose id moved to another kind or other ends is
 // deleted in the transaction of the batch that writes its new version, so
 // a reader never sees it missing or twice. progress, if not nil, is called
@@ -123,45 +123,52 @@ func (s *Store) Load(ctx context.Context, ds *cg.Dataset, progress func(done, to
 	if ds == nil {
 		ds = &cg.Dataset{}
 	}
-	if err := checkLoadable(ds); err != nil {
-		return LoadStats{}, err
-	}
 	limit := atomicRows
 	if s.atomicRows > 0 {
 		limit = s.atomicRows
 	}
 	batched := loadRows(ds) > limit
-	// The commitments' hashes, the Go side of a reload's work, are
-	// computed while the server reads its own.
-	var comHashes []string
-	hashed := make(chan struct{})
+	// The dataset's check, rows and hashes, the Go side of a reload's
+	// work (about 10 s at 1M), go on while the server reads what it
+	// holds; nothing is written before the check passed, and a failed
+	// check stops the reads.
+	var pre *preparedRows
+	var checkErr error
+	prepared := make(chan struct{})
+	readCtx, stopReads := context.WithCancel(ctx)
+	defer stopReads()
 	go func() {
-		defer close(hashed)
-		comHashes = commitmentHashes(ds.Commitments)
+		defer close(prepared)
+		if checkErr = checkLoadable(ds); checkErr != nil {
+			stopReads()
+			return
+		}
+		pre = prepareRows(ds)
 	}()
 	// The goroutine is waited for on every return: it reads ds.
-	defer func() { <-hashed }()
-	if err := s.ensureSchema(ctx); err != nil {
-		return LoadStats{}, err
-	}
+	defer func() { <-prepared }()
 	// An edge can only have moved if the graph has edges: a first load
 	// into an empty graph skips the pruning.
-	prune, err := s.hasEdges(ctx)
-	if err != nil {
-		return LoadStats{}, err
-	}
+	prune, err := s.hasEdges(readCtx)
 	// A batched load leaves out the rows the graph holds unchanged, read
 	// before the batches, rather than sending every batch to compare
 	// hashes in its own transaction; a batch left empty costs no
 	// transaction.
 	var stored *storedItems
-	if batched && prune && !s.sendUnchanged {
-		if stored, err = s.readLoadState(ctx); err != nil {
-			return LoadStats{}, err
-		}
+	if err == nil && batched && prune && !s.sendUnchanged {
+		stored, err = s.readLoadState(readCtx)
 	}
-	<-hashed
-	plan := buildPlan(ds, s.batchSize, stored, comHashes, false)
+	<-prepared
+	if checkErr != nil {
+		return LoadStats{}, checkErr
+	}
+	if err != nil {
+		return LoadStats{}, err
+	}
+	if err := s.ensureSchema(ctx); err != nil {
+		return LoadStats{}, err
+	}
+	plan := buildPlan(ds, s.batchSize, stored, pre, false)
 	sess := s.session(ctx, nd.AccessModeWrite)
 	defer sess.Close(context.Background())
 
@@ -366,10 +373,9 @@ func loadRows(ds *cg.Dataset) int {
 // holds unchanged are left out of their batch's rows (plan.stats.Skipped)
 // and their rows never built: an unchanged reload of 1M commitments then
 // hashes them and builds no row (building them all took 48 s of the
-// 2 min 42 s reload at 1M). comHashes, if not nil, are the commitments'
-// content hashes in dataset order (commitmentHashes); withHashes fills
-// plan.hashes.
-func buildPlan(ds *cg.Dataset, batchSize int, stored *storedItems, comHashes []string, withHashes bool) *loadPlan {
+// 2 min 42 s reload at 1M). pre, if not nil, is prepareRows(ds);
+// withHashes fills plan.hashes.
+func buildPlan(ds *cg.Dataset, batchSize int, stored *storedItems, pre *preparedRows, withHashes bool) *loadPlan {
 	if batchSize < 1 {
 		batchSize = defaultBatchSize
 	}
@@ -404,10 +410,12 @@ func buildPlan(ds *cg.Dataset, batchSize int, stored *storedItems, comHashes []s
 			p.rows += hi - lo
 		}
 	}
-	// keep hashes a built row and says whether to send it.
+	if pre == nil {
+		pre = prepareRows(ds)
+	}
+	// keep says whether to send a hashed row.
 	sourceChanged := false
 	keep := func(sec, edgeType string, row map[string]any) map[string]any {
-		row = hashRow(row)
 		id, h := row["id"].(string), row["hash"].(string)
 		if p.hashes != nil {
 			p.hashes[id] = h
@@ -427,39 +435,40 @@ func buildPlan(ds *cg.Dataset, batchSize int, stored *storedItems, comHashes []s
 		sources[src.ID] = src
 	}
 	section("sources", upsertSources, len(ds.Sources), func(i int) map[string]any {
-		return keep("sources", "", sourceRow(ds.Sources[i]))
+		return keep("sources", "", pre.sources[i])
 	}, nil)
 	p.stats.Sources = len(ds.Sources)
 
-	entities := map[cg.EntityKind][]*cg.Entity{}
-	for _, e := range ds.Entities {
+	entities := map[cg.EntityKind][]int{}
+	for i, e := range ds.Entities {
 		p.stats.Evidence += len(e.Evidence)
-		entities[e.Kind] = append(entities[e.Kind], e)
+		entities[e.Kind] = append(entities[e.Kind], i)
 	}
 	p.stats.Entities = len(ds.Entities)
 	for _, k := range cg.EntityKinds {
 		es := entities[k]
 		section("entities "+k.Label(), upsertEntity[k], len(es), func(i int) map[string]any {
-			return keep("entities", "", entityRow(es[i]))
+			return keep("entities", "", pre.entities[es[i]])
 		}, nil)
 	}
 
-	relations := map[cg.EdgeKind][]*cg.Relation{}
-	for _, r := range ds.Relations {
+	relations := map[cg.EdgeKind][]int{}
+	for i, r := range ds.Relations {
 		p.stats.Evidence += len(r.Evidence)
-		relations[r.Kind] = append(relations[r.Kind], r)
+		relations[r.Kind] = append(relations[r.Kind], i)
 	}
 	p.stats.Relations = len(ds.Relations)
 	for _, k := range cg.RelationKinds {
 		rs := relations[k]
 		section("relations "+string(k), upsertRelation[k], len(rs), func(i int) map[string]any {
-			return keep("relations", string(k), relationRow(rs[i]))
-		}, func(i int) any { return edgeEnds(rs[i].ID, k, rs[i].FromID, rs[i].ToID) })
+			return keep("relations", string(k), pre.relations[rs[i]])
+		}, func(i int) any {
+			r := ds.Relations[rs[i]]
+			return edgeEnds(r.ID, k, r.FromID, r.ToID)
+		})
 	}
 
-	if comHashes == nil {
-		comHashes = commitmentHashes(ds.Commitments)
-	}
+	comHashes := pre.commitments
 	// Commitments are all sent when a source changed: their unchanged
 	// upsert refreshes version 1's knownFrom from the sources'
 	// publication dates.
@@ -494,11 +503,49 @@ func buildPlan(ds *cg.Dataset, batchSize int, stored *storedItems, comHashes []s
 		p.stats.Evidence += len(c.Evidence)
 	}
 	section("claims", upsertClaims, len(ds.Claims), func(i int) map[string]any {
-		return keep("claims", "", claimRow(ds.Claims[i]))
+		return keep("claims", "", pre.claims[i])
 	}, nil)
 	p.stats.Claims = len(ds.Claims)
 	p.stats.Statements = len(p.steps)
 	return p
+}
+
+// preparedRows is what a load computes of a dataset before it knows what
+// the graph holds: the hashed rows of the sections other than
+// commitments, and the commitments' content hashes, each in dataset
+// order.
+type preparedRows struct {
+	sources, entities, relations, claims []map[string]any
+	commitments                          []string
+}
+
+// prepareRows builds the hashed rows of the small sections (at 1M
+// commitments, 100k entities and relations whose JSON hashing took
+// seconds) and hashes the commitments, whose rows wait until the graph
+// says which are needed.
+func prepareRows(ds *cg.Dataset) *preparedRows {
+	pre := &preparedRows{
+		sources:   make([]map[string]any, len(ds.Sources)),
+		entities:  make([]map[string]any, len(ds.Entities)),
+		relations: make([]map[string]any, len(ds.Relations)),
+		claims:    make([]map[string]any, len(ds.Claims)),
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { pre.commitments = commitmentHashes(ds.Commitments) })
+	for i, src := range ds.Sources {
+		pre.sources[i] = hashRow(sourceRow(src))
+	}
+	for i, e := range ds.Entities {
+		pre.entities[i] = hashRow(entityRow(e))
+	}
+	for i, r := range ds.Relations {
+		pre.relations[i] = hashRow(relationRow(r))
+	}
+	for i, c := range ds.Claims {
+		pre.claims[i] = hashRow(claimRow(c))
+	}
+	wg.Wait()
+	return pre
 }
 
 // commitmentHashes is each commitment's content hash, in order, computed
@@ -514,8 +561,9 @@ func commitmentHashes(cs []*cg.Commitment) []string {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte
 			for i := lo; i < hi; i++ {
-				out[i] = commitmentHash(cs[i])
+				out[i] = commitmentHashBuf(cs[i], &buf)
 			}
 		}()
 	}
