@@ -25,9 +25,34 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 	if ds == nil {
 		ds = &cg.Dataset{}
 	}
-	if err := ds.Check(); err != nil {
+	// The check runs beside the indexing, which only reads ds too, and
+	// the indexes are dropped if it fails: at 1M commitments it is a
+	// second of a restart on one processor. A nil item, which Check
+	// refuses and the indexing cannot take, is refused first.
+	if hasNilItem(ds) {
+		return nil, fmt.Errorf("inmem: %w", ds.Check())
+	}
+	checked := make(chan error, 1)
+	go func() { checked <- ds.Check() }()
+	s, err := build(ds, checked)
+	if err != nil {
 		return nil, fmt.Errorf("inmem: %w", err)
 	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s, nil
+}
+
+// hasNilItem reports whether any item of ds is nil.
+func hasNilItem(ds *cg.Dataset) bool {
+	return slices.Contains(ds.Sources, nil) || slices.Contains(ds.Entities, nil) || slices.Contains(ds.Relations, nil) ||
+		slices.Contains(ds.Commitments, nil) || slices.Contains(ds.Claims, nil)
+}
+
+// build indexes ds, and returns the error that checked, ds.Check's
+// result, brings instead if there is one.
+func build(ds *cg.Dataset, checked <-chan error) (*Store, error) {
 	s := &Store{
 		inflight:        inflight{},
 		requests:        map[string]Change{},
@@ -91,6 +116,7 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 
 	all := sortedCopy(ds.Commitments, commitmentID)
 	byID := make([]*cg.Commitment, 0, len(all)) // the current versions
+	history := make([][]*cg.Commitment, 0, len(all))
 	for len(all) > 0 {
 		n := 1
 		for n < len(all) && all[n].ID == all[0].ID {
@@ -98,17 +124,24 @@ func New(ds *cg.Dataset, opts ...Option) (*Store, error) {
 		}
 		versions := versionsOf(all[:n])
 		all = all[n:]
-		id := versions[0].ID
-		s.history[id] = versions
+		history = append(history, versions)
 		c := cg.InEffect(versions, nil, nil)
 		if c == nil {
 			continue // retracted: in history only
 		}
 		byID = append(byID, c)
 	}
+	// The history map is filled beside the indexes.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, versions := range history {
+			s.history[versions[0].ID] = versions
+		}
+	})
 	s.indexLoaded(byID)
-	for _, opt := range opts {
-		opt(s)
+	wg.Wait()
+	if err := <-checked; err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -208,9 +241,14 @@ func versionsOf(group []*cg.Commitment) []*cg.Commitment {
 
 // sortedCopy orders a section by id, so that appending to index lists in
 // that order keeps them sorted.
+// A durable store gives them in id order already (its file's key order),
+// which one pass finds, instead of a sort's merges.
 func sortedCopy[T any](items []*T, id func(*T) string) []*T {
 	out := slices.Clone(items)
-	slices.SortStableFunc(out, func(a, b *T) int { return strings.Compare(id(a), id(b)) })
+	cmp := func(a, b *T) int { return strings.Compare(id(a), id(b)) }
+	if !slices.IsSortedFunc(out, cmp) {
+		slices.SortStableFunc(out, cmp)
+	}
 	return out
 }
 
