@@ -3,9 +3,6 @@ package neo4j
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sort"
-	"strings"
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -21,7 +18,7 @@ func TestBatchedLoadResumes(t *testing.T) {
 	s := openEmpty(t)
 	want := func() string {
 		load(t, s, ds)
-		return contentSnapshot(t, s)
+		return testsupport.GraphContent(t, testsupport.Neo4jURI(t))
 	}()
 	wantNodes, wantRels := stats(t, s)
 
@@ -60,7 +57,7 @@ func TestBatchedLoadResumes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("re-run Load: %v", err)
 			}
-			if got := contentSnapshot(t, s); got != want {
+			if got := testsupport.GraphContent(t, testsupport.Neo4jURI(t)); got != want {
 				t.Errorf("the re-run load did not converge: %s", testsupport.FirstDiff(got, want))
 			}
 			total := st.Sources + st.Entities + st.Relations + st.Commitments + st.Claims
@@ -73,31 +70,6 @@ func TestBatchedLoadResumes(t *testing.T) {
 			}
 		})
 	}
-}
-
-// contentSnapshot prints the graph by content, not element ids, so that
-// two loads of one dataset print equally.
-func contentSnapshot(t *testing.T, s *Store) string {
-	t.Helper()
-	// Evidence nodes have no id: they are named by fact and position.
-	const name = `coalesce(%[1]s.id, %[1]s.key, %[1]s.factId + ':' + toString(%[1]s.ord), '')`
-	// The feed's counter node is bookkeeping, not content: every
-	// committed batch advances its graph version.
-	nodes, err := s.read(context.Background(), "snapshot nodes", `MATCH (n) WHERE NOT n:ChangeFeed RETURN labels(n) AS l, properties(n) AS p`, nil)
-	if err != nil {
-		t.Fatalf("snapshot: %v", err)
-	}
-	rels, err := s.read(context.Background(), "snapshot rels", fmt.Sprintf(`MATCH (a)-[r]->(b)
-RETURN type(r) AS ty, `+name+` AS a, `+name+` AS b, properties(r) AS pr`, "a", "b"), nil)
-	if err != nil {
-		t.Fatalf("snapshot: %v", err)
-	}
-	var lines []string
-	for _, rec := range append(nodes, rels...) {
-		lines = append(lines, fmt.Sprintln(rec.Values...))
-	}
-	sort.Strings(lines)
-	return strings.Join(lines, "")
 }
 
 // A batched reload moves an edge whose id the dataset gives to another
@@ -189,7 +161,7 @@ func TestBatchedReloadSkipsUnchanged(t *testing.T) {
 				ds := storetest.Synthetic(300, 40, 7)
 				load(t, s, ds)
 				tc.edit(ds)
-				return load(t, s, ds), contentSnapshot(t, s)
+				return load(t, s, ds), testsupport.GraphContent(t, testsupport.Neo4jURI(t))
 			}
 			got, gotSnap := reload(true)
 			want, wantSnap := reload(false)

@@ -333,7 +333,9 @@ func (s *Store) readOne(ctx context.Context, op, cypher string, params map[strin
 	return recs[0].AsMap(), nil
 }
 
-// Stats counts all nodes and relationships in the database.
+// Stats counts the nodes and relationships in the database, but not the
+// matrix stripes (matrixrows.go): they are sums kept for reads, and how
+// many exist depends on the stripes the actors drew, not on the data.
 func (s *Store) Stats(ctx context.Context) (nodes, rels int, err error) {
 	m, err := s.readOne(ctx, "stats", statsQuery, nil)
 	if err != nil {

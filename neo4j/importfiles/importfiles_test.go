@@ -3,10 +3,8 @@ package importfiles_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +74,7 @@ func TestImportEqualsLoad(t *testing.T) {
 			defer s.Close()
 			testsupport.WaitReady(t, ctx, s, 30*time.Second, 200*time.Millisecond)
 
-			imported := graphContent(t, srv.URI())
+			imported := testsupport.GraphContent(t, srv.URI())
 			importedAnswers := answers(t, s, ds)
 			if files.Stats.Commitments != len(ds.Commitments) || files.Stats.Entities != len(ds.Entities) {
 				t.Errorf("files hold %d commitments, %d entities; dataset %d, %d",
@@ -89,7 +87,7 @@ func TestImportEqualsLoad(t *testing.T) {
 			if _, err := s.Load(ctx, ds, nil); err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			loaded := graphContent(t, srv.URI())
+			loaded := testsupport.GraphContent(t, srv.URI())
 			if imported != loaded {
 				t.Errorf("imported graph differs from the loaded one: %s", testsupport.FirstDiff(imported, loaded))
 			}
@@ -204,29 +202,6 @@ func checkWrite(t *testing.T, s *neo4j.Store, ds *cg.Dataset) {
 			t.Fatalf("no %s event in the feed", want)
 		}
 	}
-}
-
-// graphContent prints the graph by content, not element ids (evidence
-// nodes by fact and place), sorted, without the feed's counter node (its
-// graph version is an instant).
-func graphContent(t *testing.T, uri string) string {
-	t.Helper()
-	const name = `coalesce(%[1]s.id, %[1]s.key, %[1]s.factId + ':' + toString(%[1]s.ord), '')`
-	var lines []string
-	for _, q := range []string{
-		`MATCH (n) WHERE NOT n:ChangeFeed RETURN labels(n) AS l, properties(n) AS p`,
-		fmt.Sprintf(`MATCH (a)-[r]->(b) RETURN type(r) AS ty, `+name+` AS a, `+name+` AS b, properties(r) AS pr`, "a", "b"),
-	} {
-		for _, rec := range query(t, uri, q) {
-			vals := rec.Values
-			if l, ok := vals[0].([]any); ok {
-				sort.Slice(l, func(i, j int) bool { return fmt.Sprint(l[i]) < fmt.Sprint(l[j]) })
-			}
-			lines = append(lines, fmt.Sprintln(vals...))
-		}
-	}
-	sort.Strings(lines)
-	return strings.Join(lines, "")
 }
 
 func clearGraph(t *testing.T, uri string) {
