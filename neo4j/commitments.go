@@ -177,6 +177,12 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence bool) (stri
 		} else {
 			cypher = fmt.Sprintf(asOfTotalTemplate, idCond, andConds(conds)) + cypher
 		}
+	} else if side, ids, ok := sideListing(f); ok {
+		sel, sp := newEntitySelection(side, f.Kinds, f.Statuses, order, after, p.First)
+		params = sp
+		setPage(after)
+		params["entities"] = orNil(slices.Compact(slices.Sorted(slices.Values(ids))))
+		return sel.listing(whole), params, nil
 	} else {
 		l := newLiveFilter(f)
 		if fromEvidence && len(f.SourceIDs) > 0 {
@@ -193,6 +199,52 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence bool) (stri
 	}
 	cypher += relatedReturn
 	return cypher, params, nil
+}
+
+// sideListing says whether a listing of the live commitments under f is
+// the entity page's selection (entitySelection) of the side of ids: when
+// f names actors only or targets only, besides kinds and statuses. Their
+// pattern anchors on the entities' index already, but expanding a giant
+// actor's relationships to sort them costs its degree (200k at 1M), and
+// counting them as much; the selection reads a type's index in order for
+// an entity dense in it and counts from the degrees.
+func sideListing(f cg.CommitmentFilter) (cg.Side, []string, bool) {
+	if f.AsOf != nil || len(f.IDs) > 0 || len(f.SourceIDs) > 0 || len(f.StatedByIDs) > 0 || f.From.Known() || f.To.Known() {
+		return "", nil, false
+	}
+	switch {
+	case len(f.ActorIDs) > 0 && len(f.TargetIDs) == 0:
+		return cg.SideMade, f.ActorIDs, true
+	case len(f.TargetIDs) > 0 && len(f.ActorIDs) == 0:
+		return cg.SideReceived, f.TargetIDs, true
+	}
+	return "", nil, false
+}
+
+// listing is the statement of a listing over the selection: each entity's
+// page (a commitment has one actor and one target, so the entities' pages
+// are disjoint) merged by the order, and the sum of their totals; whole:
+// a listing of every match counts itself.
+func (sel entitySelection) listing(whole bool) string {
+	anchor := fmt.Sprintf("UNWIND $entities AS id\n  MATCH (%s:Entity {id: id})", sel.side.node)
+	page := fmt.Sprintf(`CALL () {
+  %s%s%s
+  CALL (%s) {
+  %s%s
+  RETURN r, %s
+  }
+  WITH a, r, t ORDER BY %s LIMIT $limit
+  RETURN collect(%s) AS page
+}`, anchor, sel.degrees, sel.dense, sel.imports, sel.rows, sel.limited(), sel.side.other, orderBy[sel.order], commitmentProjection)
+	if whole {
+		return page + wholeTotal + relatedReturn
+	}
+	return fmt.Sprintf(`CALL () {
+  %s%s
+  %s
+  RETURN sum(total) AS total
+}
+`, anchor, sel.degrees, sel.total("")) + page + relatedReturn
 }
 
 var (

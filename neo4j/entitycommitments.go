@@ -54,48 +54,96 @@ func entityCommitmentsQuery(q cg.EntityCommitmentsQuery) (string, map[string]any
 	if err != nil {
 		return "", nil, err
 	}
-	conds, params := commitmentConds(cg.CommitmentFilter{Kinds: q.Kinds, Statuses: q.Statuses})
-	ids := slices.Compact(slices.Sorted(slices.Values(q.EntityIDs)))
-	params["entities"] = orNil(ids)
+	sel, params := newEntitySelection(q.Side, q.Kinds, q.Statuses, order, after, q.Page.First)
+	params["entities"] = orNil(slices.Compact(slices.Sorted(slices.Values(q.EntityIDs))))
+	params["perPage"] = int64(math.MaxInt32)
+	if q.Page.First > 0 {
+		params["perPage"] = int64(q.Page.First)
+	}
+	total := sel.total("id, page, ")
+	if q.Page.First == 0 && after == nil {
+		total = entityWholeTotal
+	}
+	page := sel.rows + sel.limited() + "\n  RETURN collect(" + commitmentProjection + ") AS page"
+	cypher := fmt.Sprintf(entityCommitmentsTemplate, sel.side.node, sel.degrees+sel.dense, sel.imports, page, total,
+		slimEntityProjection, sourceProjection)
+	return cypher, params, nil
+}
+
+// entitySelection is the commitments on one side of each entity of
+// $entities that kinds and statuses select, as the parts of a statement
+// that reads them entity by entity after `UNWIND $entities AS id MATCH
+// (<side.node>:Entity {id: id})`. The entity page (EntityCommitments) and
+// the listing filtered by actors only or by targets only (Commitments,
+// sideListing) share it, so that a giant entity's commitments are read in
+// a type's index order and counted from its degrees in both.
+type entitySelection struct {
+	side  entitySide
+	order cg.CommitmentOrder
+	// degrees and dense are the WITHs that read the entity's degree per
+	// type and choose per type whether its index is read ("" when no
+	// type is named, or the order or page is not an index's).
+	degrees, dense string
+	// imports are the page subquery's imports.
+	imports string
+	// rows is the page subquery up to its rows (r and the other end, the
+	// entity imported); limited sorts and cuts them.
+	rows string
+	// byDegrees: only kinds select, so that the degrees are the total.
+	byDegrees bool
+	// conds are the filter's conditions, for a total that expands.
+	conds []string
+	// pattern is the entity's pattern over the selected types.
+	pattern string
+}
+
+// newEntitySelection builds the selection and its parameters: the
+// filter's, the cursor's and $limit, one more than first (which says
+// whether there is a next page).
+func newEntitySelection(side cg.Side, kinds []cg.EdgeKind, statuses []cg.Status, order cg.CommitmentOrder,
+	after *cg.CursorKey, first int) (entitySelection, map[string]any) {
+	conds, params := commitmentConds(cg.CommitmentFilter{Kinds: kinds, Statuses: statuses})
 	pageConds := conds
 	if after != nil {
 		pageConds = append(slices.Clone(conds), afterCursor[order])
 		params["afterKey"], params["afterID"] = after.Key(), after.ID
 		params["afterName"], params["afterCount"] = after.Name, int64(after.Count)
 	}
-	// One more than asked for says whether there is a next page.
-	params["limit"], params["perPage"] = int64(math.MaxInt64), int64(math.MaxInt32)
-	if q.Page.First > 0 {
-		params["limit"], params["perPage"] = int64(q.Page.First)+1, int64(q.Page.First)
+	params["limit"] = int64(math.MaxInt64)
+	if first > 0 {
+		params["limit"] = int64(first) + 1
 	}
-	side := entitySideMade
-	if q.Side == cg.SideReceived {
-		side = entitySideReceived
+	sel := entitySelection{side: entitySideMade, order: order, conds: conds}
+	if side == cg.SideReceived {
+		sel.side = entitySideReceived
 	}
-	pattern := fmt.Sprintf(side.pattern, commitmentTypesFor(q.Kinds))
-	imports := side.node
-	degrees := ""
-	page := fmt.Sprintf(entityExpandPage, pattern, where(pageConds), orderBy[order], commitmentProjection)
-	total := fmt.Sprintf(entityTotalTemplate, side.node, pattern, where(conds))
-	types := filterTypes(q.Kinds)
-	if types != nil {
-		degrees = side.degrees(types)
-		if len(q.Statuses) == 0 {
-			// Only kinds select: the total is the sum of the degrees.
-			total = entityDegreeTotal
-		}
-		if _, indexed := denseOrders[order]; indexed && q.Page.First > 0 {
-			imports += ", dense"
-			degrees += side.dense(types)
-			page = side.densePage(types, order, after, conds, pageConds)
+	sel.pattern = fmt.Sprintf(sel.side.pattern, commitmentTypesFor(kinds))
+	sel.imports = sel.side.node
+	sel.rows = fmt.Sprintf("MATCH %s\n  %s", sel.pattern, where(pageConds))
+	if types := filterTypes(kinds); types != nil {
+		sel.degrees = sel.side.degrees(types)
+		sel.byDegrees = len(statuses) == 0
+		if denseOrders[order] && first > 0 {
+			sel.imports += ", dense"
+			sel.dense = sel.side.dense(types)
+			sel.rows = sel.side.densePage(types, order, after, conds, pageConds)
 		}
 	}
-	if q.Page.First == 0 && after == nil {
-		total = entityWholeTotal
+	return sel, params
+}
+
+// limited is the clause that sorts the rows and keeps a page of them.
+func (sel entitySelection) limited() string {
+	return "\n  WITH a, r, t ORDER BY " + orderBy[sel.order] + " LIMIT $limit"
+}
+
+// total is the clause that gives the entity's total as total, carrying
+// the variables carry ("x, y, " or "").
+func (sel entitySelection) total(carry string) string {
+	if sel.byDegrees {
+		return fmt.Sprintf(entityDegreeTotal, carry)
 	}
-	cypher := fmt.Sprintf(entityCommitmentsTemplate, side.node, degrees, imports, page, total,
-		slimEntityProjection, sourceProjection)
-	return cypher, params, nil
+	return fmt.Sprintf(entityTotalTemplate, sel.side.node, sel.pattern, where(sel.conds))
 }
 
 // filterTypes is the commitment types a kind filter selects, all of them
@@ -164,7 +212,8 @@ func (s entitySide) dense(types []cg.EdgeKind) string {
 	return fmt.Sprintf("\nWITH id, %s, deg, {%s} AS dense", s.node, strings.Join(parts, ", "))
 }
 
-// densePage is the page's subquery that chooses per type (see above).
+// densePage is the page's subquery up to its rows (r and the other end),
+// choosing per type (see above).
 func (s entitySide) densePage(types []cg.EdgeKind, order cg.CommitmentOrder, after *cg.CursorKey, conds, pageConds []string) string {
 	ret := "r, " + s.other
 	expand := func(guard, typ string) string {
@@ -215,10 +264,8 @@ func (s entitySide) densePage(types []cg.EdgeKind, order cg.CommitmentOrder, aft
     %[4]s
     }
     RETURN %[5]s
-  }
-  WITH a, r, t ORDER BY %[6]s LIMIT $limit
-  RETURN collect(%[7]s) AS page`, s.node, expand("NOT "+anyDense, joinKinds(types)), anyDense,
-		strings.Join(branches, "\n    UNION ALL\n    "), ret, orderBy[order], commitmentProjection)
+  }`, s.node, expand("NOT "+anyDense, joinKinds(types)), anyDense,
+		strings.Join(branches, "\n    UNION ALL\n    "), ret)
 }
 
 var (
@@ -248,14 +295,6 @@ CALL (rows) {
 }
 RETURN pages, entities, sources`
 
-	// entityExpandPage expands the entity's commitments and sorts them:
-	// %[1]s the pattern, %[2]s the WHERE, %[3]s the order, %[4]s the
-	// commitment projection.
-	entityExpandPage = `MATCH %[1]s
-  %[2]s
-  WITH a, r, t ORDER BY %[3]s LIMIT $limit
-  RETURN collect(%[4]s) AS page`
-
 	// entityTotalTemplate counts an entity's matches: %[1]s the anchor
 	// variable, %[2]s its pattern, %[3]s the filter's WHERE.
 	entityTotalTemplate = `CALL (%[1]s) {
@@ -263,8 +302,9 @@ RETURN pages, entities, sources`
   %[3]s
   RETURN count(r) AS total
 }`
-	// entityDegreeTotal sums the degrees read before the page.
-	entityDegreeTotal = `WITH id, page, reduce(n = 0, k IN keys(deg) | n + deg[k]) AS total`
+	// entityDegreeTotal sums the degrees read before the page, carrying
+	// %s.
+	entityDegreeTotal = `WITH %sreduce(n = 0, k IN keys(deg) | n + deg[k]) AS total`
 	// entityWholeTotal: a page of every match counts itself.
 	entityWholeTotal = `WITH id, page, size(page) AS total`
 )

@@ -60,6 +60,184 @@ func TestEntityPagesOnASkewedGraph(t *testing.T) {
 	s, ref, ds := skewedPages(t)
 	t.Run("AgreeWithEmbedded", func(t *testing.T) { entityPagesAgree(t, s, ref, ds) })
 	t.Run("PlansReadIndexes", func(t *testing.T) { entityPagePlans(t, s, ds) })
+	t.Run("ListingsAgreeWithEmbedded", func(t *testing.T) { listingsAgree(t, s, ref, ds) })
+	t.Run("ListingPlans", func(t *testing.T) { listingPlans(t, s, ds) })
+}
+
+// listingsAgree holds Neo4j's listings by actors only, by targets only
+// (the entity page's selection, sideListing) and by date range to the
+// embedded store's on the skewed graph: the giant and a small entity, both
+// at once, unfiltered and under kinds and statuses, in the orders an index
+// gives and others, three pages along the cursor from the top, the middle
+// and near the end, each with its total and next page.
+func listingsAgree(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
+	ctx := context.Background()
+	actor, target := topEnds(ds)
+	small := medianActor(ds)
+	names := map[string]string{}
+	for _, e := range ds.Entities {
+		names[e.ID] = cg.FoldName(e.Name)
+	}
+	kinds := []cg.EdgeKind{cg.OffersTroops, cg.Supports}
+	statuses := []cg.Status{cg.StatusStated, cg.StatusOffered}
+	for _, tc := range []struct {
+		name   string
+		f      cg.CommitmentFilter
+		orders []cg.CommitmentOrder
+	}{
+		{"giant actor", cg.CommitmentFilter{ActorIDs: []string{actor}},
+			[]cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID, cg.OrderEvidenceCountDesc}},
+		{"giant target", cg.CommitmentFilter{TargetIDs: []string{target}},
+			[]cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID, cg.OrderActorName}},
+		{"small actor", cg.CommitmentFilter{ActorIDs: []string{small}}, []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderID}},
+		{"both actors and one unknown", cg.CommitmentFilter{ActorIDs: []string{small, actor, "nobody", actor}},
+			[]cg.CommitmentOrder{cg.OrderDateDesc, cg.OrderID}},
+		{"giant actor by kind", cg.CommitmentFilter{ActorIDs: []string{actor}, Kinds: kinds}, []cg.CommitmentOrder{cg.OrderDateAsc}},
+		{"giant target by status", cg.CommitmentFilter{TargetIDs: []string{target}, Statuses: statuses},
+			[]cg.CommitmentOrder{cg.OrderDateDesc}},
+		{"a month", cg.CommitmentFilter{From: cg.Date{Year: 2025, Month: 3}, To: cg.Date{Year: 2025, Month: 3}},
+			[]cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID}},
+		{"mid-month to mid-month", cg.CommitmentFilter{From: cg.Date{Year: 2025, Month: 2, Day: 14}, To: cg.Date{Year: 2025, Month: 4, Day: 3}},
+			[]cg.CommitmentOrder{cg.OrderDateAsc}},
+		{"from a year", cg.CommitmentFilter{From: cg.Date{Year: 2025, Month: 11}}, []cg.CommitmentOrder{cg.OrderDateDesc}},
+		{"to a year's end", cg.CommitmentFilter{To: cg.Date{Year: 2024}}, []cg.CommitmentOrder{cg.OrderDateAsc}},
+		{"a month by kind", cg.CommitmentFilter{Kinds: kinds, From: cg.Date{Year: 2025, Month: 6}, To: cg.Date{Year: 2025, Month: 6}},
+			[]cg.CommitmentOrder{cg.OrderID}},
+	} {
+		for _, o := range tc.orders {
+			t.Run(fmt.Sprintf("%s/%s", tc.name, o), func(t *testing.T) {
+				whole := must(ref.Commitments(ctx, tc.f, cg.Page{Order: o}))(t).Commitments
+				if len(whole) == 0 {
+					t.Fatalf("%v selects nothing", tc.f)
+				}
+				for _, at := range []int{-1, len(whole) / 2, len(whole) - 25} {
+					if at < -1 || at >= len(whole) {
+						continue
+					}
+					p := cg.Page{First: 20, Order: o}
+					if at >= 0 {
+						c := whole[at]
+						p.After = cg.EncodeCursorNamed(c, o, names[c.ActorID])
+					}
+					for range 3 {
+						got := must(s.Commitments(ctx, tc.f, p))(t)
+						want := must(ref.Commitments(ctx, tc.f, p))(t)
+						gi, wi := pageIDs(got.Commitments), pageIDs(want.Commitments)
+						if gi != wi || got.TotalCount != want.TotalCount || got.HasNextPage != want.HasNextPage {
+							t.Fatalf("after %d (%+v):\n got %s total %d next %v\nwant %s total %d next %v", at, p,
+								gi, got.TotalCount, got.HasNextPage, wi, want.TotalCount, want.HasNextPage)
+						}
+						if len(got.Entities) != len(want.Entities) || len(got.Sources) != len(want.Sources) {
+							t.Fatalf("after %d: %d entities and %d sources, want %d and %d", at,
+								len(got.Entities), len(got.Sources), len(want.Entities), len(want.Sources))
+						}
+						if !want.HasNextPage {
+							break
+						}
+						c := want.Commitments[len(want.Commitments)-1]
+						p.After = cg.EncodeCursorNamed(c, o, names[c.ActorID])
+					}
+				}
+			})
+		}
+	}
+	// A listing of every match (no page size) of a small entity.
+	f := cg.CommitmentFilter{TargetIDs: []string{small}}
+	got, want := must(s.Commitments(ctx, f, cg.Page{}))(t), must(ref.Commitments(ctx, f, cg.Page{}))(t)
+	if pageIDs(got.Commitments) != pageIDs(want.Commitments) || got.TotalCount != want.TotalCount || got.HasNextPage {
+		t.Fatalf("every commitment received by %s: got %d (total %d), want %d", small, len(got.Commitments), got.TotalCount, want.TotalCount)
+	}
+}
+
+// listingPlans: the listing by the giant actor or target reads the types'
+// indexes and the entity's degrees, never its relationships (no Expand,
+// no operator near its degree in rows: an expand-and-sort of them did),
+// and a listing by date range seeks each type's date index for its page
+// and its total, scanning no type.
+func listingPlans(t *testing.T, s *Store, ds *cg.Dataset) {
+	actor, target := topEnds(ds)
+	for _, e := range []struct {
+		side cg.Side
+		f    cg.CommitmentFilter
+		id   string
+	}{{cg.SideMade, cg.CommitmentFilter{ActorIDs: []string{actor}}, actor}, {cg.SideReceived, cg.CommitmentFilter{TargetIDs: []string{target}}, target}} {
+		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID} {
+			t.Run(fmt.Sprintf("%s/%s", e.side, o), func(t *testing.T) {
+				degree := 0
+				for _, c := range ds.Commitments {
+					if (e.side == cg.SideMade && c.ActorID == e.id) || (e.side == cg.SideReceived && c.TargetID == e.id) {
+						degree++
+					}
+				}
+				cypher, params := listing(cg.Page{First: 20, Order: o})(e.f)
+				readsIndexesNotRelationships(t, profileRows(t, s, cypher, params), e.id, degree)
+			})
+		}
+	}
+	for _, f := range []cg.CommitmentFilter{
+		{From: cg.Date{Year: 2025, Month: 3}, To: cg.Date{Year: 2025, Month: 3}},
+		{From: cg.Date{Year: 2025, Month: 3}},
+		{To: cg.Date{Year: 2024, Month: 6}},
+	} {
+		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderID} {
+			t.Run(fmt.Sprintf("dates %s to %s/%s", f.From, f.To, o), func(t *testing.T) {
+				cypher, params := listing(cg.Page{First: 20, Order: o})(f)
+				ops := profileRows(t, s, cypher, params)
+				seeks := map[cg.EdgeKind]int{}
+				var plan strings.Builder
+				for _, op := range ops {
+					fmt.Fprintf(&plan, "%s rows=%d: %s\n", op.name, op.rows, op.details)
+				}
+				for _, op := range ops {
+					if strings.Contains(op.name, "Scan") {
+						t.Fatalf("the listing by date scans (%s: %s):\n%s", op.name, op.details, plan.String())
+					}
+					if strings.Contains(op.name, "RelationshipIndexSeekByRange") {
+						for _, k := range cg.CommitmentKinds {
+							if strings.Contains(op.details, ":"+string(k)+"(date)") {
+								seeks[k]++
+							}
+						}
+					}
+				}
+				for _, k := range cg.CommitmentKinds {
+					if seeks[k] < 2 {
+						t.Fatalf("%s: %d range seeks of its date index, want 2 (page and total):\n%s", k, seeks[k], plan.String())
+					}
+				}
+			})
+		}
+	}
+}
+
+// readsIndexesNotRelationships fails unless the PROFILE ops of a giant
+// entity's page (id, degree) read the types' indexes and its degrees:
+// no Expand that gives rows, no operator handling half its degree in
+// rows, a relationship index read per type, the degrees read.
+func readsIndexesNotRelationships(t *testing.T, ops []profiledOp, id string, degree int) {
+	t.Helper()
+	var plan strings.Builder
+	for _, op := range ops {
+		fmt.Fprintf(&plan, "%s rows=%d: %s\n", op.name, op.rows, op.details)
+	}
+	seeks, degrees := 0, false
+	for _, op := range ops {
+		if strings.HasPrefix(op.name, "Expand") && op.rows > 0 {
+			t.Fatalf("the page or total of %s (degree %d) expands its commitments (%s, %d rows):\n%s", id, degree, op.name, op.rows, plan.String())
+		}
+		if op.rows >= int64(degree/2) {
+			t.Fatalf("an operator handles %d rows for %s (degree %d): %s\n%s", op.rows, id, degree, op.name, plan.String())
+		}
+		if strings.Contains(op.name, "RelationshipIndex") && op.rows > 0 {
+			seeks++
+		}
+		if strings.Contains(op.details, "getDegree(") {
+			degrees = true
+		}
+	}
+	if seeks < len(cg.CommitmentKinds) || !degrees {
+		t.Fatalf("%s: %d types read from their index, degrees read: %v:\n%s", id, seeks, degrees, plan.String())
+	}
 }
 
 func entityPagesAgree(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
@@ -219,29 +397,7 @@ func entityPagePlans(t *testing.T, s *Store, ds *cg.Dataset) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				ops := profileRows(t, s, cypher, params)
-				var plan strings.Builder
-				for _, op := range ops {
-					fmt.Fprintf(&plan, "%s rows=%d: %s\n", op.name, op.rows, op.details)
-				}
-				seeks, degrees := 0, false
-				for _, op := range ops {
-					if strings.HasPrefix(op.name, "Expand") && op.rows > 0 {
-						t.Fatalf("the page or total of %s (degree %d) expands its commitments (%s, %d rows):\n%s", e.id, degree, op.name, op.rows, plan.String())
-					}
-					if op.rows >= int64(degree/2) {
-						t.Fatalf("an operator handles %d rows for %s (degree %d): %s\n%s", op.rows, e.id, degree, op.name, plan.String())
-					}
-					if strings.Contains(op.name, "RelationshipIndex") && op.rows > 0 {
-						seeks++
-					}
-					if strings.Contains(op.details, "getDegree(") {
-						degrees = true
-					}
-				}
-				if seeks < len(cg.CommitmentKinds) || !degrees {
-					t.Fatalf("%s: %d types read from their index, degrees read: %v:\n%s", e.id, seeks, degrees, plan.String())
-				}
+				readsIndexesNotRelationships(t, profileRows(t, s, cypher, params), e.id, degree)
 			})
 		}
 	}

@@ -32,8 +32,8 @@ const warmUpPageSize = 20
 const warmUpID = "warm-up"
 
 // warmUpReads are the read calls WarmUp plans, in the order a dashboard's
-// first screens make them: the listing (unfiltered and per commitment
-// type), counts, the matrix page, an entity page (both sides) and a
+// first screens make them: the listing (unfiltered, by actor, by target
+// and per commitment type), counts, the matrix page, an entity page (both sides) and a
 // coalition (its commitments and matrix). The graph version is read by
 // every cached request.
 func warmUpReads() []func(ctx context.Context, s *Store) error {
@@ -66,6 +66,14 @@ func warmUpReads() []func(ctx context.Context, s *Store) error {
 	for _, side := range []cg.Side{cg.SideMade, cg.SideReceived} {
 		reads = append(reads, func(ctx context.Context, s *Store) error {
 			_, err := s.EntityCommitments(ctx, cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{warmUpID}, Page: page})
+			return err
+		})
+	}
+	// The listings by actor and by target (the entity page's selection,
+	// sideListing): a statement of some 30 branches, seconds to plan cold.
+	for _, f := range []cg.CommitmentFilter{{ActorIDs: []string{warmUpID}}, {TargetIDs: []string{warmUpID}}} {
+		reads = append(reads, func(ctx context.Context, s *Store) error {
+			_, err := s.Commitments(ctx, f, page)
 			return err
 		})
 	}
