@@ -59,8 +59,8 @@ type liveFilter struct {
 	// (fromEvidence).
 	evidence bool
 	// dated: a date range bounds the date key, so that a type's branch
-	// seeks its date index (the hint: at 100k the planner read some
-	// branches' totals by a type scan and filter instead).
+	// seeks its date index; the hint keeps that from depending on the
+	// planner's estimates of the range.
 	dated bool
 }
 
