@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -28,15 +29,54 @@ import (
 // docs/benchmarks.md for the figures at 100k).
 
 // Filter fragments of the per-type branches, beside commitments.go's.
+//
+// A date range is decided on the date sort key alone (the date's ISO text
+// at its precision: "2025", "2025-03", "2025-03-14"), which the type's
+// date index holds, so that a branch seeks the range and counts it from
+// the index without reading a relationship's properties. A known date d
+// overlaps the day range [F, T) (cg.Date.Within, F the first day of From,
+// T the day after To) exactly when
+//   - it ends after F: its key sorts at or after F's day, or it is F's
+//     year or F's month (the only keys before F's day that reach it), and
+//   - it starts before T: its key sorts before T's day, and it is not
+//     T's month when T is a month's first day, nor T's year when T is
+//     January 1st (those keys sort before T's day but start at T).
+//
+// The two ways of ending after F are two seeks of the index (a range and
+// two keys), which the listing's branches take as disjoint parts.
 const (
-	// commitmentFromKey and commitmentToKey bound the date sort key (the
-	// date's ISO text at its precision) by necessary conditions of
-	// commitmentFrom and commitmentTo, so that the type's date index can
-	// seek a range: a date whose year is before $from's ends before it,
-	// and a date's text never sorts after its first day's.
-	commitmentFromKey = `r.date >= $fromKey`
-	commitmentToKey   = `r.date < $toKey`
+	dateKeyFrom  = `r.date >= $fromKey`
+	dateKeyEdges = `r.date IN $fromEdges`
+	dateKeyTo    = `r.date < $toKey AND NOT r.date IN $toStarts`
+	// dateKeyKnown stands for an open start: every known date.
+	dateKeyKnown = `r.date > ''`
 )
+
+// dateKeys gives the date range's key conditions as disjoint parts (nil
+// without a range) and their parameters.
+func dateKeys(from, to cg.Date, params map[string]any) [][]string {
+	if !from.Known() && !to.Known() {
+		return nil
+	}
+	var upper []string
+	if to.Known() {
+		t := to.End()
+		starts := []string{}
+		if t.Day() == 1 {
+			starts = append(starts, t.Format("2006-01"))
+			if t.Month() == time.January {
+				starts = append(starts, t.Format("2006"))
+			}
+		}
+		upper, params["toKey"], params["toStarts"] = []string{dateKeyTo}, isoDay(t), starts
+	}
+	if !from.Known() {
+		return [][]string{append([]string{dateKeyKnown}, upper...)}
+	}
+	f := from.Start()
+	params["fromKey"], params["fromEdges"] = isoDay(f), []string{f.Format("2006"), f.Format("2006-01")}
+	return [][]string{append([]string{dateKeyFrom}, upper...), append([]string{dateKeyEdges}, upper...)}
+}
 
 // liveFilter is a filter over the live commitments as per-type branches:
 // the types the kinds allow and the conditions on a, r and t.
@@ -58,10 +98,12 @@ type liveFilter struct {
 	// evidence: the sources' evidence selects the commitments
 	// (fromEvidence).
 	evidence bool
-	// dated: a date range bounds the date key, so that a type's branch
-	// seeks its date index; the hint keeps that from depending on the
-	// planner's estimates of the range.
-	dated bool
+	// dates are the date range's disjoint key conditions (dateKeys), nil
+	// without a range. Per-type branches take each as a part of their
+	// own that seeks the type's date index (hinted, so that it does not
+	// depend on the planner's estimates of the range); others take their
+	// disjunction.
+	dates [][]string
 }
 
 func newLiveFilter(f cg.CommitmentFilter) liveFilter {
@@ -77,15 +119,12 @@ func newLiveFilter(f cg.CommitmentFilter) liveFilter {
 		types = cg.CommitmentKinds
 		frag.kind = commitmentByKind
 	}
-	conds, params := filterConds(f, frag)
-	if f.From.Known() {
-		conds, params["fromKey"] = append(conds, commitmentFromKey), fmt.Sprintf("%04d", f.From.Start().Year())
-	}
-	if f.To.Known() {
-		conds, params["toKey"] = append(conds, commitmentToKey), isoDay(f.To.End())
-	}
-	l := liveFilter{types: types, conds: conds, params: params, onlyKinds: len(conds) == 0, pattern: "(a)-[r:%s]->(t)",
-		anchored: len(f.ActorIDs) > 0 || len(f.TargetIDs) > 0, dated: f.From.Known() || f.To.Known()}
+	undated := f
+	undated.From, undated.To = cg.Date{}, cg.Date{}
+	conds, params := filterConds(undated, frag)
+	dates := dateKeys(f.From, f.To, params)
+	l := liveFilter{types: types, conds: conds, params: params, onlyKinds: len(conds) == 0 && dates == nil,
+		pattern: "(a)-[r:%s]->(t)", anchored: len(f.ActorIDs) > 0 || len(f.TargetIDs) > 0, dates: dates}
 	switch {
 	case len(f.ActorIDs) > 0 && len(f.TargetIDs) > 0:
 		l.pattern = "(a:Entity)-[r:%s]->(t:Entity)"
@@ -113,7 +152,7 @@ func (l liveFilter) fromEvidence() liveFilter {
 // seek.
 func (l liveFilter) match(k string) string {
 	if !l.evidence {
-		if l.dated && !l.anchored {
+		if l.dates != nil && !l.anchored {
 			return fmt.Sprintf("MATCH "+l.pattern+" USING INDEX r:%s(date)", k, k)
 		}
 		return fmt.Sprintf("MATCH "+l.pattern, k)
@@ -128,6 +167,23 @@ func (l liveFilter) match(k string) string {
       ` + strings.Join(seeks, "\n      UNION ALL\n      ") + `
     }
     WITH a, r, t`
+}
+
+// dateParts are the date range's conditions as the branches take them:
+// its disjoint parts for per-type branches, their disjunction as one part
+// for the others, one empty part without a range.
+func (l liveFilter) dateParts() [][]string {
+	switch {
+	case l.dates == nil:
+		return [][]string{nil}
+	case l.anchored || l.evidence:
+		var alts []string
+		for _, d := range l.dates {
+			alts = append(alts, "("+strings.Join(d, " AND ")+")")
+		}
+		return [][]string{{"(" + strings.Join(alts, " OR ") + ")"}}
+	}
+	return l.dates
 }
 
 // union joins one branch per type, each built by branch from the type;
@@ -152,7 +208,11 @@ func (l liveFilter) total() string {
 		if l.onlyKinds {
 			return []string{fmt.Sprintf("MATCH ()-[r:%s]->() RETURN count(r) AS n", k)}
 		}
-		return []string{fmt.Sprintf("%s\n    %s\n    RETURN count(r) AS n", l.match(k), where(l.conds))}
+		var out []string
+		for _, d := range l.dateParts() {
+			out = append(out, fmt.Sprintf("%s\n    %s\n    RETURN count(r) AS n", l.match(k), where(slices.Concat(l.conds, d))))
+		}
+		return out
 	})
 	return `CALL () {
   CALL () {
@@ -231,9 +291,11 @@ func (l liveFilter) page(order cg.CommitmentOrder, after *cg.CursorKey, dated bo
 	parts := listingParts(order, after, dated, l.anchored)
 	branches := l.union(func(k string) []string {
 		var out []string
-		for _, p := range parts {
-			out = append(out, fmt.Sprintf("%s\n    %s\n    WITH a, r, t ORDER BY %s LIMIT $limit\n    RETURN a, r, t",
-				l.match(k), where(slices.Concat(l.conds, p.conds)), p.order))
+		for _, d := range l.dateParts() {
+			for _, p := range parts {
+				out = append(out, fmt.Sprintf("%s\n    %s\n    WITH a, r, t ORDER BY %s LIMIT $limit\n    RETURN a, r, t",
+					l.match(k), where(slices.Concat(l.conds, d, p.conds)), p.order))
+			}
 		}
 		return out
 	})
