@@ -143,8 +143,15 @@ func TestPlansUseTheFilters(t *testing.T) {
 						strings.Contains(name, "RelationshipTypeScan")) {
 						t.Fatalf("listing scans a type where an index seek was possible (%s):\n%s", op, plan)
 					}
+					// A listing by an end reads a type's date or id index in
+					// order, with the entity as a filter, where the entity is
+					// dense in the type (the entity page's selection,
+					// sideListing): LIMIT bounds that read, which
+					// TestEntityPagesOnASkewedGraph's ListingPlans counts.
+					denseRead := strings.Contains(name, "RelationshipIndexScan") &&
+						(strings.Contains(op, "(x)-[r:") || strings.Contains(op, "]->(x)"))
 					if tc.noScan && (strings.HasPrefix(name, "NodeByLabelScan") || strings.Contains(name, "RelationshipTypeScan") ||
-						strings.Contains(name, "IndexScan")) {
+						(strings.Contains(name, "IndexScan") && !denseRead)) {
 						t.Fatalf("plan scans although an end is named (%s):\n%s", op, plan)
 					}
 				}
