@@ -52,8 +52,11 @@ type pendingWrite struct {
 	// entities and commitment: the nodes its statements lock (writeOp).
 	entities   []string
 	commitment string
-	// step runs the write's statements in tx (runWrite).
+	// step runs the write's statements in tx (runWrite); plan, set
+	// instead, is a planned write's (runPlanned), which a batch runs with
+	// the other planned writes (runPlans).
 	step func(tx nd.ManagedTransaction) (stepResult, error)
+	plan *writePlan
 
 	// Set by the batch that ran it, before done closes: the outcome or
 	// the error, and the consistency token of the commit.
@@ -61,6 +64,16 @@ type pendingWrite struct {
 	err   error
 	token string
 	done  chan struct{}
+}
+
+// writePlan is a planned write: the id it locks ("" for none) and the
+// state it reads, which its batch takes and reads with its other
+// writes', and decide, which decides on that state and gives the row
+// that writes the outcome (nil for none: a logged request).
+type writePlan struct {
+	lock   bool
+	read   writeRead
+	decide func(st *writeState) (stepResult, *rowWrite, error)
 }
 
 // stepResult is what a write's step did.
@@ -335,40 +348,34 @@ func (s *Store) runAlone(p *pendingWrite) {
 func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite) (token string, rolledBack bool, err error) {
 	work := func(tx nd.ManagedTransaction) (struct{}, error) {
 		rolledBack = false
+		t := time.Now()
 		if err := lockBatch(ctx, tx, batch); err != nil {
 			rolledBack = true
 			return struct{}{}, err
 		}
+		s.traced("locks", t)
 		var events, requests []any
 		writes := 0
+		if err := s.runWrites(ctx, tx, batch); err != nil {
+			rolledBack = true
+			return struct{}{}, err
+		}
 		for _, p := range batch {
-			p.res, p.err = stepResult{}, nil
-			r, err := p.step(tx)
-			if err != nil {
-				var coded *cg.Error
-				if len(batch) > 1 && errors.As(err, &coded) {
-					p.err = coded
-					continue
-				}
-				rolledBack = true
-				return struct{}{}, err
-			}
-			p.res = r
-			if r.logged {
+			if p.err != nil || p.res.logged {
 				continue
 			}
 			writes++
-			if r.event != nil {
+			if r := p.res; r.event != nil {
 				events = append(events, r.event)
 			}
-			if r.request != nil {
+			if r := p.res; r.request != nil {
 				requests = append(requests, r.request)
 			}
 		}
 		if writes == 0 {
 			return struct{}{}, nil
 		}
-		t := time.Now()
+		t = time.Now()
 		if events == nil {
 			events = []any{}
 		}
@@ -429,6 +436,107 @@ func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite) (token str
 	return encodeToken(sess.LastBookmarks()), false, nil
 }
 
+// runWrites runs the writes of batch in tx: each write's step in turn,
+// or, for planned writes, runPlans. A write's domain error is its own
+// (p.err) in a batch of more than one; any other error is the batch's.
+func (s *Store) runWrites(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {
+	for _, p := range batch {
+		p.res, p.err = stepResult{}, nil
+	}
+	if batch[0].plan != nil {
+		return s.runPlans(ctx, tx, batch)
+	}
+	for _, p := range batch {
+		if p.plan != nil {
+			return fmt.Errorf("neo4j: a batch of %d writes mixes steps and plans", len(batch))
+		}
+		r, err := p.step(tx)
+		if err != nil {
+			if ownError(batch, p, err) {
+				continue
+			}
+			return err
+		}
+		p.res = r
+	}
+	return nil
+}
+
+// ownError sets p.err to err and reports true when err is the domain's
+// refusal of p in a batch of more than one: the batch goes on without p.
+func ownError(batch []*pendingWrite, p *pendingWrite, err error) bool {
+	var coded *cg.Error
+	if len(batch) > 1 && errors.As(err, &coded) {
+		p.err = coded
+		return true
+	}
+	return false
+}
+
+// runPlans runs the planned writes of batch (their ids already locked,
+// lockBatch) in a few statements whatever their number: one reads the
+// states of all, the writes decide in Go, and one statement per
+// operation and kind writes the rows of all that wrote. A write decides
+// on what the writes before it in the batch wrote, as if they had
+// committed alone: writes of distinct targets cannot change each other's
+// state (commitment writes change neither entities nor sources, and a
+// write's state is its own request id, its commitment and its id's
+// section), so the batch runs in waves, each the first write not yet run
+// of every target, and a second write of a target reads its state in the
+// next wave, after the first wrote.
+func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {
+	ran := make([]bool, len(batch))
+	for left := len(batch); left > 0; {
+		t := time.Now()
+		var wave []*pendingWrite
+		var reads []writeRead
+		targets := map[string]bool{}
+		for i, p := range batch {
+			if ran[i] || targets[p.target] {
+				continue
+			}
+			if p.plan == nil {
+				return fmt.Errorf("neo4j: a batch of %d writes mixes steps and plans", len(batch))
+			}
+			targets[p.target] = true
+			ran[i] = true
+			left--
+			wave = append(wave, p)
+			reads = append(reads, p.plan.read)
+		}
+		sts, err := readStates(ctx, tx, reads)
+		if err != nil {
+			return err
+		}
+		t = s.traced("state", t)
+		var order []string
+		rows := map[string][]any{}
+		for i, p := range wave {
+			r, row, err := p.plan.decide(sts[i])
+			if err != nil {
+				if ownError(batch, p, err) {
+					continue
+				}
+				return err
+			}
+			p.res = r
+			if row != nil {
+				if _, ok := rows[row.cypher]; !ok {
+					order = append(order, row.cypher)
+				}
+				rows[row.cypher] = append(rows[row.cypher], row.row)
+			}
+		}
+		for _, cypher := range order {
+			if err := exec(ctx, tx, cypher, withMatrixParams(map[string]any{"rows": rows[cypher]}), len(rows[cypher])); err != nil {
+				return err
+			}
+		}
+		s.traced("body", t)
+	}
+	return nil
+}
+
 // batchContext is the context of a batch's transaction: it ends at the
 // latest of its writes' deadlines, and not with any one caller.
 func batchContext(batch []*pendingWrite) (context.Context, context.CancelFunc) {
@@ -456,22 +564,44 @@ func batchContext(batch []*pendingWrite) (context.Context, context.CancelFunc) {
 // (last) remain. Then the entities' matrix stripes (matrixrows.go), in
 // stripe order: a stripe is taken by the writes of any of its actors.
 // SET to the same value takes the lock and changes nothing.
+//
+// The lock is also what keeps the maintained counts right. matrixApply
+// reads an actor's e.matrixCells in a WITH and SETs the sum later; Neo4j
+// takes a write lock before the read only when the SET's right-hand side
+// reads the property itself (the operations manual, "Concurrent data
+// access", lost updates), so without a lock taken before, two
+// transactions could read the same counts and the second commit would
+// lose the first one's change. With batchLocks taken out (2026-12-03),
+// TestMaintainedMatrixEqualsAggregation with -race failed on the counts
+// after its concurrent writers (docs/benchmarks.md, writes on Neo4j).
+// The batch's records also take their ids' IdLock here (lockID), in id
+// order after the entities, before the batch reads any state.
 const batchLocks = `CALL () {
-  UNWIND $commitments AS cid
-  MATCH (v:CommitmentVersion {commitmentId: cid})
-  RETURN collect(v.actor) + collect(v.target) AS found
+  CALL () {
+    UNWIND $commitments AS cid
+    MATCH (v:CommitmentVersion {commitmentId: cid})
+    RETURN collect(v.actor) + collect(v.target) AS found
+  }
+  UNWIND found + $entities AS id
+  WITH DISTINCT id ORDER BY id
+  MATCH (e:Entity {id: id})
+  SET e.kind = e.kind
+  WITH DISTINCT e.matrixStripe AS k ORDER BY k
+  MATCH (st:MatrixStripe {n: k})
+  SET st.n = st.n
 }
-UNWIND found + $entities AS id
-WITH DISTINCT id ORDER BY id
-MATCH (e:Entity {id: id})
-SET e.kind = e.kind
-WITH DISTINCT e.matrixStripe AS k ORDER BY k
-MATCH (st:MatrixStripe {n: k})
-SET st.n = st.n`
+CALL () {
+  UNWIND $ids AS id
+  WITH DISTINCT id ORDER BY id
+  MERGE (l:IdLock {id: id})
+  DELETE l
+}`
 
-// lockBatch runs batchLocks for the writes of batch.
+// lockBatch runs batchLocks for the writes of batch: their entities and
+// the ids of the planned writes that lock one (lockID, for the others in
+// their steps).
 func lockBatch(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {
-	entities, commitments := []any{}, []any{}
+	entities, commitments, ids := []any{}, []any{}, []any{}
 	for _, p := range batch {
 		for _, id := range p.entities {
 			entities = append(entities, id)
@@ -479,9 +609,12 @@ func lockBatch(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWr
 		if p.commitment != "" {
 			commitments = append(commitments, p.commitment)
 		}
+		if p.plan != nil && p.plan.lock {
+			ids = append(ids, p.target)
+		}
 	}
-	if len(entities) == 0 && len(commitments) == 0 {
+	if len(entities) == 0 && len(commitments) == 0 && len(ids) == 0 {
 		return nil
 	}
-	return run(ctx, tx, batchLocks, map[string]any{"entities": entities, "commitments": commitments})
+	return run(ctx, tx, batchLocks, map[string]any{"entities": entities, "commitments": commitments, "ids": ids})
 }

@@ -79,11 +79,11 @@ func liveProps(c *cg.Commitment) map[string]any {
 	return m
 }
 
-// commitmentParams are the parameters of the commitment writes.
-func commitmentParams(c *cg.Commitment) map[string]any {
+// commitmentRow is c's row in the commitment writes' $rows.
+func commitmentRow(c *cg.Commitment) map[string]any {
 	ev := evidenceRows(c.Evidence)
-	return withMatrixParams(map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID, "row": map[string]any{
-		"id": c.ID, "live": liveProps(c), "evidence": ev, "v": versionProps(c, nil), "vEvidence": ev}})
+	return map[string]any{"id": c.ID, "actor": c.ActorID, "target": c.TargetID,
+		"live": liveProps(c), "evidence": ev, "v": versionProps(c, nil), "vEvidence": ev}
 }
 
 // commitmentLoadRow is c's row for upsertCommitment: its facts, evidence
@@ -338,43 +338,56 @@ RETURN n, written, versions, keptRetracted`
 
 // ---- Writes ----
 
-// Relationships are matched by id first, on the parameter $id: matched
-// after a write, Neo4j plans them as a scan of the type's index. The
-// version is still the first thing written, so that of two racing writers
-// the second stops at its key. The live relationship's properties come as
-// row.live and are set with +=, so that a null removes a property and the
-// import hash (which only Load sets, see upsertCommitmentAny) is left
-// alone. Each ends by moving the matrix counts (matrixrows.go).
+// Each statement writes the writes of one operation and kind ($rows, a
+// row of commitmentRow each: a batch's writes of that kind at once),
+// then moves the matrix counts (matrixrows.go) once for all of them. A
+// relationship is matched by id first, on the row's id: matched after a
+// write, Neo4j plans it as a scan of the type's index. The version is
+// still the first thing written, so that of two racing writers the second
+// stops at its key. The live relationship's properties come as row.live
+// and are set with +=, so that a null removes a property and the import
+// hash (which only Load sets, see upsertCommitmentAny) is left alone.
 var (
-	recordCommitmentTemplate = `WITH $row AS row` + `%[2]s
-WITH row
-MATCH (a:Entity {id: $actor})
-MATCH (t:Entity {id: $target})
-CREATE (a)-[r:%[1]s {id: $id}]->(t)
-SET r += row.live
-WITH row, [` + matrixChange("$actor", "'%[1]s'", "row.live.status", "1", "row.live.evidenceCount") + `] AS mx` + writeEvidence + `
+	recordCommitmentTemplate = `UNWIND $rows AS row
+CALL (row) {` + `%[2]s
+  WITH row
+  MATCH (a:Entity {id: row.actor})
+  MATCH (t:Entity {id: row.target})
+  CREATE (a)-[r:%[1]s {id: row.id}]->(t)
+  SET r += row.live
+  WITH row, [` + matrixChange("row.actor", "'%[1]s'", "row.live.status", "1", "row.live.evidenceCount") + `] AS mx` + writeEvidence + `
+  RETURN mx
+}
 WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(2) + `
 RETURN n`
 
-	changeCommitmentTemplate = `MATCH (:Entity)-[r:%[1]s {id: $id}]->(:Entity)
-WITH r, $row AS row,
-     [` + matrixChange("$actor", "'%[1]s'", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + `,
-      ` + matrixChange("$actor", "'%[1]s'", "$row.live.status", "1", "$row.live.evidenceCount") + `] AS mx` + `%[2]s
-WITH r, row, mx
-SET r += row.live
-WITH row, mx` + writeEvidence + `
-WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(2) + `
-RETURN n`
-
-	retractCommitmentTemplate = `MATCH (:Entity)-[r:%[1]s {id: $id}]->(:Entity)
-WITH r, $row AS row,
-     [` + matrixChange("$actor", "'%[1]s'", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + `] AS mx` + `%[2]s
-WITH r, row, mx
-DELETE r
-WITH row, mx
+	changeCommitmentTemplate = `UNWIND $rows AS row
 CALL (row) {
-  MATCH (old:Evidence {factId: row.id})
-  DETACH DELETE old
+  MATCH (:Entity)-[r:%[1]s {id: row.id}]->(:Entity)
+  WITH r, row,
+       [` + matrixChange("row.actor", "'%[1]s'", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + `,
+        ` + matrixChange("row.actor", "'%[1]s'", "row.live.status", "1", "row.live.evidenceCount") + `] AS mx` + `%[2]s
+  WITH r, row, mx
+  SET r += row.live
+  WITH row, mx` + writeEvidence + `
+  RETURN mx
+}
+WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(2) + `
+RETURN n`
+
+	retractCommitmentTemplate = `UNWIND $rows AS row
+CALL (row) {
+  MATCH (:Entity)-[r:%[1]s {id: row.id}]->(:Entity)
+  WITH r, row,
+       [` + matrixChange("row.actor", "'%[1]s'", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + `] AS mx` + `%[2]s
+  WITH r, row, mx
+  DELETE r
+  WITH row, mx
+  CALL (row) {
+    MATCH (old:Evidence {factId: row.id})
+    DETACH DELETE old
+  }
+  RETURN mx
 }
 WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(2) + `
 RETURN n`
@@ -413,12 +426,12 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true, change: cg.ChangeRecorded,
 		entities: []string{c.ActorID, c.TargetID},
 		state:    stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
-	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+	return runPlanned(ctx, s, w, m, func(st *writeState) (*cg.Commitment, *rowWrite, error) {
 		v, err := cg.PlanRecord(c, st.domain(), m)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return v, exec(ctx, tx, recordCommitment[v.Kind], commitmentParams(v), 1)
+		return v, &rowWrite{recordCommitment[v.Kind], commitmentRow(v)}, nil
 	})
 }
 
@@ -428,12 +441,12 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m cg.WriteMeta) (*cg.Commitment, error) {
 	w := writeOp{op: opChange, requestID: m.RequestID, target: ch.ID, change: cg.ChangeStatusChanged, commitment: ch.ID,
 		state: stateQuery{sources: sourceIDs(ch.Evidence), current: ch.ID}}
-	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+	return runPlanned(ctx, s, w, m, func(st *writeState) (*cg.Commitment, *rowWrite, error) {
 		next, err := cg.PlanChange(ch, st.domain(), m)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return next, exec(ctx, tx, changeCommitment[next.Kind], commitmentParams(next), 1)
+		return next, &rowWrite{changeCommitment[next.Kind], commitmentRow(next)}, nil
 	})
 }
 
@@ -443,11 +456,11 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m 
 func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
 	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}, change: cg.ChangeRetracted,
 		commitment: id}
-	return runWrite(ctx, s, w, m, func(tx nd.ManagedTransaction, st *writeState) (*cg.Commitment, error) {
+	return runPlanned(ctx, s, w, m, func(st *writeState) (*cg.Commitment, *rowWrite, error) {
 		next, err := cg.PlanRetract(id, baseVersion, st.domain(), m)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return next, exec(ctx, tx, retractCommitment[next.Kind], commitmentParams(next), 1)
+		return next, &rowWrite{retractCommitment[next.Kind], commitmentRow(next)}, nil
 	})
 }

@@ -90,22 +90,61 @@ func (st *writeState) domain() cg.WriteState {
 	return cg.WriteState{Lookup: st.lookup(), Section: st.section, Current: st.current}
 }
 
+// writeRead is one write's read of its state.
+type writeRead struct {
+	requestID string
+	q         stateQuery
+}
+
 func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, q stateQuery) (*writeState, error) {
+	sts, err := readStates(ctx, tx, []writeRead{{requestID, q}})
+	if err != nil {
+		return nil, err
+	}
+	return sts[0], nil
+}
+
+// readStates reads the states of several writes in one statement
+// (writeStateQuery, a row each), in the order of reads.
+func readStates(ctx context.Context, tx nd.ManagedTransaction, reads []writeRead) ([]*writeState, error) {
 	// "" stands for "none": no stored id or request id is empty, and a
 	// null parameter would be planned as an index scan rather than a seek.
-	params := map[string]any{
-		"requestId": requestID, "entities": append([]string{}, q.entities...), "sources": append([]string{}, q.sources...),
-		"current": q.current, "taken": q.taken,
+	rows := make([]any, len(reads))
+	for i, r := range reads {
+		rows[i] = map[string]any{
+			"i": int64(i), "requestId": r.requestID, "entities": append([]string{}, r.q.entities...),
+			"sources": append([]string{}, r.q.sources...), "current": r.q.current, "taken": r.q.taken,
+		}
 	}
-	res, err := tx.Run(ctx, writeStateQuery, params)
+	res, err := tx.Run(ctx, writeStateQuery, map[string]any{"reads": rows})
 	if err != nil {
 		return nil, err
 	}
-	rec, err := res.Single(ctx)
+	recs, err := res.Collect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m := rec.AsMap()
+	out := make([]*writeState, len(reads))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		i := toInt(m["i"])
+		if i < 0 || i >= len(out) || out[i] != nil {
+			return nil, fmt.Errorf("neo4j: write state: row %d of %d reads", i, len(reads))
+		}
+		if out[i], err = decodeWriteState(m); err != nil {
+			return nil, err
+		}
+	}
+	for i, st := range out {
+		if st == nil {
+			return nil, fmt.Errorf("neo4j: write state: no row for read %d of %d", i, len(reads))
+		}
+	}
+	return out, nil
+}
+
+// decodeWriteState reads one row of writeStateQuery.
+func decodeWriteState(m map[string]any) (*writeState, error) {
 	st := &writeState{entities: map[string]*cg.Entity{}, sources: map[string]*cg.Source{}}
 	// Ids are unique across sections; a graph that breaks that (a legacy
 	// one) is reported as the commitment's.
@@ -127,6 +166,7 @@ func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, 
 		st.sources[src.ID] = src
 	}
 	if m["current"] != nil {
+		var err error
 		if st.current, err = decodeCommitment(m["current"]); err != nil {
 			return nil, err
 		}
@@ -177,9 +217,11 @@ type writeOp struct {
 // outcome of a request id seen before (or refuse one used for another
 // write), else let body check and write; then the write's last statement
 // (finishWrites) logs its outcome under the request id and appends its
-// change event. A commitment write runs in a transaction with the
-// commitment writes that were waiting beside it (batch.go: group commit),
-// a put in one of its own; the outcome is the same either way.
+// change event. A put runs so, in a transaction of its own: its body
+// reads the version history it writes. A commitment write plans instead
+// (runPlanned), and runs in a transaction with the commitment writes
+// that were waiting beside it (batch.go: group commit); the outcome is
+// the same either way.
 //
 // A uniqueness constraint that fails means a concurrent write committed
 // first (the same version, the same new id, the same request id): the
@@ -188,6 +230,70 @@ type writeOp struct {
 // logged outcome of the same request).
 func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 	body func(tx nd.ManagedTransaction, st *writeState) (*T, error)) (*T, error) {
+	return submitWrite[T](ctx, s, w, m, func(p *pendingWrite, decide func(*writeState, func(*writeState) (any, error)) (stepResult, error)) {
+		p.step = func(tx nd.ManagedTransaction) (stepResult, error) {
+			// Errors from the driver go back unwrapped, so that it can
+			// tell which ones are worth a retry.
+			t := time.Now()
+			if w.lock {
+				if err := run(ctx, tx, lockID, map[string]any{"id": w.target}); err != nil {
+					return stepResult{}, err
+				}
+				t = s.traced("lock", t)
+			}
+			st, err := readState(ctx, tx, w.requestID, w.state)
+			if err != nil {
+				return stepResult{}, err
+			}
+			t = s.traced("state", t)
+			r, err := decide(st, func(st *writeState) (any, error) { return body(tx, st) })
+			s.traced("body", t)
+			return r, err
+		}
+	})
+}
+
+// rowWrite is what a planned write writes: a row of a statement that
+// writes its $rows (the writes of one operation and kind), and returns n,
+// the rows written.
+type rowWrite struct {
+	cypher string
+	row    map[string]any
+}
+
+// runPlanned runs a commitment write whose plan decides, without the
+// transaction, on the state read for it, and names the row that writes
+// the outcome; a batch reads its writes' states in one statement and
+// writes the rows of each statement at once (batch.go).
+func runPlanned[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
+	plan func(st *writeState) (*T, *rowWrite, error)) (*T, error) {
+	return submitWrite[T](ctx, s, w, m, func(p *pendingWrite, decide func(*writeState, func(*writeState) (any, error)) (stepResult, error)) {
+		p.plan = &writePlan{lock: w.lock, read: writeRead{w.requestID, w.state},
+			decide: func(st *writeState) (stepResult, *rowWrite, error) {
+				var row *rowWrite
+				r, err := decide(st, func(st *writeState) (any, error) {
+					out, rw, err := plan(st)
+					if err != nil {
+						return nil, err
+					}
+					row = rw
+					return out, nil
+				})
+				if err != nil {
+					return stepResult{}, nil, err
+				}
+				return r, row, nil
+			}}
+	})
+}
+
+// submitWrite is runWrite's and runPlanned's: it checks w, lets form give
+// the pending write its step or plan, runs it and returns its outcome.
+// decide, which form's write calls with the state it read, answers a
+// logged request from the log and else lets write (the body) decide and
+// write, then makes the write's change event and request log entry.
+func submitWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
+	form func(p *pendingWrite, decide func(*writeState, func(*writeState) (any, error)) (stepResult, error))) (*T, error) {
 	// Before the id becomes a lock or an index key, whose size Neo4j
 	// limits.
 	if err := cg.ValidateTarget(w.target); err != nil {
@@ -200,21 +306,7 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 		return nil, err
 	}
 	token := rand.Text()
-	step := func(tx nd.ManagedTransaction) (stepResult, error) {
-		// Errors from the driver go back unwrapped, so that it can tell
-		// which ones are worth a retry.
-		t := time.Now()
-		if w.lock {
-			if err := run(ctx, tx, lockID, map[string]any{"id": w.target}); err != nil {
-				return stepResult{}, err
-			}
-			t = s.traced("lock", t)
-		}
-		st, err := readState(ctx, tx, w.requestID, w.state)
-		if err != nil {
-			return stepResult{}, err
-		}
-		t = s.traced("state", t)
+	decide := func(st *writeState, write func(*writeState) (any, error)) (stepResult, error) {
 		if st.request != nil {
 			if st.request.op != w.op || st.request.target != w.target {
 				return stepResult{}, cg.RequestReused(w.requestID)
@@ -228,13 +320,12 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 			// token means the write is this call's, not an earlier one's.
 			return stepResult{out: out, logged: true, replayed: st.request.token != token}, nil
 		}
-		out, err := body(tx, st)
+		out, err := write(st)
 		if err != nil {
 			return stepResult{}, err
 		}
-		s.traced("body", t)
 		r := stepResult{out: out}
-		if c, ok := any(out).(*cg.Commitment); ok && w.change != "" && !s.noOutbox {
+		if c, ok := out.(*cg.Commitment); ok && w.change != "" && !s.noOutbox {
 			payload, err := json.Marshal(c)
 			if err != nil {
 				return stepResult{}, fmt.Errorf("neo4j: change event of %q: %w", c.ID, err)
@@ -253,7 +344,8 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 		return r, nil
 	}
 	p := &pendingWrite{ctx: ctx, what: strings.ToLower(w.op) + " " + w.target, target: w.target, requestID: w.requestID,
-		batchable: w.change != "", entities: w.entities, commitment: w.commitment, step: step, done: make(chan struct{})}
+		batchable: w.change != "", entities: w.entities, commitment: w.commitment, done: make(chan struct{})}
+	form(p, decide)
 	s.submit(p)
 	if p.err != nil {
 		return nil, p.err
@@ -309,25 +401,30 @@ var writeSchemaStatements = []string{
 // outcome, while the node itself is gone by commit.
 const lockID = `MERGE (l:IdLock {id: $id}) DELETE l`
 
-// writeStateTemplate reads, in one round trip, everything a write decides
-// on: the request log entry, the entities and sources the write refers to,
-// the latest version of the commitment it changes, and which section holds
-// the id it would create. Unused parts get null or empty parameters.
-const writeStateTemplate = `OPTIONAL MATCH (q:WriteRequest {id: $requestId})
-CALL () { MATCH (e:Entity) WHERE e.id IN $entities RETURN collect(e {.id, .kind}) AS entities }
-CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect(s {.id, .text}) AS sources }
-CALL () {
-  OPTIONAL MATCH (v:CommitmentVersion {commitmentId: $current})
-  WITH v ORDER BY v.version DESC LIMIT 1
-  RETURN CASE WHEN v IS NULL THEN null ELSE ` + versionProjection + ` END AS current
-}
-CALL () {
-  CALL () {
-    %s
+// writeStateTemplate reads, in one round trip, everything the writes of
+// $reads (a row each) decide on: the request log entry, the entities and
+// sources a write refers to, the latest version of the commitment it
+// changes, and which section holds the id it would create. Unused parts
+// get empty values.
+const writeStateTemplate = `UNWIND $reads AS w
+CALL (w) {
+  OPTIONAL MATCH (q:WriteRequest {id: w.requestId})
+  CALL (w) { MATCH (e:Entity) WHERE e.id IN w.entities RETURN collect(e {.id, .kind}) AS entities }
+  CALL (w) { MATCH (s:Source) WHERE s.id IN w.sources RETURN collect(s {.id, .text}) AS sources }
+  CALL (w) {
+    OPTIONAL MATCH (v:CommitmentVersion {commitmentId: w.current})
+    WITH v ORDER BY v.version DESC LIMIT 1
+    RETURN CASE WHEN v IS NULL THEN null ELSE ` + versionProjection + ` END AS current
   }
-  RETURN collect(DISTINCT section) AS sections
+  CALL (w) {
+    CALL (w) {
+      %s
+    }
+    RETURN collect(DISTINCT section) AS sections
+  }
+  RETURN q {.op, .target, .result, .token} AS request, entities, sources, current, sections
 }
-RETURN q {.op, .target, .result, .token} AS request, entities, sources, current, sections`
+RETURN w.i AS i, request, entities, sources, current, sections`
 
 // logRequest records a write's outcome under its request id, in the
 // write's own transaction.
@@ -341,16 +438,16 @@ func init() {
 	// source, a claim or a relation. Each branch is an index seek on a
 	// parameter (edge ids through their type's uniqueness constraint).
 	branches := []string{
-		`MATCH (:CommitmentVersion {commitmentId: $taken}) RETURN 'commitment' AS section`,
-		`MATCH (:Entity {id: $taken}) RETURN 'entity' AS section`,
-		`MATCH (:Source {id: $taken}) RETURN 'source' AS section`,
-		`MATCH (:Claim {id: $taken}) RETURN 'claim' AS section`,
+		`MATCH (:CommitmentVersion {commitmentId: w.taken}) RETURN 'commitment' AS section`,
+		`MATCH (:Entity {id: w.taken}) RETURN 'entity' AS section`,
+		`MATCH (:Source {id: w.taken}) RETURN 'source' AS section`,
+		`MATCH (:Claim {id: w.taken}) RETURN 'claim' AS section`,
 	}
 	for _, k := range cg.RelationKinds {
-		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: $taken}]->() RETURN 'relation' AS section", k))
+		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: w.taken}]->() RETURN 'relation' AS section", k))
 	}
 	for _, k := range cg.CommitmentKinds {
-		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: $taken}]->() RETURN 'commitment' AS section", k))
+		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: w.taken}]->() RETURN 'commitment' AS section", k))
 	}
-	writeStateQuery = fmt.Sprintf(writeStateTemplate, strings.Join(branches, "\n    UNION ALL\n    "))
+	writeStateQuery = fmt.Sprintf(writeStateTemplate, strings.Join(branches, "\n      UNION ALL\n      "))
 }

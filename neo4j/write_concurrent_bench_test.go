@@ -97,34 +97,31 @@ WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.b
 			}
 		}},
 	}
-	var runs []struct {
-		name  string
-		batch int
-		setup func(b *testing.B, s *Store) writeFunc
+	type benchRun struct {
+		name           string
+		batch, leaders int
+		setup          func(b *testing.B, s *Store) writeFunc
 	}
+	var runs []benchRun
 	for _, tc := range cases {
-		batches := []int{0}
-		if !strings.HasPrefix(tc.name, "floor") {
-			// Each write alone, and the group commit (batch.go).
-			batches = []int{1, defaultWriteBatch}
+		if strings.HasPrefix(tc.name, "floor") {
+			runs = append(runs, benchRun{tc.name, 0, 0, tc.setup})
+			continue
 		}
-		for _, n := range batches {
-			name := tc.name
-			if n > 0 {
-				name += fmt.Sprintf("/batch=%d", n)
-			}
-			runs = append(runs, struct {
-				name  string
-				batch int
-				setup func(b *testing.B, s *Store) writeFunc
-			}{name, n, tc.setup})
-		}
+		// Each write alone, and the group commit (batch.go) with its
+		// default leaders and with one.
+		runs = append(runs, benchRun{tc.name + "/batch=1", 1, 0, tc.setup},
+			benchRun{fmt.Sprintf("%s/batch=%d", tc.name, defaultWriteBatch), defaultWriteBatch, 0, tc.setup},
+			benchRun{fmt.Sprintf("%s/batch=%d,leaders=1", tc.name, defaultWriteBatch), defaultWriteBatch, 1, tc.setup})
 	}
 	for _, tc := range runs {
 		b.Run(tc.name, func(b *testing.B) {
 			s := openEmpty(b)
 			if tc.batch > 0 {
 				s.writeBatch = tc.batch
+			}
+			if tc.leaders > 0 {
+				s.writeLeaders = tc.leaders
 			}
 			load(b, s, dataset())
 			ctx := b.Context()
