@@ -149,6 +149,18 @@ func listingsAgree(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
 	}
 }
 
+// sideDegree is the number of the dataset's commitments id made (SideMade)
+// or received (SideReceived).
+func sideDegree(ds *cg.Dataset, side cg.Side, id string) int {
+	n := 0
+	for _, c := range ds.Commitments {
+		if (side == cg.SideMade && c.ActorID == id) || (side == cg.SideReceived && c.TargetID == id) {
+			n++
+		}
+	}
+	return n
+}
+
 // listingPlans: the listing by the giant actor or target reads the types'
 // indexes and the entity's degrees, never its relationships (no Expand,
 // no operator near its degree in rows: an expand-and-sort of them did),
@@ -163,12 +175,7 @@ func listingPlans(t *testing.T, s *Store, ds *cg.Dataset) {
 	}{{cg.SideMade, cg.CommitmentFilter{ActorIDs: []string{actor}}, actor}, {cg.SideReceived, cg.CommitmentFilter{TargetIDs: []string{target}}, target}} {
 		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID} {
 			t.Run(fmt.Sprintf("%s/%s", e.side, o), func(t *testing.T) {
-				degree := 0
-				for _, c := range ds.Commitments {
-					if (e.side == cg.SideMade && c.ActorID == e.id) || (e.side == cg.SideReceived && c.TargetID == e.id) {
-						degree++
-					}
-				}
+				degree := sideDegree(ds, e.side, e.id)
 				cypher, params := listing(cg.Page{First: 20, Order: o})(e.f)
 				readsIndexesNotRelationships(t, profileRows(t, s, cypher, params), e.id, degree)
 			})
@@ -386,12 +393,7 @@ func entityPagePlans(t *testing.T, s *Store, ds *cg.Dataset) {
 	}{{cg.SideMade, actor}, {cg.SideReceived, target}} {
 		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID} {
 			t.Run(fmt.Sprintf("%s/%s", e.side, o), func(t *testing.T) {
-				degree := 0
-				for _, c := range ds.Commitments {
-					if (e.side == cg.SideMade && c.ActorID == e.id) || (e.side == cg.SideReceived && c.TargetID == e.id) {
-						degree++
-					}
-				}
+				degree := sideDegree(ds, e.side, e.id)
 				cypher, params, err := entityCommitmentsQuery(cg.EntityCommitmentsQuery{Side: e.side, EntityIDs: []string{e.id},
 					Page: cg.Page{First: 20, Order: o}})
 				if err != nil {
