@@ -9,7 +9,7 @@
 // (sources, entities, relations, claims), every version of every
 // commitment keyed by id and version, and the request log that makes
 // retried writes idempotent across restarts. Commitment versions are
-// MessagePack in files of format 2 (decoding their JSON was most of a
+// CBOR in files of format 2 (decoding their JSON was most of a
 // restart); every other value is JSON. Files of format 1 (all JSON) are
 // read and written as they are, never converted.
 package bbolt
