@@ -31,7 +31,7 @@ func explain(t *testing.T, s *Store, cypher string, params map[string]any) []str
 // profiledOp is an operator of a PROFILE with the rows it produced.
 type profiledOp struct {
 	name, details string
-	rows          int64
+	rows, dbHits  int64
 }
 
 // profileRows runs cypher under PROFILE and returns its operators with
@@ -65,7 +65,7 @@ func profileRows(t *testing.T, s *Store, cypher string, params map[string]any) [
 	var ops []profiledOp
 	var walk func(p nd.ProfiledPlan)
 	walk = func(p nd.ProfiledPlan) {
-		ops = append(ops, profiledOp{p.Operator(), fmt.Sprint(p.Arguments()["Details"]), p.Records()})
+		ops = append(ops, profiledOp{p.Operator(), fmt.Sprint(p.Arguments()["Details"]), p.Records(), p.DbHits()})
 		for _, c := range p.Children() {
 			walk(c)
 		}
