@@ -20440,7 +20440,7 @@ func (ec *executionContext) marshalNCoalitionRole2githubᚗcomᚋcoalitiongraph�
 }
 
 func (ec *executionContext) marshalNCommitment2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*coalitiongraph.Commitment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := commitmentsMarshaller(ctx, sel, v)(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommitment2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚐCommitment(ctx, sel, v[i])

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
@@ -68,4 +69,112 @@ func siblingSources(ctx context.Context) []string {
 		return out
 	}
 	return nil
+}
+
+// sliceMarshaller is graphql.MarshalSliceConcurrently's signature, which
+// marshalInOrder shares.
+type sliceMarshaller = func(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool,
+	marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array
+
+// commitmentsMarshaller chooses how a list of commitments is marshalled:
+// in order when every field its items select, at any depth, is a plain
+// one (plainFields), concurrently otherwise. gqlgen's goroutine per item
+// lets the items' loaders batch; a plain field needs none, or needs only
+// the entities and sources the list refers to, which it starts loading
+// here for the whole list at once (a listing primed them already, so that
+// they cost nothing). A coalition, a listing's page and a matrix cell
+// select such fields; a field with a store call per item (history,
+// disputes, an entity's commitments) keeps the goroutines.
+//
+// `go generate .` has internal/inorder call it in the marshaller of
+// [Commitment!]!; docs/benchmarks.md, "Coalition at 1M (session 13)", has
+// the figures.
+func commitmentsMarshaller(ctx context.Context, sel ast.SelectionSet, v []*cg.Commitment) sliceMarshaller {
+	op := graphql.GetOperationContext(ctx)
+	if len(v) < 2 || !plainSelection(op, "Commitment", sel) {
+		return graphql.MarshalSliceConcurrently
+	}
+	var entities, sources []string
+	for _, f := range graphql.CollectFields(op, sel, implementorsOf["Commitment"]) {
+		switch f.Name {
+		case "actor":
+			for _, c := range v {
+				entities = append(entities, c.ActorID)
+			}
+		case "target":
+			for _, c := range v {
+				entities = append(entities, c.TargetID)
+			}
+		case "statedBy":
+			for _, c := range v {
+				if c.StatedByID != "" {
+					entities = append(entities, c.StatedByID)
+				}
+			}
+		case "evidence":
+			if selects(op, "Evidence", f.Selections, "source") {
+				for _, c := range v {
+					sources = append(sources, evidenceSources(c.Evidence)...)
+				}
+			}
+		}
+	}
+	l := loadersFor(ctx)
+	l.entity.Start(ctx, uniq(entities)...)
+	l.source.Start(ctx, uniq(sources)...)
+	return marshalInOrder
+}
+
+// plainFields are, per object type, the fields that make no store call of
+// their own: the object's own values, computed from them, or an entity or
+// source the item refers to (loaded for the whole list before its items,
+// by commitmentsMarshaller). A field whose value is an object names its
+// type, whose selection must be plain too; "" for the others.
+var plainFields = map[string]map[string]string{
+	"Commitment": {
+		"__typename": "", "id": "", "kind": "", "status": "", "date": "PartialDate", "dateInferred": "",
+		"dateReasoning": "", "conditions": "", "summary": "", "evidenceCount": "", "corroboration": "",
+		"version": "", "recordedAt": "", "recordedBy": "", "reason": "", "validFrom": "", "retracted": "",
+		"actor": "Entity", "target": "Entity", "statedBy": "Entity", "evidence": "Evidence",
+	},
+	// An entity's evidence is a store call when the listing brought the
+	// entity without it: not plain.
+	"Entity":   {"__typename": "", "id": "", "kind": "", "name": "", "aliases": "", "description": "", "date": "PartialDate"},
+	"Evidence": {"__typename": "", "quote": "", "attributedTo": "", "line": "", "source": "Source"},
+	"Source": {
+		"__typename": "", "id": "", "file": "", "outlet": "", "outletInferred": "", "outletReasoning": "",
+		"title": "", "author": "", "published": "PartialDate", "publishedNotBefore": "PartialDate",
+		"publishedNotAfter": "PartialDate", "publishedReasoning": "", "publishedInferred": "", "text": "",
+	},
+	"PartialDate": {"__typename": "", "text": "", "precision": "", "year": "", "month": "", "day": "", "start": "", "end": ""},
+}
+
+// implementorsOf are the generated executor's lists of what each type of
+// plainFields satisfies, so that fragments on its interfaces count.
+var implementorsOf = map[string][]string{
+	"Commitment": commitmentImplementors, "Entity": entityImplementors, "Evidence": evidenceImplementors,
+	"Source": sourceImplementors, "PartialDate": partialDateImplementors,
+}
+
+// plainSelection says whether every field sel selects on an object of typ,
+// and below, is plain.
+func plainSelection(op *graphql.OperationContext, typ string, sel ast.SelectionSet) bool {
+	fields := plainFields[typ]
+	for _, f := range graphql.CollectFields(op, sel, implementorsOf[typ]) {
+		sub, ok := fields[f.Name]
+		if !ok || (sub != "" && !plainSelection(op, sub, f.Selections)) {
+			return false
+		}
+	}
+	return true
+}
+
+// selects says whether sel selects the field name on an object of typ.
+func selects(op *graphql.OperationContext, typ string, sel ast.SelectionSet, name string) bool {
+	for _, f := range graphql.CollectFields(op, sel, implementorsOf[typ]) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -391,3 +391,59 @@ func TestEntityEvidenceBatchedWhenShown(t *testing.T) {
 		})
 	}
 }
+
+// bareStore is a store whose listings bring no related entities or
+// sources, so that a page's fields must load them.
+type bareStore struct{ cg.Store }
+
+func (s bareStore) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
+	page, err := s.Store.Commitments(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	bare := *page
+	bare.Entities, bare.Sources = nil, nil
+	return &bare, nil
+}
+
+// TestPlainCommitmentListsLoadOnce checks a commitment list marshalled in
+// order (its fields are plain: graph.commitmentsMarshaller) when nothing
+// primed what its items refer to: the list starts loading its items'
+// actors, targets and sources before the first item, so that they come in
+// one store call each, not one per item as loads made one after another
+// would; and the answer is the one of the concurrent marshaller.
+func TestPlainCommitmentListsLoadOnce(t *testing.T) {
+	store := newCountingStore(bareStore{seedStore(t)})
+	h := newHandler(store)
+	const plain = `{ commitments(first: 100) { nodes { id actor { name } target { name } evidence { quote source { file } } } } }`
+	resp := post(t, h, plain, nil)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("errors: %+v", resp.Errors)
+	}
+	if n := strings.Count(string(resp.Data), `"actor"`); n < 15 {
+		t.Fatalf("only %d commitments returned; the bound would prove nothing", n)
+	}
+	want := map[string]int{"Commitments": 1, "Entities": 1, "Sources": 1}
+	if !maps.Equal(store.calls, want) {
+		t.Errorf("store calls %v, want %v", store.calls, want)
+	}
+	// The same fields beside one that is not plain (a store call per
+	// item) are marshalled concurrently: the same answer for them.
+	concurrent := post(t, h, `{ commitments(first: 100) { nodes { id actor { name } target { name } evidence { quote source { file } } history { id } } } }`, nil)
+	if len(concurrent.Errors) > 0 {
+		t.Fatalf("errors: %+v", concurrent.Errors)
+	}
+	var a, b struct {
+		Commitments struct {
+			Nodes []map[string]any
+		}
+	}
+	mustData(t, resp, &a)
+	mustData(t, concurrent, &b)
+	for _, n := range b.Commitments.Nodes {
+		delete(n, "history")
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("in order:\n%+v\nconcurrently:\n%+v", a, b)
+	}
+}

@@ -2,9 +2,12 @@
 // the named GraphQL object types are marshalled one item after another
 // (graph.marshalInOrder) instead of in a goroutine per item
 // (graphql.MarshalSliceConcurrently, which gqlgen uses for every list of
-// objects and has no setting for). `go generate .` runs it after gqlgen:
+// objects and has no setting for). A type named as Type=chooser has its
+// lists marshalled by whichever of the two chooser(ctx, sel, v) returns,
+// from the list's selection and items (graph.commitmentsMarshaller).
+// `go generate .` runs it after gqlgen:
 //
-//	go run ./internal/inorder -file graph/generated.go Evidence
+//	go run ./internal/inorder -file graph/generated.go Evidence Commitment=commitmentsMarshaller
 //
 // It fails when a named type's list marshaller is not there or no longer
 // calls MarshalSliceConcurrently as expected, so that a gqlgen upgrade that
@@ -17,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 )
 
 const (
@@ -42,7 +46,11 @@ func rewrite(file string, types []string) error {
 		return fmt.Errorf("read the executor: %w", err)
 	}
 	for _, t := range types {
-		if src, err = rewriteType(src, t); err != nil {
+		replacement := inOrder
+		if typ, chooser, ok := strings.Cut(t, "="); ok {
+			t, replacement = typ, chooser+"(ctx, sel, v)("
+		}
+		if src, err = rewriteType(src, t, replacement); err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
 	}
@@ -53,10 +61,13 @@ func rewrite(file string, types []string) error {
 }
 
 // rewriteType replaces the concurrent call in every list marshaller of
-// the type: gqlgen names them marshal{N,O}<Type>2ᚕ… (non-null or optional
-// list; ᚕ marks a slice), one per Go element type.
-func rewriteType(src []byte, typ string) ([]byte, error) {
-	head := regexp.MustCompile(`(?m)^func \(ec \*executionContext\) marshal[NO]` + regexp.QuoteMeta(typ) + `2ᚕ\S*\(`)
+// the type by replacement: gqlgen names them marshal{N,O}<Type>2ᚕ…
+// (non-null or optional list; ᚕ marks a slice), one per Go element type,
+// and gives them the parameters (ctx, sel, v) that a chooser is called
+// with.
+func rewriteType(src []byte, typ, replacement string) ([]byte, error) {
+	head := regexp.MustCompile(`(?m)^func \(ec \*executionContext\) marshal[NO]` + regexp.QuoteMeta(typ) +
+		`2ᚕ\S*\(ctx context\.Context, sel ast\.SelectionSet, v `)
 	locs := head.FindAllIndex(src, -1)
 	if len(locs) == 0 {
 		return nil, fmt.Errorf("no list marshaller of %s", typ)
@@ -70,11 +81,11 @@ func rewriteType(src []byte, typ string) ([]byte, error) {
 		}
 		body := src[loc[1] : loc[1]+end]
 		n := bytes.Count(body, []byte(concurrent))
-		if n != 1 && !bytes.Contains(body, []byte(inOrder)) {
+		if n != 1 && !bytes.Contains(body, []byte(replacement)) {
 			return nil, fmt.Errorf("list marshaller of %s at byte %d calls %s %d times, want once", typ, loc[0], concurrent, n)
 		}
 		out.Write(src[last:loc[1]])
-		out.Write(bytes.Replace(body, []byte(concurrent), []byte(inOrder), 1))
+		out.Write(bytes.Replace(body, []byte(concurrent), []byte(replacement), 1))
 		last = loc[1] + end
 	}
 	out.Write(src[last:])

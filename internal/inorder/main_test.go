@@ -69,6 +69,26 @@ func TestRewrite(t *testing.T) {
 	}
 }
 
+// TestRewriteWithChooser checks that a type named as Type=chooser has its
+// list marshallers call chooser(ctx, sel, v)'s choice, and only they.
+func TestRewriteWithChooser(t *testing.T) {
+	f := write(t, generated)
+	for run := range 2 {
+		if err := rewrite(f, []string{"Commitment=pick"}); err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := "marshalNCommitment2ᚕᚖgithubᚗcomᚐCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*Commitment) graphql.Marshaler {\n\tret := "
+		if got := string(b); !strings.Contains(got, head+"pick(ctx, sel, v)(ctx, len(v), 0, false, func(") ||
+			strings.Count(got, concurrent) != 2 {
+			t.Fatalf("run %d: got\n%s", run, got)
+		}
+	}
+}
+
 // TestRewriteFailsOnUnexpectedOutput checks that output it does not
 // recognise fails the generation instead of staying concurrent unnoticed.
 func TestRewriteFailsOnUnexpectedOutput(t *testing.T) {
