@@ -86,6 +86,10 @@ type sliceMarshaller = func(ctx context.Context, length int, workerLimit int64, 
 // select such fields; a field with a store call per item (history,
 // disputes, an entity's commitments) keeps the goroutines.
 //
+// When the loaders hold those entities and sources already and the
+// selection is one a written list can hold, the list is not marshalled by
+// gqlgen at all but written (writtenCommitments, plainlist.go).
+//
 // `go generate .` has internal/inorder call it in the marshaller of
 // [Commitment!]!; docs/benchmarks.md, "Coalition at 1M (session 13)", has
 // the figures.
@@ -120,6 +124,13 @@ func commitmentsMarshaller(ctx context.Context, sel ast.SelectionSet, v []*cg.Co
 		}
 	}
 	l := loadersFor(ctx)
+	if plan, ok := newWritePlan(op, "Commitment", sel); ok {
+		if written := writtenCommitments(ctx, l, plan, v); written != nil {
+			return func(context.Context, int, int64, bool, func(context.Context, int) graphql.Marshaler) graphql.Array {
+				return written
+			}
+		}
+	}
 	l.entity.Start(ctx, uniq(entities)...)
 	l.source.Start(ctx, uniq(sources)...)
 	return marshalInOrder

@@ -78,6 +78,10 @@ type loader[K comparable, V any] struct {
 	// fetch them twice.
 	known  map[K]bool
 	groups map[K]*group[K, V]
+	// held are the values the loader holds: primed, or loaded by a wait
+	// that returned; a written list reads them without a load
+	// (plainlist.go).
+	held map[K]V
 }
 
 // group is announced keys fetched together, by the first of their callers
@@ -96,7 +100,7 @@ type group[K comparable, V any] struct {
 // with the context of the first caller of its batch or group (all of them
 // belong to one request).
 func newLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) *loader[K, V] {
-	l := &loader[K, V]{fetch: fetch, announced: map[K]bool{}, known: map[K]bool{}, groups: map[K]*group[K, V]{}}
+	l := &loader[K, V]{fetch: fetch, announced: map[K]bool{}, known: map[K]bool{}, groups: map[K]*group[K, V]{}, held: map[K]V{}}
 	l.dl = dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([]V, []error) {
 		vals, err := guard(ctx, keys, fetch)
 		if err != nil {
@@ -142,9 +146,28 @@ func (l *loader[K, V]) Prime(key K, v V) {
 	defer l.mu.Unlock()
 	if !l.known[key] {
 		l.dl.Prime(key, v)
+		l.held[key] = v
 	}
 	l.known[key] = true
 	delete(l.announced, key)
+}
+
+// heldValue is the value the loader holds for key, if any: what Load
+// returns without a store call or a wait.
+func (l *loader[K, V]) heldValue(key K) (V, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.held[key]
+	return v, ok
+}
+
+// hold keeps the value a wait for key returned.
+func (l *loader[K, V]) hold(key K, v V) {
+	l.mu.Lock()
+	if _, ok := l.held[key]; !ok {
+		l.held[key] = v
+	}
+	l.mu.Unlock()
 }
 
 // thunk starts loading key, as a group with every announced key if it is
@@ -164,10 +187,20 @@ func (l *loader[K, V]) thunk(ctx context.Context, key K) func() (V, error) {
 	g := l.groups[key]
 	l.mu.Unlock()
 	if g == nil {
-		return l.dl.LoadThunk(ctx, key)
+		wait := l.dl.LoadThunk(ctx, key)
+		return func() (V, error) {
+			v, err := wait()
+			if err == nil {
+				l.hold(key, v)
+			}
+			return v, err
+		}
 	}
 	return func() (V, error) {
 		g.once.Do(func() { g.vals, g.err = guard(ctx, g.keys, l.fetch) })
+		if g.err == nil {
+			l.hold(key, g.vals[key])
+		}
 		return g.vals[key], g.err
 	}
 }

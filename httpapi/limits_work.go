@@ -9,6 +9,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/coalitiongraph/coalitiongraph/graph"
 )
 
 // workBudget counts the fields one response resolves.
@@ -30,7 +32,17 @@ func useWorkLimit(srv *handler.Server, max int) {
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		b := &workBudget{}
 		b.left.Store(int64(max))
-		resp := next(context.WithValue(ctx, workBudgetKey{}, b))
+		ctx = context.WithValue(ctx, workBudgetKey{}, b)
+		// A list the graph writes itself resolves its fields without the
+		// field middleware below: it charges them here, all at once.
+		ctx = graph.WithFieldCharge(ctx, func(n int) bool {
+			if b.left.Add(-int64(n)) < 0 {
+				b.exceeded.Store(true)
+				return false
+			}
+			return true
+		})
+		resp := next(ctx)
 		if !b.exceeded.Load() {
 			return resp
 		}
