@@ -123,7 +123,7 @@ func connectionFailed(e error) bool {
 // starting, stopping or has no such database, or the caller gave up (kept
 // with the unavailable: nobody reads the answer).
 func unreachableCause(e error) bool {
-	if connectionFailed(e) || errors.Is(e, context.Canceled) {
+	if connectionFailed(e) || errors.Is(e, context.Canceled) || noBoltVersionOffered(e) {
 		return true
 	}
 	switch v := e.(type) {
@@ -169,6 +169,15 @@ func timeoutCause(e error) bool {
 }
 
 const lockClientStopped = "Neo.ClientError.Transaction.LockClientStopped"
+
+// noBoltVersionOffered: the Bolt handshake got an empty list of versions,
+// as from a Neo4j just restarted and not yet serving (seen in
+// TestNeo4jKillDuringWrites, under load). The driver gives a plain error,
+// known only by its text; a server that offers versions the driver does
+// not speak is a misconfiguration and stays an internal error.
+func noBoltVersionOffered(e error) bool {
+	return e.Error() == "none of the server offered Bolt versions are supported (offered: []bolt.protocolVersion{})"
+}
 
 // isConnectivity: the driver's own word that the connection failed.
 func isConnectivity(e error) bool {

@@ -36,6 +36,13 @@ func TestClassify(t *testing.T) {
 		{"wrong password", &nd.Neo4jError{Code: "Neo.ClientError.Security.Unauthorized"}, cg.CodeStoreUnavailable},
 		{"cancelled", context.Canceled, cg.CodeStoreUnavailable},
 		{"a Cypher bug", &nd.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}, cg.CodeInternal},
+		// The driver's handshake error, as a restarting Neo4j gave it in
+		// TestNeo4jKillDuringWrites; offered versions it does not speak
+		// are a misconfiguration.
+		{"handshake with a Neo4j that offered no Bolt version", fmt.Errorf("neo4j: record_commitment c-1: %w",
+			errors.New("none of the server offered Bolt versions are supported (offered: []bolt.protocolVersion{})")), cg.CodeStoreUnavailable},
+		{"handshake with a Neo4j of Bolt versions the driver does not speak", errors.New(
+			"none of the server offered Bolt versions are supported (offered: []bolt.protocolVersion{bolt.protocolVersion{major:0x3, minor:0x0, back:0x0}})"), cg.CodeInternal},
 		// Seen in TestNeo4jKillDuringWrites: a write waiting for a lock on a
 		// cold, loaded Neo4j reached its transaction time-out (the
 		// request's deadline) and was stopped.
