@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -49,9 +50,11 @@ type pendingWrite struct {
 	target    string
 	requestID string
 	batchable bool
-	// entities and commitment: the nodes its statements lock (writeOp).
-	entities   []string
-	commitment string
+	// actors, ends, commitment and commitmentEnds: the nodes its
+	// statements lock (writeOp).
+	actors, ends   []string
+	commitment     string
+	commitmentEnds bool
 	// step runs the write's statements in tx (runWrite); plan, set
 	// instead, is a planned write's (runPlanned), which a batch runs with
 	// the other planned writes (runPlans).
@@ -216,7 +219,23 @@ func (s *Store) submit(p *pendingWrite) {
 // lead runs one batch of the queue, then hands the lead on to a new
 // goroutine if writes are still queued, so that no caller waits for other
 // callers' batches.
+//
+// A leader takes its batch only once no other batch is running the
+// statements before its finishWrites (s.forming, released by execBatch
+// when its batch reaches finishWrites, or by the batch's end): every
+// batch takes the counter's lock in finishWrites and holds it to its
+// commit, so batches finish one at a time, and the most a batch can do
+// beside another is run its own statements while the other finishes and
+// commits. Taken any earlier, a batch would hold the few writes queued
+// the moment a batch ended, and wait for the counter all the same; taken
+// then, it holds every write that arrived while the other ran (16 writers
+// with two leaders: batches of about 8, not 5, 2026-12-07,
+// docs/benchmarks.md "Writes on Neo4j (session 13)").
 func (s *Store) lead() {
+	s.forming <- struct{}{}
+	var once sync.Once
+	release := func() { once.Do(func() { <-s.forming }) }
+	defer release()
 	s.batchMu.Lock()
 	batch := s.takeBatch()
 	if len(batch) == 0 {
@@ -225,7 +244,8 @@ func (s *Store) lead() {
 		return
 	}
 	s.batchMu.Unlock()
-	s.runBatch(batch)
+	s.runBatch(batch, release)
+	release()
 	s.batchMu.Lock()
 	more := len(s.queue) > 0
 	if !more {
@@ -266,8 +286,9 @@ func (s *Store) takeBatch() []*pendingWrite {
 	return batch
 }
 
-// runBatch runs the writes of batch and closes their done channels.
-func (s *Store) runBatch(batch []*pendingWrite) {
+// runBatch runs the writes of batch and closes their done channels;
+// release is called when the batch reaches finishWrites (execBatch).
+func (s *Store) runBatch(batch []*pendingWrite, release func()) {
 	var live []*pendingWrite
 	for _, p := range batch {
 		// A caller gone while its write waited: it is not run.
@@ -282,12 +303,12 @@ func (s *Store) runBatch(batch []*pendingWrite) {
 	case 0:
 		return
 	case 1:
-		s.runAlone(live[0])
+		s.runAlone(live[0], release)
 		return
 	}
 	ctx, cancel := batchContext(live)
 	defer cancel()
-	token, rolledBack, err := s.execBatch(ctx, live)
+	token, rolledBack, err := s.execBatch(ctx, live, release)
 	if err == nil {
 		for _, p := range live {
 			p.token = token
@@ -300,7 +321,7 @@ func (s *Store) runBatch(batch []*pendingWrite) {
 		// Nothing committed: each write again, alone.
 		for _, p := range live {
 			p.res, p.err = stepResult{}, nil
-			s.runAlone(p)
+			s.runAlone(p, release)
 		}
 		return
 	}
@@ -312,10 +333,10 @@ func (s *Store) runBatch(batch []*pendingWrite) {
 
 // runAlone runs p in a transaction of its own, with the retries of a
 // write after a uniqueness constraint failed (runWrite), and closes done.
-func (s *Store) runAlone(p *pendingWrite) {
+func (s *Store) runAlone(p *pendingWrite, release func()) {
 	defer close(p.done)
 	for attempt := 1; ; attempt++ {
-		token, _, err := s.execBatch(p.ctx, []*pendingWrite{p})
+		token, _, err := s.execBatch(p.ctx, []*pendingWrite{p}, release)
 		if err == nil {
 			p.token = token
 			return
@@ -344,11 +365,15 @@ func (s *Store) runAlone(p *pendingWrite) {
 // consistency token. In a batch of more than one, a write's domain error
 // is its own (p.err) and the others go on; in a batch of one it is the
 // transaction's error. rolledBack says the error came from the
-// transaction's statements, so that nothing committed.
-func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite) (token string, rolledBack bool, err error) {
+// transaction's statements, so that nothing committed. release is called
+// before finishWrites (lead: the next batch may form).
+func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite, release func()) (token string, rolledBack bool, err error) {
+	// began and worked: when the try began and when its statements
+	// ended, for the trace's begin and commit-end phases.
+	var began, worked time.Time
 	work := func(tx nd.ManagedTransaction) (struct{}, error) {
 		rolledBack = false
-		t := time.Now()
+		t := s.traced("begin", began)
 		if err := lockBatch(ctx, tx, batch); err != nil {
 			rolledBack = true
 			return struct{}{}, err
@@ -387,7 +412,10 @@ func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite) (token str
 			rolledBack = true
 			return struct{}{}, err
 		}
-		s.traced("finish", t)
+		// The batch holds the counter now, to its commit: the next one
+		// may form.
+		release()
+		worked = s.traced("finish", t)
 		return struct{}{}, nil
 	}
 	if s.repeatInTransaction {
@@ -404,7 +432,10 @@ func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite) (token str
 	start := time.Now()
 	retry := newDeadlockRetry(ctx, start)
 	for {
-		_, err = retryAcquisition(ctx, func() (struct{}, error) { return nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...) })
+		_, err = retryAcquisition(ctx, func() (struct{}, error) {
+			began, worked = time.Now(), time.Time{}
+			return nd.ExecuteWrite(ctx, sess, work, txTimeout(ctx)...)
+		})
 		if err == nil || !lastDeadlocked(err) {
 			break
 		}
@@ -427,6 +458,9 @@ func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite) (token str
 		return "", rolledBack, err
 	}
 	if s.trace != nil {
+		if !worked.IsZero() {
+			s.traced("commit end", worked)
+		}
 		d := time.Since(start)
 		s.trace("commit", d)
 		for range batch {
@@ -486,6 +520,9 @@ func ownError(batch []*pendingWrite, p *pendingWrite, err error) bool {
 // next wave, after the first wrote.
 func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {
 	ran := make([]bool, len(batch))
+	// One stripe for every wave and statement of the batch, so that it
+	// holds one stripe's lock (matrixApply).
+	stripe := batchStripe()
 	for left := len(batch); left > 0; {
 		t := time.Now()
 		var wave []*pendingWrite
@@ -528,7 +565,9 @@ func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []
 			}
 		}
 		for _, cypher := range order {
-			if err := exec(ctx, tx, cypher, withMatrixParams(map[string]any{"rows": rows[cypher]}), len(rows[cypher])); err != nil {
+			params := withMatrixParams(map[string]any{"rows": rows[cypher]})
+			params["mxStripe"] = stripe
+			if err := exec(ctx, tx, cypher, params, len(rows[cypher])); err != nil {
 				return err
 			}
 		}
@@ -554,16 +593,25 @@ func batchContext(batch []*pendingWrite) (context.Context, context.CancelFunc) {
 }
 
 // batchLocks takes, before any write of a batch, the write locks of the
-// Entity nodes its writes will lock, in id order. Every commitment write
-// locks its actor (the matrix counts, matrixrows.go) and, creating or
-// deleting a relationship, its target; in a batch of several, the writes'
-// order would otherwise be the order of these locks, and two batches
-// that name the same two actors in opposite orders would deadlock (a real
-// one, not Forseti's false positive on the counter). Taken in one order by
-// every batch, only the Source nodes (shared locks, dense) and the counter
-// (last) remain. Then the entities' matrix stripes (matrixrows.go), in
-// stripe order: a stripe is taken by the writes of any of its actors.
-// SET to the same value takes the lock and changes nothing.
+// Entity nodes its writes will lock, in id order: every actor whose
+// matrix counts a write moves (matrixrows.go), and every end of a
+// relationship a write creates or deletes (a record's target, a
+// retraction's actor and target) that Neo4j would lock itself. In a batch
+// of several, the writes' order would otherwise be the order of these
+// locks, and two batches that name the same two entities in opposite
+// orders would deadlock (a real one, not Forseti's false positive on the
+// counter). Neo4j locks an end only when the node is not dense (the
+// operations manual, "Concurrent data access", locks for dense nodes:
+// creating or deleting a relationship of a dense node takes shared locks
+// only), so an end with denseDegree relationships or more is left alone:
+// locking it would make every batch that writes a commitment of one
+// target (say, the many pledges to one country) wait for the others'
+// commits, where Neo4j lets them run side by side. A change moves its
+// actor's counts and changes no relationship between entities, so it
+// locks its actor only. Taken in one order by every batch, only the
+// Source nodes (shared locks, dense) and the counter (last) remain; the
+// batch's one matrix stripe ($mxStripe, batchStripe) is taken in its
+// write statements, after these.
 //
 // The lock is also what keeps the maintained counts right. matrixApply
 // reads an actor's e.matrixCells in a WITH and SETs the sum later; Neo4j
@@ -578,17 +626,16 @@ func batchContext(batch []*pendingWrite) (context.Context, context.CancelFunc) {
 // order after the entities, before the batch reads any state.
 const batchLocks = `CALL () {
   CALL () {
-    UNWIND $commitments AS cid
-    MATCH (v:CommitmentVersion {commitmentId: cid})
-    RETURN collect(v.actor) + collect(v.target) AS found
+    UNWIND $commitments AS c
+    MATCH (v:CommitmentVersion {commitmentId: c.id})
+    RETURN collect(v.actor) AS actors, collect(CASE WHEN c.ends THEN v.target END) + collect(CASE WHEN c.ends THEN v.actor END) AS ends
   }
-  UNWIND found + $entities AS id
-  WITH DISTINCT id ORDER BY id
+  WITH actors + $actors AS actors, ends + $ends AS ends
+  UNWIND actors + ends AS id
+  WITH DISTINCT id, actors ORDER BY id
   MATCH (e:Entity {id: id})
+  WHERE id IN actors OR COUNT { (e)--() } < $denseDegree
   SET e.kind = e.kind
-  WITH DISTINCT e.matrixStripe AS k ORDER BY k
-  MATCH (st:MatrixStripe {n: k})
-  SET st.n = st.n
 }
 CALL () {
   UNWIND $ids AS id
@@ -597,24 +644,37 @@ CALL () {
   DELETE l
 }`
 
+// denseDegree is the degree from which Neo4j keeps a node dense (its
+// relationships in groups; db.relationship_grouping_threshold, 50 by
+// default), and locks it no more to create or delete a relationship of
+// it. A node becomes dense when a write takes it to the threshold and
+// stays dense, so a node of this degree or more is dense; one below it
+// may be too (its relationships deleted since), and is then locked
+// though Neo4j would not, which costs a wait and never a deadlock.
+const denseDegree = 50
+
 // lockBatch runs batchLocks for the writes of batch: their entities and
 // the ids of the planned writes that lock one (lockID, for the others in
 // their steps).
 func lockBatch(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {
-	entities, commitments, ids := []any{}, []any{}, []any{}
+	actors, ends, commitments, ids := []any{}, []any{}, []any{}, []any{}
 	for _, p := range batch {
-		for _, id := range p.entities {
-			entities = append(entities, id)
+		for _, id := range p.actors {
+			actors = append(actors, id)
+		}
+		for _, id := range p.ends {
+			ends = append(ends, id)
 		}
 		if p.commitment != "" {
-			commitments = append(commitments, p.commitment)
+			commitments = append(commitments, map[string]any{"id": p.commitment, "ends": p.commitmentEnds})
 		}
 		if p.plan != nil && p.plan.lock {
 			ids = append(ids, p.target)
 		}
 	}
-	if len(entities) == 0 && len(commitments) == 0 && len(ids) == 0 {
+	if len(actors) == 0 && len(ends) == 0 && len(commitments) == 0 && len(ids) == 0 {
 		return nil
 	}
-	return run(ctx, tx, batchLocks, map[string]any{"entities": entities, "commitments": commitments, "ids": ids})
+	return run(ctx, tx, batchLocks, map[string]any{"actors": actors, "ends": ends, "commitments": commitments, "ids": ids,
+		"denseDegree": int64(denseDegree)})
 }

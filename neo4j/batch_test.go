@@ -217,7 +217,7 @@ func TestGroupCommitFallsBack(t *testing.T) {
 		return stepResult{}, errors.New("a statement failed")
 	}
 	batch := []*pendingWrite{ok("p-1"), failing, ok("p-2")}
-	s.runBatch(batch)
+	s.runBatch(batch, func() {})
 	for _, p := range batch {
 		<-p.done
 	}
@@ -237,5 +237,106 @@ func TestGroupCommitFallsBack(t *testing.T) {
 	}
 	if n := commits(); n != 2 {
 		t.Errorf("%d commits, want 2 (one per write run again alone)", n)
+	}
+}
+
+// TestBatchLocksWhatNeo4jWould holds one batch's locks (batchLocks) open
+// and runs other batches' beside it: a record's target is locked only
+// while it is sparse (Neo4j takes shared locks only to add a
+// relationship to a dense node, so batches with one dense target run side
+// by side), a change does not lock its commitment's target, and a
+// sparse end both lock is waited for.
+func TestBatchLocksWhatNeo4jWould(t *testing.T) {
+	ctx := context.Background()
+	s := openEmpty(t)
+	ds := storetest.Fixture()
+	// UKR dense (denseDegree relationships and more), POL sparse.
+	for i := range denseDegree + 10 {
+		ds.Commitments = append(ds.Commitments, &cg.Commitment{ID: fmt.Sprintf("lk-%03d", i), Kind: cg.OffersTroops,
+			ActorID: "FRA", TargetID: "UKR", Status: cg.StatusOffered, Date: cg.MustDate("2025-08-20"), Version: 1,
+			Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "France is ready to deploy troops"}}})
+	}
+	ds.Commitments = append(ds.Commitments, &cg.Commitment{ID: "lk-ita-pol", Kind: cg.OffersTroops,
+		ActorID: "ITA", TargetID: "POL", Status: cg.StatusOffered, Date: cg.MustDate("2025-08-20"), Version: 1,
+		Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "France is ready to deploy troops"}}})
+	load(t, s, ds)
+
+	// hold runs batch's locks in a transaction and keeps it open until
+	// the returned function is called; locked closes once it holds them.
+	hold := func(batch ...*pendingWrite) (locked <-chan struct{}, done <-chan error, end func()) {
+		l, d, e := make(chan struct{}), make(chan error, 1), make(chan struct{})
+		go func() {
+			sess := s.session(ctx, nd.AccessModeWrite)
+			defer sess.Close(ctx)
+			_, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (struct{}, error) {
+				if err := lockBatch(ctx, tx, batch); err != nil {
+					return struct{}{}, err
+				}
+				close(l)
+				<-e
+				return struct{}{}, nil
+			})
+			d <- err
+		}()
+		return l, d, func() { close(e) }
+	}
+	record := func(actor, target string) *pendingWrite {
+		return &pendingWrite{actors: []string{actor}, ends: []string{target}}
+	}
+	change := func(id string) *pendingWrite { return &pendingWrite{commitment: id} }
+	// within waits for ch while the first batch is held: a batch that
+	// does not wait for it ends at once, so the deadline only bounds a
+	// failure.
+	within := func(what string, ch <-chan struct{}) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(time.Minute):
+			t.Fatalf("%s waited for the first batch's locks", what)
+		}
+	}
+
+	firstLocked, firstDone, endFirst := hold(record("FRA", "UKR"), record("FRA", "POL"))
+	within("the first batch", firstLocked)
+	for _, tc := range []struct {
+		what  string
+		batch []*pendingWrite
+	}{
+		{"a record of another actor to the dense target", []*pendingWrite{record("ITA", "UKR")}},
+		{"a change of a commitment to the sparse target", []*pendingWrite{change("lk-ita-pol")}},
+	} {
+		locked, done, end := hold(tc.batch...)
+		within(tc.what, locked)
+		end()
+		if err := <-done; err != nil {
+			t.Fatalf("%s: %v", tc.what, err)
+		}
+	}
+
+	// A record to the sparse target waits for the first batch.
+	locked, done, end := hold(record("ITA", "POL"))
+	for blocked := false; !blocked; {
+		select {
+		case <-locked:
+			t.Fatal("a record to the sparse target took its lock beside the first batch")
+		default:
+		}
+		recs, err := s.read(ctx, "blocked", `SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n`, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocked = toInt(recs[0].AsMap()["n"]) > 0
+		if !blocked {
+			time.Sleep(10 * time.Millisecond) // polling the condition, not waiting a set time
+		}
+	}
+	endFirst()
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	within("the record to the sparse target, the first batch ended,", locked)
+	end()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

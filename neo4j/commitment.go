@@ -424,8 +424,8 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 		entities = append(entities, c.StatedByID)
 	}
 	w := writeOp{op: opRecord, requestID: m.RequestID, target: c.ID, lock: true, change: cg.ChangeRecorded,
-		entities: []string{c.ActorID, c.TargetID},
-		state:    stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
+		actors: []string{c.ActorID}, ends: []string{c.TargetID},
+		state: stateQuery{entities: entities, sources: sourceIDs(c.Evidence), taken: c.ID}}
 	return runPlanned(ctx, s, w, m, func(st *writeState) (*cg.Commitment, *rowWrite, error) {
 		v, err := cg.PlanRecord(c, st.domain(), m)
 		if err != nil {
@@ -455,7 +455,7 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m 
 // version, and reads as of earlier moments still see it.
 func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion int, m cg.WriteMeta) (*cg.Commitment, error) {
 	w := writeOp{op: opRetract, requestID: m.RequestID, target: id, state: stateQuery{current: id}, change: cg.ChangeRetracted,
-		commitment: id}
+		commitment: id, commitmentEnds: true}
 	return runPlanned(ctx, s, w, m, func(st *writeState) (*cg.Commitment, *rowWrite, error) {
 		next, err := cg.PlanRetract(id, baseVersion, st.domain(), m)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -52,15 +53,22 @@ import (
 // its first change (e.matrixStripe, at random): st.cells, the sum of its
 // actors' matrixCells, and st.rows, the number of its actors with
 // commitments. matrixApply changes them in the statement that changes the
-// actors' rows, in stripe order, and batchLocks takes a batch's stripes in
-// stripe order after its entities, so that the stripes add no lock cycle.
-// A read sums matrixStripes lists.
+// actors' rows, in stripe order, after the actors' locks (batchLocks), so
+// that the stripes add no lock cycle; a batch of writes adds all its
+// differences to one stripe drawn at random instead (batchStripe). So a
+// stripe need not hold the sum of its own actors' rows after a write, but
+// the stripes together always hold every actor's counts, and a read sums
+// matrixStripes lists.
 const matrixStripes = 64
 
 // matrixFormat is f.matrixCounts on a graph whose counts are maintained
 // in this form: a graph marked by an earlier one (true: rows without
 // stripes) is not maintained, and is built again.
 const matrixFormat = 2
+
+// batchStripe is the stripe a batch of writes moves (matrixApply's
+// $mxStripe), drawn at random.
+func batchStripe() int64 { return rand.Int64N(matrixStripes) }
 
 // matrixCellIndex is where the count of kind k and status st is kept in
 // an entity's matrixCells; -1 outside the vocabulary.
@@ -99,10 +107,11 @@ var matrixIndexParams = func() map[string]any {
 	}
 	return map[string]any{"mxCell": cells, "mxKind": kinds,
 		"mxCells": int64(len(cg.CommitmentKinds) * len(cg.Statuses)), "mxKinds": int64(len(cg.CommitmentKinds)),
-		"mxStripes": int64(matrixStripes), "feed": feedID}
+		"mxStripes": int64(matrixStripes), "mxStripe": nil, "feed": feedID}
 }()
 
-// withMatrixParams adds matrixApply's parameters to params.
+// withMatrixParams adds matrixApply's parameters to params, the
+// differences going to each actor's stripe ($mxStripe null).
 func withMatrixParams(params map[string]any) map[string]any {
 	for k, v := range matrixIndexParams {
 		params[k] = v
@@ -113,8 +122,15 @@ func withMatrixParams(params map[string]any) map[string]any {
 // matrixApply adds the changes in the rows (actor, kind, status, dn, dev)
 // to the actors' counts, as one update per actor, then the actors'
 // differences to their stripes (matrixStripes), one update per stripe in
-// stripe order. It ends with an update, so it closes a unit subquery
-// (matrixApplyList).
+// stripe order, each stripe locked (SET st.n) before its sums are read.
+// An actor's differences go to its own stripe (e.matrixStripe, given at
+// random at its first change), or all to $mxStripe when it is set (a
+// batch of writes, batchStripe): the stripes are only ever summed, so
+// which stripe holds a difference changes no answer, and a batch that
+// takes one stripe at random waits for another batch's commit only when
+// the two drew the same one, where the stripes of its actors would make
+// most concurrent batches of many actors wait. It ends with an update,
+// so it closes a unit subquery (matrixApplyList).
 const matrixApply = `
     WITH actor, kind, status, dn, dev WHERE status IS NOT NULL
     WITH actor, $mxCell[kind][status] AS i, $mxKind[kind] AS k, sum(dn) AS cn, sum(dev) AS ce
@@ -131,10 +147,12 @@ const matrixApply = `
         e.matrixCells = CASE WHEN total = 0 THEN null ELSE cells END,
         e.matrixEvidence = CASE WHEN total = 0 THEN null ELSE evidence END,
         e.matrixStripe = stripe
-    WITH stripe, collect(diff) AS diffs,
+    WITH coalesce($mxStripe, stripe) AS stripe, collect(diff) AS diffs,
          sum(CASE WHEN total > 0 THEN 1 ELSE 0 END - CASE WHEN had THEN 1 ELSE 0 END) AS dr
     ORDER BY stripe
     MERGE (st:MatrixStripe {n: stripe})
+    SET st.n = st.n
+    WITH st, diffs, dr
     SET st.cells = [j IN range(0, $mxCells - 1) | reduce(n = coalesce(st.cells[j], 0), v IN diffs | n + v[j])],
         st.rows = coalesce(st.rows, 0) + dr`
 

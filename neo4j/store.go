@@ -101,6 +101,9 @@ type Store struct {
 	queue                    []*pendingWrite
 	leaders                  int
 	writeBatch, writeLeaders int
+	// forming is held by the batch running its statements before
+	// finishWrites (lead).
+	forming chan struct{}
 }
 
 // Open creates the driver. It does not contact Neo4j, so an unreachable
@@ -128,7 +131,8 @@ func open(_ context.Context, cfg Config, tune func(*config.Config)) (*Store, err
 		return nil, fmt.Errorf("neo4j: open %q: %w", redact(cfg.URI), err)
 	}
 	return &Store{driver: d, db: cfg.Database, batchSize: defaultBatchSize, feedRetention: cfg.FeedRetention,
-		wake: make(chan struct{}, 1), writeBatch: defaultWriteBatch, writeLeaders: defaultWriteLeaders}, nil
+		wake: make(chan struct{}, 1), writeBatch: defaultWriteBatch, writeLeaders: defaultWriteLeaders,
+		forming: make(chan struct{}, 1)}, nil
 }
 
 // redact drops credentials a URI may carry before it goes into a message.

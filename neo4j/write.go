@@ -205,12 +205,16 @@ type writeOp struct {
 	// change, when set, is the event the write appends to the change
 	// feed (its body returns a *cg.Commitment).
 	change cg.ChangeType
-	// entities are the entities whose nodes the write locks (a record's
-	// actor and target); commitment, the commitment whose actor and
-	// target it locks (a change's or retraction's). A batch locks them
-	// all first, in id order (batchLocks).
-	entities   []string
-	commitment string
+	// actors are the entities whose matrix counts the write moves (a
+	// record's actor), and ends the entities it adds a relationship to
+	// or deletes one from (a record's target); commitment, the
+	// commitment whose actor it moves (a change's or retraction's), and
+	// commitmentEnds, whether it deletes that commitment's relationship
+	// (a retraction's). A batch locks them all first, in id order, the
+	// ends only where Neo4j itself would (batchLocks).
+	actors, ends   []string
+	commitment     string
+	commitmentEnds bool
 }
 
 // runWrite runs one write: lock, read the state, return the logged
@@ -344,7 +348,8 @@ func submitWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta
 		return r, nil
 	}
 	p := &pendingWrite{ctx: ctx, what: strings.ToLower(w.op) + " " + w.target, target: w.target, requestID: w.requestID,
-		batchable: w.change != "", entities: w.entities, commitment: w.commitment, done: make(chan struct{})}
+		batchable: w.change != "", actors: w.actors, ends: w.ends, commitment: w.commitment, commitmentEnds: w.commitmentEnds,
+		done: make(chan struct{})}
 	form(p, decide)
 	s.submit(p)
 	if p.err != nil {

@@ -17,8 +17,14 @@ import (
 // concurrentWriters is issue 13's target load: 16 writers at once.
 const concurrentWriters = 16
 
-// BenchmarkConcurrentWrites measures mutations/s with 16 concurrent
-// writers (issue 13 item 6), b.N writes in all, each writer its own:
+// spreadActors is how many actors the spread cases' writes name.
+const spreadActors = 64
+
+func spreadActor(i int) string { return fmt.Sprintf("act-%02d", i%spreadActors) }
+
+// BenchmarkConcurrentWrites measures mutations/s with 1, 4 and 16
+// concurrent writers (issue 13 item 6's target is 16), b.N writes in all,
+// each writer its own:
 //
 //   - floor: a bare `CREATE` per transaction, what this Neo4j and disk
 //     commit at most (the bound of any design that commits each write
@@ -28,7 +34,11 @@ const concurrentWriters = 16
 //   - change: ChangeCommitment with a request id, each writer flipping
 //     the status of its own commitments of the pool (all FRA → UKR,
 //     citing one source);
-//   - record: RecordCommitment of new commitments with request ids.
+//   - record: RecordCommitment of new commitments with request ids (all
+//     ITA → UKR);
+//   - change-spread and record-spread: the same over spreadActors actors
+//     in turn instead of one, so that concurrent batches need not wait
+//     for each other's lock of one actor's matrix counts.
 //
 // change and record run with each write alone (batch=1) and with the
 // group commit (batch.go).
@@ -41,12 +51,22 @@ const concurrentWriters = 16
 //	go test -run '^$' -bench ConcurrentWrites -benchtime 400x ./neo4j/
 func BenchmarkConcurrentWrites(b *testing.B) {
 	const pool = 1600
+	// The pool: pool-NNNNN, all FRA → UKR, and spread-NNNNN, each of
+	// spreadActors actors (act-NN) → UKR in turn, so that writers of the
+	// spread cases name many actors (whose matrix counts and stripes
+	// are distinct locks) instead of one hot one.
 	dataset := func() *cg.Dataset {
 		ds := storetest.Fixture()
+		for a := range spreadActors {
+			ds.Entities = append(ds.Entities, &cg.Entity{ID: spreadActor(a), Kind: cg.KindCountry, Name: fmt.Sprintf("Bench country %d", a)})
+		}
 		for i := range pool {
 			ds.Commitments = append(ds.Commitments, &cg.Commitment{ID: fmt.Sprintf("pool-%05d", i), Kind: cg.OffersTroops,
 				ActorID: "FRA", TargetID: "UKR", Status: cg.StatusOffered, Date: cg.MustDate("2025-08-20"), Version: 1,
-				Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "France is ready to deploy troops"}}})
+				Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "France is ready to deploy troops"}}},
+				&cg.Commitment{ID: fmt.Sprintf("spread-%05d", i), Kind: cg.OffersTroops,
+					ActorID: spreadActor(i), TargetID: "UKR", Status: cg.StatusOffered, Date: cg.MustDate("2025-08-20"), Version: 1,
+					Evidence: []cg.Evidence{{SourceID: "src-a", Quote: "France is ready to deploy troops"}}})
 		}
 		return ds
 	}
@@ -70,7 +90,16 @@ func BenchmarkConcurrentWrites(b *testing.B) {
 WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.benchSeq, 0) + 1`, w, i)
 			}
 		}},
-		{"change", func(b *testing.B, s *Store) writeFunc {
+	}
+	for _, spread := range []bool{false, true} {
+		suffix, prefix := "", "pool"
+		if spread {
+			suffix, prefix = "-spread", "spread"
+		}
+		cases = append(cases, struct {
+			name  string
+			setup func(b *testing.B, s *Store) writeFunc
+		}{"change" + suffix, func(b *testing.B, s *Store) writeFunc {
 			base := make([]int, pool)
 			for i := range base {
 				base[i] = 1
@@ -78,7 +107,7 @@ WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.b
 			return func(ctx context.Context, w, i int) error {
 				// Writer w owns the commitments k ≡ w (mod 16).
 				k := (w + i*concurrentWriters) % pool
-				c, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: fmt.Sprintf("pool-%05d", k), BaseVersion: base[k],
+				c, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: fmt.Sprintf("%s-%05d", prefix, k), BaseVersion: base[k],
 					Status: statuses[base[k]%2], Evidence: ev},
 					cg.WriteMeta{By: "bench", At: at, RequestID: fmt.Sprintf("chg-%02d-%07d", w, i)})
 				if err != nil {
@@ -87,34 +116,47 @@ WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.b
 				base[k] = c.Version
 				return nil
 			}
-		}},
-		{"record", func(b *testing.B, s *Store) writeFunc {
+		}}, struct {
+			name  string
+			setup func(b *testing.B, s *Store) writeFunc
+		}{"record" + suffix, func(b *testing.B, s *Store) writeFunc {
 			return func(ctx context.Context, w, i int) error {
+				actor := "ITA"
+				if spread {
+					// Writer w's actors, as in change-spread: act-NN
+					// with NN ≡ w (mod 16).
+					actor = spreadActor(w + i*concurrentWriters)
+				}
 				_, err := s.RecordCommitment(ctx, &cg.Commitment{ID: fmt.Sprintf("new-%02d-%07d", w, i), Kind: cg.OffersAirSupport,
-					ActorID: "ITA", TargetID: "UKR", Status: cg.StatusOffered, Date: cg.MustDate("2025-09-01"), Evidence: ev},
+					ActorID: actor, TargetID: "UKR", Status: cg.StatusOffered, Date: cg.MustDate("2025-09-01"), Evidence: ev},
 					cg.WriteMeta{By: "bench", At: at, RequestID: fmt.Sprintf("rec-%02d-%07d", w, i)})
 				return err
 			}
-		}},
+		}})
 	}
 	type benchRun struct {
-		name           string
-		batch, leaders int
-		setup          func(b *testing.B, s *Store) writeFunc
+		name                    string
+		batch, leaders, writers int
+		setup                   func(b *testing.B, s *Store) writeFunc
 	}
 	var runs []benchRun
 	for _, tc := range cases {
-		if strings.HasPrefix(tc.name, "floor") {
-			runs = append(runs, benchRun{tc.name, 0, 0, tc.setup})
-			continue
+		for _, writers := range []int{1, 4, concurrentWriters} {
+			if strings.HasPrefix(tc.name, "floor") {
+				runs = append(runs, benchRun{fmt.Sprintf("%s/writers=%d", tc.name, writers), 0, 0, writers, tc.setup})
+				continue
+			}
+			// Each write alone, and the group commit (batch.go) with its
+			// default leaders, with one and with more.
+			runs = append(runs, benchRun{fmt.Sprintf("%s/batch=1/writers=%d", tc.name, writers), 1, 0, writers, tc.setup},
+				benchRun{fmt.Sprintf("%s/batch=%d/writers=%d", tc.name, defaultWriteBatch, writers), defaultWriteBatch, 0, writers, tc.setup},
+				benchRun{fmt.Sprintf("%s/batch=%d,leaders=1/writers=%d", tc.name, defaultWriteBatch, writers), defaultWriteBatch, 1, writers, tc.setup},
+				benchRun{fmt.Sprintf("%s/batch=%d,leaders=4/writers=%d", tc.name, defaultWriteBatch, writers), defaultWriteBatch, 4, writers, tc.setup},
+				benchRun{fmt.Sprintf("%s/batch=%d,leaders=8/writers=%d", tc.name, defaultWriteBatch, writers), defaultWriteBatch, 8, writers, tc.setup})
 		}
-		// Each write alone, and the group commit (batch.go) with its
-		// default leaders and with one.
-		runs = append(runs, benchRun{tc.name + "/batch=1", 1, 0, tc.setup},
-			benchRun{fmt.Sprintf("%s/batch=%d", tc.name, defaultWriteBatch), defaultWriteBatch, 0, tc.setup},
-			benchRun{fmt.Sprintf("%s/batch=%d,leaders=1", tc.name, defaultWriteBatch), defaultWriteBatch, 1, tc.setup})
 	}
 	for _, tc := range runs {
+		writers := tc.writers
 		b.Run(tc.name, func(b *testing.B) {
 			s := openEmpty(b)
 			if tc.batch > 0 {
@@ -130,11 +172,11 @@ WITH 1 AS one MATCH (f:ChangeFeed {id: 'changes'}) SET f.benchSeq = coalesce(f.b
 			// round runs n writes over the writers.
 			round := func(n int) {
 				var wg sync.WaitGroup
-				for w := range concurrentWriters {
+				for w := range writers {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						for j := w; j < n; j += concurrentWriters {
+						for j := w; j < n; j += writers {
 							if err := write(ctx, w, next[w]); err != nil {
 								b.Error(err)
 								return
