@@ -21667,7 +21667,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := timelineMarshaller(ctx, sel, v)(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])

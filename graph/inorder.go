@@ -7,6 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
+	"github.com/coalitiongraph/coalitiongraph/graph/model"
 )
 
 // marshalInOrder marshals a list's items one after another, on the
@@ -98,6 +99,44 @@ func commitmentsMarshaller(ctx context.Context, sel ast.SelectionSet, v []*cg.Co
 	if len(v) < 2 || !plainSelection(op, "Commitment", sel) {
 		return graphql.MarshalSliceConcurrently
 	}
+	l := loadersFor(ctx)
+	if plan, ok := newWritePlan(op, "Commitment", sel); ok {
+		if written := writtenCommitments(ctx, l, plan, v); written != nil {
+			return func(context.Context, int, int64, bool, func(context.Context, int) graphql.Marshaler) graphql.Array {
+				return written
+			}
+		}
+	}
+	startReferences(ctx, op, sel, v)
+	return marshalInOrder
+}
+
+// timelineMarshaller is commitmentsMarshaller for a timeline's entries:
+// in order when every field they select is plain, the entries'
+// commitments' entities and sources started loading first. An entry's
+// event is an entity it holds.
+func timelineMarshaller(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) sliceMarshaller {
+	op := graphql.GetOperationContext(ctx)
+	if len(v) < 2 || !plainSelection(op, "TimelineEntry", sel) {
+		return graphql.MarshalSliceConcurrently
+	}
+	var cs []*cg.Commitment
+	for _, e := range v {
+		if e.Commitment != nil {
+			cs = append(cs, e.Commitment)
+		}
+	}
+	for _, f := range graphql.CollectFields(op, sel, implementorsOf["TimelineEntry"]) {
+		if f.Name == "commitment" {
+			startReferences(ctx, op, f.Selections, cs)
+		}
+	}
+	return marshalInOrder
+}
+
+// startReferences starts loading, for all of v at once, the entities and
+// sources that sel shows of each commitment.
+func startReferences(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, v []*cg.Commitment) {
 	var entities, sources []string
 	for _, f := range graphql.CollectFields(op, sel, implementorsOf["Commitment"]) {
 		switch f.Name {
@@ -124,16 +163,8 @@ func commitmentsMarshaller(ctx context.Context, sel ast.SelectionSet, v []*cg.Co
 		}
 	}
 	l := loadersFor(ctx)
-	if plan, ok := newWritePlan(op, "Commitment", sel); ok {
-		if written := writtenCommitments(ctx, l, plan, v); written != nil {
-			return func(context.Context, int, int64, bool, func(context.Context, int) graphql.Marshaler) graphql.Array {
-				return written
-			}
-		}
-	}
 	l.entity.Start(ctx, uniq(entities)...)
 	l.source.Start(ctx, uniq(sources)...)
-	return marshalInOrder
 }
 
 // plainFields are, per object type, the fields that make no store call of
@@ -157,14 +188,15 @@ var plainFields = map[string]map[string]string{
 		"title": "", "author": "", "published": "PartialDate", "publishedNotBefore": "PartialDate",
 		"publishedNotAfter": "PartialDate", "publishedReasoning": "", "publishedInferred": "", "text": "",
 	},
-	"PartialDate": {"__typename": "", "text": "", "precision": "", "year": "", "month": "", "day": "", "start": "", "end": ""},
+	"PartialDate":   {"__typename": "", "text": "", "precision": "", "year": "", "month": "", "day": "", "start": "", "end": ""},
+	"TimelineEntry": {"__typename": "", "date": "PartialDate", "undated": "", "type": "", "event": "Entity", "commitment": "Commitment"},
 }
 
 // implementorsOf are the generated executor's lists of what each type of
 // plainFields satisfies, so that fragments on its interfaces count.
 var implementorsOf = map[string][]string{
 	"Commitment": commitmentImplementors, "Entity": entityImplementors, "Evidence": evidenceImplementors,
-	"Source": sourceImplementors, "PartialDate": partialDateImplementors,
+	"Source": sourceImplementors, "PartialDate": partialDateImplementors, "TimelineEntry": timelineEntryImplementors,
 }
 
 // plainSelection says whether every field sel selects on an object of typ,

@@ -407,7 +407,8 @@ func (s bareStore) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.
 }
 
 // TestPlainCommitmentListsLoadOnce checks a commitment list marshalled in
-// order (its fields are plain: graph.commitmentsMarshaller) when nothing
+// order (its fields are plain: graph.commitmentsMarshaller), and a
+// timeline's entries (graph.timelineMarshaller), when nothing
 // primed what its items refer to: the list starts loading its items'
 // actors, targets and sources before the first item, so that they come in
 // one store call each, not one per item as loads made one after another
@@ -445,5 +446,20 @@ func TestPlainCommitmentListsLoadOnce(t *testing.T) {
 	}
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("in order:\n%+v\nconcurrently:\n%+v", a, b)
+	}
+
+	// A timeline's entries likewise: Entities for the events, then one
+	// for all the entries' actors.
+	store.reset()
+	resp = post(t, h, `{ timeline { undated event { id } commitment { id actor { name } evidence { source { file } } } } }`, nil)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("errors: %+v", resp.Errors)
+	}
+	if n := strings.Count(string(resp.Data), `"actor"`); n < 15 {
+		t.Fatalf("only %d timeline commitments returned", n)
+	}
+	want = map[string]int{"Commitments": 1, "Entities": 2, "Sources": 1}
+	if !maps.Equal(store.calls, want) {
+		t.Errorf("timeline: store calls %v, want %v", store.calls, want)
 	}
 }
