@@ -100,9 +100,13 @@ type stepResult struct {
 // one lock; taking the counter first did not remove them and made them
 // come about 5 times as often, 8 tries in a row for one batch), and
 // execBatch runs a refused batch again (deadlockRetry).
-const finishWrites = `MERGE (f:ChangeFeed {id: $feed})
+var finishWrites = fmt.Sprintf(finishTemplate, "", "before")
+
+// finishTemplate is finishWrites carrying the variables %[1]s (each
+// followed by a comma) from the statement before it, and returning %[2]s.
+const finishTemplate = `MERGE (f:ChangeFeed {id: $feed})
 SET f.seq = coalesce(f.seq, 0) + size($events), f.version = coalesce(f.version, timestamp() * 1000) + $writes
-WITH f.seq - size($events) AS before
+WITH %[1]sf.seq - size($events) AS before
 CALL (before) {
   UNWIND range(0, size($events) - 1) AS i
   WITH $events[i] AS e, before + 1 + i AS seq
@@ -112,7 +116,44 @@ CALL () {
   UNWIND $requests AS q
   CREATE (:WriteRequest {id: q.id, op: q.op, target: q.target, result: q.result, at: q.at, by: q.by, token: q.token})
 }
-RETURN before`
+RETURN %[2]s`
+
+// finishing is a write statement of planned writes (one that returns n,
+// the rows written) with finishWrites after it, in one statement: a
+// batch's last write statement finishes the batch, so that it costs one
+// statement fewer, and one fewer while the batch holds the locks of its
+// actors (2026-12-07, docs/benchmarks.md "Writes on Neo4j (session 13)").
+// The texts are made once per statement.
+var finishing sync.Map
+
+func withFinish(cypher string) string {
+	if f, ok := finishing.Load(cypher); ok {
+		return f.(string)
+	}
+	f := "CALL () {\n" + cypher + "\n}\n" + fmt.Sprintf(finishTemplate, "n, ", "n")
+	finishing.Store(cypher, f)
+	return f
+}
+
+// finishParams are finishWrites' parameters for the writes of batch that
+// wrote (not refused, not a logged request's), and their number.
+func finishParams(batch []*pendingWrite) (map[string]any, int) {
+	events, requests := []any{}, []any{}
+	writes := 0
+	for _, p := range batch {
+		if p.err != nil || p.res.logged {
+			continue
+		}
+		writes++
+		if r := p.res; r.event != nil {
+			events = append(events, r.event)
+		}
+		if r := p.res; r.request != nil {
+			requests = append(requests, r.request)
+		}
+	}
+	return map[string]any{"feed": feedID, "events": events, "requests": requests, "writes": int64(writes)}, writes
+}
 
 // deadlockRetry is execBatch's retry of a transaction Neo4j ended with
 // DeadlockDetected after the driver's own retries: the driver's shape
@@ -374,41 +415,31 @@ func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite, release fu
 	work := func(tx nd.ManagedTransaction) (struct{}, error) {
 		rolledBack = false
 		t := s.traced("begin", began)
-		if err := lockBatch(ctx, tx, batch); err != nil {
+		// Planned writes take their locks in their first state read
+		// (runPlans).
+		if batch[0].plan == nil {
+			if err := lockBatch(ctx, tx, batch); err != nil {
+				rolledBack = true
+				return struct{}{}, err
+			}
+			s.traced("locks", t)
+		}
+		finished, err := s.runWrites(ctx, tx, batch)
+		if err != nil {
 			rolledBack = true
 			return struct{}{}, err
 		}
-		s.traced("locks", t)
-		var events, requests []any
-		writes := 0
-		if err := s.runWrites(ctx, tx, batch); err != nil {
-			rolledBack = true
-			return struct{}{}, err
+		if finished {
+			release()
+			worked = time.Now()
+			return struct{}{}, nil
 		}
-		for _, p := range batch {
-			if p.err != nil || p.res.logged {
-				continue
-			}
-			writes++
-			if r := p.res; r.event != nil {
-				events = append(events, r.event)
-			}
-			if r := p.res; r.request != nil {
-				requests = append(requests, r.request)
-			}
-		}
+		params, writes := finishParams(batch)
 		if writes == 0 {
 			return struct{}{}, nil
 		}
 		t = time.Now()
-		if events == nil {
-			events = []any{}
-		}
-		if requests == nil {
-			requests = []any{}
-		}
-		if err := run(ctx, tx, finishWrites, map[string]any{"feed": feedID, "events": events, "requests": requests,
-			"writes": int64(writes)}); err != nil {
+		if err := run(ctx, tx, finishWrites, params); err != nil {
 			rolledBack = true
 			return struct{}{}, err
 		}
@@ -473,7 +504,8 @@ func (s *Store) execBatch(ctx context.Context, batch []*pendingWrite, release fu
 // runWrites runs the writes of batch in tx: each write's step in turn,
 // or, for planned writes, runPlans. A write's domain error is its own
 // (p.err) in a batch of more than one; any other error is the batch's.
-func (s *Store) runWrites(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {
+// finished says the batch's finishWrites ran too (runPlans).
+func (s *Store) runWrites(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) (finished bool, err error) {
 	for _, p := range batch {
 		p.res, p.err = stepResult{}, nil
 	}
@@ -482,18 +514,18 @@ func (s *Store) runWrites(ctx context.Context, tx nd.ManagedTransaction, batch [
 	}
 	for _, p := range batch {
 		if p.plan != nil {
-			return fmt.Errorf("neo4j: a batch of %d writes mixes steps and plans", len(batch))
+			return false, fmt.Errorf("neo4j: a batch of %d writes mixes steps and plans", len(batch))
 		}
 		r, err := p.step(tx)
 		if err != nil {
 			if ownError(batch, p, err) {
 				continue
 			}
-			return err
+			return false, err
 		}
 		p.res = r
 	}
-	return nil
+	return false, nil
 }
 
 // ownError sets p.err to err and reports true when err is the domain's
@@ -518,7 +550,13 @@ func ownError(batch []*pendingWrite, p *pendingWrite, err error) bool {
 // section), so the batch runs in waves, each the first write not yet run
 // of every target, and a second write of a target reads its state in the
 // next wave, after the first wrote.
-func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {
+//
+// The batch's locks (batchLocks) are taken in the first wave's state
+// read, and its finishWrites runs in the last wave's last write statement
+// (withFinish; finished reports it did): two statements fewer, both while
+// the batch holds its actors' locks.
+func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) (finished bool, err error) {
+	locks := lockParams(batch)
 	ran := make([]bool, len(batch))
 	// One stripe for every wave and statement of the batch, so that it
 	// holds one stripe's lock (matrixApply).
@@ -533,7 +571,7 @@ func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []
 				continue
 			}
 			if p.plan == nil {
-				return fmt.Errorf("neo4j: a batch of %d writes mixes steps and plans", len(batch))
+				return false, fmt.Errorf("neo4j: a batch of %d writes mixes steps and plans", len(batch))
 			}
 			targets[p.target] = true
 			ran[i] = true
@@ -541,10 +579,11 @@ func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []
 			wave = append(wave, p)
 			reads = append(reads, p.plan.read)
 		}
-		sts, err := readStates(ctx, tx, reads)
+		sts, err := readStatesLocked(ctx, tx, reads, locks)
 		if err != nil {
-			return err
+			return false, err
 		}
+		locks = nil
 		t = s.traced("state", t)
 		var order []string
 		rows := map[string][]any{}
@@ -554,7 +593,7 @@ func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []
 				if ownError(batch, p, err) {
 					continue
 				}
-				return err
+				return false, err
 			}
 			p.res = r
 			if row != nil {
@@ -564,16 +603,26 @@ func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []
 				rows[row.cypher] = append(rows[row.cypher], row.row)
 			}
 		}
-		for _, cypher := range order {
+		for i, cypher := range order {
+			want := len(rows[cypher])
 			params := withMatrixParams(map[string]any{"rows": rows[cypher]})
 			params["mxStripe"] = stripe
-			if err := exec(ctx, tx, cypher, params, len(rows[cypher])); err != nil {
-				return err
+			if left == 0 && i == len(order)-1 {
+				// Every write of the batch has decided: the last
+				// statement finishes the batch.
+				fp, _ := finishParams(batch)
+				for k, v := range fp {
+					params[k] = v
+				}
+				cypher, finished = withFinish(cypher), true
+			}
+			if err := exec(ctx, tx, cypher, params, want); err != nil {
+				return false, err
 			}
 		}
 		s.traced("body", t)
 	}
-	return nil
+	return finished, nil
 }
 
 // batchContext is the context of a batch's transaction: it ends at the
@@ -653,10 +702,19 @@ CALL () {
 // though Neo4j would not, which costs a wait and never a deadlock.
 const denseDegree = 50
 
-// lockBatch runs batchLocks for the writes of batch: their entities and
-// the ids of the planned writes that lock one (lockID, for the others in
-// their steps).
+// lockBatch runs batchLocks for the writes of batch (lockParams).
 func lockBatch(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWrite) error {
+	params := lockParams(batch)
+	if params == nil {
+		return nil
+	}
+	return run(ctx, tx, batchLocks, params)
+}
+
+// lockParams are batchLocks' parameters for the writes of batch: their
+// entities and the ids of the planned writes that lock one (lockID, for
+// the others in their steps); nil when there is nothing to lock.
+func lockParams(batch []*pendingWrite) map[string]any {
 	actors, ends, commitments, ids := []any{}, []any{}, []any{}, []any{}
 	for _, p := range batch {
 		for _, id := range p.actors {
@@ -675,6 +733,6 @@ func lockBatch(ctx context.Context, tx nd.ManagedTransaction, batch []*pendingWr
 	if len(actors) == 0 && len(ends) == 0 && len(commitments) == 0 && len(ids) == 0 {
 		return nil
 	}
-	return run(ctx, tx, batchLocks, map[string]any{"actors": actors, "ends": ends, "commitments": commitments, "ids": ids,
-		"denseDegree": int64(denseDegree)})
+	return map[string]any{"actors": actors, "ends": ends, "commitments": commitments, "ids": ids,
+		"denseDegree": int64(denseDegree)}
 }

@@ -107,6 +107,14 @@ func readState(ctx context.Context, tx nd.ManagedTransaction, requestID string, 
 // readStates reads the states of several writes in one statement
 // (writeStateQuery, a row each), in the order of reads.
 func readStates(ctx context.Context, tx nd.ManagedTransaction, reads []writeRead) ([]*writeState, error) {
+	return readStatesLocked(ctx, tx, reads, nil)
+}
+
+// readStatesLocked is readStates taking a batch's locks first, in the
+// same statement (lockedStateQuery), when locks (batchLocks' parameters)
+// is not nil: the state is read after every lock is held, as it would
+// be in a statement after batchLocks.
+func readStatesLocked(ctx context.Context, tx nd.ManagedTransaction, reads []writeRead, locks map[string]any) ([]*writeState, error) {
 	// "" stands for "none": no stored id or request id is empty, and a
 	// null parameter would be planned as an index scan rather than a seek.
 	rows := make([]any, len(reads))
@@ -116,7 +124,14 @@ func readStates(ctx context.Context, tx nd.ManagedTransaction, reads []writeRead
 			"sources": append([]string{}, r.q.sources...), "current": r.q.current, "taken": r.q.taken,
 		}
 	}
-	res, err := tx.Run(ctx, writeStateQuery, map[string]any{"reads": rows})
+	cypher, params := writeStateQuery, map[string]any{"reads": rows}
+	if locks != nil {
+		cypher = lockedStateQuery
+		for k, v := range locks {
+			params[k] = v
+		}
+	}
+	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +450,8 @@ RETURN w.i AS i, request, entities, sources, current, sections`
 // write's own transaction.
 const logRequest = `CREATE (:WriteRequest {id: $id, op: $op, target: $target, result: $result, at: $at, by: $by, token: $token})`
 
-var writeStateQuery string
+// lockedStateQuery is batchLocks, then writeStateQuery.
+var writeStateQuery, lockedStateQuery string
 
 func init() {
 	// The sections holding an id: a commitment (any version, so that a
@@ -455,4 +471,5 @@ func init() {
 		branches = append(branches, fmt.Sprintf("MATCH ()-[r:%[1]s {id: w.taken}]->() RETURN 'commitment' AS section", k))
 	}
 	writeStateQuery = fmt.Sprintf(writeStateTemplate, strings.Join(branches, "\n      UNION ALL\n      "))
+	lockedStateQuery = batchLocks + "\n" + writeStateQuery
 }
