@@ -106,6 +106,7 @@ func listingsAgree(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
 	} {
 		for _, o := range tc.orders {
 			t.Run(fmt.Sprintf("%s/%s", tc.name, o), func(t *testing.T) {
+				t.Parallel() // read-only, planned cold: as entityPagesAgree's cases
 				whole := must(ref.Commitments(ctx, tc.f, cg.Page{Order: o}))(t).Commitments
 				if len(whole) == 0 {
 					t.Fatalf("%v selects nothing", tc.f)
@@ -305,6 +306,9 @@ func entityPagesAgree(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
 		for _, cb := range combos {
 			f, o := filters[cb.filter], cb.order
 			t.Run(fmt.Sprintf("%s/%s/%s", side, f.name, o), func(t *testing.T) {
+				// Read-only over the loaded graph and the embedded store:
+				// each case's statements are planned cold, two at once.
+				t.Parallel()
 				for _, id := range []string{giant, small} {
 					q := cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{id}, Kinds: f.kinds, Statuses: f.statuses,
 						Page: cg.Page{First: 20, Order: o}}

@@ -21,7 +21,8 @@ func TestMain(m *testing.M) { os.Exit(testsupport.Main(m)) }
 
 // openEmpty opens a store on the shared test server and empties the
 // database. Tests in this package share the server and so run one at a
-// time (no t.Parallel).
+// time (no t.Parallel at the top level); only subtests that read one
+// loaded graph run in parallel with each other.
 func openEmpty(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), Config{URI: testsupport.Neo4jURI(t)})

@@ -124,6 +124,9 @@ func TestPlansUseTheFilters(t *testing.T) {
 			{"listing by id", listing(cg.Page{First: 20, Order: cg.OrderID})},
 		} {
 			t.Run(q.name+" by "+tc.name, func(t *testing.T) {
+				// The plan of a read over the loaded graph: each is planned
+				// cold (2-3 s), two at once.
+				t.Parallel()
 				cypher, params := q.build(tc.f)
 				ops := explain(t, s, cypher, params)
 				plan := strings.Join(ops, "\n")
@@ -226,6 +229,7 @@ func TestSourceListingFromEvidence(t *testing.T) {
 		for _, p := range []cg.Page{{First: 20}, {First: 20, Order: cg.OrderDateDesc}, {First: 20, Order: cg.OrderID},
 			{First: 5, After: cg.EncodeCursor(&cg.Commitment{ID: "c000100", Date: cg.Date{Year: 2025, Month: 6}}, cg.OrderDateAsc)}} {
 			t.Run(fmt.Sprintf("plan: kinds %v statuses %v order %q after %q", f.Kinds, f.Statuses, p.Order, p.After), func(t *testing.T) {
+				t.Parallel() // reads the loaded graph, as TestPlansUseTheFilters' plans
 				cypher, params, err := commitmentsQuery(f, p, true)
 				if err != nil {
 					t.Fatal(err)
@@ -271,52 +275,57 @@ func sourceFormsAgree(t *testing.T, s *Store, ds *cg.Dataset) {
 		{SourceIDs: []string{fewSource}, Kinds: []cg.EdgeKind{cg.OffersTroops, cg.Supports}},
 		{SourceIDs: []string{fewSource, "nope"}, Statuses: []cg.Status{cg.StatusOffered, cg.StatusStated}},
 	} {
-		want := map[string]bool{}
-		for _, c := range all {
-			cited := slices.ContainsFunc(c.Evidence, func(e cg.Evidence) bool { return slices.Contains(f.SourceIDs, e.SourceID) })
-			if cited && (len(f.Kinds) == 0 || slices.Contains(f.Kinds, c.Kind)) &&
-				(len(f.Statuses) == 0 || slices.Contains(f.Statuses, c.Status)) {
-				want[c.ID] = true
-			}
-		}
-		if len(want) == 0 {
-			t.Fatalf("filter %v selects nothing in the dataset", f)
-		}
-		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID} {
-			for _, first := range []int{0, 3, 50} {
-				if first == 3 && len(want) > 30 {
-					continue
-				}
-				var walked [2][]string
-				for i, fromEvidence := range []bool{false, true} {
-					after := ""
-					for {
-						p, err := s.commitments(ctx, f, cg.Page{First: first, After: after, Order: o}, fromEvidence)
-						if err != nil {
-							t.Fatal(err)
-						}
-						if p.TotalCount != len(want) {
-							t.Errorf("%v %v first %d from evidence %v: total %d, want %d", f.SourceIDs, o, first, fromEvidence, p.TotalCount, len(want))
-						}
-						for _, c := range p.Commitments {
-							walked[i] = append(walked[i], c.ID)
-						}
-						if !p.HasNextPage {
-							break
-						}
-						after = cg.EncodeCursor(p.Commitments[len(p.Commitments)-1], o)
-					}
-					got := slices.Sorted(slices.Values(walked[i]))
-					if !slices.Equal(got, slices.Compact(slices.Clone(got))) || !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
-						t.Errorf("%v %v %v first %d from evidence %v: %d commitments (%d distinct), want the dataset's %d",
-							f.SourceIDs, f.Kinds, o, first, fromEvidence, len(got), len(slices.Compact(slices.Clone(got))), len(want))
-					}
-				}
-				if !slices.Equal(walked[0], walked[1]) {
-					t.Errorf("%v %v %v first %d: the forms' pages differ", f.SourceIDs, f.Kinds, o, first)
+		// Read-only walks over the loaded graph, planned cold: the
+		// filters' walks run two at once.
+		t.Run(fmt.Sprintf("%v %v %v", f.SourceIDs, f.Kinds, f.Statuses), func(t *testing.T) {
+			t.Parallel()
+			want := map[string]bool{}
+			for _, c := range all {
+				cited := slices.ContainsFunc(c.Evidence, func(e cg.Evidence) bool { return slices.Contains(f.SourceIDs, e.SourceID) })
+				if cited && (len(f.Kinds) == 0 || slices.Contains(f.Kinds, c.Kind)) &&
+					(len(f.Statuses) == 0 || slices.Contains(f.Statuses, c.Status)) {
+					want[c.ID] = true
 				}
 			}
-		}
+			if len(want) == 0 {
+				t.Fatalf("filter %v selects nothing in the dataset", f)
+			}
+			for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderDateDesc, cg.OrderID} {
+				for _, first := range []int{0, 3, 50} {
+					if first == 3 && len(want) > 30 {
+						continue
+					}
+					var walked [2][]string
+					for i, fromEvidence := range []bool{false, true} {
+						after := ""
+						for {
+							p, err := s.commitments(ctx, f, cg.Page{First: first, After: after, Order: o}, fromEvidence)
+							if err != nil {
+								t.Fatal(err)
+							}
+							if p.TotalCount != len(want) {
+								t.Errorf("%v %v first %d from evidence %v: total %d, want %d", f.SourceIDs, o, first, fromEvidence, p.TotalCount, len(want))
+							}
+							for _, c := range p.Commitments {
+								walked[i] = append(walked[i], c.ID)
+							}
+							if !p.HasNextPage {
+								break
+							}
+							after = cg.EncodeCursor(p.Commitments[len(p.Commitments)-1], o)
+						}
+						got := slices.Sorted(slices.Values(walked[i]))
+						if !slices.Equal(got, slices.Compact(slices.Clone(got))) || !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
+							t.Errorf("%v %v %v first %d from evidence %v: %d commitments (%d distinct), want the dataset's %d",
+								f.SourceIDs, f.Kinds, o, first, fromEvidence, len(got), len(slices.Compact(slices.Clone(got))), len(want))
+						}
+					}
+					if !slices.Equal(walked[0], walked[1]) {
+						t.Errorf("%v %v %v first %d: the forms' pages differ", f.SourceIDs, f.Kinds, o, first)
+					}
+				}
+			}
+		})
 	}
 }
 

@@ -29,6 +29,7 @@ func testEveryOrderPages(t *testing.T, s cg.Store) {
 	for fname, f := range filters {
 		for _, o := range cg.CommitmentOrders {
 			t.Run(fname+"/"+string(o), func(t *testing.T) {
+				t.Parallel() // read-only: as AsTheListing's cases
 				whole := must(s.Commitments(ctx, f, cg.Page{Order: o}))(t)
 				inOrder(t, whole.Commitments, o, names)
 				want := commitmentIDs(whole.Commitments)
