@@ -69,7 +69,12 @@ run "go vet" go vet ./...
 run "generated code is current" generated_current
 run "GraphiQL's vendored files match the pinned packages" scripts/graphiql-vendor.sh --check
 run "Neo4j test harness jars" sh -c 'scripts/neo4j-deps.sh >/dev/null'
-run "Go tests (the Neo4j tests start a real Neo4j in-process)" go test -count=1 -timeout 30m ./...
+# ./neo4j/ first: go test runs the packages in the order given, two at a time
+# (-p is the number of cores), and the neo4j package is the longest by far
+# (about 15 min alone); started last behind e2e and the others it ran alone
+# at the end with a core idle. First, the others share the second core
+# beside it (docs/benchmarks.md, "Test and CI time (session 13)").
+run "Go tests (the Neo4j tests start a real Neo4j in-process)" go test -count=1 -timeout 30m ./neo4j/ ./...
 # Brief fuzzing of the two parsers of outside input, from their committed corpora.
 # Budgets are execution counts (about 20 s each on an idle 2-core machine), not
 # durations: with a duration, Go 1.26's fuzz coordinator can report its own
