@@ -9,6 +9,8 @@ package testsupport
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -209,8 +211,7 @@ func (s *Neo4jServer) start() error {
 	}
 	defer logf.Close() // the child has its own copy of the descriptor
 
-	args := append(append([]string{}, jvmFlags...),
-		"-cp", cp, filepath.Join(dir, "Launcher.java"), strconv.Itoa(s.port), s.dir)
+	args := append(append(append([]string{}, jvmFlags...), launcherArgs(dir, cp)...), strconv.Itoa(s.port), s.dir)
 	cmd := exec.Command("java", args...)
 	cmd.Stderr = logf
 	in, err := cmd.StdinPipe()
@@ -364,6 +365,75 @@ func supportDir() (string, error) {
 			return "", fmt.Errorf("internal/testsupport/neo4j not found above %s", wd)
 		}
 	}
+}
+
+// launcherArgs are the java arguments that run supportDir's Launcher.java
+// on cp: its class, compiled once (compiledLauncher), or else the source
+// file. Source-file mode compiled it at every start and restart, 2-3 s of
+// CPU each against 241 jars, and a CI run starts Neo4j about 20 times.
+func launcherArgs(supportDir, cp string) []string {
+	src := filepath.Join(supportDir, "Launcher.java")
+	classes, err := compiledLauncher(src, cp)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testsupport: running Launcher.java in source-file mode: %v\n", err)
+		return []string{"-cp", cp, src}
+	}
+	return []string{"-cp", classes + string(os.PathListSeparator) + cp, "Launcher"}
+}
+
+var launcherCache struct {
+	mu  sync.Mutex
+	dir string
+}
+
+// compiledLauncher returns a directory holding Launcher.class compiled
+// from src against cp, in the user's cache beside the classpath's (keyed
+// by the source and the classpath, so an edit or another pom compiles
+// afresh), compiling it the first time. Test processes that compile at
+// once each rename their own output into place; the first wins.
+func compiledLauncher(src, cp string) (string, error) {
+	launcherCache.mu.Lock()
+	defer launcherCache.mu.Unlock()
+	if launcherCache.dir != "" {
+		return launcherCache.dir, nil
+	}
+	code, err := os.ReadFile(src)
+	if err != nil {
+		return "", fmt.Errorf("read the launcher: %w", err)
+	}
+	javac, err := exec.LookPath("javac")
+	if err != nil {
+		return "", fmt.Errorf("javac not found: %w", err)
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("user cache: %w", err)
+	}
+	cache = filepath.Join(cache, "coalitiongraph")
+	sum := sha256.Sum256(append(append(code, 0), cp...))
+	dir := filepath.Join(cache, "launcher-"+hex.EncodeToString(sum[:8]))
+	compiled := func() bool { _, err := os.Stat(filepath.Join(dir, "Launcher.class")); return err == nil }
+	if !compiled() {
+		if err := os.MkdirAll(cache, 0o755); err != nil {
+			return "", fmt.Errorf("create the launcher cache: %w", err)
+		}
+		tmp, err := os.MkdirTemp(cache, "launcher-tmp-")
+		if err != nil {
+			return "", fmt.Errorf("create the launcher cache: %w", err)
+		}
+		if out, err := exec.Command(javac, "-d", tmp, "-cp", cp, src).CombinedOutput(); err != nil {
+			_ = os.RemoveAll(tmp)
+			return "", fmt.Errorf("javac %s: %w\n%s", src, err, out)
+		}
+		if err := os.Rename(tmp, dir); err != nil {
+			_ = os.RemoveAll(tmp)
+			if !compiled() {
+				return "", fmt.Errorf("put the compiled launcher in place: %w", err)
+			}
+		}
+	}
+	launcherCache.dir = dir
+	return dir, nil
 }
 
 var cpCache struct {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -145,4 +147,34 @@ func TestStartFailsWhenPortTaken(t *testing.T) {
 	}
 	msg := err.Error()
 	t.Logf("failed after %v: ...%s", time.Since(start).Round(time.Millisecond), msg[max(0, len(msg)-800):])
+}
+
+// The launcher compiled into the cache is the class java runs: it loads
+// from the cached directory on the Neo4j classpath and gets as far as its
+// argument check (no Neo4j is started), and a second call reuses it.
+func TestCompiledLauncherRuns(t *testing.T) {
+	if _, err := exec.LookPath("javac"); err != nil {
+		t.Skipf("no javac: the launcher runs in source-file mode (%v)", err)
+	}
+	dir, err := supportDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := classpath(dir)
+	if err != nil {
+		skipOrFail(t, err)
+	}
+	args := launcherArgs(dir, cp)
+	if args[len(args)-1] != "Launcher" {
+		t.Fatalf("java arguments %q: not the compiled class", args)
+	}
+	again, err := compiledLauncher(filepath.Join(dir, "Launcher.java"), cp)
+	if err != nil || !strings.HasPrefix(args[1], again+string(os.PathListSeparator)) {
+		t.Fatalf("second compiledLauncher: %q, %v; the first put %q on the classpath", again, err, args[1])
+	}
+	out, err := exec.Command("java", args...).CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "usage: Launcher.java") {
+		t.Fatalf("java %s with no arguments: %v\n%s", strings.Join(args, " "), err, out)
+	}
 }

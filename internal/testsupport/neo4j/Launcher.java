@@ -1,6 +1,8 @@
 // Launcher starts an in-process Neo4j Community server for the Go integration
-// tests. It is run in source-file mode (java -cp "$CP" Launcher.java), so there
-// is no compile step and no build output to keep in sync with the pom.
+// tests. The Go side (testsupport.compiledLauncher) compiles it once into the
+// user's cache, keyed by this file and the pom's classpath, so that there is no
+// build output to keep in sync by hand; without javac it runs this file in
+// source-file mode (java -cp "$CP" Launcher.java), which compiles it at every start.
 //
 // Usage: Launcher.java <port> <dir>
 //   port  Bolt port on 127.0.0.1; 0 picks a free one. The Go side passes the
