@@ -259,20 +259,18 @@ WITH page, size(page) AS total`
 // when there is a next page; $pageSize leaves it out. Each related item is
 // matched once, through the id constraints' indexes.
 var (
-	relatedReturn = fmt.Sprintf(relatedTemplate, slimEntityProjection)
-
-	relatedTemplate = `
+	relatedReturn = `
 CALL (page) {
   WITH page[..$pageSize] AS rows
   MATCH (e:Entity)
-  WHERE e.id IN [c IN rows | c.actor] + [c IN rows | c.target] + [c IN rows WHERE c.statedBy <> '' | c.statedBy]
+  WHERE e.id IN ` + rowsEntityIDs + `
   WITH e ORDER BY e.id
-  RETURN collect(%s) AS entities
+  RETURN collect(` + slimEntityProjection + `) AS entities
 }
 CALL (page) {
   WITH page[..$pageSize] AS rows
   MATCH (s:Source)
-  WHERE s.id IN reduce(ids = [], c IN rows | ids + [ev IN c.evidence | ev.sourceId])
+  WHERE s.id IN ` + rowsSourceIDs + `
   WITH s ORDER BY s.id
   RETURN collect(` + sourceProjection + `) AS sources
 }

@@ -51,10 +51,27 @@ func commitmentTypesFor(kinds []cg.EdgeKind) string {
 }
 
 // evidenceOf collects the evidence of the fact whose id idExpr gives, in
-// dataset order.
+// dataset order, each item a list as decodeEvidence reads it.
 func evidenceOf(idExpr string) string {
 	return `COLLECT { MATCH (ev:Evidence {factId: ` + idExpr + `}) WITH ev ORDER BY ev.ord ` +
-		`RETURN ev {.sourceId, .quote, .attributedTo, .line} }`
+		`RETURN ` + evidenceList("ev.sourceId", "ev.quote", "ev.attributedTo", "ev.line") + ` }`
+}
+
+// An evidence item is read as a list of its values, at these positions
+// (see commitmentProjection for why a list).
+const (
+	evSourceID = iota
+	evQuote
+	evAttributedTo
+	evLine
+	evidenceWidth
+)
+
+// evidenceList is the Cypher list of an evidence item's values.
+func evidenceList(sourceID, quote, attributedTo, line string) string {
+	var v [evidenceWidth]string
+	v[evSourceID], v[evQuote], v[evAttributedTo], v[evLine] = sourceID, quote, attributedTo, line
+	return "[" + strings.Join(v[:], ", ") + "]"
 }
 
 // Schema: uniqueness constraints double as the id indexes MERGE and

@@ -78,9 +78,12 @@ func decodeEvidence(v any) []cg.Evidence {
 	}
 	out := make([]cg.Evidence, len(l))
 	for i, x := range l {
-		m := asMap(x)
-		out[i] = cg.Evidence{SourceID: toString(m["sourceId"]), Quote: toString(m["quote"]),
-			AttributedTo: toString(m["attributedTo"]), Line: toInt(m["line"])}
+		ev := asList(x)
+		if len(ev) != evidenceWidth {
+			continue
+		}
+		out[i] = cg.Evidence{SourceID: toString(ev[evSourceID]), Quote: toString(ev[evQuote]),
+			AttributedTo: toString(ev[evAttributedTo]), Line: toInt(ev[evLine])}
 	}
 	return out
 }

@@ -283,13 +283,13 @@ WITH collect({id: id, total: total, page: page}) AS pages
 WITH pages, reduce(rows = [], p IN pages | rows + p.page[..$perPage]) AS rows
 CALL (rows) {
   MATCH (e:Entity)
-  WHERE e.id IN [c IN rows | c.actor] + [c IN rows | c.target] + [c IN rows WHERE c.statedBy <> '' | c.statedBy]
+  WHERE e.id IN ` + rowsEntityIDs + `
   WITH e ORDER BY e.id
   RETURN collect(%[6]s) AS entities
 }
 CALL (rows) {
   MATCH (s:Source)
-  WHERE s.id IN reduce(ids = [], c IN rows | ids + [ev IN c.evidence | ev.sourceId])
+  WHERE s.id IN ` + rowsSourceIDs + `
   WITH s ORDER BY s.id
   RETURN collect(%[7]s) AS sources
 }

@@ -49,7 +49,7 @@ func createVersion(extra, keep string) string {
 }
 
 // History reads.
-const commitmentHistory = `MATCH (v:CommitmentVersion {commitmentId: $id})
+var commitmentHistory = `MATCH (v:CommitmentVersion {commitmentId: $id})
 WITH v ORDER BY v.version
 RETURN ` + versionProjection + ` AS version`
 

@@ -426,7 +426,7 @@ const lockID = `MERGE (l:IdLock {id: $id}) DELETE l`
 // sources a write refers to, the latest version of the commitment it
 // changes, and which section holds the id it would create. Unused parts
 // get empty values.
-const writeStateTemplate = `UNWIND $reads AS w
+var writeStateTemplate = `UNWIND $reads AS w
 CALL (w) {
   OPTIONAL MATCH (q:WriteRequest {id: w.requestId})
   CALL (w) { MATCH (e:Entity) WHERE e.id IN w.entities RETURN collect(e {.id, .kind}) AS entities }
