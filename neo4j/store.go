@@ -81,6 +81,9 @@ type Store struct {
 	warmMu     sync.Mutex
 	stopWarmUp []context.CancelFunc
 	warming    sync.WaitGroup
+	// cold runs the first run of each read statement beyond its
+	// request's deadline (coldplan.go).
+	cold *coldPlans
 	// noOutbox leaves change events out of writes (benchmarks: the
 	// outbox's cost).
 	noOutbox bool
@@ -132,7 +135,7 @@ func open(_ context.Context, cfg Config, tune func(*config.Config)) (*Store, err
 	}
 	return &Store{driver: d, db: cfg.Database, batchSize: defaultBatchSize, feedRetention: cfg.FeedRetention,
 		wake: make(chan struct{}, 1), writeBatch: defaultWriteBatch, writeLeaders: defaultWriteLeaders,
-		forming: make(chan struct{}, 1)}, nil
+		forming: make(chan struct{}, 1), cold: newColdPlans(coldRunSlots, coldRunLimit)}, nil
 }
 
 // redact drops credentials a URI may carry before it goes into a message.
@@ -148,6 +151,7 @@ func redact(uri string) string {
 // Close closes the driver and its connections.
 func (s *Store) Close() error {
 	s.endWarmUp()
+	s.cold.close()
 	s.endMatrixBuild()
 	s.stopTail()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -181,6 +185,7 @@ func (s *Store) Ready(ctx context.Context) error {
 		}
 		return res.Single(ctx)
 	}, txTimeout(ctx)...)
+	s.cold.saw(err)
 	if err != nil {
 		return unavailable("ready", err)
 	}
@@ -306,7 +311,6 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 	if s.db != "" {
 		opts = append(opts, nd.ExecuteQueryWithDatabase(s.db))
 	}
-	opts = append(opts, nd.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
 	if token := cg.ConsistencyToken(ctx); token != "" {
 		// The client's state, from a write through any instance: the
 		// query waits until the server it runs on has caught up with it.
@@ -316,8 +320,11 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 		}
 		opts = append(opts, nd.ExecuteQueryWithBookmarkManager(nd.NewBookmarkManager(nd.BookmarkManagerConfig{InitialBookmarks: bms})))
 	}
-	res, err := retryAcquisition(ctx, func() (*nd.EagerResult, error) {
-		return nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
+	res, err := coldRun(s.cold, ctx, cypher, func(ctx context.Context) (*nd.EagerResult, error) {
+		return retryAcquisition(ctx, func() (*nd.EagerResult, error) {
+			opts := append(opts[:len(opts):len(opts)], nd.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
+			return nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
+		})
 	})
 	if err != nil {
 		return nil, classify(op, err)

@@ -136,8 +136,9 @@ func (s *Store) awaitReady(ctx context.Context) error {
 
 // StartWarmUp runs WarmUp in the background for at most limit, under a
 // context that Close cancels, and hands its outcome to done (if not nil).
-// Readiness does not wait for it: a request that comes first plans its
-// own statement as it would without a warm-up.
+// Readiness does not wait for it: a request that comes first waits for the
+// warm-up's run of its statement if it is under way (coldplan.go), or runs
+// it as it would without a warm-up.
 func (s *Store) StartWarmUp(limit time.Duration, done func(WarmUpStats, error)) {
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	s.warmMu.Lock()

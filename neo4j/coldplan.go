@@ -1,0 +1,190 @@
+package neo4j
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Cold plans outlive the request that needs them.
+//
+// Neo4j plans a statement the first time it runs it and caches the plan;
+// the listing's and the entity page's statements of some 30 branches take
+// 0.5–3 s to plan on an idle machine and several times that under load.
+// A request cut by its deadline while Neo4j plans leaves no plan cached,
+// so under load every later request for the statement planned it again
+// and was cut again: the giant entity's page answered TIMEOUT at 1M
+// (docs/benchmarks.md, "Giant-entity reads at 1M (session 12)"). So the
+// first run of a statement the store has not yet seen answer runs under a
+// context of its own, bounded by coldRunLimit and ended by Close, and the
+// request waits for it no longer than its own deadline: when the request
+// gives up, the run goes on, and the plan is cached for the next one.
+// Requests for the same statement meanwhile wait for that run instead of
+// planning it again beside it.
+//
+// What this costs is bounded whatever the requests: at most coldRunSlots
+// such runs at once, each at most coldRunLimit; with every slot taken a
+// first run is the request's own, under its deadline, as before.
+//
+// Only while Neo4j answers: after a failure to reach it (and before the
+// first answer) every run is the request's own, so that a request to a
+// Neo4j that is down says STORE_UNAVAILABLE within its deadline, not
+// TIMEOUT while a detached run retries the connection.
+
+const (
+	// coldRunLimit bounds a first run, planning and answer; the coldest
+	// plans measured took 5.6 s on a cold JVM.
+	coldRunLimit = time.Minute
+	// coldRunSlots is how many first runs may outlive their requests at
+	// once: a plan is one core's work, and the machines are small.
+	coldRunSlots = 2
+	// coldKnownMax bounds the statements remembered as answered; past it
+	// the memory starts again (what Neo4j's own cache of 1,000 plans does
+	// by eviction), which costs a statement at most one more detached run.
+	coldKnownMax = 4096
+)
+
+// coldPlans remembers which statements have answered and runs the first
+// run of the others detached from their requests.
+type coldPlans struct {
+	seed  maphash.Seed
+	slots chan struct{}
+	limit time.Duration
+	// up: the last call that could tell reached Neo4j.
+	up atomic.Bool
+
+	mu sync.Mutex
+	// known holds the statements that answered at least once (hashed:
+	// a statement's text runs to kilobytes).
+	known map[uint64]struct{}
+	// inflight holds the detached runs under way; the channel closes
+	// when the run ends.
+	inflight map[uint64]chan struct{}
+
+	// life ends the detached runs (close); runs counts them.
+	life context.Context
+	end  context.CancelFunc
+	runs sync.WaitGroup
+}
+
+func newColdPlans(slots int, limit time.Duration) *coldPlans {
+	life, end := context.WithCancel(context.Background())
+	return &coldPlans{seed: maphash.MakeSeed(), slots: make(chan struct{}, slots), limit: limit,
+		known: map[uint64]struct{}{}, inflight: map[uint64]chan struct{}{}, life: life, end: end}
+}
+
+// close ends the detached runs and waits for them.
+func (c *coldPlans) close() {
+	c.end()
+	c.runs.Wait()
+}
+
+// wait waits for the detached runs under way (tests).
+func (c *coldPlans) wait() { c.runs.Wait() }
+
+// forget drops what the store remembers (tests: after the server's plan
+// cache is cleared).
+func (c *coldPlans) forget() {
+	c.mu.Lock()
+	clear(c.known)
+	c.mu.Unlock()
+}
+
+// saw records what a call's outcome says about Neo4j: an answer means it
+// is up, a failure to reach it that it is down; other failures say neither.
+func (c *coldPlans) saw(err error) {
+	switch {
+	case err == nil:
+		c.up.Store(true)
+	case isUnavailable(err):
+		c.up.Store(false)
+	}
+}
+
+func (c *coldPlans) remember(key uint64) {
+	c.mu.Lock()
+	if len(c.known) >= coldKnownMax {
+		clear(c.known)
+	}
+	c.known[key] = struct{}{}
+	c.mu.Unlock()
+}
+
+// coldRun runs call for the statement cypher: under ctx once the
+// statement has answered before or when no slot is free; otherwise under
+// a context of its own (see the top of the file), and then it returns
+// ctx's error if ctx ends first.
+func coldRun[T any](c *coldPlans, ctx context.Context, cypher string, call func(context.Context) (T, error)) (T, error) {
+	key := maphash.String(c.seed, cypher)
+	var zero T
+	if !c.up.Load() {
+		return runOwn(c, ctx, key, call)
+	}
+	for {
+		c.mu.Lock()
+		if _, ok := c.known[key]; ok {
+			c.mu.Unlock()
+			break
+		}
+		if running, ok := c.inflight[key]; ok {
+			c.mu.Unlock()
+			select {
+			case <-running:
+				continue // answered (known now) or failed (this request runs it)
+			case <-ctx.Done():
+				return zero, ctx.Err()
+			}
+		}
+		select {
+		case c.slots <- struct{}{}:
+		default:
+			c.mu.Unlock()
+			return runOwn(c, ctx, key, call)
+		}
+		done := make(chan struct{})
+		c.inflight[key] = done
+		c.mu.Unlock()
+
+		type answer struct {
+			v   T
+			err error
+		}
+		out := make(chan answer, 1)
+		c.runs.Add(1)
+		go func() {
+			defer c.runs.Done()
+			rctx, cancel := context.WithTimeout(c.life, c.limit)
+			v, err := call(rctx)
+			cancel()
+			c.saw(err)
+			c.mu.Lock()
+			delete(c.inflight, key)
+			c.mu.Unlock()
+			if err == nil {
+				c.remember(key)
+			}
+			<-c.slots
+			close(done)
+			out <- answer{v, err}
+		}()
+		select {
+		case a := <-out:
+			return a.v, a.err
+		case <-ctx.Done():
+			return zero, ctx.Err()
+		}
+	}
+	return runOwn(c, ctx, key, call)
+}
+
+// runOwn runs call under the request's context and remembers an answer.
+func runOwn[T any](c *coldPlans, ctx context.Context, key uint64, call func(context.Context) (T, error)) (T, error) {
+	v, err := call(ctx)
+	c.saw(err)
+	if err == nil {
+		c.remember(key)
+	}
+	return v, err
+}
