@@ -63,9 +63,8 @@ const matrixStripes = 64
 
 // matrixFormat is f.matrixCounts on a graph whose counts are maintained
 // in this form: a graph marked by an earlier one (true: rows without
-// stripes; 2: without the listing counts, listingcounts.go) is not
-// maintained, and is built again.
-const matrixFormat = 3
+// stripes) is not maintained, and is built again.
+const matrixFormat = 2
 
 // batchStripe is the stripe a batch of writes moves (matrixApply's
 // $mxStripe), drawn at random.
@@ -256,13 +255,7 @@ func (s *Store) buildMatrix(ctx context.Context) error {
 		if err := run(ctx, tx, matrixClear, map[string]any{"feed": feedID, "mxFormat": matrixFormat}); err != nil {
 			return false, err
 		}
-		if err := run(ctx, tx, listingClear, nil); err != nil {
-			return false, err
-		}
-		if err := run(ctx, tx, matrixBuild, withMatrixParams(map[string]any{})); err != nil {
-			return false, err
-		}
-		return true, run(ctx, tx, listingBuild, nil)
+		return true, run(ctx, tx, matrixBuild, withMatrixParams(map[string]any{}))
 	}, txTimeout(ctx)...)
 	if err != nil {
 		return classify("build matrix counts", err)
