@@ -105,11 +105,16 @@ func (c *coldPlans) saw(err error) {
 
 func (c *coldPlans) remember(key uint64) {
 	c.mu.Lock()
+	c.rememberLocked(key)
+	c.mu.Unlock()
+}
+
+// rememberLocked is remember with c.mu held.
+func (c *coldPlans) rememberLocked(key uint64) {
 	if len(c.known) >= coldKnownMax {
 		clear(c.known)
 	}
 	c.known[key] = struct{}{}
-	c.mu.Unlock()
 }
 
 // coldRun runs call for the statement cypher: under ctx once the
@@ -159,12 +164,14 @@ func coldRun[T any](c *coldPlans, ctx context.Context, cypher string, call func(
 			v, err := call(rctx)
 			cancel()
 			c.saw(err)
+			// Under one lock, so that no request finds the statement
+			// neither under way nor answered and runs it again.
 			c.mu.Lock()
 			delete(c.inflight, key)
-			c.mu.Unlock()
 			if err == nil {
-				c.remember(key)
+				c.rememberLocked(key)
 			}
+			c.mu.Unlock()
 			<-c.slots
 			close(done)
 			out <- answer{v, err}
