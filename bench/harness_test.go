@@ -503,3 +503,45 @@ func neo4jServer(t testing.TB) string {
 	}
 	return testsupport.StartNeo4j(t).URI()
 }
+
+// endLeftovers terminates every transaction still running on Neo4j once a
+// run is over, and says how many there were. autocannon gives up on a
+// request at the end of its run, but Neo4j goes on with the statement: the
+// peer's and the raw side's have no deadline of Neo4j's own, and at 1M their
+// source and date statements ran for minutes, loading the rows measured
+// after them (docs/benchmarks.md, "Query set at 1M (session 13, lead)").
+func endLeftovers(ctx context.Context, d nd.DriverWithContext) (int, error) {
+	// SHOW and TERMINATE are admin commands: auto-commit, not managed.
+	sess := d.NewSession(ctx, nd.SessionConfig{})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "SHOW TRANSACTIONS YIELD transactionId, currentQuery RETURN transactionId, currentQuery", nil)
+	if err != nil {
+		return 0, fmt.Errorf("show transactions: %w", err)
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("show transactions: %w", err)
+	}
+	var ids []string
+	for _, rec := range recs {
+		id, _ := rec.Get("transactionId")
+		q, _ := rec.Get("currentQuery")
+		if s, _ := q.(string); strings.HasPrefix(s, "SHOW TRANSACTIONS") {
+			continue // this one
+		}
+		if s, ok := id.(string); ok {
+			ids = append(ids, s)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res, err = sess.Run(ctx, "TERMINATE TRANSACTIONS $ids", map[string]any{"ids": ids})
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("terminate %d transactions: %w", len(ids), err)
+	}
+	return len(ids), nil
+}

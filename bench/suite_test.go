@@ -25,6 +25,7 @@ import (
 	"github.com/coalitiongraph/coalitiongraph/internal/testsupport"
 	"github.com/coalitiongraph/coalitiongraph/neo4j"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
+	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // TestPeerAnswersAsTheAPI loads a small skewed dataset into a Neo4j of its
@@ -74,6 +75,43 @@ func TestPeerAnswersAsTheAPI(t *testing.T) {
 				t.Errorf("the embedded store answered\n%s\nNeo4j\n%s", excerpt(got), excerpt(want))
 			}
 		})
+	}
+}
+
+// TestEndLeftovers checks that a statement still running on Neo4j when a
+// run ends is found and terminated, so that it loads no later run.
+func TestEndLeftovers(t *testing.T) {
+	d := driver(t, neo4jServer(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// Minutes of work with no deadline of Neo4j's own, as a peer statement.
+	done := make(chan error, 1)
+	go func() {
+		_, err := nd.ExecuteQuery(ctx, d, "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x) AS n",
+			nil, nd.EagerResultTransformer)
+		done <- err
+	}()
+	for {
+		n, err := endLeftovers(ctx, d)
+		if err != nil {
+			t.Fatalf("end leftovers: %v", err)
+		}
+		if n > 0 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the long statement ended by itself (err %v) before it was seen running", err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if err := <-done; err == nil {
+		t.Fatal("the long statement ran to its end: not terminated")
+	} else {
+		t.Logf("the long statement ended with: %v", err)
+	}
+	if n, err := endLeftovers(ctx, d); n != 0 || err != nil {
+		t.Fatalf("after terminating, %d still running (err %v)", n, err)
 	}
 }
 
@@ -155,6 +193,9 @@ func readSettings(b *testing.B) settings {
 type cell struct {
 	res loadResult
 	err error
+	// leftover is how many Neo4j transactions were still running when the
+	// run ended (and were terminated before the next run).
+	leftover int
 }
 
 type sizeResult struct {
@@ -282,6 +323,7 @@ func runSize(b *testing.B, set settings, n int) *sizeResult {
 		}
 	}
 	var apiURL, cachedURL, peerURL, rawURL string
+	var d nd.DriverWithContext
 	if err == nil {
 		// The server warms the plans of its common reads at start
 		// (server/main.go, neo4j/warmup.go) and so does the API here,
@@ -296,12 +338,17 @@ func runSize(b *testing.B, set settings, n int) *sizeResult {
 		b.Logf("plan warm-up: %d reads in %v (err %v)", wst.Planned, wst.Duration.Round(time.Millisecond), werr)
 		apiURL = serve(b, apiHandler(s, false))
 		cachedURL = serve(b, apiHandler(s, true))
-		d := driver(b, uri)
+		d = driver(b, uri)
 		rawURL = serve(b, rawHandler(d, r.queries))
 		peerURL = peer(b, set.peerDir, uri, r.queries)
 		start := time.Now()
 		r.checkErrs = check(b, r.queries, apiURL, d, peerURL)
 		r.checkTook = time.Since(start)
+		lctx, lcancel := context.WithTimeout(context.Background(), time.Minute)
+		if n, lerr := endLeftovers(lctx, d); n > 0 || lerr != nil {
+			b.Logf("after the answers check: %d statements left running terminated (err %v)", n, lerr)
+		}
+		lcancel()
 		b.Logf("answers checked in %v", r.checkTook.Round(time.Millisecond))
 		for _, e := range r.checkErrs {
 			b.Logf("CHECK FAILED: %v", e)
@@ -322,11 +369,21 @@ func runSize(b *testing.B, set settings, n int) *sizeResult {
 		if r.runs[side][q] == nil {
 			r.runs[side][q] = map[int]cell{}
 		}
-		r.runs[side][q][c] = cell{res, err}
+		x := cell{res: res, err: err}
+		if d != nil && side != sideEmbedded {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			n, lerr := endLeftovers(ctx, d)
+			cancel()
+			if lerr != nil {
+				b.Logf("%s %s c=%d: ending the statements left running: %v", side, q, c, lerr)
+			}
+			x.leftover = n
+		}
+		r.runs[side][q][c] = x
 		if err != nil {
 			b.Logf("%s %s c=%d: %v", side, q, c, err)
 		} else {
-			b.Logf("%-10s %-18s c=%-2d %8.1f req/s p50 %7.1f ms p99 %7.1f ms errors %d", side, q, c, res.RPS, res.P50, res.P99, res.failed())
+			b.Logf("%-10s %-18s c=%-2d %8.1f req/s p50 %7.1f ms p99 %7.1f ms errors %d left running %d", side, q, c, res.RPS, res.P50, res.P99, res.failed(), x.leftover)
 		}
 	}
 	for i, q := range r.queries {
@@ -527,6 +584,22 @@ func report(set settings, results []*sizeResult) string {
 		}
 		p("\n")
 		p("\"none in %s\": no request was answered within the run (the first one still running when it ended).\n\n", set.duration)
+		var left []string
+		for _, q := range r.queries {
+			for _, c := range set.connections {
+				for _, side := range []string{sideAPI, sidePeer, sideRaw, sideCached} {
+					if n := r.runs[side][q.name][c].leftover; n > 0 {
+						left = append(left, fmt.Sprintf("%s %s c=%d: %d", side, q.name, c, n))
+					}
+				}
+			}
+		}
+		if len(left) > 0 {
+			p("Neo4j transactions still running when a run ended, terminated before the next run so that they do not load it: %s.\n\n",
+				strings.Join(left, "; "))
+		} else {
+			p("No Neo4j transaction was still running when a run ended (each is checked, and any terminated, before the next run).\n\n")
+		}
 		p("Geometric means over the connection counts:\n\n| query | API÷peer req/s | API÷raw req/s | p99 peer÷API |\n|---|--:|--:|--:|\n")
 		for _, q := range r.queries {
 			var a, b, c []float64
