@@ -84,8 +84,8 @@ func (c *coldPlans) close() {
 // wait waits for the detached runs under way (tests).
 func (c *coldPlans) wait() { c.runs.Wait() }
 
-// forget drops what the store remembers (tests: after the server's plan
-// cache is cleared).
+// forget drops what the store remembers: when Neo4j goes away, and in
+// tests after the server's plan cache is cleared.
 func (c *coldPlans) forget() {
 	c.mu.Lock()
 	clear(c.known)
@@ -99,7 +99,12 @@ func (c *coldPlans) saw(err error) {
 	case err == nil:
 		c.up.Store(true)
 	case isUnavailable(err):
-		c.up.Store(false)
+		// A Neo4j that went away may come back restarted, with no plans
+		// cached: what answered before is cold again, so its first run
+		// after the outage is detached again.
+		if c.up.Swap(false) {
+			c.forget()
+		}
 	}
 }
 
