@@ -212,6 +212,21 @@ func plainSelection(op *graphql.OperationContext, typ string, sel ast.SelectionS
 	return true
 }
 
+// selectsOnlyID says whether the field being resolved, a list of typ,
+// selects nothing of its items but their id and __typename.
+func selectsOnlyID(ctx context.Context, typ string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, implementorsOf[typ]) {
+		if f.Name != "id" && f.Name != "__typename" {
+			return false
+		}
+	}
+	return true
+}
+
 // selects says whether sel selects the field name on an object of typ.
 func selects(op *graphql.OperationContext, typ string, sel ast.SelectionSet, name string) bool {
 	for _, f := range graphql.CollectFields(op, sel, implementorsOf[typ]) {

@@ -43,6 +43,15 @@ func (r *pathResolver) Length(ctx context.Context, obj *cg.Path) (int, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *pathResolver) Nodes(ctx context.Context, obj *cg.Path) ([]*cg.Entity, error) {
+	// A path's entities exist (the store walked them); showing only their
+	// ids needs no store call.
+	if selectsOnlyID(ctx, "Entity") {
+		out := make([]*cg.Entity, len(obj.EntityIDs))
+		for i, id := range obj.EntityIDs {
+			out[i] = &cg.Entity{ID: id}
+		}
+		return out, nil
+	}
 	return loadersFor(ctx).entity.LoadAll(ctx, obj.EntityIDs)
 }
 

@@ -463,3 +463,52 @@ func TestPlainCommitmentListsLoadOnce(t *testing.T) {
 		t.Errorf("timeline: store calls %v, want %v", store.calls, want)
 	}
 }
+
+// TestPathNodesOfIDsNeedNoLoad checks that paths showing only their
+// entities' ids make the one Paths call, and that their ids are those
+// the entities' loads give when more is shown.
+func TestPathNodesOfIDsNeedNoLoad(t *testing.T) {
+	store := newCountingStore(seedStore(t))
+	h := newHandler(store)
+	type paths struct {
+		Paths []struct {
+			Nodes []struct {
+				ID, Name string
+				Typename string `json:"__typename"`
+			}
+			Edges []struct{ ID string }
+		}
+	}
+	ask := func(nodes string) (paths, map[string]int) {
+		t.Helper()
+		store.reset()
+		resp := post(t, h, `{ paths(from: "LTU", to: "RUS", maxHops: 3) { nodes `+nodes+` edges { id } } }`, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatalf("errors: %+v", resp.Errors)
+		}
+		var out paths
+		mustData(t, resp, &out)
+		store.mu.Lock()
+		defer store.mu.Unlock()
+		return out, maps.Clone(store.calls)
+	}
+	ids, calls := ask(`{ id __typename }`)
+	if want := map[string]int{"Paths": 1}; !maps.Equal(calls, want) {
+		t.Errorf("ids only: store calls %v, want %v", calls, want)
+	}
+	named, calls := ask(`{ id name __typename }`)
+	if want := map[string]int{"Paths": 1, "Entities": 1}; !maps.Equal(calls, want) {
+		t.Errorf("with names: store calls %v, want %v", calls, want)
+	}
+	if len(ids.Paths) == 0 || len(ids.Paths) != len(named.Paths) {
+		t.Fatalf("%d paths of ids, %d with names; want the same, some", len(ids.Paths), len(named.Paths))
+	}
+	for i, p := range named.Paths {
+		for j, n := range p.Nodes {
+			got := ids.Paths[i].Nodes[j]
+			if n.Name == "" || got.ID != n.ID || got.Typename != "Entity" {
+				t.Errorf("path %d node %d: ids only %+v, with names %+v", i, j, got, n)
+			}
+		}
+	}
+}

@@ -137,3 +137,8 @@ func (c *countingStore) Matrix(ctx context.Context, f cg.CommitmentFilter, p cg.
 }
 
 func newHandler(s cg.Store) http.Handler { return httpapi.NewHandler(s, httpapi.Defaults()) }
+
+func (c *countingStore) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]cg.Path, error) {
+	c.count("Paths")
+	return c.Store.Paths(ctx, fromID, toID, maxHops)
+}
