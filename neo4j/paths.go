@@ -128,6 +128,9 @@ func (s *Store) Paths(ctx context.Context, fromID, toID string, maxHops int) ([]
 type pathsAnswer struct {
 	paths    []cg.Path
 	levelled bool
+	// meets are the lengths of the paths each statement for the edges
+	// where the frontiers meet looked for, in the search a level at a time.
+	meets []int
 }
 
 func (s *Store) paths(ctx context.Context, fromID, toID string, maxHops int, lim pathLimits) (pathsAnswer, error) {
@@ -167,15 +170,27 @@ func searchPaths(ctx context.Context, tx nd.ManagedTransaction, fromID, toID str
 	if fromID == toID {
 		return pathsAnswer{paths: []cg.Path{{EntityIDs: []string{fromID}, Edges: []cg.EdgeRef{}}}}, nil
 	}
+	// noneWithin is a length no path is shorter than or as short as, from
+	// what the statement found: the levels a search would find nothing at.
+	noneWithin := 0
 	if tried, _ := ends["tried"].(bool); tried {
 		// Paths within its bound are the shortest; none may mean longer
 		// ones.
-		if found := asList(ends["paths"]); len(found) < lim.found && (len(found) > 0 || maxHops <= atOnceHops) {
+		found := asList(ends["paths"])
+		if len(found) < lim.found && (len(found) > 0 || maxHops <= atOnceHops) {
 			return pathsAnswer{paths: walkFound(fromID, toID, found)}, nil
 		}
+		switch {
+		case len(found) > 0:
+			// allShortestPaths gives paths of one length, the shortest.
+			noneWithin = len(asList(found[0])) - 1
+		case lim.found > 0:
+			noneWithin = min(maxHops, atOnceHops)
+		}
 	}
-	paths, err := searchLevels(ctx, tx, fromID, toID, toInt(ends["fromDegree"]), toInt(ends["toDegree"]), maxHops)
-	return pathsAnswer{paths: paths, levelled: true}, err
+	a := pathsAnswer{levelled: true}
+	a.paths, err = searchLevels(ctx, tx, fromID, toID, toInt(ends["fromDegree"]), toInt(ends["toDegree"]), maxHops, noneWithin, &a.meets)
+	return a, err
 }
 
 // walkFound walks every shortest path (short of the LIMIT, so all of them)
@@ -201,8 +216,11 @@ func walkFound(fromID, toID string, found []any) []cg.Path {
 }
 
 // searchLevels searches from both ends a level at a time, starting from
-// the number of edges at each end.
-func searchLevels(ctx context.Context, tx nd.ManagedTransaction, fromID, toID string, fromDegree, toDegree, maxHops int) ([]cg.Path, error) {
+// the number of edges at each end. No path has noneWithin edges or fewer:
+// at those levels the sides only grow, without asking where they meet (a
+// round trip that would find nothing); meets records the length each ask
+// looked for.
+func searchLevels(ctx context.Context, tx nd.ManagedTransaction, fromID, toID string, fromDegree, toDegree, maxHops, noneWithin int, meets *[]int) ([]cg.Path, error) {
 	from := newPathSide(fromID, fromDegree)
 	to := newPathSide(toID, toDegree)
 	for from.depth+to.depth < maxHops {
@@ -224,19 +242,22 @@ func searchLevels(ctx context.Context, tx nd.ManagedTransaction, fromID, toID st
 		if grow == to {
 			per = "far"
 		}
-		cypher, params := pathStep, map[string]any{"ids": grow.frontier, "only": set(other.frontier), "skip": nil}
-		if len(grow.frontier)*len(other.frontier) <= maxMeetPairs {
-			cypher, params = pathMeet, map[string]any{"ids": grow.frontier, "others": other.frontier}
-		}
-		params["per"], params["maxPaths"] = per, int64(cg.MaxPaths)
-		recs, err := collect(ctx, tx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
-		if len(recs) > 0 {
-			middle, _ := grow.reach(recs, d)
-			grow.depth, grow.before, grow.frontier = d, grow.frontier, middle
-			return walkMeeting(from, to, middle), nil
+		if length := from.depth + to.depth + 1; length > noneWithin {
+			cypher, params := pathStep, map[string]any{"ids": grow.frontier, "only": set(other.frontier), "skip": nil}
+			if len(grow.frontier)*len(other.frontier) <= maxMeetPairs {
+				cypher, params = pathMeet, map[string]any{"ids": grow.frontier, "others": other.frontier}
+			}
+			params["per"], params["maxPaths"] = per, int64(cg.MaxPaths)
+			*meets = append(*meets, length)
+			recs, err := collect(ctx, tx, cypher, params)
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) > 0 {
+				middle, _ := grow.reach(recs, d)
+				grow.depth, grow.before, grow.frontier = d, grow.frontier, middle
+				return walkMeeting(from, to, middle), nil
+			}
 		}
 		// On the last level allowed only entities the other side has
 		// reached could be on a path, and there are none.
@@ -252,7 +273,7 @@ func searchLevels(ctx context.Context, tx nd.ManagedTransaction, fromID, toID st
 		if per == "at" {
 			per = "pair"
 		}
-		recs, err = collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier, "only": nil, "skip": skip, "per": per, "maxPaths": int64(cg.MaxPaths)})
+		recs, err := collect(ctx, tx, pathStep, map[string]any{"ids": grow.frontier, "only": nil, "skip": skip, "per": per, "maxPaths": int64(cg.MaxPaths)})
 		if err != nil {
 			return nil, err
 		}

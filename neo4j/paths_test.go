@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
@@ -70,13 +71,23 @@ func TestPathsAgreeWithEmbedded(t *testing.T) {
 			// not below n would answer fewer paths.
 			if n := len(want); n < cg.MaxPaths && from != to {
 				longer := n == 0 && maxHops > atOnceHops || n > 0 && len(want[0].Edges) > atOnceHops
-				if got := ask(pathLimits{endDegree: 1 << 30, found: n + 1}); got.levelled != longer {
+				got := ask(pathLimits{endDegree: 1 << 30, found: n + 1})
+				if got.levelled != longer {
 					t.Fatalf("seed %d: paths %s → %s within %d: %d paths under LIMIT %d: searched a level at a time %v, want %v", seed, from, to, maxHops, n, n+1, got.levelled, longer)
+				}
+				// The statement found none within its hops: the levels
+				// do not look for paths that short again.
+				if longer && slices.ContainsFunc(got.meets, func(l int) bool { return l <= atOnceHops }) {
+					t.Fatalf("seed %d: paths %s → %s within %d: none within %d hops, yet the levels looked for paths of %v", seed, from, to, maxHops, atOnceHops, got.meets)
 				}
 				if n > 0 && !longer {
 					boundaries++
-					if !ask(pathLimits{endDegree: 1 << 30, found: n}).levelled {
+					got := ask(pathLimits{endDegree: 1 << 30, found: n})
+					if !got.levelled {
 						t.Fatalf("seed %d: paths %s → %s: LIMIT %d reached, yet no fall back", seed, from, to, n)
+					}
+					if slices.ContainsFunc(got.meets, func(l int) bool { return l < len(want[0].Edges) }) {
+						t.Fatalf("seed %d: paths %s → %s: the LIMIT's paths have %d edges, yet the levels looked for paths of %v", seed, from, to, len(want[0].Edges), got.meets)
 					}
 					if n > 1 {
 						ask(pathLimits{endDegree: 1 << 30, found: n - 1})
