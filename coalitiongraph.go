@@ -202,6 +202,14 @@ type Page struct {
 	// After is an opaque cursor from a previous page; "" starts at the top.
 	After string
 	Order CommitmentOrder
+	// Bare asks for the commitments' own values only, for a caller that
+	// shows none of their evidence, entities or sources: a store may then
+	// leave each commitment's Evidence nil and the page's Entities and
+	// Sources empty (reading them is most of a listing's work in a store
+	// of its own process). The commitments, their order, the total and
+	// HasNextPage are the full page's; what a store does return is as in
+	// the full page.
+	Bare bool
 }
 
 // CommitmentPage is one page of commitments.

@@ -212,6 +212,38 @@ func plainSelection(op *graphql.OperationContext, typ string, sel ast.SelectionS
 	return true
 }
 
+// ownValueFields are the fields of a Commitment shown from its own values
+// alone: none reads its evidence or what it refers to, so a bare listing
+// (cg.Page.Bare) answers them.
+var ownValueFields = map[string]string{
+	"__typename": "", "id": "", "kind": "", "status": "", "date": "PartialDate", "dateInferred": "",
+	"dateReasoning": "", "conditions": "", "summary": "", "version": "", "recordedAt": "", "recordedBy": "",
+	"reason": "", "validFrom": "", "retracted": "",
+}
+
+// timelineShowsOwnValues says whether the timeline being resolved shows
+// of its commitments only their own values (ownValueFields), so that
+// their listing can be bare.
+func timelineShowsOwnValues(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	op := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, implementorsOf["TimelineEntry"]) {
+		if f.Name != "commitment" {
+			continue
+		}
+		for _, g := range graphql.CollectFields(op, f.Selections, implementorsOf["Commitment"]) {
+			sub, ok := ownValueFields[g.Name]
+			if !ok || (sub != "" && !plainSelection(op, sub, g.Selections)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // selectsOnlyID says whether the field being resolved, a list of typ,
 // selects nothing of its items but their id and __typename.
 func selectsOnlyID(ctx context.Context, typ string) bool {

@@ -53,7 +53,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, 
 	ranged := f.From.Known() || f.To.Known()
 	uf := f
 	uf.From, uf.To = cg.Date{}, cg.Date{}
-	res, err := r.Store.Commitments(ctx, uf, cg.Page{Order: cg.OrderDateAsc})
+	res, err := r.Store.Commitments(ctx, uf, cg.Page{Order: cg.OrderDateAsc, Bare: timelineShowsOwnValues(ctx)})
 	<-eventsDone
 	if eventsErr != nil {
 		return nil, eventsErr

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -509,6 +510,69 @@ func TestPathNodesOfIDsNeedNoLoad(t *testing.T) {
 			if n.Name == "" || got.ID != n.ID || got.Typename != "Entity" {
 				t.Errorf("path %d node %d: ids only %+v, with names %+v", i, j, got, n)
 			}
+		}
+	}
+}
+
+// bareListings leaves out of a bare page (cg.Page.Bare) all that the
+// store contract lets it leave out, and records each listing's Bare.
+type bareListings struct {
+	cg.Store
+	mu   sync.Mutex
+	bare []bool
+}
+
+func (s *bareListings) Commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Page) (*cg.CommitmentPage, error) {
+	s.mu.Lock()
+	s.bare = append(s.bare, p.Bare)
+	s.mu.Unlock()
+	page, err := s.Store.Commitments(ctx, f, p)
+	if err != nil || !p.Bare {
+		return page, err
+	}
+	out := *page
+	out.Commitments = make([]*cg.Commitment, len(page.Commitments))
+	for i, c := range page.Commitments {
+		own := *c
+		own.Evidence = nil
+		out.Commitments[i] = &own
+	}
+	out.Entities, out.Sources = []*cg.Entity{}, []*cg.Source{}
+	return &out, nil
+}
+
+// TestTimelineListsBareForOwnValues checks that a timeline showing only
+// its commitments' own values asks for a bare listing, and one showing
+// their evidence or entities does not, and that each answers as over a
+// store that gives full pages.
+func TestTimelineListsBareForOwnValues(t *testing.T) {
+	seed := seedStore(t)
+	full := newHandler(seed)
+	for _, tc := range []struct {
+		query string
+		bare  bool
+	}{
+		{`{ timeline { undated type date { text } event { id } commitment { __typename id kind status date { text precision } dateInferred conditions summary version } } }`, true},
+		{`{ timeline(filter: {actors: ["POL"]}) { undated commitment { id } } }`, true},
+		{`{ timeline(from: "2025-08", to: "2025-08") { commitment { id date { text } } } }`, true},
+		{`{ timeline { commitment { id evidenceCount } } }`, false},
+		{`{ timeline { commitment { id actor { name } } } }`, false},
+		{`{ timeline { commitment { id ... on Commitment { evidence { quote } } } } }`, false},
+	} {
+		store := &bareListings{Store: seed}
+		got := post(t, newHandler(store), tc.query, nil)
+		if len(got.Errors) > 0 {
+			t.Fatalf("%s: errors %+v", tc.query, got.Errors)
+		}
+		if want := []bool{tc.bare}; !slices.Equal(store.bare, want) {
+			t.Errorf("%s: listings asked bare %v, want %v", tc.query, store.bare, want)
+		}
+		want := post(t, full, tc.query, nil)
+		if string(got.Data) != string(want.Data) {
+			t.Errorf("%s:\n got %s\nwant %s", tc.query, got.Data, want.Data)
+		}
+		if strings.Count(string(got.Data), `"id"`) < 4 {
+			t.Errorf("%s: %s: too few entries to compare", tc.query, got.Data)
 		}
 	}
 }

@@ -274,6 +274,15 @@ var (
 		atVersion: "r.version", atRecordedAt: "r.recordedAt", atRecordedBy: "r.recordedBy", atReason: "r.reason",
 		atValidFrom: "r.validFrom", atRetracted: "false", atEvidence: evidenceOf("r.id"),
 	})
+	// bareCommitmentProjection is commitmentProjection without the
+	// evidence (cg.Page.Bare): its index seek and rows are most of a
+	// small listing's work.
+	bareCommitmentProjection = commitmentList([commitmentWidth]string{
+		atID: "r.id", atKind: "type(r)", atActor: "a.id", atTarget: "t.id", atStatus: "r.status", atDate: "r.date",
+		atDateReasoning: "r.dateReasoning", atStatedBy: "r.statedBy", atConditions: "r.conditions", atSummary: "r.summary",
+		atVersion: "r.version", atRecordedAt: "r.recordedAt", atRecordedBy: "r.recordedBy", atReason: "r.reason",
+		atValidFrom: "r.validFrom", atRetracted: "false", atEvidence: "null",
+	})
 	// versionProjection reads a version node v as decodeCommitment expects.
 	versionProjection = commitmentList([commitmentWidth]string{
 		atID: "v.commitmentId", atKind: "v.kind", atActor: "v.actor", atTarget: "v.target", atStatus: "v.status",

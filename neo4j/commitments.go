@@ -182,7 +182,7 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence bool) (stri
 		params = sp
 		setPage(after)
 		params["entities"] = orNil(slices.Compact(slices.Sorted(slices.Values(ids))))
-		return sel.listing(whole), params, nil
+		return sel.listing(whole, liveEnd(p)), params, nil
 	} else {
 		l := newLiveFilter(f)
 		if fromEvidence && len(f.SourceIDs) > 0 {
@@ -191,14 +191,29 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence bool) (stri
 		params = l.params
 		setPage(after)
 		dated := f.From.Known() || f.To.Known()
+		end := liveEnd(p)
 		if whole {
-			cypher = l.page(order, after, dated) + wholeTotal
+			cypher = l.page(order, after, dated, end.projection) + wholeTotal
 		} else {
-			cypher = l.total() + l.page(order, after, dated)
+			cypher = l.total() + l.page(order, after, dated, end.projection)
 		}
+		return cypher + end.related, params, nil
 	}
 	cypher += relatedReturn
 	return cypher, params, nil
+}
+
+// listingEnd is how a live listing reads its commitments and what it
+// returns beside them.
+type listingEnd struct{ projection, related string }
+
+// liveEnd is a live listing's end: a bare page (cg.Page.Bare) reads no
+// evidence and no related items.
+func liveEnd(p cg.Page) listingEnd {
+	if p.Bare {
+		return listingEnd{bareCommitmentProjection, bareReturn}
+	}
+	return listingEnd{commitmentProjection, relatedReturn}
 }
 
 // sideListing says whether a listing of the live commitments under f is
@@ -225,7 +240,7 @@ func sideListing(f cg.CommitmentFilter) (cg.Side, []string, bool) {
 // page (a commitment has one actor and one target, so the entities' pages
 // are disjoint) merged by the order, and the sum of their totals; whole:
 // a listing of every match counts itself.
-func (sel entitySelection) listing(whole bool) string {
+func (sel entitySelection) listing(whole bool, end listingEnd) string {
 	anchor := fmt.Sprintf("UNWIND $entities AS id\n  MATCH (%s:Entity {id: id})", sel.side.node)
 	page := fmt.Sprintf(`CALL () {
   %s%s%s
@@ -235,16 +250,16 @@ func (sel entitySelection) listing(whole bool) string {
   }
   WITH a, r, t ORDER BY %s LIMIT $limit
   RETURN collect(%s) AS page
-}`, anchor, sel.degrees, sel.dense, sel.imports, sel.rows, sel.limited(), sel.side.other, orderBy[sel.order], commitmentProjection)
+}`, anchor, sel.degrees, sel.dense, sel.imports, sel.rows, sel.limited(), sel.side.other, orderBy[sel.order], end.projection)
 	if whole {
-		return page + wholeTotal + relatedReturn
+		return page + wholeTotal + end.related
 	}
 	return fmt.Sprintf(`CALL () {
   %s%s
   %s
   RETURN sum(total) AS total
 }
-`, anchor, sel.degrees, sel.total("")) + page + relatedReturn
+`, anchor, sel.degrees, sel.total("")) + page + end.related
 }
 
 var (
@@ -275,6 +290,10 @@ CALL (page) {
   RETURN collect(` + sourceProjection + `) AS sources
 }
 RETURN total, page, entities, sources`
+
+	// bareReturn ends a bare page: nothing related is read.
+	bareReturn = `
+RETURN total, page, [] AS entities, [] AS sources`
 )
 
 // Keyset pagination: each order's sort and its "after the cursor"

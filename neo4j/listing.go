@@ -286,8 +286,9 @@ func listingParts(order cg.CommitmentOrder, after *cg.CursorKey, dated, anchored
 	return []listingPart{{nil, orderBy[order]}}
 }
 
-// page is the CALL that returns the page (one more than asked for).
-func (l liveFilter) page(order cg.CommitmentOrder, after *cg.CursorKey, dated bool) string {
+// page is the CALL that returns the page (one more than asked for), each
+// commitment read by projection.
+func (l liveFilter) page(order cg.CommitmentOrder, after *cg.CursorKey, dated bool, projection string) string {
 	parts := listingParts(order, after, dated, l.anchored)
 	branches := l.union(func(k string) []string {
 		var out []string
@@ -305,5 +306,5 @@ func (l liveFilter) page(order cg.CommitmentOrder, after *cg.CursorKey, dated bo
   }
   WITH a, r, t ORDER BY %s LIMIT $limit
   RETURN collect(%s) AS page
-}`, branches, orderBy[order], commitmentProjection)
+}`, branches, orderBy[order], projection)
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -194,6 +195,58 @@ func testCommitments(t *testing.T, s cg.Store) {
 				// entities come without theirs.
 				byID := slices.SortedFunc(slices.Values(p.Commitments), func(a, b *cg.Commitment) int { return strings.Compare(a.ID, b.ID) })
 				sameValues(t, "commitment", byID, pick(Fixture().Commitments, commitmentIDs(p.Commitments)...), func(c *cg.Commitment) string { return c.ID }, normCommitment)
+			})
+		}
+	})
+
+	// A bare page (cg.Page.Bare) is the full page, less whatever evidence
+	// and related items the store leaves out.
+	t.Run("Bare", func(t *testing.T) {
+		for _, tc := range []struct {
+			name string
+			f    cg.CommitmentFilter
+			page cg.Page
+		}{
+			{"everything", cg.CommitmentFilter{}, cg.Page{}},
+			{"actor, by date", cg.CommitmentFilter{ActorIDs: []string{"FRA"}}, cg.Page{Order: cg.OrderDateAsc}},
+			{"target with many, a page", cg.CommitmentFilter{TargetIDs: []string{"UKR"}}, cg.Page{First: 3, Order: cg.OrderDateDesc}},
+			{"target, after a cursor", cg.CommitmentFilter{TargetIDs: []string{"UKR"}}, cg.Page{First: 2, Order: cg.OrderID, After: cg.EncodeCursor(&cg.Commitment{ID: c(5)[0]}, cg.OrderID)}},
+			{"source and status", cg.CommitmentFilter{SourceIDs: []string{"src-a"}, Statuses: []cg.Status{cg.StatusStated}}, cg.Page{}},
+			{"dated page", cg.CommitmentFilter{From: d("2025-08-21")}, cg.Page{First: 3}},
+			{"by actor name", cg.CommitmentFilter{Kinds: []cg.EdgeKind{cg.OffersTroops, cg.RefusesTroops}}, cg.Page{First: 4, Order: cg.OrderActorName}},
+			{"no match", cg.CommitmentFilter{ActorIDs: []string{"nope"}}, cg.Page{}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				full := must(s.Commitments(ctx, tc.f, tc.page))(t)
+				bp := tc.page
+				bp.Bare = true
+				bare := must(s.Commitments(ctx, tc.f, bp))(t)
+				sameIDs(t, "commitments", commitmentIDs(bare.Commitments), commitmentIDs(full.Commitments))
+				if bare.TotalCount != full.TotalCount || bare.HasNextPage != full.HasNextPage {
+					t.Errorf("TotalCount %d, HasNextPage %v; the full page's %d, %v", bare.TotalCount, bare.HasNextPage, full.TotalCount, full.HasNextPage)
+				}
+				for i, b := range bare.Commitments {
+					if i >= len(full.Commitments) {
+						break
+					}
+					want, got := *full.Commitments[i], *b
+					if got.Evidence != nil && !reflect.DeepEqual(normEvidence(got.Evidence), normEvidence(want.Evidence)) {
+						t.Errorf("%s: evidence %+v, want none or the full page's %+v", b.ID, got.Evidence, want.Evidence)
+					}
+					got.Evidence, want.Evidence = nil, nil
+					if !reflect.DeepEqual(normCommitment(got), normCommitment(want)) {
+						t.Errorf("%s:\n got %+v\nwant %+v (the full page's, evidence aside)", b.ID, got, want)
+					}
+				}
+				if bare.Entities == nil || bare.Sources == nil {
+					t.Errorf("Entities %v, Sources %v: want empty or the full page's, never nil", bare.Entities, bare.Sources)
+				}
+				if len(bare.Entities) > 0 {
+					sameIDs(t, "entities", entityIDs(bare.Entities), entityIDs(full.Entities))
+				}
+				if len(bare.Sources) > 0 {
+					sameIDs(t, "sources", sourceIDs(bare.Sources), sourceIDs(full.Sources))
+				}
 			})
 		}
 	})
