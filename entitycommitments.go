@@ -169,3 +169,45 @@ func CutPage(cands []*Commitment, keep func(*Commitment) bool, order CommitmentO
 	}
 	return p
 }
+
+// PageInOrder is CutPage over candidates that are already in the order
+// (OrderID, OrderDateAsc or OrderDateDesc, whose positions a commitment
+// holds): the page starts after the cursor, found by binary search, and
+// ends at its first+1'th kept commitment, so that an entity with 200,000
+// commitments costs its page, not a pass over them all. allKept says that
+// keep keeps every candidate (no kind or status filter): then the total is
+// their number; otherwise keep is asked of each to count them.
+func PageInOrder(sorted []*Commitment, keep func(*Commitment) bool, allKept bool, order CommitmentOrder, after *CursorKey, first int) *EntityPage {
+	order = order.OrDefault()
+	p := &EntityPage{TotalCount: len(sorted)}
+	if !allKept {
+		p.TotalCount = 0
+		for _, c := range sorted {
+			if keep(c) {
+				p.TotalCount++
+			}
+		}
+	}
+	start := 0
+	if after != nil {
+		start = sort.Search(len(sorted), func(i int) bool {
+			return comparePositions(PositionOf(sorted[i], order, ""), *after) > 0
+		})
+	}
+	for _, c := range sorted[start:] {
+		if first > 0 && len(p.Commitments) == first {
+			if allKept || keep(c) {
+				p.HasNextPage = true
+				break
+			}
+			continue
+		}
+		if allKept || keep(c) {
+			p.Commitments = append(p.Commitments, c)
+		}
+	}
+	if p.Commitments == nil {
+		p.Commitments = []*Commitment{}
+	}
+	return p
+}

@@ -206,11 +206,15 @@ func scaleQueries(s cg.Store, p scalePicks) []struct {
 			if _, err := s.Entities(ctx, cg.EntityFilter{IDs: []string{p.topActor}}); err != nil {
 				return err
 			}
-			if _, err := s.Commitments(ctx, cg.CommitmentFilter{ActorIDs: []string{p.topActor}}, page); err != nil {
-				return err
+			// The API's entity page cuts both sides' pages with
+			// EntityCommitments (graph/entitypages.go), not the listing.
+			for _, side := range []cg.Side{cg.SideMade, cg.SideReceived} {
+				q := cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{p.topActor}, Page: page}
+				if _, err := s.EntityCommitments(ctx, q); err != nil {
+					return err
+				}
 			}
-			_, err := s.Commitments(ctx, cg.CommitmentFilter{TargetIDs: []string{p.topActor}}, page)
-			return err
+			return nil
 		}},
 		{"matrix-page", func(ctx context.Context) error {
 			_, err := s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{First: cg.DefaultMatrixRows})

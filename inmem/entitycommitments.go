@@ -3,13 +3,16 @@ package inmem
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 )
 
 // EntityCommitments cuts each entity's page from its per-actor or
 // per-target index list under one read lock: the list is scanned once
-// (filter and count), and only a page's worth is ranked (cg.CutPage).
+// (filter and count), and only a page's worth is ranked (cg.CutPage); a
+// page in id order, or a giant's in a date order (dated.go), is cut from a
+// list already in its order (cg.PageInOrder).
 func (s *Store) EntityCommitments(ctx context.Context, q cg.EntityCommitmentsQuery) (*cg.EntityCommitments, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("inmem: entity commitments: %w", err)
@@ -31,7 +34,16 @@ func (s *Store) EntityCommitments(ctx context.Context, q cg.EntityCommitmentsQue
 			continue
 		}
 		keep := func(c *cg.Commitment) bool { return q.Matches(id, c) }
-		p := cg.CutPage(ix[id], keep, order, after, q.Page.First, s.actorName)
+		var p *cg.EntityPage
+		switch list := ix[id]; {
+		case order == cg.OrderID:
+			p = cg.PageInOrder(list, keep, len(q.Kinds) == 0 && len(q.Statuses) == 0, order, after, q.Page.First)
+		case len(list) >= datedMin && slices.Contains(datedOrders, order):
+			list = s.dated.get(q.Side, order, id, list)
+			p = cg.PageInOrder(list, keep, len(q.Kinds) == 0 && len(q.Statuses) == 0, order, after, q.Page.First)
+		default:
+			p = cg.CutPage(list, keep, order, after, q.Page.First, s.actorName)
+		}
 		res.Pages[id] = p
 		all = append(all, p.Commitments...)
 	}

@@ -86,6 +86,8 @@ type Store struct {
 	byStatus   index[*cg.Commitment]
 	bySource   index[*cg.Commitment]
 	byStatedBy index[*cg.Commitment]
+	// dated keeps the giants' commitments in the date orders (dated.go).
+	dated datedLists
 	// cells counts the current commitments by actor and kind (matrix.go);
 	// cellGen advances with every change to them, rowCache holds the
 	// unfiltered rows of one generation.

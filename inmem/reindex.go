@@ -12,6 +12,7 @@ import (
 func (s *Store) indexCommitment(c *cg.Commitment) {
 	s.byActor.insert(c.ActorID, c, commitmentID)
 	s.byTarget.insert(c.TargetID, c, commitmentID)
+	s.dated.change(c, 1)
 	s.byKind.insert(string(c.Kind), c, commitmentID)
 	s.byStatus.insert(string(c.Status), c, commitmentID)
 	s.cells.add(c, 1)
@@ -33,6 +34,7 @@ func (s *Store) indexCommitment(c *cg.Commitment) {
 func (s *Store) unindexCommitment(c *cg.Commitment) {
 	s.byActor.remove(c.ActorID, c.ID, commitmentID)
 	s.byTarget.remove(c.TargetID, c.ID, commitmentID)
+	s.dated.change(c, -1)
 	s.byKind.remove(string(c.Kind), c.ID, commitmentID)
 	s.byStatus.remove(string(c.Status), c.ID, commitmentID)
 	s.cells.add(c, -1)

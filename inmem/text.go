@@ -17,10 +17,11 @@ import (
 // weighed (bleve brings a whole search engine and its storage; the small
 // BM25 packages are unmaintained); the scorer is a page of code.
 //
-// It is built on the first search, not in New, since most stores never
-// search and building costs a pass over every text (docs/benchmarks.md has
-// the figures); after that, writes mark what they change and the next
-// search re-indexes those facts alone.
+// It is built on the first search or by WarmUp (which the server runs in
+// the background at start), not in New, since a store used by a program
+// that never searches need not pay a pass over every text
+// (docs/benchmarks.md has the figures); after that, writes mark what they
+// change and the next search re-indexes those facts alone.
 
 const (
 	bm25K1 = 1.2

@@ -322,6 +322,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (cg.Store, err
 			return nil, fmt.Errorf("open the in-memory store: %w", err)
 		}
 		log.Info("store", "kind", "memory", "commitments", len(ds.Commitments))
+		startEmbeddedWarmUp(ctx, s.WarmUp, log)
 		return s, nil
 	}
 	path := filepath.Join(cfg.dataDir, "coalitiongraph.db")
@@ -336,7 +337,21 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (cg.Store, err
 		return nil, fmt.Errorf("open the embedded store: %w", err)
 	}
 	log.Info("store", "kind", "embedded", "path", path)
+	startEmbeddedWarmUp(ctx, s.WarmUp, log)
 	return s, nil
+}
+
+// startEmbeddedWarmUp builds the embedded store's text index and matrix rows
+// in the background (inmem/warmup.go); /readyz does not wait for it.
+func startEmbeddedWarmUp(ctx context.Context, warm func(context.Context) (time.Duration, error), log *slog.Logger) {
+	go func() {
+		took, err := warm(ctx)
+		if err != nil {
+			log.Warn("embedded warm-up stopped", "err", err)
+			return
+		}
+		log.Info("embedded warm-up", "took", took.Round(time.Millisecond))
+	}()
 }
 
 // hashKey prints the configuration line for an API key: the secret itself
