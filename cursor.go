@@ -172,22 +172,28 @@ func CompareCommitments(order CommitmentOrder) func(a, b *Commitment) int {
 // actorName gives an actor's folded name (nil when the order needs none).
 func SortCommitments(cs []*Commitment, order CommitmentOrder, actorName func(id string) string) {
 	order = order.OrDefault()
-	type item struct {
-		pos CursorKey
-		c   *Commitment
-	}
-	items := make([]item, len(cs))
+	pos := make([]CursorKey, len(cs))
 	for i, c := range cs {
 		name := ""
 		if order.NeedsActorName() && actorName != nil {
 			name = actorName(c.ActorID)
 		}
-		items[i] = item{PositionOf(c, order, name), c}
+		pos[i] = PositionOf(c, order, name)
 	}
-	slices.SortFunc(items, func(a, b item) int { return comparePositions(a.pos, b.pos) })
-	for i, it := range items {
-		cs[i] = it.c
+	// The positions stay put and numbers are sorted: moving the positions
+	// themselves (strings inside) ran a write barrier per move whenever a
+	// collection was under way, and on a 1M store's heap one nearly
+	// always is (a 200,000-commitment sort took 0.5-3.8 s, now a fraction).
+	idx := make([]int32, len(cs))
+	for i := range idx {
+		idx[i] = int32(i)
 	}
+	slices.SortFunc(idx, func(a, b int32) int { return comparePositions(pos[a], pos[b]) })
+	sorted := make([]*Commitment, len(cs))
+	for i, j := range idx {
+		sorted[i] = cs[j]
+	}
+	copy(cs, sorted)
 }
 
 // CommitmentLess reports whether a comes before b in the order.
