@@ -21170,7 +21170,7 @@ func (ec *executionContext) marshalNKindInfo2ᚖgithubᚗcomᚋcoalitiongraphᚋ
 }
 
 func (ec *executionContext) marshalNMatrixCell2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐMatrixCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MatrixCell) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := matrixCellsMarshaller(ctx, sel, v)(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatrixCell2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐMatrixCell(ctx, sel, v[i])
@@ -21196,7 +21196,7 @@ func (ec *executionContext) marshalNMatrixCell2ᚖgithubᚗcomᚋcoalitiongraph�
 }
 
 func (ec *executionContext) marshalNMatrixRow2ᚕᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐMatrixRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MatrixRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := matrixRowsMarshaller(ctx, sel, v)(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatrixRow2ᚖgithubᚗcomᚋcoalitiongraphᚋcoalitiongraphᚋgraphᚋmodelᚐMatrixRow(ctx, sel, v[i])

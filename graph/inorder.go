@@ -134,6 +134,29 @@ func timelineMarshaller(ctx context.Context, sel ast.SelectionSet, v []*model.Ti
 	return marshalInOrder
 }
 
+// matrixRowsMarshaller is commitmentsMarshaller for a matrix page's rows:
+// in order when every field they select is plain; the first row's actor
+// loads every row's, which the matrix resolver announced. A page of 50 rows with their cells was
+// some 700 goroutines, and gqlgen's marshalling of them most of the
+// matrix page's CPU (docs/benchmarks.md, "The embedded store's reads at 1M
+// (session 14, lead)").
+func matrixRowsMarshaller(ctx context.Context, sel ast.SelectionSet, v []*model.MatrixRow) sliceMarshaller {
+	op := graphql.GetOperationContext(ctx)
+	if len(v) < 2 || !plainSelection(op, "MatrixRow", sel) {
+		return graphql.MarshalSliceConcurrently
+	}
+	return marshalInOrder
+}
+
+// matrixCellsMarshaller marshals a row's cells in order when they show
+// only their own values (not their commitments, a store call per cell).
+func matrixCellsMarshaller(ctx context.Context, sel ast.SelectionSet, v []*model.MatrixCell) sliceMarshaller {
+	if len(v) < 2 || !plainSelection(graphql.GetOperationContext(ctx), "MatrixCell", sel) {
+		return graphql.MarshalSliceConcurrently
+	}
+	return marshalInOrder
+}
+
 // startReferences starts loading, for all of v at once, the entities and
 // sources that sel shows of each commitment.
 func startReferences(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, v []*cg.Commitment) {
@@ -190,6 +213,11 @@ var plainFields = map[string]map[string]string{
 	},
 	"PartialDate":   {"__typename": "", "text": "", "precision": "", "year": "", "month": "", "day": "", "start": "", "end": ""},
 	"TimelineEntry": {"__typename": "", "date": "PartialDate", "undated": "", "type": "", "event": "Entity", "commitment": "Commitment"},
+	// A row's actor is loaded for the whole page at once
+	// (matrixRowsMarshaller); its stances and a cell's commitments are not
+	// plain.
+	"MatrixRow":  {"__typename": "", "cursor": "", "total": "", "actor": "Entity", "cells": "MatrixCell"},
+	"MatrixCell": {"__typename": "", "kind": "", "status": "", "commitmentCount": "", "evidenceCount": ""},
 }
 
 // implementorsOf are the generated executor's lists of what each type of
@@ -197,6 +225,7 @@ var plainFields = map[string]map[string]string{
 var implementorsOf = map[string][]string{
 	"Commitment": commitmentImplementors, "Entity": entityImplementors, "Evidence": evidenceImplementors,
 	"Source": sourceImplementors, "PartialDate": partialDateImplementors, "TimelineEntry": timelineEntryImplementors,
+	"MatrixRow": matrixRowImplementors, "MatrixCell": matrixCellImplementors,
 }
 
 // plainSelection says whether every field sel selects on an object of typ,

@@ -112,3 +112,32 @@ func gqlgenOnlyAnswerOnly(body []byte) []byte {
 	}
 	return out
 }
+
+// TestMatrixRowsInOrderAnswerAsConcurrently checks the matrix page's rows
+// and cells marshalled in order (graph/inorder.go's matrixRowsMarshaller
+// and matrixCellsMarshaller, for plain selections) against the same page
+// marshalled concurrently (a stance layer and the cells' commitments
+// selected as well, cut out before comparing), and that the page's actors
+// are still fetched in one store call.
+func TestMatrixRowsInOrderAnswerAsConcurrently(t *testing.T) {
+	store := newCountingStore(seedStore(t))
+	h := newHandler(store)
+	const rows = `cursor total who: actor { __typename id name } ... on MatrixRow { total } cells { kind status commitmentCount evidenceCount %s }`
+	inOrder := fmt.Sprintf(`{ matrix(first: 50) { rows { %s } } }`, fmt.Sprintf(rows, ""))
+	concurrent := fmt.Sprintf(`{ matrix(first: 50) { rows { %s zz: stances { state } } } }`, fmt.Sprintf(rows, `zc: commitments { id }`))
+	a := do(t, h, "POST", gqlBody(t, inOrder))
+	if n := store.calls["Entities"]; n != 1 {
+		t.Errorf("the page's actors took %d Entities calls, want 1", n)
+	}
+	b := do(t, h, "POST", gqlBody(t, concurrent))
+	if len(a.Errors) > 0 || len(b.Errors) > 0 {
+		t.Fatalf("errors %s / %s", a.body, b.body)
+	}
+	if n := regexp.MustCompile(`"who":`).FindAll(a.body, -1); len(n) < 5 {
+		t.Fatalf("%d rows; the comparison would prove little: %s", len(n), a.body)
+	}
+	cut := regexp.MustCompile(`,"(zz|zc)":\[[^\]]*\]`)
+	if got, want := string(a.body), cut.ReplaceAllString(string(b.body), ""); got != want {
+		t.Errorf("in order:\n%s\nconcurrently:\n%s", got, want)
+	}
+}
