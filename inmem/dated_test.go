@@ -1,11 +1,9 @@
 package inmem
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
-	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
@@ -83,45 +81,10 @@ func TestDatedPagesFollowWrites(t *testing.T) {
 	if n := len(s.dated.lists); n == 0 {
 		t.Fatal("no list kept in date order: the pages did not use them")
 	}
-	r := rand.New(rand.NewPCG(4, 4))
-	m := cg.WriteMeta{By: "test", At: time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), Reason: "test"}
-	ev := []cg.Evidence{{SourceID: "src-text", Quote: "a quote", Line: 1}}
-	dates := []string{"", "2024", "2025-03", "2025-08-20", "2023"}
-	live := ids(ds.Commitments)
+	w := &randomWriter{t: t, s: s, r: rand.New(rand.NewPCG(4, 4)), ends: busy,
+		dates: []string{"", "2024", "2025-03", "2025-08-20", "2023"}, live: ids(ds.Commitments)}
 	for i := range 300 {
-		switch op := r.IntN(3); {
-		case op == 0:
-			kind := cg.CommitmentKinds[r.IntN(len(cg.CommitmentKinds))]
-			c := &cg.Commitment{ID: fmt.Sprintf("n%05d", i), Kind: kind, ActorID: busy[r.IntN(len(busy))],
-				TargetID: busy[r.IntN(len(busy))], Status: kind.AllowedStatuses()[0], Evidence: ev,
-				Date: cg.MustDate(dates[r.IntN(len(dates))])}
-			if _, err := s.RecordCommitment(ctx, c, m); err != nil {
-				t.Fatalf("record: %v", err)
-			}
-			live = append(live, c.ID)
-		case op == 1:
-			h, err := s.CommitmentHistory(ctx, live[r.IntN(len(live))])
-			if err != nil {
-				t.Fatal(err)
-			}
-			cur := h[len(h)-1]
-			d := cg.MustDate(dates[r.IntN(len(dates))])
-			allowed := cur.Kind.AllowedStatuses()
-			if _, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: cur.ID, BaseVersion: cur.Version,
-				Status: allowed[r.IntN(len(allowed))], Date: &d, Evidence: ev}, m); err != nil {
-				t.Fatalf("change %s: %v", cur.ID, err)
-			}
-		default:
-			j := r.IntN(len(live))
-			h, err := s.CommitmentHistory(ctx, live[j])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.RetractCommitment(ctx, live[j], h[len(h)-1].Version, m); err != nil {
-				t.Fatalf("retract %s: %v", live[j], err)
-			}
-			live = slices.Delete(live, j, j+1)
-		}
+		w.write(i)
 	}
 	compare("after writes")
 }

@@ -1,11 +1,9 @@
 package inmem
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"testing"
-	"time"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
@@ -23,49 +21,15 @@ func TestPatchedMatrixRowsEqualRecomputation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := rand.New(rand.NewPCG(5, 5))
-	m := cg.WriteMeta{By: "test", At: time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), Reason: "test"}
-	live := []string{}
+	var ends []string
+	for _, e := range ds.Entities {
+		ends = append(ends, e.ID)
+	}
+	w := &randomWriter{t: t, s: s, r: rand.New(rand.NewPCG(5, 5)), ends: ends}
 	for _, c := range ds.Commitments {
-		live = append(live, c.ID)
+		w.live = append(w.live, c.ID)
 	}
-	ev := []cg.Evidence{{SourceID: "src-text", Quote: "a quote", Line: 1}}
-	write := func(i int) {
-		switch op := r.IntN(3); {
-		case op == 0 || len(live) == 0:
-			kind := cg.CommitmentKinds[r.IntN(len(cg.CommitmentKinds))]
-			c := &cg.Commitment{ID: fmt.Sprintf("n%05d", i), Kind: kind,
-				ActorID:  ds.Entities[r.IntN(len(ds.Entities))].ID,
-				TargetID: ds.Entities[r.IntN(len(ds.Entities))].ID,
-				Status:   kind.AllowedStatuses()[0], Evidence: ev}
-			if _, err := s.RecordCommitment(ctx, c, m); err != nil {
-				t.Fatalf("record: %v", err)
-			}
-			live = append(live, c.ID)
-		case op == 1:
-			j := r.IntN(len(live))
-			h, err := s.CommitmentHistory(ctx, live[j])
-			if err != nil {
-				t.Fatal(err)
-			}
-			cur := h[len(h)-1]
-			allowed := cur.Kind.AllowedStatuses()
-			if _, err := s.ChangeCommitment(ctx, cg.CommitmentChange{ID: cur.ID, BaseVersion: cur.Version,
-				Status: allowed[r.IntN(len(allowed))], Evidence: ev}, m); err != nil {
-				t.Fatalf("change %s: %v", cur.ID, err)
-			}
-		default:
-			j := r.IntN(len(live))
-			h, err := s.CommitmentHistory(ctx, live[j])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.RetractCommitment(ctx, live[j], h[len(h)-1].Version, m); err != nil {
-				t.Fatalf("retract %s: %v", live[j], err)
-			}
-			live = append(live[:j], live[j+1:]...)
-		}
-	}
+	write := w.write
 	every := cg.CommitmentFilter{Statuses: cg.Statuses}
 	pages := func(f cg.CommitmentFilter) []*cg.Matrix {
 		var out []*cg.Matrix
@@ -88,7 +52,7 @@ func TestPatchedMatrixRowsEqualRecomputation(t *testing.T) {
 	}
 	n := 0
 	for step := range 120 {
-		burst := 1 + r.IntN(3)
+		burst := 1 + w.r.IntN(3)
 		if step%20 == 19 {
 			burst = patchLimit + 5
 		}
