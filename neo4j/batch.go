@@ -648,31 +648,60 @@ func batchContext(batch []*pendingWrite) (context.Context, context.CancelFunc) {
 // retraction's actor and target) that Neo4j would lock itself. In a batch
 // of several, the writes' order would otherwise be the order of these
 // locks, and two batches that name the same two entities in opposite
-// orders would deadlock (a real one, not Forseti's false positive on the
-// counter). Neo4j locks an end only when the node is not dense (the
-// operations manual, "Concurrent data access", locks for dense nodes:
-// creating or deleting a relationship of a dense node takes shared locks
-// only), so an end with denseDegree relationships or more is left alone:
+// orders would deadlock. Neo4j locks an end only when the node is not
+// dense (the operations manual, "Concurrent data access", locks for dense
+// nodes), so an end of more than denseDegree relationships is left alone:
 // locking it would make every batch that writes a commitment of one
 // target (say, the many pledges to one country) wait for the others'
 // commits, where Neo4j lets them run side by side. A change moves its
 // actor's counts and changes no relationship between entities, so it
-// locks its actor only. Taken in one order by every batch, only the
-// Source nodes (shared locks, dense) and the counter (last) remain; the
-// batch's one matrix stripe ($mxStripe, batchStripe) is taken in its
-// write statements, after these.
+// locks its actor only. The batch's records also take their ids' IdLock
+// here (lockID), in id order after the entities, before the batch reads
+// any state.
 //
-// The lock is also what keeps the maintained counts right. matrixApply
-// reads an actor's e.matrixCells in a WITH and SETs the sum later; Neo4j
-// takes a write lock before the read only when the SET's right-hand side
-// reads the property itself (the operations manual, "Concurrent data
-// access", lost updates), so without a lock taken before, two
-// transactions could read the same counts and the second commit would
-// lose the first one's change. With batchLocks taken out (2026-12-03),
-// TestMaintainedMatrixEqualsAggregation with -race failed on the counts
-// after its concurrent writers (docs/benchmarks.md, writes on Neo4j).
-// The batch's records also take their ids' IdLock here (lockID), in id
-// order after the entities, before the batch reads any state.
+// Why leaving dense ends unlocked loses no update and adds no lock cycle
+// (a second reading, 2026-12-07, of Neo4j 5.26's record storage: its
+// RecordStorageLocks and RelationshipModifier):
+//
+//   - What a batch reads and then writes is locked before it is read: its
+//     actors' counts (here, whatever their degree; matrixApply reads
+//     e.matrixCells in a WITH and SETs the sum later, and Neo4j takes the
+//     write lock before such a read only when the SET's right-hand side
+//     reads the property itself, so without this lock two batches could
+//     read the same counts and the second commit would lose the first
+//     one's change: TestMaintainedMatrixEqualsAggregation with -race
+//     failed so, 2026-12-03); its stripe (matrixApply's SET st.n before
+//     its sums); and a changed or retracted commitment's relationship and
+//     latest version, whose every writer locks here the actors of all the
+//     commitment's versions (the first version's actor is in every such
+//     set) before its state read. Of an end it leaves unlocked a batch
+//     reads and writes nothing itself: the end's relationship chain and
+//     degrees are Neo4j's, under Neo4j's own locks.
+//   - The exclusive locks a batch's statements take come in one order in
+//     every batch: entities by id here, IdLocks by id, its one stripe,
+//     then the uniqueness entries of what it creates (new keys, or a
+//     request id, which a second batch holds only when it has the same
+//     one, and then fails its constraint and runs alone). Creating or
+//     deleting a relationship takes, in the statement, shared locks only
+//     (both ends' NODE_RELATIONSHIP_GROUP_DELETE and DEGREES), which only
+//     deleting a node or changing its labels take exclusively, and no
+//     write does either to an Entity. An end's exclusive locks are taken
+//     at commit, in node id order: a sparse end's NODE lock (so a sparse
+//     end is locked here, and the commit takes a lock the batch holds
+//     already), a dense end's RELATIONSHIP_GROUP lock (which no statement
+//     takes), and a dense end's NODE lock only when the batch adds the
+//     node's first relationship of a type it has no group for. That last
+//     is the one cycle left: batch A holds entity X (its actor) and waits
+//     for a lock B holds (an entity after X, or the stripe they drew), and
+//     B, committing, waits for X's NODE lock to add X's first commitment
+//     of a kind. Neo4j reports it as DeadlockDetected, and the batch it
+//     refuses runs again (deadlockRetry); it can come once per dense
+//     entity and kind (again after retractions empty a kind's group).
+//   - The threshold: Neo4j turns a node dense when a relationship is added
+//     to one that has denseDegree or more (it checks before it connects
+//     the new one), so a node of exactly denseDegree is still sparse and
+//     is locked here (TestBatchLocksAtTheGroupingThreshold, which failed
+//     with the rule at "fewer than denseDegree").
 const batchLocks = `CALL () {
   CALL () {
     UNWIND $commitments AS c
@@ -683,7 +712,7 @@ const batchLocks = `CALL () {
   UNWIND actors + ends AS id
   WITH DISTINCT id, actors ORDER BY id
   MATCH (e:Entity {id: id})
-  WHERE id IN actors OR COUNT { (e)--() } < $denseDegree
+  WHERE id IN actors OR COUNT { (e)--() } <= $denseDegree
   SET e.kind = e.kind
 }
 CALL () {
@@ -693,13 +722,14 @@ CALL () {
   DELETE l
 }`
 
-// denseDegree is the degree from which Neo4j keeps a node dense (its
-// relationships in groups; db.relationship_grouping_threshold, 50 by
-// default), and locks it no more to create or delete a relationship of
-// it. A node becomes dense when a write takes it to the threshold and
-// stays dense, so a node of this degree or more is dense; one below it
-// may be too (its relationships deleted since), and is then locked
-// though Neo4j would not, which costs a wait and never a deadlock.
+// denseDegree is Neo4j's grouping threshold
+// (db.relationship_grouping_threshold, 50 by default): a relationship
+// added to a node that has this many or more turns it dense (its
+// relationships in groups), and Neo4j locks it no more to create or
+// delete a relationship of it. A node stays dense, so a node of more than
+// this degree is dense; one of this degree or less may be too (its
+// relationships deleted since), and is then locked though Neo4j would
+// not, which costs a wait and never a deadlock.
 const denseDegree = 50
 
 // lockBatch runs batchLocks for the writes of batch (lockParams).

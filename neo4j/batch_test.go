@@ -340,3 +340,113 @@ func TestBatchLocksWhatNeo4jWould(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBatchLocksAtTheGroupingThreshold: Neo4j turns a node dense when a
+// relationship is added to one that already has denseDegree of them
+// (convertNodeToDenseIfNecessary checks the degree before it connects the
+// new one), so a node of exactly denseDegree is still sparse, and a
+// transaction that adds a relationship to it takes the node's exclusive
+// lock at its commit: a probe adding one to such a node, beside a
+// transaction holding its lock, sat "Closing"/"Committing" until that
+// transaction ended (2026-12-07). batchLocks must lock such an end in its
+// id order, as it does any sparse end, and leave one of a relationship more
+// alone; with the rule at "fewer than denseDegree" it left the first
+// unlocked.
+func TestBatchLocksAtTheGroupingThreshold(t *testing.T) {
+	ctx := context.Background()
+	s := openEmpty(t)
+	load(t, s, storetest.Fixture())
+	degree := func(id string) int {
+		t.Helper()
+		recs, err := s.read(ctx, "degree", `MATCH (e:Entity {id: $id}) RETURN COUNT { (e)--() } AS n`, map[string]any{"id": id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return toInt(recs[0].AsMap()["n"])
+	}
+	// POL at exactly denseDegree, USA at one more.
+	for id, want := range map[string]int{"POL": denseDegree, "USA": denseDegree + 1} {
+		for i := 0; degree(id) < want; i++ {
+			c := &cg.Commitment{ID: fmt.Sprintf("th-%s-%03d", id, i), Kind: cg.OffersTroops, ActorID: "ITA", TargetID: id,
+				Status: cg.StatusOffered, Evidence: ev}
+			if _, err := s.RecordCommitment(ctx, c, cg.WriteMeta{By: "test", At: at}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := degree(id); got != want {
+			t.Fatalf("%s: degree %d, want %d", id, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		target string
+		locked bool
+	}{{"POL", true}, {"USA", false}} {
+		t.Run(tc.target, func(t *testing.T) {
+			// A transaction holds the target's write lock, as a batch
+			// whose actor it is would.
+			locked, stop, done := make(chan error, 1), make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(done)
+				sess := s.session(ctx, nd.AccessModeWrite)
+				defer sess.Close(ctx)
+				_, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (struct{}, error) {
+					if err := run(ctx, tx, `MATCH (e:Entity {id: $id}) SET e.kind = e.kind`, map[string]any{"id": tc.target}); err != nil {
+						return struct{}{}, err
+					}
+					locked <- nil
+					<-stop
+					return struct{}{}, nil
+				})
+				if err != nil {
+					locked <- err
+				}
+			}()
+			if err := <-locked; err != nil {
+				t.Fatal(err)
+			}
+			// The locks of a batch recording a commitment to it.
+			ours := make(chan error, 1)
+			go func() {
+				sess := s.session(ctx, nd.AccessModeWrite)
+				defer sess.Close(ctx)
+				_, err := nd.ExecuteWrite(ctx, sess, func(tx nd.ManagedTransaction) (struct{}, error) {
+					return struct{}{}, lockBatch(ctx, tx, []*pendingWrite{{actors: []string{"FRA"}, ends: []string{tc.target}}})
+				})
+				ours <- err
+			}()
+			waited := false
+			for deadline := time.Now().Add(time.Minute); !waited; {
+				select {
+				case err := <-ours:
+					if err != nil {
+						t.Fatal(err)
+					}
+					ours <- nil
+				default:
+				}
+				if len(ours) > 0 {
+					break
+				}
+				recs, err := s.read(ctx, "blocked", `SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n`, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				waited = toInt(recs[0].AsMap()["n"]) > 0
+				if time.Now().After(deadline) {
+					t.Fatal("batchLocks neither ended nor waited")
+				}
+				if !waited {
+					time.Sleep(10 * time.Millisecond) // polling the condition, not waiting a set time
+				}
+			}
+			close(stop)
+			<-done
+			if err := <-ours; err != nil {
+				t.Fatal(err)
+			}
+			if waited != tc.locked {
+				t.Fatalf("degree %d: batchLocks waited for the target's lock: %v, want %v", degree(tc.target), waited, tc.locked)
+			}
+		})
+	}
+}
