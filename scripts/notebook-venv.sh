@@ -9,15 +9,20 @@
 # Concurrent callers are serialised with a lock, so two test processes never pip
 # into the same venv at once.
 #
-# Usage: scripts/notebook-venv.sh        (venv at .venv-notebooks, gitignored)
-#        NOTEBOOK_VENV=/path scripts/notebook-venv.sh
+# The venv lives in the user's cache, one per hash (below), and .venv-notebooks
+# (gitignored) links to it: a fresh clone, as every CI run is, then finds its
+# venv made instead of spending some 40 s of pip on it (docs/benchmarks.md,
+# "Test and CI time (session 14)"). A venv is never changed once its marker
+# is written; an edit to the pinned files or the client makes another.
+#
+# Usage: scripts/notebook-venv.sh        (venv in ~/.cache/coalitiongraph, linked from .venv-notebooks)
+#        NOTEBOOK_VENV=/path scripts/notebook-venv.sh   (that venv, kept up to date in place)
 #        PYTHON=python3.11 scripts/notebook-venv.sh
 # stdout: exactly one line, the path of the venv's python.
 # stderr: progress. Exit status 3 means python3, its venv module or pip is missing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="${NOTEBOOK_VENV:-$root/.venv-notebooks}"
 req="$root/notebooks/requirements.txt"
 cons="$root/notebooks/constraints.txt"
 py="${PYTHON:-python3}"
@@ -32,13 +37,35 @@ client="$root/clients/python"
 # The Python client is installed from its path, so its sources are part of the hash.
 hash="$( { echo "$pyversion"; cat "$req"; if [[ -f "$cons" ]]; then cat "$cons"; fi
 	find "$client/pyproject.toml" "$client/src" -type f -name '*.py' -o -name pyproject.toml | sort | xargs cat; } | sha256sum | cut -c1-16)"
+cache="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
+link=""
+if [[ -n "${NOTEBOOK_VENV:-}" ]]; then
+	venv="$NOTEBOOK_VENV"
+elif [[ -n "$cache" ]]; then
+	venv="$cache/coalitiongraph/venv-notebooks-$hash"
+	link="$root/.venv-notebooks"
+else
+	venv="$root/.venv-notebooks"
+fi
 marker="$venv/.requirements-$hash"
+
+# linked: .venv-notebooks points at the venv (the notebooks' README runs
+# .venv-notebooks/bin/python); a directory left there by an older version
+# of this script is replaced.
+linked() {
+	[[ -n "$link" ]] || return 0
+	if [[ "$(readlink "$link" 2>/dev/null)" != "$venv" ]]; then
+		rm -rf "$link"
+		ln -s "$venv" "$link"
+	fi
+}
 
 mkdir -p "$(dirname "$venv")"
 exec 9>"$venv.lock"
 flock 9
 
 if [[ -f "$marker" ]] && "$venv/bin/python" -c '' >/dev/null 2>&1; then
+	linked
 	echo "$venv/bin/python"
 	exit 0
 fi
@@ -68,5 +95,6 @@ if [[ -f "$cons" ]]; then args+=(-c "$cons"); fi
 "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q --no-deps --force-reinstall "$client" >&2
 rm -f "$venv"/.requirements-*
 touch "$marker"
+linked
 echo "notebook-venv: installed in $((SECONDS - start))s" >&2
 echo "$venv/bin/python"
