@@ -102,9 +102,16 @@ func (c *coldPlans) saw(err error) {
 		// A Neo4j that went away may come back restarted, with no plans
 		// cached: what answered before is cold again, so its first run
 		// after the outage is detached again.
+		// Under mu with the swap, so that a request that finds the
+		// statement forgotten also finds Neo4j down (coldRun checks up
+		// again under mu) and runs it as its own: a detached run against
+		// a Neo4j that is down retries past the request's deadline
+		// (TIMEOUT, not STORE_UNAVAILABLE).
+		c.mu.Lock()
 		if c.up.Swap(false) {
-			c.forget()
+			clear(c.known)
 		}
+		c.mu.Unlock()
 	}
 }
 
@@ -146,6 +153,10 @@ func coldRun[T any](c *coldPlans, ctx context.Context, cypher string, call func(
 			case <-ctx.Done():
 				return zero, ctx.Err()
 			}
+		}
+		if !c.up.Load() {
+			c.mu.Unlock()
+			return runOwn(c, ctx, key, call)
 		}
 		select {
 		case c.slots <- struct{}{}:
