@@ -7,16 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	cg "github.com/coalitiongraph/coalitiongraph"
-	"github.com/coalitiongraph/coalitiongraph/httpapi"
-	"github.com/coalitiongraph/coalitiongraph/internal/apitest"
 )
 
 // BenchmarkOverhead100k is the query set's timeline and paths (issue 13)
@@ -34,11 +27,7 @@ func BenchmarkOverhead100k(b *testing.B) {
 	actor, made := makingNear(ds, 100)
 	target, received := receivingNear(ds, 100)
 	b.Logf("timeline of %s (%d made); paths %s → %s (%d received)", actor, made, actor, target, received)
-	cfg := httpapi.Defaults()
-	cfg.Registry = prometheus.NewRegistry()
-	cfg.ReadCacheBytes = -1
-	srv := httptest.NewServer(httpapi.NewHandler(s, cfg))
-	b.Cleanup(srv.Close)
+	srv := benchAPIServer(b, s)
 	post := func(document string) func() {
 		body, err := json.Marshal(map[string]any{"query": document})
 		if err != nil {
@@ -106,60 +95,8 @@ RETURN {entities: [n IN nodes(p) | n.id], edges: key} AS row`, map[string]any{"f
 		q.raw()
 		for _, clients := range []int{1, 8} {
 			b.Run(fmt.Sprintf("%s/c%d", q.name, clients), func(b *testing.B) {
-				var mu sync.Mutex
-				var lat [3]apitest.Latencies
-				var apiCPU time.Duration
-				next := make(chan struct{})
-				var wg sync.WaitGroup
-				for range clients {
-					wg.Go(func() {
-						var own [3]apitest.Latencies
-						for range next {
-							c0 := cpuTime(b)
-							own[0].Time(q.api)
-							if clients == 1 {
-								apiCPU += cpuTime(b) - c0
-							}
-							own[1].Time(q.store)
-							own[2].Time(q.raw)
-						}
-						mu.Lock()
-						for i := range lat {
-							lat[i] = append(lat[i], own[i]...)
-						}
-						mu.Unlock()
-					})
-				}
-				for b.Loop() {
-					next <- struct{}{}
-				}
-				close(next)
-				wg.Wait()
-				lat[0].Report(b, "api-")
-				lat[1].Report(b, "store-")
-				lat[2].Report(b, "raw-")
-				b.ReportMetric(float64(lat[0].Percentile(50))/float64(max(lat[2].Percentile(50), time.Nanosecond)), "api/raw-p50")
-				if clients == 1 {
-					b.ReportMetric(float64(apiCPU.Microseconds())/1e3/float64(len(lat[0])), "api-cpu-ms/op")
-				}
+				sideBySide(b, clients, q.api, q.store, q.raw)
 			})
 		}
 	}
-}
-
-// makingNear is the entity that makes the number of commitments closest
-// to want (ties by id), as the bench picks the timeline's and paths' actor.
-func makingNear(ds *cg.Dataset, want int) (string, int) {
-	made := map[string]int{}
-	for _, c := range ds.Commitments {
-		made[c.ActorID]++
-	}
-	best := ""
-	dist := func(id string) int { return max(made[id]-want, want-made[id]) }
-	for id := range made {
-		if best == "" || dist(id) < dist(best) || (dist(id) == dist(best) && id < best) {
-			best = id
-		}
-	}
-	return best, made[best]
 }
