@@ -136,10 +136,10 @@ func timelineMarshaller(ctx context.Context, sel ast.SelectionSet, v []*model.Ti
 
 // matrixRowsMarshaller is commitmentsMarshaller for a matrix page's rows:
 // in order when every field they select is plain; the first row's actor
-// loads every row's, which the matrix resolver announced. A page of 50 rows with their cells was
-// some 700 goroutines, and gqlgen's marshalling of them most of the
-// matrix page's CPU (docs/benchmarks.md, "The embedded store's reads at 1M
-// (session 14, lead)").
+// loads every row's, which the matrix resolver announced. A page of 50
+// rows with their cells was some 700 goroutines, and gqlgen's marshalling
+// of them most of the matrix page's CPU (docs/benchmarks.md, "The embedded
+// store's reads at 1M over HTTP (session 14, lead)").
 func matrixRowsMarshaller(ctx context.Context, sel ast.SelectionSet, v []*model.MatrixRow) sliceMarshaller {
 	op := graphql.GetOperationContext(ctx)
 	if len(v) < 2 || !plainSelection(op, "MatrixRow", sel) {

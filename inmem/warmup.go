@@ -12,9 +12,10 @@ import (
 // needs it: the text index (text.go; a pass over every text, seconds at a
 // million commitments, past a request's deadline on a busy machine), the
 // unfiltered matrix's sorted rows (matrix.go) and the busy entities' lists
-// in the default order (dated.go; 0.5 s for the top actor's 200,000). The server runs it in the
-// background at start, as it runs the Neo4j store's plan warm-up, so that
-// the first search and the first matrix page answer like the later ones.
+// in the default order (dated.go; seconds for the top actor's 200,000 on
+// a loaded machine). The server runs it in the background at start, as it
+// runs the Neo4j store's plan warm-up, so that the first search, matrix
+// page and giant's entity page answer like the later ones.
 // While the text index is built, writes wait for it, as they would behind
 // the first search. It returns how long it took.
 func (s *Store) WarmUp(ctx context.Context) (time.Duration, error) {

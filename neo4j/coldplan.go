@@ -84,8 +84,8 @@ func (c *coldPlans) close() {
 // wait waits for the detached runs under way (tests).
 func (c *coldPlans) wait() { c.runs.Wait() }
 
-// forget drops what the store remembers: when Neo4j goes away, and in
-// tests after the server's plan cache is cleared.
+// forget drops what the store remembers (tests: after the server's plan
+// cache is cleared; saw does the same when Neo4j goes away).
 func (c *coldPlans) forget() {
 	c.mu.Lock()
 	clear(c.known)
@@ -101,8 +101,8 @@ func (c *coldPlans) saw(err error) {
 	case isUnavailable(err):
 		// A Neo4j that went away may come back restarted, with no plans
 		// cached: what answered before is cold again, so its first run
-		// after the outage is detached again.
-		// Under mu with the swap, so that a request that finds the
+		// after the outage is detached again. The memory is cleared
+		// under mu with the swap, so that a request that finds the
 		// statement forgotten also finds Neo4j down (coldRun checks up
 		// again under mu) and runs it as its own: a detached run against
 		// a Neo4j that is down retries past the request's deadline

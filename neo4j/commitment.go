@@ -259,6 +259,12 @@ const (
 	commitmentWidth
 )
 
+// withoutEvidence is values with null for the evidence.
+func withoutEvidence(values [commitmentWidth]string) [commitmentWidth]string {
+	values[atEvidence] = "null"
+	return values
+}
+
 // commitmentList is the Cypher list of a commitment's values, each at its
 // position.
 func commitmentList(values [commitmentWidth]string) string {
@@ -266,23 +272,20 @@ func commitmentList(values [commitmentWidth]string) string {
 }
 
 var (
-	// commitmentProjection reads a commitment a-[r]->t as decodeCommitment
-	// expects; a live commitment is not retracted.
-	commitmentProjection = commitmentList([commitmentWidth]string{
+	// liveCommitment is where a live commitment a-[r]->t keeps each value
+	// decodeCommitment expects; a live commitment is not retracted.
+	liveCommitment = [commitmentWidth]string{
 		atID: "r.id", atKind: "type(r)", atActor: "a.id", atTarget: "t.id", atStatus: "r.status", atDate: "r.date",
 		atDateReasoning: "r.dateReasoning", atStatedBy: "r.statedBy", atConditions: "r.conditions", atSummary: "r.summary",
 		atVersion: "r.version", atRecordedAt: "r.recordedAt", atRecordedBy: "r.recordedBy", atReason: "r.reason",
 		atValidFrom: "r.validFrom", atRetracted: "false", atEvidence: evidenceOf("r.id"),
-	})
+	}
+	// commitmentProjection reads a live commitment.
+	commitmentProjection = commitmentList(liveCommitment)
 	// bareCommitmentProjection is commitmentProjection without the
 	// evidence (cg.Page.Bare): its index seek and rows are most of a
 	// small listing's work.
-	bareCommitmentProjection = commitmentList([commitmentWidth]string{
-		atID: "r.id", atKind: "type(r)", atActor: "a.id", atTarget: "t.id", atStatus: "r.status", atDate: "r.date",
-		atDateReasoning: "r.dateReasoning", atStatedBy: "r.statedBy", atConditions: "r.conditions", atSummary: "r.summary",
-		atVersion: "r.version", atRecordedAt: "r.recordedAt", atRecordedBy: "r.recordedBy", atReason: "r.reason",
-		atValidFrom: "r.validFrom", atRetracted: "false", atEvidence: "null",
-	})
+	bareCommitmentProjection = commitmentList(withoutEvidence(liveCommitment))
 	// versionProjection reads a version node v as decodeCommitment expects.
 	versionProjection = commitmentList([commitmentWidth]string{
 		atID: "v.commitmentId", atKind: "v.kind", atActor: "v.actor", atTarget: "v.target", atStatus: "v.status",

@@ -341,8 +341,9 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (cg.Store, err
 	return s, nil
 }
 
-// startEmbeddedWarmUp builds the embedded store's text index and matrix rows
-// in the background (inmem/warmup.go); /readyz does not wait for it.
+// startEmbeddedWarmUp builds what the embedded store otherwise builds on
+// first use (its text index, matrix rows and busy entities' date lists) in
+// the background (inmem/warmup.go); /readyz does not wait for it.
 func startEmbeddedWarmUp(ctx context.Context, warm func(context.Context) (time.Duration, error), log *slog.Logger) {
 	go func() {
 		took, err := warm(ctx)
