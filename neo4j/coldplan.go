@@ -115,6 +115,16 @@ func (c *coldPlans) saw(err error) {
 	}
 }
 
+// answered says whether the statement cypher has answered (since the
+// memory was last cleared): Neo4j holds its plan.
+func (c *coldPlans) answered(cypher string) bool {
+	key := maphash.String(c.seed, cypher)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.known[key]
+	return ok
+}
+
 func (c *coldPlans) remember(key uint64) {
 	c.mu.Lock()
 	c.rememberLocked(key)

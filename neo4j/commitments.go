@@ -77,6 +77,18 @@ func (s *Store) commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	if err != nil {
 		return nil, err
 	}
+	if side, ids, ok := sideListing(f); ok {
+		// The listing by actors or by targets without the types' index
+		// reads where they are not needed (expandsOnly).
+		order, _, _ := cg.ParsePage(p) // commitmentsQuery parsed it
+		light, err := s.expandsOnly(ctx, cypher, side, ids, f.Kinds, order, p.First)
+		if err != nil {
+			return nil, err
+		}
+		if light {
+			cypher, params = sideListingQuery(f, p, false)
+		}
+	}
 	m, err := s.readOne(ctx, "commitments", cypher, params)
 	if err != nil {
 		return nil, err
@@ -177,12 +189,9 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence bool) (stri
 		} else {
 			cypher = fmt.Sprintf(asOfTotalTemplate, idCond, andConds(conds)) + cypher
 		}
-	} else if side, ids, ok := sideListing(f); ok {
-		sel, sp := newEntitySelection(side, f.Kinds, f.Statuses, order, after, p.First)
-		params = sp
-		setPage(after)
-		params["entities"] = orNil(slices.Compact(slices.Sorted(slices.Values(ids))))
-		return sel.listing(whole, liveEnd(p)), params, nil
+	} else if _, _, ok := sideListing(f); ok {
+		cypher, params = sideListingQuery(f, p, true)
+		return cypher, params, nil
 	} else {
 		l := newLiveFilter(f)
 		if fromEvidence && len(f.SourceIDs) > 0 {
@@ -234,6 +243,24 @@ func sideListing(f cg.CommitmentFilter) (cg.Side, []string, bool) {
 		return cg.SideReceived, f.TargetIDs, true
 	}
 	return "", nil, false
+}
+
+// sideListingQuery is commitmentsQuery's statement for a listing by
+// actors only or by targets only (sideListing) of a page p that parses;
+// indexes: with the branches that read a type's index for an entity
+// dense in it (expandsOnly).
+func sideListingQuery(f cg.CommitmentFilter, p cg.Page, indexes bool) (string, map[string]any) {
+	side, ids, _ := sideListing(f)
+	order, after, _ := cg.ParsePage(p)
+	sel, params := newEntitySelection(side, f.Kinds, f.Statuses, order, after, p.First, indexes)
+	// $limit is newEntitySelection's; $pageSize leaves out the row that
+	// says there is a next page.
+	params["pageSize"] = int64(math.MaxInt32)
+	if p.First > 0 {
+		params["pageSize"] = int64(p.First)
+	}
+	params["entities"] = orNil(slices.Compact(slices.Sorted(slices.Values(ids))))
+	return sel.listing(p.First == 0 && after == nil, liveEnd(p)), params
 }
 
 // listing is the statement of a listing over the selection: each entity's

@@ -21,6 +21,16 @@ func (s *Store) EntityCommitments(ctx context.Context, q cg.EntityCommitmentsQue
 	if err != nil {
 		return nil, err
 	}
+	order, _, _ := q.Parse() // entityCommitmentsQuery parsed it
+	light, err := s.expandsOnly(ctx, cypher, q.Side, q.EntityIDs, q.Kinds, order, q.Page.First)
+	if err != nil {
+		return nil, err
+	}
+	if light {
+		if cypher, params, err = entityPagesQuery(q, false); err != nil {
+			return nil, err
+		}
+	}
 	m, err := s.readOne(ctx, "entity commitments", cypher, params)
 	if err != nil {
 		return nil, err
@@ -48,13 +58,21 @@ func (s *Store) EntityCommitments(ctx context.Context, q cg.EntityCommitmentsQue
 }
 
 // entityCommitmentsQuery builds EntityCommitments' statement and its
-// parameters.
+// parameters for entities that may be dense in a type (the statement
+// with the types' index reads).
 func entityCommitmentsQuery(q cg.EntityCommitmentsQuery) (string, map[string]any, error) {
+	return entityPagesQuery(q, true)
+}
+
+// entityPagesQuery builds EntityCommitments' statement and its
+// parameters; indexes: with the branches that read a type's index for an
+// entity dense in it (expandsOnly).
+func entityPagesQuery(q cg.EntityCommitmentsQuery, indexes bool) (string, map[string]any, error) {
 	order, after, err := q.Parse()
 	if err != nil {
 		return "", nil, err
 	}
-	sel, params := newEntitySelection(q.Side, q.Kinds, q.Statuses, order, after, q.Page.First)
+	sel, params := newEntitySelection(q.Side, q.Kinds, q.Statuses, order, after, q.Page.First, indexes)
 	params["entities"] = orNil(slices.Compact(slices.Sorted(slices.Values(q.EntityIDs))))
 	params["perPage"] = int64(math.MaxInt32)
 	if q.Page.First > 0 {
@@ -99,9 +117,11 @@ type entitySelection struct {
 
 // newEntitySelection builds the selection and its parameters: the
 // filter's, the cursor's and $limit, one more than first (which says
-// whether there is a next page).
+// whether there is a next page); indexes: the statement reads a type's
+// index for an entity dense in it where the order and page allow
+// (readsIndexes), else every entity expands (expandsOnly).
 func newEntitySelection(side cg.Side, kinds []cg.EdgeKind, statuses []cg.Status, order cg.CommitmentOrder,
-	after *cg.CursorKey, first int) (entitySelection, map[string]any) {
+	after *cg.CursorKey, first int, indexes bool) (entitySelection, map[string]any) {
 	conds, params := commitmentConds(cg.CommitmentFilter{Kinds: kinds, Statuses: statuses})
 	pageConds := conds
 	if after != nil {
@@ -123,7 +143,7 @@ func newEntitySelection(side cg.Side, kinds []cg.EdgeKind, statuses []cg.Status,
 	if types := filterTypes(kinds); types != nil {
 		sel.degrees = sel.side.degrees(types)
 		sel.byDegrees = len(statuses) == 0
-		if denseOrders[order] && first > 0 {
+		if indexes && readsIndexes(types, order, first) {
 			sel.imports += ", dense"
 			sel.dense = sel.side.dense(types)
 			sel.rows = sel.side.densePage(types, order, after, conds, pageConds)
@@ -131,6 +151,59 @@ func newEntitySelection(side cg.Side, kinds []cg.EdgeKind, statuses []cg.Status,
 	}
 	return sel, params
 }
+
+// readsIndexes says whether a selection of types in order with a page
+// of first can read the types' indexes (for an entity dense in one).
+func readsIndexes(types []cg.EdgeKind, order cg.CommitmentOrder, first int) bool {
+	return types != nil && denseOrders[order] && first > 0
+}
+
+// expandsOnly says whether a selection's statement can be the one
+// without the branches that read a type's index (newEntitySelection's
+// indexes), whose full statement is full, over the entities ids on side:
+// when Neo4j has not planned full yet (it has not answered: coldPlans)
+// and no entity of ids is dense in a type of kinds (the statement's own
+// rule, from the same degrees), asked in a round trip of its own.
+//
+// Neo4j's time to plan a statement grows with its text, and the per-type
+// index reads are most of it: the entity page's statement plans in 1.9 s
+// with them, 0.28 s without (docs/benchmarks.md, "Planning the store's
+// statements (session 15)"), while an entity dense in no type, almost
+// every one, expands all its types at once in either. Once full has
+// answered its plan is cached, so it runs for every entity without the
+// round trip (the warm-up plans it for the common reads). Either
+// statement gives the same answer, so the two reads need not share a
+// transaction: an entity that turns dense between them is expanded, as a
+// small one is.
+func (s *Store) expandsOnly(ctx context.Context, full string, side cg.Side, ids []string, kinds []cg.EdgeKind,
+	order cg.CommitmentOrder, first int) (bool, error) {
+	types := filterTypes(kinds)
+	if !readsIndexes(types, order, first) || s.cold.answered(full) {
+		return false, nil
+	}
+	if len(ids) == 0 {
+		return true, nil
+	}
+	es := entitySideMade
+	if side == cg.SideReceived {
+		es = entitySideReceived
+	}
+	cypher := fmt.Sprintf(denseProbeTemplate, es.node, es.degrees(types), es.dense(types))
+	m, err := s.readOne(ctx, "entity degrees", cypher, map[string]any{
+		"entities": slices.Compact(slices.Sorted(slices.Values(ids))), "limit": int64(first) + 1})
+	if err != nil {
+		return false, err
+	}
+	dense, _ := m["dense"].(bool)
+	return !dense, nil
+}
+
+// denseProbeTemplate says whether an entity of $entities is dense in a
+// type: %[1]s the anchor variable, %[2]s and %[3]s the WITHs of its
+// degrees and of its dense types (entitySide.degrees, dense).
+const denseProbeTemplate = `UNWIND $entities AS id
+MATCH (%[1]s:Entity {id: id})%[2]s%[3]s
+RETURN count(CASE WHEN any(k IN keys(dense) WHERE dense[k]) THEN 1 END) > 0 AS dense`
 
 // limited is the clause that sorts the rows and keeps a page of them.
 func (sel entitySelection) limited() string {

@@ -62,6 +62,64 @@ func TestEntityPagesOnASkewedGraph(t *testing.T) {
 	t.Run("PlansReadIndexes", func(t *testing.T) { entityPagePlans(t, s, ds) })
 	t.Run("ListingsAgreeWithEmbedded", func(t *testing.T) { listingsAgree(t, s, ref, ds) })
 	t.Run("ListingPlans", func(t *testing.T) { listingPlans(t, s, ds) })
+	t.Run("SmallEntitiesExpandOnly", func(t *testing.T) { expandOnlyAgrees(t, s, ref, ds) })
+}
+
+// expandOnlyAgrees checks the choice of statement (expandsOnly) on the
+// skewed graph: a small entity's page and listing, while Neo4j has not
+// planned the full statement, run the one without the types' index reads
+// and agree with the embedded store; the giant, or the small one with the
+// giant, or any entity once the full statement has answered, keep the
+// full statement.
+func expandOnlyAgrees(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
+	ctx := context.Background()
+	actor, target := topEnds(ds)
+	small := medianActor(ds)
+	for _, side := range []cg.Side{cg.SideMade, cg.SideReceived} {
+		giant, f := actor, cg.CommitmentFilter{ActorIDs: []string{small}}
+		if side == cg.SideReceived {
+			giant, f = target, cg.CommitmentFilter{TargetIDs: []string{small}}
+		}
+		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderID} {
+			p := cg.Page{First: 20, Order: o}
+			q := cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{small}, Page: p}
+			full, fullParams, err := entityCommitmentsQuery(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.cold.forget()
+			for _, c := range []struct {
+				ids   []string
+				light bool
+			}{{[]string{small}, true}, {[]string{giant}, false}, {[]string{small, giant}, false}, {[]string{"nobody"}, true}} {
+				if got := must(s.expandsOnly(ctx, full, side, c.ids, nil, o, p.First))(t); got != c.light {
+					t.Fatalf("%s %s %v: expandsOnly %v, want %v", side, o, c.ids, got, c.light)
+				}
+			}
+			samePages(t, fmt.Sprintf("%s %s expanding only", side, o), q, must(s.EntityCommitments(ctx, q))(t),
+				must(ref.EntityCommitments(ctx, q))(t))
+			fullListing, _, err := commitmentsQuery(f, p, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := must(s.Commitments(ctx, f, p))(t), must(ref.Commitments(ctx, f, p))(t)
+			if gi, wi := pageIDs(got.Commitments), pageIDs(want.Commitments); gi != wi || got.TotalCount != want.TotalCount ||
+				got.HasNextPage != want.HasNextPage || len(got.Entities) != len(want.Entities) {
+				t.Fatalf("%s %s listing expanding only:\n got %s total %d next %v\nwant %s total %d next %v", side, o,
+					gi, got.TotalCount, got.HasNextPage, wi, want.TotalCount, want.HasNextPage)
+			}
+			if s.cold.answered(full) || s.cold.answered(fullListing) {
+				t.Fatalf("%s %s: the small entity's page or listing ran the full statement", side, o)
+			}
+			// Once the full statement has answered, it runs for every entity.
+			if _, err := s.readOne(ctx, "full", full, fullParams); err != nil {
+				t.Fatal(err)
+			}
+			if must(s.expandsOnly(ctx, full, side, []string{small}, nil, o, p.First))(t) {
+				t.Fatalf("%s %s: the small entity expands only after the full statement answered", side, o)
+			}
+		}
+	}
 }
 
 // listingsAgree holds Neo4j's listings by actors only, by targets only

@@ -63,18 +63,19 @@ func warmUpReads() []func(ctx context.Context, s *Store) error {
 			return err
 		},
 	}
+	// The entity pages and the listings by actor and by target (the
+	// entity page's selection, sideListing): their full statements, of
+	// some 30 branches and seconds to plan cold, which an entity dense in
+	// a type needs and every entity's request runs once they have
+	// answered (expandsOnly); the warm-up's entity is dense in none.
 	for _, side := range []cg.Side{cg.SideMade, cg.SideReceived} {
 		reads = append(reads, func(ctx context.Context, s *Store) error {
-			_, err := s.EntityCommitments(ctx, cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{warmUpID}, Page: page})
-			return err
+			return s.warmFull(entityCommitmentsQuery(cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{warmUpID}, Page: page}))(ctx)
 		})
 	}
-	// The listings by actor and by target (the entity page's selection,
-	// sideListing): a statement of some 30 branches, seconds to plan cold.
 	for _, f := range []cg.CommitmentFilter{{ActorIDs: []string{warmUpID}}, {TargetIDs: []string{warmUpID}}} {
 		reads = append(reads, func(ctx context.Context, s *Store) error {
-			_, err := s.Commitments(ctx, f, page)
-			return err
+			return s.warmFull(commitmentsQuery(f, page, false))(ctx)
 		})
 	}
 	for _, k := range cg.CommitmentKinds {
@@ -84,6 +85,19 @@ func warmUpReads() []func(ctx context.Context, s *Store) error {
 		})
 	}
 	return reads
+}
+
+// warmFull returns the read that runs a full statement and its
+// parameters as they are, as the request whose statement it is would
+// once it has answered.
+func (s *Store) warmFull(cypher string, params map[string]any, err error) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		if err != nil {
+			return err
+		}
+		_, err := s.readOne(ctx, "warm-up", cypher, params)
+		return err
+	}
 }
 
 // WarmUpStats says what a WarmUp did.

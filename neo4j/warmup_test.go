@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	cg "github.com/coalitiongraph/coalitiongraph"
 	"github.com/coalitiongraph/coalitiongraph/storetest"
 	nd "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -67,9 +68,33 @@ func TestWarmUpPlansTheReads(t *testing.T) {
 	cold := clearedPlans(t, s)
 
 	// The warm-up alone.
+	s.cold.forget()
 	st, err := s.WarmUp(ctx)
 	if err != nil {
 		t.Fatalf("WarmUp: %v", err)
+	}
+	// It ran the entity pages' and the listings by actor and by target's
+	// full statements, which a giant's request needs (its entity is dense
+	// in no type, so through the Store's methods it would run the ones
+	// without the types' index reads: expandsOnly).
+	page := cg.Page{First: warmUpPageSize, Order: cg.OrderDateAsc}
+	for _, side := range []cg.Side{cg.SideMade, cg.SideReceived} {
+		full, _, err := entityCommitmentsQuery(cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{"any"}, Page: page})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.cold.answered(full) {
+			t.Errorf("after the warm-up the %s entity page's full statement has not answered", side)
+		}
+	}
+	for _, f := range []cg.CommitmentFilter{{ActorIDs: []string{"any"}}, {TargetIDs: []string{"any"}}} {
+		full, _, err := commitmentsQuery(f, page, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.cold.answered(full) {
+			t.Errorf("after the warm-up the listing %+v's full statement has not answered", f)
+		}
 	}
 	if st.Planned != len(reads) {
 		t.Errorf("WarmUp planned %d statements, want %d", st.Planned, len(reads))
