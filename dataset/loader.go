@@ -127,6 +127,7 @@ type loader struct {
 	files    []File
 	sources  fs.FS
 	problems []Problem
+	lines    map[string]int // file name → its line count, once a problem names it
 	syntax   bool
 	ids      map[string]def
 	texts    map[string]string // source id → article text, when readable
@@ -143,7 +144,31 @@ func newLoader(files []File, sources fs.FS) *loader {
 }
 
 func (l *loader) add(file string, line int, format string, args ...any) {
+	// yaml.v3 places the implied null value of an explicit key ("? name"
+	// on a file's last line) on the line after the key, which may be past
+	// the file's end (found by FuzzLoad): blame the last line then.
+	if n, ok := l.lines[file]; ok {
+		line = min(line, n)
+	} else {
+		for _, f := range l.files {
+			if f.Name == file {
+				if l.lines == nil {
+					l.lines = map[string]int{}
+				}
+				l.lines[file] = yamlLineCount(f.Data)
+				line = min(line, l.lines[file])
+				break
+			}
+		}
+	}
 	l.problems = append(l.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// yamlLineCount counts a file's lines as YAML does: CRLF, LF and a lone CR
+// each end one.
+func yamlLineCount(b []byte) int {
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	return bytes.Count(b, []byte("\n")) + bytes.Count(b, []byte("\r")) + 1
 }
 
 // sorted orders problems by file, in load order, then by line, so that a
