@@ -587,6 +587,7 @@ func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []
 		t = s.traced("state", t)
 		var order []string
 		rows := map[string][]any{}
+		var counts []listingDelta
 		for i, p := range wave {
 			r, row, err := p.plan.decide(sts[i])
 			if err != nil {
@@ -601,7 +602,13 @@ func (s *Store) runPlans(ctx context.Context, tx nd.ManagedTransaction, batch []
 					order = append(order, row.cypher)
 				}
 				rows[row.cypher] = append(rows[row.cypher], row.row)
+				counts = append(counts, row.counts...)
 			}
+		}
+		// The wave's listing counts in one statement, in one lock order
+		// (listingcounts.go), before the last statement takes the counter.
+		if err := applyListingDeltas(ctx, tx, counts); err != nil {
+			return false, err
 		}
 		for i, cypher := range order {
 			want := len(rows[cypher])

@@ -377,11 +377,12 @@ CALL (a, t, row, lastVersion, retracted) {
   WITH a, t, row, lastVersion, retracted WHERE NOT retracted
   MERGE (a)-[r:$($type) {id: row.id}]->(t)
   WITH a, r, row, lastVersion WHERE lastVersion IS NULL OR r.hash IS NULL OR r.hash <> row.hash
-  // The matrix counts move from what the relationship held (no status:
-  // it was just made) to the row.
+  // The matrix and listing counts move from what the relationship held
+  // (no status: it was just made) to the row; its old evidence is read
+  // before writeEvidence replaces it.
   WITH r, row, coalesce(lastVersion, 0) + 1 AS version,
-       [` + matrixChange("a.id", "$type", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + `,
-        ` + matrixChange("a.id", "$type", "row.status", "1", "size(row.evidence)") + `] AS mx
+       [` + countChange("a.id", "$type", "r.status", "-1", "-coalesce(r.evidenceCount, 0)", "r.date", liveSources) + `,
+        ` + countChange("a.id", "$type", "row.status", "1", "size(row.evidence)", "row.date", rowSources) + `] AS mx
   WITH r, row, version, mx,
        CASE WHEN version = 1 THEN row.v.recordedAt ELSE $now END AS recordedAt,
        CASE WHEN version = 1 THEN row.v.recordedBy ELSE $by END AS recordedBy,
@@ -397,7 +398,7 @@ CALL (a, t, row, lastVersion, retracted) {
   RETURN count(*) AS written, sum(CASE WHEN version > 1 THEN 1 ELSE 0 END) AS versions, collect(mx) AS mx
 }
 WITH count(*) AS n, sum(written) AS written, sum(versions) AS versions,
-     sum(CASE WHEN retracted THEN 1 ELSE 0 END) AS keptRetracted, collect(mx) AS mx` + matrixApplyList(3) + `
+     sum(CASE WHEN retracted THEN 1 ELSE 0 END) AS keptRetracted, collect(mx) AS mx` + matrixApplyList(3) + listingApplyList(3) + `
 RETURN n, written, versions, keptRetracted`
 
 // ---- Writes ----
@@ -495,7 +496,7 @@ func (s *Store) RecordCommitment(ctx context.Context, c *cg.Commitment, m cg.Wri
 		if err != nil {
 			return nil, nil, err
 		}
-		return v, &rowWrite{recordCommitment[v.Kind], commitmentRow(v)}, nil
+		return v, &rowWrite{cypher: recordCommitment[v.Kind], row: commitmentRow(v), counts: listingDeltas(nil, v)}, nil
 	})
 }
 
@@ -510,7 +511,7 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch cg.CommitmentChange, m 
 		if err != nil {
 			return nil, nil, err
 		}
-		return next, &rowWrite{changeCommitment[next.Kind], commitmentRow(next)}, nil
+		return next, &rowWrite{cypher: changeCommitment[next.Kind], row: commitmentRow(next), counts: listingDeltas(st.current, next)}, nil
 	})
 }
 
@@ -525,6 +526,6 @@ func (s *Store) RetractCommitment(ctx context.Context, id string, baseVersion in
 		if err != nil {
 			return nil, nil, err
 		}
-		return next, &rowWrite{retractCommitment[next.Kind], commitmentRow(next)}, nil
+		return next, &rowWrite{cypher: retractCommitment[next.Kind], row: commitmentRow(next), counts: listingDeltas(st.current, nil)}, nil
 	})
 }

@@ -93,6 +93,15 @@ func (s *Store) commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 	if err != nil {
 		return nil, err
 	}
+	if toInt(m["total"]) == notCounted {
+		// The listing counts are not built yet: the total by scan.
+		if cypher, params, err = listingQuery(f, p, fromEvidence, false); err != nil {
+			return nil, err
+		}
+		if m, err = s.readOne(ctx, "commitments", cypher, params); err != nil {
+			return nil, err
+		}
+	}
 	page := &cg.CommitmentPage{TotalCount: toInt(m["total"])}
 	if page.Commitments, err = decodeAll(asList(m["page"]), decodeCommitment); err != nil {
 		return nil, err
@@ -154,6 +163,12 @@ RETURN commitments, cites`
 // its parameters; fromEvidence starts a listing under sources from their
 // evidence (startFromEvidence).
 func commitmentsQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence bool) (string, map[string]any, error) {
+	return listingQuery(f, p, fromEvidence, true)
+}
+
+// listingQuery is commitmentsQuery; counted: the total from the listing
+// counts where they cover f (listingcounts.go), else by scan.
+func listingQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence, counted bool) (string, map[string]any, error) {
 	order, after, err := cg.ParsePage(p)
 	if err != nil {
 		return "", nil, err
@@ -194,6 +209,12 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence bool) (stri
 		return cypher, params, nil
 	} else {
 		l := newLiveFilter(f)
+		// The total from the listing counts where they cover the filter
+		// (listingcounts.go), decided before the page's start.
+		countedTotal := ""
+		if counted {
+			countedTotal = l.countedTotal(f)
+		}
 		if fromEvidence && len(f.SourceIDs) > 0 {
 			l = l.fromEvidence()
 		}
@@ -201,9 +222,12 @@ func commitmentsQuery(f cg.CommitmentFilter, p cg.Page, fromEvidence bool) (stri
 		setPage(after)
 		dated := f.From.Known() || f.To.Known()
 		end := liveEnd(p)
-		if whole {
+		switch {
+		case whole:
 			cypher = l.page(order, after, dated, end.projection) + wholeTotal
-		} else {
+		case countedTotal != "":
+			cypher = countedTotal + l.page(order, after, dated, end.projection)
+		default:
 			cypher = l.total() + l.page(order, after, dated, end.projection)
 		}
 		return cypher + end.related, params, nil

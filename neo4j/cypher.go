@@ -105,7 +105,7 @@ var schemaStatements = func() []string {
 		out = append(out, fmt.Sprintf("CREATE INDEX %s_status IF NOT EXISTS FOR ()-[r:%s]-() ON (r.status)",
 			strings.ToLower(string(k)), k))
 	}
-	return slices.Concat(out, writeSchemaStatements, textSchemaStatements, feedSchemaStatements)
+	return slices.Concat(out, listingCountSchema, writeSchemaStatements, textSchemaStatements, feedSchemaStatements)
 }()
 
 // ---- Writes (Load) ----
@@ -139,7 +139,8 @@ const writeEvidence = `
 // batch costs its rows' index seeks, not a scan of every edge with a
 // parameter of every id. One statement for every kind, so that a cold
 // server plans it once. A deleted commitment leaves the matrix counts
-// (matrixrows.go).
+// (matrixrows.go) and the listing counts (listingcounts.go; its evidence
+// stays for the upsert to replace, and is read for its sources).
 var pruneMoved = func() string {
 	var branches []string
 	for _, k := range slices.Concat(cg.CommitmentKinds, cg.RelationKinds) {
@@ -151,9 +152,10 @@ var pruneMoved = func() string {
 CALL (row) {
   ` + strings.Join(branches, "\n  UNION ALL\n  ") + `
 }
-WITH r, CASE WHEN commitment THEN ` + matrixChange("startNode(r).id", "type(r)", "r.status", "-1", "-coalesce(r.evidenceCount, 0)") + ` END AS mx
+WITH r, CASE WHEN commitment THEN ` + countChange("startNode(r).id", "type(r)", "r.status", "-1", "-coalesce(r.evidenceCount, 0)",
+		"r.date", liveSources) + ` END AS mx
 DELETE r
-WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(1) + `
+WITH count(*) AS n, collect(mx) AS mx` + matrixApplyList(1) + listingApplyList(1) + `
 RETURN n`
 }()
 
@@ -164,12 +166,15 @@ const (
 
 	clearAll = `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
 
-	// Both counts come from the count store; the stripes are subtracted
-	// rather than filtered out, which would scan every node.
+	// Both counts come from the count store; the stripes and the listing
+	// counts are subtracted rather than filtered out, which would scan
+	// every node.
 	statsQuery = `CALL () { MATCH (n) RETURN count(n) AS all }
 CALL () { MATCH (n:MatrixStripe) RETURN count(n) AS stripes }
+CALL () { MATCH (n:ListingDateCount) RETURN count(n) AS dates }
+CALL () { MATCH (n:ListingSourceCount) RETURN count(n) AS sources }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
-RETURN all - stripes AS nodes, rels`
+RETURN all - stripes - dates - sources AS nodes, rels`
 )
 
 // ---- Reads ----

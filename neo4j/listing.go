@@ -190,6 +190,11 @@ func (l liveFilter) dateParts() [][]string {
 // anchored, one branch over the types' alternation, which expands each
 // anchor once.
 func (l liveFilter) union(branch func(types string) []string) string {
+	return "    " + strings.Join(l.unionParts(branch), "\n    UNION ALL\n    ")
+}
+
+// unionParts are union's branches.
+func (l liveFilter) unionParts(branch func(types string) []string) []string {
 	var parts []string
 	if l.anchored {
 		parts = branch(joinKinds(l.types))
@@ -199,12 +204,23 @@ func (l liveFilter) union(branch func(types string) []string) string {
 			parts = append(parts, branch(string(k))...)
 		}
 	}
-	return "    " + strings.Join(parts, "\n    UNION ALL\n    ")
+	return parts
 }
 
 // total is the CALL that counts the matches as total.
 func (l liveFilter) total() string {
-	branches := l.union(func(k string) []string {
+	return `CALL () {
+  CALL () {
+    ` + strings.Join(l.totalBranches(), "\n    UNION ALL\n    ") + `
+  }
+  RETURN sum(n) AS total
+}
+`
+}
+
+// totalBranches are the branches of total, each returning a count n.
+func (l liveFilter) totalBranches() []string {
+	return l.unionParts(func(k string) []string {
 		if l.onlyKinds {
 			return []string{fmt.Sprintf("MATCH ()-[r:%s]->() RETURN count(r) AS n", k)}
 		}
@@ -214,13 +230,6 @@ func (l liveFilter) total() string {
 		}
 		return out
 	})
-	return `CALL () {
-  CALL () {
-` + branches + `
-  }
-  RETURN sum(n) AS total
-}
-`
 }
 
 // listingPart is one part of a type's branch: its conditions beyond the

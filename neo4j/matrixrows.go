@@ -63,8 +63,9 @@ const matrixStripes = 64
 
 // matrixFormat is f.matrixCounts on a graph whose counts are maintained
 // in this form: a graph marked by an earlier one (true: rows without
-// stripes) is not maintained, and is built again.
-const matrixFormat = 2
+// stripes; 2: without the listing counts, listingcounts.go) is not
+// maintained, and is built again.
+const matrixFormat = 3
 
 // batchStripe is the stripe a batch of writes moves (matrixApply's
 // $mxStripe), drawn at random.
@@ -255,7 +256,13 @@ func (s *Store) buildMatrix(ctx context.Context) error {
 		if err := run(ctx, tx, matrixClear, map[string]any{"feed": feedID, "mxFormat": matrixFormat}); err != nil {
 			return false, err
 		}
-		return true, run(ctx, tx, matrixBuild, withMatrixParams(map[string]any{}))
+		if err := run(ctx, tx, listingClear, nil); err != nil {
+			return false, err
+		}
+		if err := run(ctx, tx, matrixBuild, withMatrixParams(map[string]any{})); err != nil {
+			return false, err
+		}
+		return true, run(ctx, tx, listingBuild, nil)
 	}, txTimeout(ctx)...)
 	if err != nil {
 		return classify("build matrix counts", err)

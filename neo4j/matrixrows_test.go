@@ -63,7 +63,8 @@ func dropMatrixCounts(t *testing.T, s *Store) {
 		return true, run(ctx, tx, `MATCH (e:Entity) WHERE e.matrixTotal IS NOT NULL
 SET e.matrixTotal = null, e.matrixCells = null, e.matrixEvidence = null
 WITH count(*) AS n MATCH (f:ChangeFeed {id: $feed}) SET f.matrixCounts = null
-WITH count(*) AS n OPTIONAL MATCH (st:MatrixStripe) DELETE st`, map[string]any{"feed": feedID})
+WITH count(*) AS n OPTIONAL MATCH (st:MatrixStripe) DELETE st
+WITH count(*) AS n OPTIONAL MATCH (c:ListingDateCount|ListingSourceCount) DELETE c`, map[string]any{"feed": feedID})
 	}); err != nil {
 		t.Fatalf("drop the counts: %v", err)
 	}
@@ -338,6 +339,7 @@ func TestMaintainedMatrixEqualsAggregation(t *testing.T) {
 			if m, err := s.Matrix(ctx, cg.CommitmentFilter{}, cg.MatrixPage{First: 5}); err != nil || len(m.Rows) != 5 {
 				t.Fatalf("Matrix without counts: %v", err)
 			}
+			checkListingCounts(t, s, ds, false)
 			if err := s.ensureMatrix(ctx); err != nil {
 				t.Fatalf("ensureMatrix: %v", err)
 			}
@@ -363,6 +365,7 @@ WITH count(*) AS n MATCH (f:ChangeFeed {id: $feed}) SET f.matrixCounts = true`, 
 			step.do(t)
 			checkMaintainedMatrix(t, s)
 			checkMaintainedCounts(t, s, ds)
+			checkListingCounts(t, s, ds, true)
 		})
 	}
 }

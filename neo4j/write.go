@@ -278,6 +278,9 @@ func runWrite[T any](ctx context.Context, s *Store, w writeOp, m cg.WriteMeta,
 type rowWrite struct {
 	cypher string
 	row    map[string]any
+	// counts are the write's changes of the listing counts
+	// (listingcounts.go), from the live state it read to the one it writes.
+	counts []listingDelta
 }
 
 // runPlanned runs a commitment write whose plan decides, without the
