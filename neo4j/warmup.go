@@ -33,7 +33,7 @@ const warmUpID = "warm-up"
 
 // warmUpReads are the read calls WarmUp plans, in the order a dashboard's
 // first screens make them: the listing (unfiltered, by actor, by target
-// and per commitment type), counts, the matrix page, an entity page (both sides) and a
+// and per commitment type, under a source and over a date range), counts, the matrix page, an entity page (both sides) and a
 // coalition (its commitments and matrix). The graph version is read by
 // every cached request.
 func warmUpReads() []func(ctx context.Context, s *Store) error {
@@ -84,6 +84,25 @@ func warmUpReads() []func(ctx context.Context, s *Store) error {
 			return err
 		})
 	}
+	// The listings under one source and over a date range (a month; any
+	// range has the same statement): their totals from the listing counts
+	// (listingcounts.go), their pages one branch per type and date part.
+	// A source's statement is chosen by the sources' size
+	// (startFromEvidence), so both forms are planned, and the choice's own
+	// statement. Their pages run with a limit of 0: the statement's text
+	// and parameter types are the request's, but a source that does not
+	// exist would make the per-commitment probe read every commitment
+	// (seconds at a million), looking for a first match.
+	source := cg.CommitmentFilter{SourceIDs: []string{warmUpID}}
+	month := cg.Date{Year: 2025, Month: 3}
+	reads = append(reads,
+		func(ctx context.Context, s *Store) error { _, err := s.startFromEvidence(ctx, source); return err },
+		func(ctx context.Context, s *Store) error { return s.planListing(ctx, source, page, false) },
+		func(ctx context.Context, s *Store) error { return s.planListing(ctx, source, page, true) },
+		func(ctx context.Context, s *Store) error {
+			return s.planListing(ctx, cg.CommitmentFilter{From: month, To: month}, page, false)
+		},
+	)
 	return reads
 }
 
@@ -98,6 +117,19 @@ func (s *Store) warmFull(cypher string, params map[string]any, err error) func(c
 		_, err := s.readOne(ctx, "warm-up", cypher, params)
 		return err
 	}
+}
+
+// planListing runs the statement Commitments would run for f and p (with
+// fromEvidence for a source filter) with a page limit of 0, so that Neo4j
+// plans it without reading a page.
+func (s *Store) planListing(ctx context.Context, f cg.CommitmentFilter, p cg.Page, fromEvidence bool) error {
+	cypher, params, err := commitmentsQuery(f, p, fromEvidence)
+	if err != nil {
+		return err
+	}
+	params["limit"] = int64(0)
+	_, err = s.readOne(ctx, "warm-up listing", cypher, params)
+	return err
 }
 
 // WarmUpStats says what a WarmUp did.

@@ -187,3 +187,41 @@ func BenchmarkFirstReads(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// TestWarmUpPlansListingsBySourceAndDate: after a warm-up, the listings
+// a request makes under one source (either form of its statement) and
+// over date ranges of every precision find their statements planned
+// (their pages at the API's size, the counted totals, the source's choice
+// of form): the warm-up runs them with a page limit of 0, which must not
+// make them statements of their own.
+func TestWarmUpPlansListingsBySourceAndDate(t *testing.T) {
+	s := openEmpty(t)
+	load(t, s, storetest.Synthetic(300, 30, 1))
+	ctx := context.Background()
+	page := cg.Page{First: warmUpPageSize, Order: cg.OrderDateAsc}
+	source := cg.CommitmentFilter{SourceIDs: []string{"src-1"}}
+	requests := []func() error{
+		func() error { _, err := s.Commitments(ctx, source, page); return err },
+		func() error { _, err := s.commitments(ctx, source, page, false); return err },
+		func() error { _, err := s.commitments(ctx, source, page, true); return err },
+	}
+	for _, r := range [][2]string{{"2025-03", "2025-03"}, {"2025", "2025"}, {"2025-02-10", "2025-03-01"}} {
+		f := cg.CommitmentFilter{From: cg.MustDate(r[0]), To: cg.MustDate(r[1])}
+		requests = append(requests, func() error { _, err := s.Commitments(ctx, f, page); return err })
+	}
+	if _, err := s.WarmUp(ctx); err != nil {
+		t.Fatalf("WarmUp: %v", err)
+	}
+	warm := clearedPlans(t, s)
+	for i, request := range requests {
+		if _, err := s.WarmUp(ctx); err != nil {
+			t.Fatalf("WarmUp: %v", err)
+		}
+		if err := request(); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if n := clearedPlans(t, s); n != warm {
+			t.Errorf("request %d planned %d statements beyond the warm-up's %d", i, n-warm, warm)
+		}
+	}
+}
