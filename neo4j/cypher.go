@@ -101,6 +101,9 @@ var schemaStatements = func() []string {
 	for _, k := range cg.CommitmentKinds {
 		out = append(out, fmt.Sprintf("CREATE INDEX %s_date IF NOT EXISTS FOR ()-[r:%s]-() ON (r.date)",
 			strings.ToLower(string(k)), k))
+		// DATE_ASC reads it whole from (date, id) (listing.go).
+		out = append(out, fmt.Sprintf("CREATE INDEX %s_date_id IF NOT EXISTS FOR ()-[r:%s]-() ON (r.date, r.id)",
+			strings.ToLower(string(k)), k))
 		// Counts by status read each type's status index (aggregate.go).
 		out = append(out, fmt.Sprintf("CREATE INDEX %s_status IF NOT EXISTS FOR ()-[r:%s]-() ON (r.status)",
 			strings.ToLower(string(k)), k))

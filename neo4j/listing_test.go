@@ -13,7 +13,7 @@ import (
 // whose ends fall on a year's, a month's and a day's edges: a date's key
 // meets the conditions of exactly one part when it is within, of none
 // otherwise. The conditions are evaluated here as the statement's text
-// reads them (dateKeyFrom, dateKeyEdges, dateKeyTo, dateKeyKnown).
+// reads them (dateKeyFrom, dateKeyYear, dateKeyMonth, dateKeyTo, dateKeyKnown).
 func TestDateKeysAreWithin(t *testing.T) {
 	var dates []cg.Date
 	dates = append(dates, cg.Date{})
@@ -46,8 +46,10 @@ func TestDateKeysAreWithin(t *testing.T) {
 							switch c {
 							case dateKeyFrom:
 								ok = ok && k >= params["fromKey"].(string)
-							case dateKeyEdges:
-								ok = ok && slices.Contains(params["fromEdges"].([]string), k)
+							case dateKeyYear:
+								ok = ok && k == params["fromYear"].(string)
+							case dateKeyMonth:
+								ok = ok && k == params["fromMonth"].(string)
 							case dateKeyTo:
 								ok = ok && k < params["toKey"].(string) && !slices.Contains(params["toStarts"].([]string), k)
 							case dateKeyKnown:

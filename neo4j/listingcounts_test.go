@@ -169,3 +169,49 @@ func TestListingCountsPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestDateAscPageReadsInOrder: in DATE_ASC, the default order, a page
+// under a source or a date range reads each type's (date, id) index in
+// the whole order, so that no branch sorts: the only sort left is the
+// merge of the branches' pages (one Top). With the date index alone, each
+// branch sorts the commitments of its first date by id (a PartialTop per
+// branch), all 3,600 a type of a year key at 1M.
+func TestDateAscPageReadsInOrder(t *testing.T) {
+	s := openEmpty(t)
+	load(t, s, storetest.Synthetic(1500, 60, 7))
+	for _, f := range []cg.CommitmentFilter{
+		{SourceIDs: []string{"src-1"}},
+		{From: cg.MustDate("2025-03"), To: cg.MustDate("2025-03")},
+		{From: cg.MustDate("2025-03-14")},
+		{Kinds: []cg.EdgeKind{cg.OffersTroops}, To: cg.MustDate("2025-06")},
+	} {
+		for _, p := range []cg.Page{{First: 20}, {First: 20, After: cg.EncodeCursor(
+			&cg.Commitment{ID: "c000100", Date: cg.Date{Year: 2025, Month: 6}}, cg.OrderDateAsc)}} {
+			l := newLiveFilter(f)
+			order, after, err := cg.ParsePage(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			params := l.params
+			params["limit"] = int64(p.First) + 1
+			if after != nil {
+				params["afterKey"], params["afterID"] = after.Key(), after.ID
+			}
+			ops := profileRows(t, s, l.page(order, after, f.From.Known() || f.To.Known())+"\nRETURN page", params)
+			var plan []string
+			sorts, seeks := 0, 0
+			for _, op := range ops {
+				plan = append(plan, op.name+": "+op.details)
+				if strings.Contains(op.name, "Top") || strings.HasPrefix(op.name, "Sort") || strings.HasPrefix(op.name, "PartialSort") {
+					sorts++
+				}
+				if strings.Contains(op.details, "(date, id)") {
+					seeks++
+				}
+			}
+			if sorts != 1 || seeks == 0 {
+				t.Errorf("filter %+v, page %+v: %d sorts (want the merge's only), %d reads of (date, id):\n%s", f, p, sorts, seeks, strings.Join(plan, "\n"))
+			}
+		}
+	}
+}
