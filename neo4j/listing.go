@@ -293,7 +293,12 @@ func listingParts(order cg.CommitmentOrder, after *cg.CursorKey, dated, anchored
 			known.conds = append(known.conds, knownAfter[order])
 		}
 		if dated {
-			// A date range leaves out the unknown dates.
+			// A date range leaves out the unknown dates, and its own key
+			// conditions (dateKeys) hold only known ones: r.date > '' beside
+			// them would be a bound the planner may seek by instead of the
+			// range's (at 1M it read each type's date index from its first
+			// key up to the range's end: 17k entries a type for 2025-03).
+			known.conds = known.conds[1:]
 			return []listingPart{known}
 		}
 		return []listingPart{known, unknown}
@@ -323,11 +328,20 @@ func (l liveFilter) page(order cg.CommitmentOrder, after *cg.CursorKey, dated bo
 		for _, d := range l.dateParts() {
 			for _, p := range parts {
 				conds := slices.Concat(l.conds, d, p.conds)
+				partOrder := p.order
 				if byDateID {
 					conds = append(conds, dateIDSeek)
+					if partOrder == `r.id` {
+						// The unknown dates (r.date = ''): the same order,
+						// but only so does the planner see that the index
+						// gives it and stop at the limit (by r.id alone it
+						// sorted them all: 7,228 a type at 1M, each probed
+						// under a source).
+						partOrder = `r.date, r.id`
+					}
 				}
 				out = append(out, fmt.Sprintf("%s\n    %s\n    WITH a, r, t ORDER BY %s LIMIT $limit\n    RETURN a, r, t",
-					match, where(conds), p.order))
+					match, where(conds), partOrder))
 			}
 		}
 		return out

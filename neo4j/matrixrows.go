@@ -216,6 +216,33 @@ func (s *Store) ensureMatrix(ctx context.Context) error {
 	return s.buildMatrix(ctx)
 }
 
+// AwaitCounts returns once the graph's maintained counts (the matrix's,
+// this file, and the listing totals', listingcounts.go) are built,
+// building them if no build is under way, or when ctx ends: until then
+// the reads they serve aggregate or scan (benchmarks time after it).
+func (s *Store) AwaitCounts(ctx context.Context) error {
+	for {
+		m, err := s.readOne(ctx, "matrix counts", matrixMaintained, map[string]any{"feed": feedID, "mxFormat": matrixFormat})
+		if err != nil {
+			return err
+		}
+		if toBool(m["maintained"]) {
+			return nil
+		}
+		s.schemaMu.Lock()
+		building := s.matrixStop != nil
+		s.schemaMu.Unlock()
+		if !building {
+			return s.ensureMatrix(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("neo4j: await the maintained counts: %w", ctx.Err())
+		case <-time.After(time.Second):
+		}
+	}
+}
+
 // matrixBuildTimeout bounds a background build (a million commitments
 // take seconds to tens of seconds).
 const matrixBuildTimeout = 30 * time.Minute
@@ -234,6 +261,10 @@ func (s *Store) buildMatrixInBackground() {
 		defer cancel()
 		// Best effort: without the counts the matrix is aggregated.
 		_ = s.ensureMatrix(ctx)
+		// Done: AwaitCounts no longer waits for it.
+		s.schemaMu.Lock()
+		s.matrixStop = nil
+		s.schemaMu.Unlock()
 	}()
 }
 
