@@ -503,7 +503,9 @@ func TestMatrixBuildInBackground(t *testing.T) {
 	// must then be there.
 	awaitMaintained := func(s *Store) {
 		t.Helper()
-		s.matrixBuild.Wait()
+		if err := s.AwaitCounts(ctx); err != nil {
+			t.Fatalf("AwaitCounts: %v", err)
+		}
 		if _, ok, err := s.maintainedCounts(ctx, cg.CommitmentFilter{}, false); err != nil || !ok {
 			t.Fatalf("after the background build: ok %v, %v", ok, err)
 		}
@@ -521,6 +523,10 @@ func TestMatrixBuildInBackground(t *testing.T) {
 	awaitMaintained(s)
 	checkMaintainedCounts(t, s, ds)
 	checkMaintainedMatrix(t, s)
+	// No build under way: AwaitCounts builds them itself.
+	dropMatrixCounts(t, s)
+	awaitMaintained(s)
+	checkListingCounts(t, s, ds, true)
 
 	// Close during the build: a Store of its own, opened on the graph
 	// with its counts dropped again.
