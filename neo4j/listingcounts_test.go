@@ -197,7 +197,7 @@ func TestDateAscPageReadsInOrder(t *testing.T) {
 			if after != nil {
 				params["afterKey"], params["afterID"] = after.Key(), after.ID
 			}
-			ops := profileRows(t, s, l.page(order, after, f.From.Known() || f.To.Known())+"\nRETURN page", params)
+			ops := profileRows(t, s, l.page(order, after, f.From.Known() || f.To.Known(), commitmentProjection)+"\nRETURN page", params)
 			var plan []string
 			sorts, seeks, knownBound := 0, 0, 0
 			dated := f.From.Known() || f.To.Known()
