@@ -209,6 +209,7 @@ func TestWarmUpPlansListingsBySourceAndDate(t *testing.T) {
 		f := cg.CommitmentFilter{From: cg.MustDate(r[0]), To: cg.MustDate(r[1])}
 		requests = append(requests, func() error { _, err := s.Commitments(ctx, f, page); return err })
 	}
+	clearedPlans(t, s) // the earlier tests' plans
 	if _, err := s.WarmUp(ctx); err != nil {
 		t.Fatalf("WarmUp: %v", err)
 	}
