@@ -104,6 +104,8 @@ func TestPlansUseTheFilters(t *testing.T) {
 		{"kind and source", cg.CommitmentFilter{Kinds: []cg.EdgeKind{kind}, SourceIDs: []string{"src-1"}}, false, false},
 		{"dates", cg.CommitmentFilter{From: cg.Date{Year: 2025, Month: 3}, To: cg.Date{Year: 2025, Month: 3}}, false, true},
 		{"kind and dates", cg.CommitmentFilter{Kinds: []cg.EdgeKind{kind}, From: cg.Date{Year: 2025}}, false, true},
+		// A search's hits, or a node lookup: each type's id index sought.
+		{"ids", cg.CommitmentFilter{IDs: []string{"c000001", "c000002"}}, false, true},
 	} {
 		for _, q := range []struct {
 			name  string
@@ -141,6 +143,10 @@ func TestPlansUseTheFilters(t *testing.T) {
 								t.Fatalf("plan reads %s, which the kind filter leaves out:\n%s", k, plan)
 							}
 						}
+					}
+					if len(tc.f.IDs) > 0 && strings.HasPrefix(q.name, "listing") && strings.Contains(name, "RelationshipIndex") &&
+						!strings.Contains(op, "(id)") {
+						t.Fatalf("listing by ids reads an index other than the id's (%s):\n%s", op, plan)
 					}
 					if tc.seek && strings.HasPrefix(q.name, "listing") && (strings.HasPrefix(name, "NodeByLabelScan") ||
 						strings.Contains(name, "RelationshipTypeScan")) {
