@@ -181,15 +181,10 @@ const (
 // mx (as matrixApplyList, which it follows): the changes with a status
 // (a relationship that was or is), summed per count, in key order.
 func listingApplyList(depth int) string {
-	var unwind strings.Builder
-	from := "mx"
-	for i := 1; i < depth; i++ {
-		fmt.Fprintf(&unwind, "UNWIND %s AS mx%d ", from, i)
-		from = fmt.Sprintf("mx%d", i)
-	}
+	unwind, from := unwindNested(depth)
 	return `
   CALL (mx) {
-    ` + unwind.String() + `UNWIND ` + from + ` AS d
+    ` + unwind + `UNWIND ` + from + ` AS d
     WITH d WHERE d.status IS NOT NULL AND d.date > ''
     WITH d.date AS key, d.kind AS kind, sum(d.n) AS dn
     WHERE dn <> 0
@@ -198,7 +193,7 @@ func listingApplyList(depth int) string {
     SET c.n = coalesce(c.n, 0) + dn
   }
   CALL (mx) {
-    ` + unwind.String() + `UNWIND ` + from + ` AS d
+    ` + unwind + `UNWIND ` + from + ` AS d
     WITH d WHERE d.status IS NOT NULL
     UNWIND d.sources AS source
     WITH source, d.kind AS kind, sum(d.n) AS dn

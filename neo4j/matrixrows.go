@@ -157,19 +157,26 @@ const matrixApply = `
     SET st.cells = [j IN range(0, $mxCells - 1) | reduce(n = coalesce(st.cells[j], 0), v IN diffs | n + v[j])],
         st.rows = coalesce(st.rows, 0) + dr`
 
-// matrixApplyList applies the changes in the list mx, nested depth lists
-// deep (1: a list of changes), in a unit subquery that keeps the
-// statement's one row.
-func matrixApplyList(depth int) string {
+// unwindNested unwinds the list mx, nested depth lists deep, to its
+// innermost lists: the clauses, and the variable that holds one of them.
+func unwindNested(depth int) (clauses, from string) {
 	var unwind strings.Builder
-	from := "mx"
+	from = "mx"
 	for i := 1; i < depth; i++ {
 		fmt.Fprintf(&unwind, "UNWIND %s AS mx%d ", from, i)
 		from = fmt.Sprintf("mx%d", i)
 	}
+	return unwind.String(), from
+}
+
+// matrixApplyList applies the changes in the list mx, nested depth lists
+// deep (1: a list of changes), in a unit subquery that keeps the
+// statement's one row.
+func matrixApplyList(depth int) string {
+	unwind, from := unwindNested(depth)
 	return `
   CALL (mx) {
-    ` + unwind.String() + `UNWIND ` + from + ` AS d
+    ` + unwind + `UNWIND ` + from + ` AS d
     WITH d.actor AS actor, d.kind AS kind, d.status AS status, d.n AS dn, d.ev AS dev` + matrixApply + `
   }`
 }
