@@ -70,12 +70,14 @@ func warmUpReads() []func(ctx context.Context, s *Store) error {
 	// answered (expandsOnly); the warm-up's entity is dense in none.
 	for _, side := range []cg.Side{cg.SideMade, cg.SideReceived} {
 		reads = append(reads, func(ctx context.Context, s *Store) error {
-			return s.warmFull(entityCommitmentsQuery(cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{warmUpID}, Page: page}))(ctx)
+			cypher, params, err := entityCommitmentsQuery(cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{warmUpID}, Page: page})
+			return s.warmFull(ctx, "warm-up", cypher, params, err)
 		})
 	}
 	for _, f := range []cg.CommitmentFilter{{ActorIDs: []string{warmUpID}}, {TargetIDs: []string{warmUpID}}} {
 		reads = append(reads, func(ctx context.Context, s *Store) error {
-			return s.warmFull(commitmentsQuery(f, page, false))(ctx)
+			cypher, params, err := commitmentsQuery(f, page, false)
+			return s.warmFull(ctx, "warm-up", cypher, params, err)
 		})
 	}
 	for _, k := range cg.CommitmentKinds {
@@ -106,17 +108,15 @@ func warmUpReads() []func(ctx context.Context, s *Store) error {
 	return reads
 }
 
-// warmFull returns the read that runs a full statement and its
-// parameters as they are, as the request whose statement it is would
-// once it has answered.
-func (s *Store) warmFull(cypher string, params map[string]any, err error) func(ctx context.Context) error {
-	return func(ctx context.Context) error {
-		if err != nil {
-			return err
-		}
-		_, err := s.readOne(ctx, "warm-up", cypher, params)
+// warmFull runs a full statement and its parameters (as built, with
+// the builder's error) as the request whose statement it is would once it
+// has answered.
+func (s *Store) warmFull(ctx context.Context, what, cypher string, params map[string]any, err error) error {
+	if err != nil {
 		return err
 	}
+	_, err = s.readOne(ctx, what, cypher, params)
+	return err
 }
 
 // planListing runs the statement Commitments would run for f and p (with
@@ -124,12 +124,10 @@ func (s *Store) warmFull(cypher string, params map[string]any, err error) func(c
 // plans it without reading a page.
 func (s *Store) planListing(ctx context.Context, f cg.CommitmentFilter, p cg.Page, fromEvidence bool) error {
 	cypher, params, err := commitmentsQuery(f, p, fromEvidence)
-	if err != nil {
-		return err
+	if err == nil {
+		params["limit"] = int64(0)
 	}
-	params["limit"] = int64(0)
-	_, err = s.readOne(ctx, "warm-up listing", cypher, params)
-	return err
+	return s.warmFull(ctx, "warm-up listing", cypher, params, err)
 }
 
 // WarmUpStats says what a WarmUp did.
