@@ -48,7 +48,7 @@ func profileRows(t *testing.T, s *Store, cypher string, params map[string]any) [
 	defer sess.Close(ctx)
 	var plan nd.ProfiledPlan
 	_, err := sess.ExecuteWrite(ctx, func(tx nd.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, "PROFILE "+cypher, params)
+		res, err := tx.Run(ctx, "CYPHER replan=force PROFILE "+cypher, params)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package testsupport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -176,5 +177,31 @@ func TestCompiledLauncherRuns(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "usage: Launcher.java") {
 		t.Fatalf("java %s with no arguments: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// Tests keep their plans when the graph's statistics drift, and a server
+// started with ReplanEnv=stats replans as Neo4j's default does (replanMode).
+func TestReplanSetting(t *testing.T) {
+	for _, tc := range []struct {
+		name, env, want string
+	}{
+		{"tests keep their plans", "", "1d"},
+		{"stats replans as by default", "stats", "10s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(ReplanEnv, tc.env)
+			d := newDriver(t, StartNeo4j(t).URI())
+			recs, err := query(context.Background(), d, "SHOW SETTINGS YIELD name, value WHERE name = 'dbms.cypher.min_replan_interval' RETURN value", nil)
+			if err != nil {
+				t.Fatalf("show settings: %v", err)
+			}
+			if len(recs) != 1 {
+				t.Fatalf("show settings: %d records, want 1", len(recs))
+			}
+			if got := fmt.Sprint(recs[0].Values[0]); got != tc.want {
+				t.Fatalf("dbms.cypher.min_replan_interval = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -27,6 +27,7 @@ import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.harness.Neo4j;
+import org.neo4j.harness.Neo4jBuilder;
 import org.neo4j.harness.Neo4jBuilders;
 import org.neo4j.io.ByteUnit;
 
@@ -55,8 +56,20 @@ public class Launcher {
             pageCacheMiB = Long.parseLong(pc.trim());
         }
 
+        // "keep" (what the Go side passes to tests): a cached plan is not
+        // planned again when the graph's statistics drift. Tests empty and
+        // fill graphs of very different sizes, and Neo4j's default (replan
+        // a statement 10 s after its statistics moved past a threshold)
+        // planned hundreds of 1-3 s statements again per run of the neo4j
+        // package. Anything else keeps Neo4j's default, as benchmarks need.
+        Duration minReplan = "keep".equals(System.getenv("COALITIONGRAPH_NEO4J_REPLAN"))
+                ? Duration.ofDays(1) : GraphDatabaseSettings.cypher_min_replan_interval.defaultValue();
+        // Where Neo4j writes debug.log (its replans among them), to read
+        // after the run; the harness's temporary home otherwise.
+        String logs = System.getenv("COALITIONGRAPH_NEO4J_LOGS");
+
         long started = System.nanoTime();
-        Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(work)
+        Neo4jBuilder builder = Neo4jBuilders.newInProcessBuilder(work)
                 // No HTTP server: the tests speak Bolt only, and it saves a port.
                 .withDisabledServer()
                 .withConfig(GraphDatabaseSettings.data_directory, data)
@@ -75,7 +88,11 @@ public class Launcher {
                 // made every stop take ~10 s; tests stop and restart often.
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5))
-                .build();
+                .withConfig(GraphDatabaseSettings.cypher_min_replan_interval, minReplan);
+        if (logs != null && !logs.isBlank()) {
+            builder = builder.withConfig(GraphDatabaseSettings.logs_directory, Path.of(logs).toAbsolutePath());
+        }
+        Neo4j neo4j = builder.build();
 
         AtomicBoolean closed = new AtomicBoolean();
         Runnable shutdown = () -> {
