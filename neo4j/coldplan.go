@@ -40,6 +40,12 @@ const (
 	// coldRunSlots is how many first runs may outlive their requests at
 	// once: a plan is one core's work, and the machines are small.
 	coldRunSlots = 2
+	// aheadAfter is how many requests of a shape that ran the light
+	// statement (expandsOnly) have the full one planned in the
+	// background (planAhead): a shape that recurs then stops paying the
+	// degree statement, while one asked a few times, as most of the
+	// tests' are, costs Neo4j no 1–3 s plan more.
+	aheadAfter = 8
 	// coldKnownMax bounds the statements remembered as answered; past it
 	// the memory starts again (what Neo4j's own cache of 1,000 plans does
 	// by eviction), which costs a statement at most one more detached run.
@@ -62,6 +68,9 @@ type coldPlans struct {
 	// inflight holds the detached runs under way; the channel closes
 	// when the run ends.
 	inflight map[uint64]chan struct{}
+	// asked counts the requests that could have run a statement that
+	// has not answered and ran another (ahead).
+	asked map[uint64]int
 
 	// life ends the detached runs (close); runs counts them.
 	life context.Context
@@ -72,7 +81,7 @@ type coldPlans struct {
 func newColdPlans(slots int, limit time.Duration) *coldPlans {
 	life, end := context.WithCancel(context.Background())
 	return &coldPlans{seed: maphash.MakeSeed(), slots: make(chan struct{}, slots), limit: limit,
-		known: map[uint64]struct{}{}, inflight: map[uint64]chan struct{}{}, life: life, end: end}
+		known: map[uint64]struct{}{}, inflight: map[uint64]chan struct{}{}, asked: map[uint64]int{}, life: life, end: end}
 }
 
 // close ends the detached runs and waits for them.
@@ -210,6 +219,53 @@ func coldRun[T any](c *coldPlans, ctx context.Context, cypher string, call func(
 		}
 	}
 	return runOwn(c, ctx, key, call)
+}
+
+// ahead counts a request that could have run the statement cypher and
+// ran another, and from the aheadAfter-th such request on runs call
+// detached, as coldRun's first run, and returns at once: when Neo4j
+// answers, the statement has not answered yet, no run of it is under way
+// and a slot is free. Else it does nothing; a later request asks again.
+// call must not go through coldRun (it would wait for its own run).
+func (c *coldPlans) ahead(cypher string, call func(context.Context) error) {
+	key := maphash.String(c.seed, cypher)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.known[key]; ok || !c.up.Load() {
+		return
+	}
+	if _, ok := c.inflight[key]; ok {
+		return
+	}
+	if len(c.asked) >= coldKnownMax {
+		clear(c.asked)
+	}
+	if c.asked[key]++; c.asked[key] < aheadAfter {
+		return
+	}
+	select {
+	case c.slots <- struct{}{}:
+	default:
+		return
+	}
+	done := make(chan struct{})
+	c.inflight[key] = done
+	c.runs.Add(1)
+	go func() {
+		defer c.runs.Done()
+		rctx, cancel := context.WithTimeout(c.life, c.limit)
+		err := call(rctx)
+		cancel()
+		c.saw(err)
+		c.mu.Lock()
+		delete(c.inflight, key)
+		if err == nil {
+			c.rememberLocked(key)
+		}
+		c.mu.Unlock()
+		<-c.slots
+		close(done)
+	}()
 }
 
 // runOwn runs call under the request's context and remembers an answer.

@@ -248,3 +248,55 @@ func TestColdPlanOutlivesItsRequest(t *testing.T) {
 	}
 	t.Logf("the cut request left %d plans in the cache", planned)
 }
+
+// TestColdAhead checks ahead's rules without Neo4j: nothing runs before
+// the aheadAfter-th request of a statement, then one detached run whose
+// answer is remembered; and nothing while the statement has answered, is
+// under way, has no free slot, or Neo4j is down.
+func TestColdAhead(t *testing.T) {
+	const stmt = "MATCH (n) RETURN n"
+	for _, tc := range []struct {
+		name string
+		// prepare sets the cold plans up before aheadAfter requests ask.
+		prepare func(c *coldPlans)
+		runs    int32
+	}{
+		{"the aheadAfter-th request runs it once", func(c *coldPlans) {}, 1},
+		{"not once it has answered", func(c *coldPlans) {
+			_, _ = coldRun(c, context.Background(), stmt, func(context.Context) (int, error) { return 1, nil })
+		}, 0},
+		{"not without a free slot", func(c *coldPlans) { c.slots <- struct{}{} }, 0},
+		{"not while Neo4j is down", func(c *coldPlans) { c.saw(&nd.ConnectivityError{Inner: errors.New("connection refused")}) }, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newUpColdPlans(1)
+			defer c.close()
+			tc.prepare(c)
+			var runs atomic.Int32
+			var detached atomic.Bool
+			call := func(ctx context.Context) error {
+				runs.Add(1)
+				detached.Store(!underRequest(ctx))
+				return nil
+			}
+			for i := range aheadAfter - 1 {
+				c.ahead(stmt, call)
+				c.wait()
+				if n := runs.Load(); n != 0 {
+					t.Fatalf("after %d requests: %d runs, want none before the %d-th", i+1, n, aheadAfter)
+				}
+			}
+			c.ahead(stmt, call)
+			c.wait()
+			// Asked again after it answered: nothing more runs.
+			c.ahead(stmt, call)
+			c.wait()
+			if n := runs.Load(); n != tc.runs {
+				t.Fatalf("%d runs, want %d", n, tc.runs)
+			}
+			if tc.runs > 0 && (!detached.Load() || !c.answered(stmt)) {
+				t.Fatalf("detached %v, answered %v: want a detached run, remembered", detached.Load(), c.answered(stmt))
+			}
+		})
+	}
+}

@@ -86,6 +86,7 @@ func (s *Store) commitments(ctx context.Context, f cg.CommitmentFilter, p cg.Pag
 			return nil, err
 		}
 		if light {
+			s.planAhead(cypher, params)
 			cypher, params = sideListingQuery(f, p, false)
 		}
 	}

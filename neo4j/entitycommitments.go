@@ -27,6 +27,7 @@ func (s *Store) EntityCommitments(ctx context.Context, q cg.EntityCommitmentsQue
 		return nil, err
 	}
 	if light {
+		s.planAhead(cypher, params)
 		if cypher, params, err = entityPagesQuery(q, false); err != nil {
 			return nil, err
 		}

@@ -83,7 +83,7 @@ func expandOnlyAgrees(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
 		for _, o := range []cg.CommitmentOrder{cg.OrderDateAsc, cg.OrderID} {
 			p := cg.Page{First: 20, Order: o}
 			q := cg.EntityCommitmentsQuery{Side: side, EntityIDs: []string{small}, Page: p}
-			full, fullParams, err := entityCommitmentsQuery(q)
+			full, _, err := entityCommitmentsQuery(q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,28 +96,54 @@ func expandOnlyAgrees(t *testing.T, s *Store, ref cg.Store, ds *cg.Dataset) {
 					t.Fatalf("%s %s %v: expandsOnly %v, want %v", side, o, c.ids, got, c.light)
 				}
 			}
-			samePages(t, fmt.Sprintf("%s %s expanding only", side, o), q, must(s.EntityCommitments(ctx, q))(t),
-				must(ref.EntityCommitments(ctx, q))(t))
 			fullListing, _, err := commitmentsQuery(f, p, false)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, want := must(s.Commitments(ctx, f, p))(t), must(ref.Commitments(ctx, f, p))(t)
-			if gi, wi := pageIDs(got.Commitments), pageIDs(want.Commitments); gi != wi || got.TotalCount != want.TotalCount ||
-				got.HasNextPage != want.HasNextPage || len(got.Entities) != len(want.Entities) {
-				t.Fatalf("%s %s listing expanding only:\n got %s total %d next %v\nwant %s total %d next %v", side, o,
-					gi, got.TotalCount, got.HasNextPage, wi, want.TotalCount, want.HasNextPage)
+			light := func() {
+				t.Helper()
+				samePages(t, fmt.Sprintf("%s %s expanding only", side, o), q, must(s.EntityCommitments(ctx, q))(t),
+					must(ref.EntityCommitments(ctx, q))(t))
+				got, want := must(s.Commitments(ctx, f, p))(t), must(ref.Commitments(ctx, f, p))(t)
+				if gi, wi := pageIDs(got.Commitments), pageIDs(want.Commitments); gi != wi || got.TotalCount != want.TotalCount ||
+					got.HasNextPage != want.HasNextPage || len(got.Entities) != len(want.Entities) {
+					t.Fatalf("%s %s listing expanding only:\n got %s total %d next %v\nwant %s total %d next %v", side, o,
+						gi, got.TotalCount, got.HasNextPage, wi, want.TotalCount, want.HasNextPage)
+				}
+			}
+			// With every cold slot taken, nothing is planned ahead: the
+			// requests themselves ran the light statements.
+			for range cap(s.cold.slots) {
+				s.cold.slots <- struct{}{}
+			}
+			light()
+			for range cap(s.cold.slots) {
+				<-s.cold.slots
 			}
 			if s.cold.answered(full) || s.cold.answered(fullListing) {
 				t.Fatalf("%s %s: the small entity's page or listing ran the full statement", side, o)
 			}
-			// Once the full statement has answered, it runs for every entity.
-			if _, err := s.readOne(ctx, "full", full, fullParams); err != nil {
-				t.Fatal(err)
+			// With a slot free, the aheadAfter-th light request plans the
+			// full statement ahead (planAhead), and then every entity runs
+			// it, with no probe.
+			for range aheadAfter - 2 {
+				light()
+			}
+			s.cold.wait()
+			if s.cold.answered(full) || s.cold.answered(fullListing) {
+				t.Fatalf("%s %s: after %d light pages and listings, the full statement was planned ahead", side, o, aheadAfter-1)
+			}
+			light()
+			s.cold.wait()
+			if !s.cold.answered(full) || !s.cold.answered(fullListing) {
+				t.Fatalf("%s %s: after a light page and listing, the full statements have not answered (page %v, listing %v)",
+					side, o, s.cold.answered(full), s.cold.answered(fullListing))
 			}
 			if must(s.expandsOnly(ctx, full, side, []string{small}, nil, o, p.First))(t) {
 				t.Fatalf("%s %s: the small entity expands only after the full statement answered", side, o)
 			}
+			samePages(t, fmt.Sprintf("%s %s after planning ahead", side, o), q, must(s.EntityCommitments(ctx, q))(t),
+				must(ref.EntityCommitments(ctx, q))(t))
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -307,10 +308,7 @@ func (s *Store) session(ctx context.Context, mode nd.AccessMode) nd.SessionWithC
 
 // read runs one read query as a managed transaction, routed to readers.
 func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) ([]*nd.Record, error) {
-	opts := []nd.ExecuteQueryConfigurationOption{nd.ExecuteQueryWithReadersRouting()}
-	if s.db != "" {
-		opts = append(opts, nd.ExecuteQueryWithDatabase(s.db))
-	}
+	opts := s.readOptions()
 	if token := cg.ConsistencyToken(ctx); token != "" {
 		// The client's state, from a write through any instance: the
 		// query waits until the server it runs on has caught up with it.
@@ -321,15 +319,47 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 		opts = append(opts, nd.ExecuteQueryWithBookmarkManager(nd.NewBookmarkManager(nd.BookmarkManagerConfig{InitialBookmarks: bms})))
 	}
 	res, err := coldRun(s.cold, ctx, cypher, func(ctx context.Context) (*nd.EagerResult, error) {
-		return retryAcquisition(ctx, func() (*nd.EagerResult, error) {
-			opts := append(opts[:len(opts):len(opts)], nd.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
-			return nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
-		})
+		return s.execute(ctx, cypher, params, opts)
 	})
 	if err != nil {
 		return nil, classify(op, err)
 	}
 	return res.Records, nil
+}
+
+// readOptions route a read to readers of the store's database.
+func (s *Store) readOptions() []nd.ExecuteQueryConfigurationOption {
+	opts := []nd.ExecuteQueryConfigurationOption{nd.ExecuteQueryWithReadersRouting()}
+	if s.db != "" {
+		opts = append(opts, nd.ExecuteQueryWithDatabase(s.db))
+	}
+	return opts
+}
+
+// execute runs a read with the driver's options, retrying a busy pool
+// within ctx's deadline.
+func (s *Store) execute(ctx context.Context, cypher string, params map[string]any, opts []nd.ExecuteQueryConfigurationOption) (*nd.EagerResult, error) {
+	return retryAcquisition(ctx, func() (*nd.EagerResult, error) {
+		opts := append(opts[:len(opts):len(opts)], nd.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
+		return nd.ExecuteQuery(ctx, s.driver, cypher, params, nd.EagerResultTransformer, opts...)
+	})
+}
+
+// planAhead has Neo4j plan a full statement (expandsOnly) in the
+// background, with a page limit of 0, once requests of its shape have run
+// the light one aheadAfter times: a shape that only small entities ask
+// would otherwise never run the full statement, and every request of it
+// would pay the degree statement's round trip (12.7 against 17.4 ms for a
+// small entity's warm page, docs/benchmarks.md, session 15). Once it has
+// answered, expandsOnly answers from memory.
+func (s *Store) planAhead(cypher string, params map[string]any) {
+	p := maps.Clone(params)
+	p["limit"] = int64(0)
+	opts := s.readOptions()
+	s.cold.ahead(cypher, func(ctx context.Context) error {
+		_, err := s.execute(ctx, cypher, p, opts)
+		return err
+	})
 }
 
 // readOne runs a read that answers one record and returns its values.
