@@ -192,25 +192,11 @@ func coldRun[T any](c *coldPlans, ctx context.Context, cypher string, call func(
 			err error
 		}
 		out := make(chan answer, 1)
-		c.runs.Add(1)
-		go func() {
-			defer c.runs.Done()
-			rctx, cancel := context.WithTimeout(c.life, c.limit)
-			v, err := call(rctx)
-			cancel()
-			c.saw(err)
-			// Under one lock, so that no request finds the statement
-			// neither under way nor answered and runs it again.
-			c.mu.Lock()
-			delete(c.inflight, key)
-			if err == nil {
-				c.rememberLocked(key)
-			}
-			c.mu.Unlock()
-			<-c.slots
-			close(done)
-			out <- answer{v, err}
-		}()
+		var v T
+		c.detach(key, done, func(rctx context.Context) (err error) {
+			v, err = call(rctx)
+			return err
+		}, func(err error) { out <- answer{v, err} })
 		select {
 		case a := <-out:
 			return a.v, a.err
@@ -250,6 +236,14 @@ func (c *coldPlans) ahead(cypher string, call func(context.Context) error) {
 	}
 	done := make(chan struct{})
 	c.inflight[key] = done
+	c.detach(key, done, call, func(error) {})
+}
+
+// detach runs call for key in a goroutine, under a context of its own
+// (c.life, bounded by c.limit), with a slot taken and key under way with
+// done; then it records the outcome, frees the slot, closes done and
+// calls then with call's error.
+func (c *coldPlans) detach(key uint64, done chan struct{}, call func(context.Context) error, then func(error)) {
 	c.runs.Add(1)
 	go func() {
 		defer c.runs.Done()
@@ -257,6 +251,8 @@ func (c *coldPlans) ahead(cypher string, call func(context.Context) error) {
 		err := call(rctx)
 		cancel()
 		c.saw(err)
+		// Under one lock, so that no request finds the statement
+		// neither under way nor answered and runs it again.
 		c.mu.Lock()
 		delete(c.inflight, key)
 		if err == nil {
@@ -265,6 +261,7 @@ func (c *coldPlans) ahead(cypher string, call func(context.Context) error) {
 		c.mu.Unlock()
 		<-c.slots
 		close(done)
+		then(err)
 	}()
 }
 
