@@ -38,7 +38,7 @@ import (
 // Who changes them:
 //   - the API's writes (record, change, retract): the plan knows the
 //     commitment's live state (the latest version) and its next one, so
-//     the batch's changes are summed in Go (listingDeltas) and applied
+//     the batch's changes are summed in Go (listingApplyParams) and applied
 //     once per wave of the batch (runPlans), in key order, before the
 //     wave's statements (the last of which takes the counter). A status change that keeps the date and the
 //     sources changes nothing and takes no lock; the one statement
@@ -49,13 +49,6 @@ import (
 //     replaces them) and applied after matrixApply (listingApplyList),
 //     in key order within the statement.
 //   - clear and buildMatrix: deleted and built again from the graph.
-
-// listingCountFormat says the listing counts exist: they came with the
-// matrix counts' format 3.
-const (
-	listingDateLabel   = "ListingDateCount"
-	listingSourceLabel = "ListingSourceCount"
-)
 
 var listingCountSchema = []string{
 	`CREATE CONSTRAINT listing_date_count IF NOT EXISTS FOR (n:ListingDateCount) REQUIRE (n.kind, n.key) IS UNIQUE`,
@@ -81,30 +74,25 @@ func listingKeys(c *cg.Commitment) (date string, sources []string) {
 }
 
 // listingDeltas is the change in the counts from the live commitment old
-// to new (nil for none: a record has no old, a retraction no new).
+// to new (nil for none: a record has no old, a retraction no new): -1 for
+// each of old's keys, +1 for each of new's. listingApplyParams sums them,
+// so a change that keeps a key changes nothing there.
 func listingDeltas(old, new *cg.Commitment) []listingDelta {
-	sum := map[listingDelta]int{}
+	var out []listingDelta
 	add := func(c *cg.Commitment, n int) {
 		if c == nil || c.Retracted {
 			return
 		}
 		date, sources := listingKeys(c)
 		if date != "" {
-			sum[listingDelta{kind: string(c.Kind), key: date}] += n
+			out = append(out, listingDelta{kind: string(c.Kind), key: date, n: n})
 		}
 		for _, s := range sources {
-			sum[listingDelta{kind: string(c.Kind), source: s}] += n
+			out = append(out, listingDelta{kind: string(c.Kind), source: s, n: n})
 		}
 	}
 	add(old, -1)
 	add(new, 1)
-	var out []listingDelta
-	for d, n := range sum {
-		if n != 0 {
-			d.n = n
-			out = append(out, d)
-		}
-	}
 	return out
 }
 

@@ -351,13 +351,14 @@ func (s *Store) execute(ctx context.Context, cypher string, params map[string]an
 // would otherwise never run the full statement, and every request of it
 // would pay the degree statement's round trip (12.7 against 17.4 ms for a
 // small entity's warm page, docs/benchmarks.md, session 15). Once it has
-// answered, expandsOnly answers from memory.
+// answered, expandsOnly answers from memory. params is read later, by
+// the run: the caller must not change it.
 func (s *Store) planAhead(cypher string, params map[string]any) {
-	p := maps.Clone(params)
-	p["limit"] = int64(0)
-	opts := s.readOptions()
 	s.cold.ahead(cypher, func(ctx context.Context) error {
-		_, err := s.execute(ctx, cypher, p, opts)
+		// Built only for the run: most calls count a request and return.
+		p := maps.Clone(params)
+		p["limit"] = int64(0)
+		_, err := s.execute(ctx, cypher, p, s.readOptions())
 		return err
 	})
 }
